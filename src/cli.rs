@@ -1,0 +1,146 @@
+//! The command line: clap derive only. Doc comments are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
+
+use crate::deployment::Route;
+use crate::mode::Mode;
+
+/// Get OpenAI's Codex CLI working through a Coder deployment's AI Gateway, and prove it works.
+#[derive(Debug, Parser)]
+#[command(name = "codexgw", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Codex's folder [default: $CODEX_HOME, else ~/.codex]
+    #[arg(long, global = true, value_name = "DIR", value_hint = ValueHint::DirPath)]
+    pub codex_home: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Point Codex at the AI Gateway: write the provider block into config.toml
+    Setup(SetupArgs),
+    /// Print the provider block for a mode, for pasting or for a template
+    Show(ShowArgs),
+    /// Take the gateway provider out of config.toml again
+    Remove(RemoveArgs),
+    /// List codexgw's backups of config.toml, or put one back
+    Restore(RestoreArgs),
+}
+
+/// `--route` on the command line: `auto` asks the deployment which route its version serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RouteChoice {
+    /// Ask the deployment's version (falls back to aibridge offline)
+    Auto,
+    /// /api/v2/aibridge/… (every Coder version with the gateway)
+    Aibridge,
+    /// /api/v2/ai-gateway/… (Coder v2.35 and later)
+    AiGateway,
+}
+
+impl RouteChoice {
+    pub fn fixed(self) -> Option<Route> {
+        match self {
+            RouteChoice::Auto => None,
+            RouteChoice::Aibridge => Some(Route::Aibridge),
+            RouteChoice::AiGateway => Some(Route::AiGateway),
+        }
+    }
+}
+
+/// Options that pick the provider and the deployment, shared by `setup` and `show`.
+#[derive(Debug, Clone, Args)]
+pub struct ProviderArgs {
+    /// Which credential Codex uses [prompted for at a terminal]
+    #[arg(long, value_enum)]
+    pub mode: Option<Mode>,
+
+    /// The Coder deployment, e.g. https://coder.example.com (a pasted gateway URL works too)
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
+    pub url: Option<String>,
+
+    /// The id of the provider table in config.toml
+    #[arg(long, value_name = "ID", default_value = crate::mode::DEFAULT_PROVIDER_ID)]
+    pub provider_id: String,
+
+    /// Which gateway path prefix to use
+    #[arg(long, value_enum, default_value_t = RouteChoice::Auto)]
+    pub route: RouteChoice,
+
+    /// Centralized mode: the variable Codex reads the Coder token from
+    #[arg(long, value_name = "NAME", default_value = crate::mode::DEFAULT_ENV_KEY)]
+    pub env_key: String,
+
+    /// Accept a plain http:// URL to a host that is not loopback
+    #[arg(long)]
+    pub allow_http: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SetupArgs {
+    #[command(flatten)]
+    pub provider: ProviderArgs,
+
+    /// Point only `codex --profile NAME` at the gateway (writes NAME.config.toml)
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Print the diff of what would change and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Do not ask: accept the detected URL and write without confirmation
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// Do not keep a copy of the old file
+    #[arg(long)]
+    pub no_backup: bool,
+
+    /// Do not contact the deployment (with `--route auto`, use aibridge)
+    #[arg(long)]
+    pub offline: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    #[command(flatten)]
+    pub provider: ProviderArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// The id of the provider table to remove
+    #[arg(long, value_name = "ID", default_value = crate::mode::DEFAULT_PROVIDER_ID)]
+    pub provider_id: String,
+
+    /// Also un-point this profile file (NAME.config.toml)
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Print the diff of what would change and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Do not ask for confirmation
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// List the backups, newest first
+    #[arg(long, conflicts_with = "backup")]
+    pub list: bool,
+
+    /// The backup to put back: a name from `--list`, or `latest`
+    pub backup: Option<String>,
+
+    /// Do not ask for confirmation
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}

@@ -1,0 +1,132 @@
+//! One file per subcommand: turn arguments into a plan, run it, print. Shared resolution of the
+//! provider options lives here so `setup` and `show` render from the same spec.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use crate::cli::{ProviderArgs, RouteChoice};
+use crate::codex_home::CodexHome;
+use crate::deployment::{Deployment, Route};
+use crate::environment::Environment;
+use crate::error;
+use crate::mode::{self, Mode, ProviderSpec, TokenSource};
+
+pub mod remove;
+pub mod restore;
+pub mod setup;
+pub mod show;
+
+/// What every command may know about the world it runs in.
+pub struct Context {
+    pub env: Environment,
+    /// A person can answer prompts.
+    pub interactive: bool,
+    /// Colour on stderr.
+    pub color: bool,
+}
+
+impl Context {
+    pub fn from_process() -> Context {
+        let env = Environment::from_process();
+        let stderr_tty = std::io::stderr().is_terminal();
+        Context {
+            interactive: std::io::stdin().is_terminal() && stderr_tty,
+            color: stderr_tty && !env.is_set("NO_COLOR"),
+            env,
+        }
+    }
+
+    pub fn codex_home(&self, flag: Option<&std::path::Path>) -> anyhow::Result<CodexHome> {
+        CodexHome::resolve(flag, self.env.var("CODEX_HOME"), self.env.home_dir.as_deref())
+    }
+
+    /// Status lines go to stderr, so stdout stays data.
+    pub fn status(&self, line: impl AsRef<str>) {
+        eprintln!("{}", line.as_ref());
+    }
+
+    pub fn warn(&self, line: impl AsRef<str>) {
+        let label = if self.color { "\x1b[33mwarning:\x1b[0m" } else { "warning:" };
+        eprintln!("{label} {}", line.as_ref());
+    }
+}
+
+/// How long `--route auto` waits for `/api/v2/buildinfo`.
+const ROUTE_PROBE_TIMEOUT: Duration = Duration::from_secs(2);
+
+pub fn validate_provider_id(id: &str) -> anyhow::Result<()> {
+    if id.trim().is_empty() {
+        return Err(error::usage(
+            "the provider id is empty",
+            format!("pass `--provider-id {}`", mode::DEFAULT_PROVIDER_ID),
+        ));
+    }
+    if mode::is_reserved_provider_id(id) {
+        return Err(error::usage(
+            format!("`{id}` is one of Codex's built-in provider ids; Codex refuses to start when config.toml redefines it"),
+            format!("pick another id, e.g. `--provider-id {}`", mode::DEFAULT_PROVIDER_ID),
+        ));
+    }
+    Ok(())
+}
+
+/// How the route was chosen, for telling the user.
+pub enum RouteReason {
+    Flag,
+    PastedUrl,
+    Version(String),
+    Fallback(String),
+}
+
+/// Picks the route: the flag, else the pasted URL's, else by the deployment's version.
+pub fn resolve_route(
+    choice: RouteChoice,
+    pasted: Option<Route>,
+    deployment: &Deployment,
+    offline: bool,
+) -> (Route, RouteReason) {
+    if let Some(route) = choice.fixed() {
+        return (route, RouteReason::Flag);
+    }
+    if let Some(route) = pasted {
+        return (route, RouteReason::PastedUrl);
+    }
+    if offline {
+        return (Route::Aibridge, RouteReason::Fallback("offline".into()));
+    }
+    match crate::http::coder_version(deployment, ROUTE_PROBE_TIMEOUT) {
+        Ok(version) => (Route::for_version(&version), RouteReason::Version(version.raw)),
+        Err(why) => (Route::Aibridge, RouteReason::Fallback(why)),
+    }
+}
+
+impl RouteReason {
+    pub fn describe(&self, route: Route) -> String {
+        let route = route.name();
+        match self {
+            RouteReason::Flag => format!("route `{route}` (from --route)"),
+            RouteReason::PastedUrl => format!("route `{route}` (from the pasted URL)"),
+            RouteReason::Version(v) => format!("route `{route}` (the deployment runs Coder {v})"),
+            RouteReason::Fallback(why) => {
+                format!("route `{route}`, which every Coder version with the gateway serves ({why})")
+            }
+        }
+    }
+}
+
+/// Builds the spec from already-resolved values.
+pub fn provider_spec(
+    args: &ProviderArgs,
+    mode: Mode,
+    deployment: Deployment,
+    route: Route,
+) -> anyhow::Result<ProviderSpec> {
+    validate_provider_id(&args.provider_id)?;
+    Ok(ProviderSpec {
+        id: args.provider_id.clone(),
+        mode,
+        deployment,
+        route,
+        token_source: TokenSource::Env(args.env_key.clone()),
+    })
+}

@@ -1,0 +1,75 @@
+//! `codexgw remove`: take the provider out again and put back the earlier `model_provider`.
+
+use crate::cli::RemoveArgs;
+use crate::codex_home::validate_profile_name;
+use crate::commands::setup::apply_changes;
+use crate::commands::{validate_provider_id, Context};
+use crate::diff;
+use crate::error;
+use crate::files::{self, State};
+use crate::plan::{file_name, plan_remove, FileState};
+
+pub fn run(ctx: &Context, args: &RemoveArgs, codex_home: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let home = ctx.codex_home(codex_home)?;
+    validate_provider_id(&args.provider_id)?;
+    if let Some(profile) = &args.profile {
+        validate_profile_name(profile)?;
+    }
+    let config_path = home.config_path();
+    let config = FileState {
+        before: files::read_optional(&config_path)?,
+        path: config_path,
+    };
+    let profile = args
+        .profile
+        .as_ref()
+        .map(|name| -> anyhow::Result<FileState> {
+            let path = home.profile_path(name);
+            Ok(FileState {
+                before: files::read_optional(&path)?,
+                path,
+            })
+        })
+        .transpose()?;
+    let pointer_file = file_name(profile.as_ref().map_or(&config.path, |p| &p.path));
+    let mut state = State::load(&home.backups_dir())?;
+    let previous = state.previous_model_provider.get(&pointer_file).cloned();
+    let changes = plan_remove(&args.provider_id, config, profile, previous)?;
+
+    if changes.is_empty() {
+        ctx.status(format!(
+            "nothing to remove: no provider `{}` in `{}`",
+            args.provider_id,
+            home.config_path().display()
+        ));
+        return Ok(());
+    }
+    let diff: String = changes.iter().map(diff::unified).collect();
+    if args.dry_run {
+        print!("{diff}");
+        ctx.status("dry run: nothing written");
+        return Ok(());
+    }
+    if !args.yes {
+        if !ctx.interactive {
+            return Err(error::usage(
+                "remove changes your config and there is no terminal to confirm",
+                "pass `--yes` (see the change first with `--dry-run`)",
+            ));
+        }
+        eprint!("{}", if ctx.color { diff::colorize(&diff) } else { diff });
+        let ok = dialoguer::Confirm::new()
+            .with_prompt("Remove the gateway provider?")
+            .default(false)
+            .interact()
+            .map_err(anyhow::Error::from)?;
+        if !ok {
+            return Err(error::failure("nothing written", "run `codexgw remove` again when ready"));
+        }
+    }
+    apply_changes(&home, &changes, true, ctx)?;
+    if state.previous_model_provider.remove(&pointer_file).is_some() {
+        state.save(&home.backups_dir())?;
+    }
+    Ok(())
+}

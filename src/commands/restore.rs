@@ -1,0 +1,73 @@
+//! `codexgw restore`: list codexgw's backups, or put one back (backing up the current file).
+
+use crate::cli::RestoreArgs;
+use crate::commands::setup::apply_changes;
+use crate::commands::Context;
+use crate::error;
+use crate::files::{self, Backup};
+use crate::plan::FileChange;
+
+pub fn run(ctx: &Context, args: &RestoreArgs, codex_home: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let home = ctx.codex_home(codex_home)?;
+    let backups = files::list_backups(&home.backups_dir())?;
+    let Some(wanted) = args.backup.as_deref().filter(|_| !args.list) else {
+        if backups.is_empty() {
+            ctx.status(format!("no backups in `{}`", home.backups_dir().display()));
+        }
+        for backup in &backups {
+            println!("{}\t{}", backup.name(), backup.original);
+        }
+        if !args.list && !backups.is_empty() {
+            return Err(error::usage(
+                "name the backup to put back",
+                "e.g. `codexgw restore latest`, or a name from the list above",
+            ));
+        }
+        return Ok(());
+    };
+    let backup = find(&backups, wanted).ok_or_else(|| {
+        error::usage(
+            format!("no backup named `{wanted}` in `{}`", home.backups_dir().display()),
+            "see the names with `codexgw restore --list`",
+        )
+    })?;
+    let text = files::read_optional(&backup.path)?.ok_or_else(|| {
+        error::failure(
+            format!("the backup `{}` vanished", backup.path.display()),
+            "see what is left with `codexgw restore --list`",
+        )
+    })?;
+    let target = home.dir().join(&backup.original);
+    let change = FileChange {
+        before: files::read_optional(&target)?,
+        path: target,
+        after: text,
+    };
+    if change.is_noop() {
+        ctx.status(format!("`{}` already matches `{}`", change.path.display(), backup.name()));
+        return Ok(());
+    }
+    if !args.yes && ctx.interactive {
+        eprint!("{}", crate::diff::unified(&change));
+        let ok = dialoguer::Confirm::new()
+            .with_prompt(format!("Put `{}` back?", backup.name()))
+            .default(true)
+            .interact()
+            .map_err(anyhow::Error::from)?;
+        if !ok {
+            return Err(error::failure("nothing written", "run `codexgw restore` again when ready"));
+        }
+    }
+    apply_changes(&home, &[change], true, ctx)?;
+    ctx.status(format!("restored `{}`", backup.name()));
+    Ok(())
+}
+
+fn find<'a>(backups: &'a [Backup], wanted: &str) -> Option<&'a Backup> {
+    if wanted == "latest" {
+        return backups.iter().find(|b| b.original == "config.toml");
+    }
+    backups
+        .iter()
+        .find(|b| b.name() == wanted || b.path.to_str() == Some(wanted))
+}

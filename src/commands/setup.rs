@@ -1,0 +1,232 @@
+//! `codexgw setup`: resolve the inputs (flags, detection, or the wizard), plan the edit, show
+//! it, and write it safely.
+
+use anyhow::Context as _;
+use dialoguer::theme::ColorfulTheme;
+
+use crate::cli::SetupArgs;
+use crate::codex_home::{validate_profile_name, CodexHome};
+use crate::commands::{provider_spec, resolve_route, Context};
+use crate::deployment::Deployment;
+use crate::detect;
+use crate::diff;
+use crate::error;
+use crate::files::{self, State};
+use crate::mode::{Mode, ProviderSpec, TokenSource, CODER_TOKEN_VAR};
+use crate::plan::{plan_setup, FileChange, FileState};
+
+pub fn run(ctx: &Context, args: &SetupArgs, codex_home: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let home = ctx.codex_home(codex_home)?;
+    if let Some(profile) = &args.profile {
+        validate_profile_name(profile)?;
+    }
+    let (mode, url) = resolve_inputs(ctx, args)?;
+    let parsed = Deployment::parse(&url, args.provider.allow_http)?;
+    let (route, reason) = resolve_route(
+        args.provider.route,
+        parsed.route,
+        &parsed.deployment,
+        args.offline,
+    );
+    let spec = provider_spec(&args.provider, mode, parsed.deployment, route)?;
+
+    let config = read_state(home.config_path())?;
+    let profile = args
+        .profile
+        .as_ref()
+        .map(|name| read_state(home.profile_path(name)))
+        .transpose()?;
+    let plan = plan_setup(&spec, config, profile)?;
+
+    if plan.changes.is_empty() {
+        ctx.status(format!(
+            "already configured: `{}` sends Codex to {} ({} mode); nothing written",
+            home.config_path().display(),
+            spec.base_url(),
+            spec.mode
+        ));
+        print_next_steps(ctx, &spec, args.profile.as_deref());
+        return Ok(());
+    }
+    let diff: String = plan.changes.iter().map(diff::unified).collect();
+    if args.dry_run {
+        print!("{diff}");
+        ctx.status(format!(
+            "dry run: {} ({}); nothing written",
+            spec.base_url(),
+            reason.describe(route)
+        ));
+        return Ok(());
+    }
+    if ctx.interactive && !args.yes {
+        eprint!("{}", if ctx.color { diff::colorize(&diff) } else { diff });
+        if !confirm("Write these changes?")? {
+            return Err(error::failure("nothing written", "run `codexgw setup` again when ready"));
+        }
+    }
+    apply_changes(&home, &plan.changes, !args.no_backup, ctx)?;
+    if let Some((file, previous)) = plan.replaced_model_provider {
+        let mut state = State::load(&home.backups_dir())?;
+        // Only the value from before codexgw's first setup is worth restoring.
+        state.previous_model_provider.entry(file).or_insert(previous);
+        state.save(&home.backups_dir())?;
+    }
+    ctx.status(format!("{}", reason.describe(route)));
+    print_next_steps(ctx, &spec, args.profile.as_deref());
+    Ok(())
+}
+
+fn read_state(path: std::path::PathBuf) -> anyhow::Result<FileState> {
+    let before = files::read_optional(&path)?;
+    Ok(FileState { path, before })
+}
+
+/// Backs up and writes each change; used by `setup`, `remove` and `restore`.
+pub fn apply_changes(
+    home: &CodexHome,
+    changes: &[FileChange],
+    backup: bool,
+    ctx: &Context,
+) -> anyhow::Result<()> {
+    files::create_private_dir(home.dir())?;
+    for change in changes {
+        if let (true, Some(before)) = (backup, &change.before) {
+            let saved = files::save_backup(&home.backups_dir(), &change.path, before)?;
+            ctx.status(format!("backed up the old file to `{}`", saved.path.display()));
+        }
+        files::write_atomic(&change.path, &change.after, change.before.as_deref())
+            .with_context(|| format!("cannot update `{}`", change.path.display()))?;
+        ctx.status(format!("wrote `{}`", change.path.display()));
+    }
+    Ok(())
+}
+
+/// Mode and URL from the flags; what is missing comes from the wizard at a terminal, from
+/// detection with `--yes`, or is an error naming the flags.
+fn resolve_inputs(ctx: &Context, args: &SetupArgs) -> anyhow::Result<(Mode, String)> {
+    let detected = detect::deployment_urls(&ctx.env);
+    let mode = match args.provider.mode {
+        Some(mode) => mode,
+        None if ctx.interactive && !args.yes => ask_mode()?,
+        None => return Err(missing_flags(args, &detected)),
+    };
+    let url = match (&args.provider.url, detected.first()) {
+        (Some(url), _) => url.clone(),
+        (None, found) if ctx.interactive && !args.yes => ask_url(found)?,
+        (None, Some(found)) if args.yes => {
+            ctx.status(format!("using {} from {}", found.url, found.source));
+            found.url.clone()
+        }
+        (None, _) => return Err(missing_flags(args, &detected)),
+    };
+    Ok((mode, url))
+}
+
+fn missing_flags(args: &SetupArgs, detected: &[detect::DetectedUrl]) -> anyhow::Error {
+    let mut missing = Vec::new();
+    if args.provider.mode.is_none() {
+        missing.push("--mode centralized|byok|chatgpt");
+    }
+    if args.provider.url.is_none() && !(args.yes && !detected.is_empty()) {
+        missing.push("--url URL");
+    }
+    let mut help = format!(
+        "pass {}, or run `codexgw setup` in a terminal for the wizard",
+        missing
+            .iter()
+            .map(|m| format!("`{m}`"))
+            .collect::<Vec<_>>()
+            .join(" and ")
+    );
+    if let (None, Some(found)) = (&args.provider.url, detected.first()) {
+        help.push_str(&format!(
+            "\n(found {} in {}: `--yes` would use it)",
+            found.url, found.source
+        ));
+    }
+    error::usage(
+        format!(
+            "setup needs {} and there is no terminal to ask",
+            missing.join(" and ")
+        ),
+        help,
+    )
+}
+
+fn ask_mode() -> anyhow::Result<Mode> {
+    let items: Vec<String> = Mode::ALL
+        .iter()
+        .map(|m| format!("{:<12} {}", m.name(), m.explanation()))
+        .collect();
+    let choice = dialoguer::Select::with_theme(&ColorfulTheme::default())
+        .with_prompt("How should Codex pay for the model?")
+        .items(&items)
+        .default(0)
+        .interact()
+        .context("cannot read your choice")?;
+    Ok(Mode::ALL[choice])
+}
+
+fn ask_url(found: Option<&detect::DetectedUrl>) -> anyhow::Result<String> {
+    let theme = ColorfulTheme::default();
+    let mut input = dialoguer::Input::<String>::with_theme(&theme)
+        .with_prompt("Coder deployment URL")
+        .validate_with(|text: &String| -> Result<(), String> {
+            Deployment::parse(text, true).map(|_| ()).map_err(|e| e.to_string())
+        });
+    if let Some(found) = found {
+        eprintln!("(found {} in {})", found.url, found.source);
+        input = input.default(found.url.clone());
+    }
+    input.interact_text().context("cannot read the URL")
+}
+
+fn confirm(prompt: &str) -> anyhow::Result<bool> {
+    dialoguer::Confirm::with_theme(&ColorfulTheme::default())
+        .with_prompt(prompt)
+        .default(true)
+        .interact()
+        .context("cannot read your answer")
+}
+
+/// The one or two things left to do after setup, for the mode.
+fn print_next_steps(ctx: &Context, spec: &ProviderSpec, profile: Option<&str>) {
+    let codex = match profile {
+        Some(name) => format!("codex --profile {name}"),
+        None => "codex".to_string(),
+    };
+    let export = |var: &str| {
+        if ctx.env.var(var).is_some() {
+            None
+        } else {
+            Some(format!(
+                "  export {var}=<your Coder API token>   # create one with `coder tokens create`"
+            ))
+        }
+    };
+    let mut steps = Vec::new();
+    match (&spec.mode, &spec.token_source) {
+        (Mode::Centralized, TokenSource::Env(var)) => steps.extend(export(var)),
+        (Mode::Centralized, TokenSource::Command { .. }) => {}
+        (Mode::Byok, _) => {
+            steps.extend(export(CODER_TOKEN_VAR));
+            steps.push(
+                "  printenv OPENAI_API_KEY | codex login --with-api-key   # Codex reads your key only from its login"
+                    .into(),
+            );
+        }
+        (Mode::Chatgpt, _) => {
+            steps.extend(export(CODER_TOKEN_VAR));
+            steps.push("  env -u OPENAI_API_KEY codex login   # sign in with your ChatGPT account".into());
+            if ctx.env.is_set("OPENAI_API_KEY") {
+                ctx.warn("OPENAI_API_KEY is set: in chatgpt mode Codex then logs in with that key instead of ChatGPT; unset it (`unset OPENAI_API_KEY`) and remove it from your shell start-up files");
+            }
+        }
+    }
+    steps.push("  codexgw doctor".into());
+    steps.push(format!("  {codex}"));
+    ctx.status("next:");
+    for step in steps {
+        ctx.status(step);
+    }
+}

@@ -1,0 +1,31 @@
+//! `codexgw show`: the provider block as setup would write it into an empty file.
+
+use crate::cli::ShowArgs;
+use crate::commands::{provider_spec, resolve_route, Context};
+use crate::deployment::Deployment;
+use crate::error;
+use crate::plan::render_block;
+
+pub fn run(_ctx: &Context, args: &ShowArgs) -> anyhow::Result<()> {
+    let missing: Vec<&str> = [
+        args.provider.mode.is_none().then_some("--mode"),
+        args.provider.url.is_none().then_some("--url"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !missing.is_empty() {
+        return Err(error::usage(
+            format!("`show` needs {}", missing.join(" and ")),
+            "e.g. `codexgw show --mode centralized --url https://coder.example.com`",
+        ));
+    }
+    let (mode, url) = (args.provider.mode.unwrap(), args.provider.url.as_deref().unwrap());
+    let parsed = Deployment::parse(url, args.provider.allow_http)?;
+    // `show` feeds templates and docs, so it never asks the network: `auto` means aibridge.
+    let (route, _) = resolve_route(args.provider.route, parsed.route, &parsed.deployment, true);
+    let spec = provider_spec(&args.provider, mode, parsed.deployment, route)?;
+    print!("{}", render_block(&spec)?);
+    Ok(())
+}
+

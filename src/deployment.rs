@@ -1,0 +1,260 @@
+//! The Coder deployment: its root URL, the gateway route, and the URLs derived from them.
+
+use std::fmt;
+use std::net::IpAddr;
+
+use url::Url;
+
+use crate::error;
+use crate::mode::Mode;
+
+/// Which path prefix the gateway is reached under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Route {
+    /// `/api/v2/aibridge/...`: served by every Coder version that has the gateway.
+    Aibridge,
+    /// `/api/v2/ai-gateway/...`: the canonical name from Coder v2.35 on.
+    AiGateway,
+}
+
+/// The first Coder version that serves `/api/v2/ai-gateway/...`.
+const AI_GATEWAY_ROUTE_SINCE: (u64, u64) = (2, 35);
+
+impl Route {
+    pub fn path_segment(self) -> &'static str {
+        match self {
+            Route::Aibridge => "aibridge",
+            Route::AiGateway => "ai-gateway",
+        }
+    }
+
+    pub fn for_version(version: &CoderVersion) -> Route {
+        if (version.major, version.minor) >= AI_GATEWAY_ROUTE_SINCE {
+            Route::AiGateway
+        } else {
+            Route::Aibridge
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        self.path_segment()
+    }
+}
+
+/// A Coder deployment root such as `https://coder.example.com` or `https://example.com/coder`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deployment {
+    root: Url,
+}
+
+/// What a pasted URL told us besides the deployment root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedUrl {
+    pub deployment: Deployment,
+    /// The route, when a full gateway URL was pasted.
+    pub route: Option<Route>,
+}
+
+impl Deployment {
+    /// Accepts a deployment URL or a pasted gateway URL and normalises it to the deployment root.
+    pub fn parse(input: &str, allow_http: bool) -> anyhow::Result<ParsedUrl> {
+        let input = input.trim();
+        let bad = |what: &str| {
+            error::usage(
+                format!("`{input}` is not a usable Coder URL: {what}"),
+                "pass the address you open Coder at, e.g. `--url https://coder.example.com`",
+            )
+        };
+        let url = Url::parse(input).map_err(|e| bad(&e.to_string()))?;
+        match url.scheme() {
+            "https" | "http" => {}
+            other => return Err(bad(&format!("the scheme `{other}` is not http or https"))),
+        }
+        let Some(host) = url.host_str().filter(|h| !h.is_empty()) else {
+            return Err(bad("it has no host"));
+        };
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(bad("it has a query or fragment (`?…` / `#…`)"));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(error::usage(
+                format!("the URL for `{host}` carries credentials"),
+                "remove the `user:password@` part; codexgw keeps tokens in the OS keyring",
+            ));
+        }
+        if url.scheme() == "http" && !allow_http && !is_loopback(host) {
+            return Err(error::usage(
+                format!("`{input}` uses plain http to a host that is not loopback; tokens would travel unencrypted"),
+                "use the https address, or pass `--allow-http` if this network is trusted",
+            ));
+        }
+
+        let path = url.path().trim_end_matches('/');
+        let (prefix, route) = split_gateway_path(path);
+        let mut root = url.clone();
+        root.set_path(prefix);
+        Ok(ParsedUrl {
+            deployment: Deployment { root },
+            route,
+        })
+    }
+
+    /// The root without a trailing slash.
+    pub fn as_str(&self) -> &str {
+        self.root.as_str().trim_end_matches('/')
+    }
+
+    pub fn host(&self) -> &str {
+        self.root.host_str().unwrap_or_default()
+    }
+
+    /// `scheme://host[:port]`, what keyring entries and same-origin checks key on.
+    pub fn origin(&self) -> String {
+        self.root.origin().ascii_serialization()
+    }
+
+    /// A URL under the deployment root, e.g. `api/v2/buildinfo`.
+    pub fn join(&self, path: &str) -> String {
+        format!("{}/{}", self.as_str(), path.trim_start_matches('/'))
+    }
+
+    /// The `base_url` Codex is given for a mode and route.
+    pub fn base_url(&self, mode: Mode, route: Route) -> String {
+        self.join(&format!(
+            "api/v2/{}/{}/v1",
+            route.path_segment(),
+            mode.gateway_provider()
+        ))
+    }
+}
+
+impl fmt::Display for Deployment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Splits `/prefix/api/v2/aibridge/openai/v1` into the deployment prefix and the route.
+fn split_gateway_path(path: &str) -> (&str, Option<Route>) {
+    let Some(at) = path.find("/api/v2") else {
+        return (path, None);
+    };
+    let rest = &path[at + "/api/v2".len()..];
+    let route = [Route::Aibridge, Route::AiGateway].into_iter().find(|r| {
+        let seg = format!("/{}", r.path_segment());
+        rest == seg || rest.starts_with(&format!("{seg}/"))
+    });
+    (&path[..at], route)
+}
+
+/// A Coder server version as `/api/v2/buildinfo` reports it (`v2.35.6+abc1234`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoderVersion {
+    pub major: u64,
+    pub minor: u64,
+    pub patch: u64,
+    pub raw: String,
+}
+
+impl CoderVersion {
+    pub fn parse(raw: &str) -> Option<CoderVersion> {
+        let core = raw.trim().trim_start_matches('v');
+        let core = core.split(['+', '-']).next()?;
+        let mut parts = core.split('.').map(|p| p.parse::<u64>());
+        let major = parts.next()?.ok()?;
+        let minor = parts.next()?.ok()?;
+        let patch = parts.next().and_then(Result::ok).unwrap_or(0);
+        Some(CoderVersion {
+            major,
+            minor,
+            patch,
+            raw: raw.trim().to_string(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root(input: &str) -> String {
+        Deployment::parse(input, false).unwrap().deployment.to_string()
+    }
+
+    #[test]
+    fn normalises_to_the_deployment_root() {
+        assert_eq!(root("https://coder.example.com"), "https://coder.example.com");
+        assert_eq!(root("https://coder.example.com/"), "https://coder.example.com");
+        assert_eq!(root("https://Coder.Example.com:8443/"), "https://coder.example.com:8443");
+        assert_eq!(root("https://example.com/coder/"), "https://example.com/coder");
+        assert_eq!(
+            root("https://coder.example.com/api/v2/aibridge/openai/v1"),
+            "https://coder.example.com"
+        );
+        assert_eq!(
+            root("https://example.com/coder/api/v2/ai-gateway/chatgpt/v1/"),
+            "https://example.com/coder"
+        );
+        assert_eq!(root("http://127.0.0.1:3000"), "http://127.0.0.1:3000");
+        assert_eq!(root("http://localhost:3000/"), "http://localhost:3000");
+        assert_eq!(root("http://[::1]:3000/"), "http://[::1]:3000");
+    }
+
+    #[test]
+    fn a_pasted_gateway_url_names_its_route() {
+        let parsed = Deployment::parse("https://c.example.com/api/v2/ai-gateway/openai/v1", false);
+        assert_eq!(parsed.unwrap().route, Some(Route::AiGateway));
+        let parsed = Deployment::parse("https://c.example.com/api/v2/aibridge", false);
+        assert_eq!(parsed.unwrap().route, Some(Route::Aibridge));
+        let parsed = Deployment::parse("https://c.example.com", false);
+        assert_eq!(parsed.unwrap().route, None);
+    }
+
+    #[test]
+    fn refuses_unusable_urls() {
+        for (input, says) in [
+            ("ftp://coder.example.com", "scheme `ftp`"),
+            ("coder.example.com", "relative URL"),
+            ("https://coder.example.com/?x=1", "query or fragment"),
+            ("https://coder.example.com/#top", "query or fragment"),
+            ("http://coder.example.com", "plain http"),
+            ("https://me:pw@coder.example.com", "carries credentials"),
+            ("file:///tmp/x", "scheme `file`"),
+        ] {
+            let err = Deployment::parse(input, false).unwrap_err();
+            assert!(err.to_string().contains(says), "{input}: {err}");
+            assert_eq!(error::exit_kind(&err), error::ExitKind::Usage);
+        }
+        assert!(Deployment::parse("http://coder.internal", true).is_ok());
+    }
+
+    #[test]
+    fn builds_base_urls_per_mode_and_route() {
+        let d = Deployment::parse("https://example.com/coder", false).unwrap().deployment;
+        assert_eq!(
+            d.base_url(Mode::Centralized, Route::Aibridge),
+            "https://example.com/coder/api/v2/aibridge/openai/v1"
+        );
+        assert_eq!(
+            d.base_url(Mode::Chatgpt, Route::AiGateway),
+            "https://example.com/coder/api/v2/ai-gateway/chatgpt/v1"
+        );
+        assert_eq!(d.origin(), "https://example.com");
+    }
+
+    #[test]
+    fn picks_the_route_by_version() {
+        let v = |s| CoderVersion::parse(s).unwrap();
+        assert_eq!(Route::for_version(&v("v2.35.6+abc1234")), Route::AiGateway);
+        assert_eq!(Route::for_version(&v("v2.34.9")), Route::Aibridge);
+        assert_eq!(Route::for_version(&v("v3.0.0-devel+1")), Route::AiGateway);
+        assert_eq!(v("v2.30.1-rc.1").patch, 1);
+        assert_eq!(CoderVersion::parse("devel"), None);
+    }
+}

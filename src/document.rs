@@ -1,0 +1,562 @@
+//! Lossless edits of Codex's `config.toml`: codexgw changes the keys it owns and not one other
+//! byte. Comments, order, quoting, blank lines, CRLF and a missing final newline all survive.
+
+use std::fmt;
+use std::path::Path;
+
+use toml_edit::{
+    Array, DocumentMut, InlineTable, Item, Key, RawString, Table, TableLike, Value,
+};
+
+use crate::error;
+use crate::mode::{Desired, OwnedHeader, ProviderSpec, Setting};
+
+/// Where a TOML document is wrong, in the terms editors use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}, column {}: {}", self.line, self.column, self.message)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// A parsed `config.toml` (or profile file) that remembers how it was written.
+#[derive(Debug, Clone)]
+pub struct ConfigDocument {
+    doc: DocumentMut,
+    crlf: bool,
+    final_newline: bool,
+}
+
+/// Turns a byte offset into 1-based line and column (in characters).
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+impl ConfigDocument {
+    pub fn empty() -> Self {
+        ConfigDocument {
+            doc: DocumentMut::new(),
+            crlf: false,
+            final_newline: true,
+        }
+    }
+
+    /// Parses `text`; a syntax error or duplicate key comes back with its line and column.
+    pub fn parse(text: &str) -> Result<Self, ParseError> {
+        let crlf = uses_crlf(text);
+        let normalized = if crlf {
+            text.replace("\r\n", "\n")
+        } else {
+            text.to_string()
+        };
+        let doc = normalized.parse::<DocumentMut>().map_err(|e| {
+            let (line, column) = line_col(&normalized, e.span().map_or(0, |s| s.start));
+            ParseError {
+                line,
+                column,
+                message: e.message().trim_end().replace('\n', "; "),
+            }
+        })?;
+        Ok(ConfigDocument {
+            doc,
+            crlf,
+            final_newline: text.is_empty() || text.ends_with('\n'),
+        })
+    }
+
+    /// Parses a file's text, naming the file and position on error.
+    pub fn parse_file(text: &str, path: &Path) -> anyhow::Result<Self> {
+        ConfigDocument::parse(text).map_err(|e| {
+            error::failure(
+                format!(
+                    "`{}:{}:{}` is not valid TOML: {}",
+                    path.display(),
+                    e.line,
+                    e.column,
+                    e.message
+                ),
+                "fix the file at that line (or put a backup back with `codexgw restore`); nothing was written",
+            )
+        })
+    }
+
+    /// The text to write, in the file's own line endings.
+    pub fn render(&self) -> String {
+        let mut text = self.doc.to_string();
+        if !self.final_newline && text.ends_with('\n') {
+            text.pop();
+        }
+        if self.crlf {
+            text = text.replace('\n', "\r\n");
+        }
+        text
+    }
+
+    pub fn top_level_str(&self, key: &str) -> Option<&str> {
+        self.doc.get(key).and_then(Item::as_str)
+    }
+
+    /// Sets a top-level string key. A new key goes before the first table header, never at the
+    /// end where it would silently belong to the last table.
+    pub fn set_top_level_str(&mut self, key: &str, value: &str) -> anyhow::Result<bool> {
+        let root = self.doc.as_table_mut();
+        match root.get(key) {
+            Some(Item::Value(_)) | None => {}
+            Some(_) => anyhow::bail!("the top-level `{key}` is a table, not a string"),
+        }
+        if root.contains_key(key) {
+            return Ok(set_setting(root, key, &Setting::Str(value.into())));
+        }
+        let detached = detach_leading_comments(&mut self.doc);
+        let mut new_value = Value::from(value);
+        new_value.decor_mut().set_prefix(" ");
+        let mut key_repr = Key::new(key);
+        if let Some(prefix) = detached {
+            key_repr.leaf_decor_mut().set_prefix(prefix);
+        }
+        let root = self.doc.as_table_mut();
+        root.insert_formatted(&key_repr, Item::Value(new_value));
+        Ok(true)
+    }
+
+    /// Removes a top-level key; comments that stood above it move to what now comes first, so
+    /// undoing an insertion gives the file's opening lines back.
+    pub fn remove_top_level(&mut self, key: &str) -> bool {
+        let root = self.doc.as_table_mut();
+        let Some((old_key, _)) = root.remove_entry(key) else {
+            return false;
+        };
+        let leading = old_key
+            .leaf_decor()
+            .prefix()
+            .map(raw_text)
+            .unwrap_or_default();
+        reattach_leading_comments(&mut self.doc, leading);
+        true
+    }
+
+    pub fn has_provider(&self, id: &str) -> bool {
+        self.provider(id).is_some()
+    }
+
+    pub fn provider(&self, id: &str) -> Option<&dyn TableLike> {
+        self.doc
+            .get("model_providers")?
+            .as_table_like()?
+            .get(id)?
+            .as_table_like()
+    }
+
+    /// Writes the provider block for `spec` where the provider already lives (table, dotted keys
+    /// or inline table), or as a new `[model_providers.<id>]`. Returns whether anything changed.
+    pub fn apply_provider(&mut self, spec: &ProviderSpec) -> anyhow::Result<bool> {
+        let root = self.doc.as_item_mut();
+        let (providers, created_parent) =
+            ensure_child(root, "model_providers", ChildStyle::Nested, true)?;
+        let (provider, created) = ensure_child(providers, &spec.id, ChildStyle::Nested, false)
+            .map_err(|e| e.context(format!("cannot edit `model_providers.{}`", spec.id)))?;
+        let mut changed = created_parent || created;
+        for (key, desired) in spec.owned_entries() {
+            changed |= apply_desired(provider, key, &desired)?;
+        }
+        changed |= apply_governance_header(provider, spec.wants_governance_header())?;
+        Ok(changed)
+    }
+
+    /// Deletes the provider wherever it is defined, with its sub-tables.
+    pub fn remove_provider(&mut self, id: &str) -> bool {
+        let root = self.doc.as_table_mut();
+        let Some(parent_item) = root.get_mut("model_providers") else {
+            return false;
+        };
+        let Some(parent) = parent_item.as_table_like_mut() else {
+            return false;
+        };
+        let removed = parent.remove(id).is_some();
+        let parent_is_empty_and_headerless = parent.is_empty()
+            && parent_item
+                .as_table()
+                .is_some_and(|t| t.is_implicit() || t.is_dotted());
+        if parent_is_empty_and_headerless {
+            root.remove("model_providers");
+        }
+        removed
+    }
+
+    /// The whole document as plain data, for comparing meaning rather than bytes.
+    pub fn to_json(&self) -> serde_json::Value {
+        item_to_json(self.doc.as_item())
+    }
+
+    pub fn as_document(&self) -> &DocumentMut {
+        &self.doc
+    }
+}
+
+fn uses_crlf(text: &str) -> bool {
+    let crlf = text.matches("\r\n").count();
+    crlf > 0 && crlf * 2 >= text.matches('\n').count()
+}
+
+/// How a missing child table is written.
+#[derive(Clone, Copy)]
+enum ChildStyle {
+    /// Like its parent: a `[header]` under a header table, dotted keys under dotted keys, an
+    /// inline table inside an inline table.
+    Nested,
+    /// Always `key = { … }`.
+    Inline,
+}
+
+/// Finds or creates the table `key` under `parent`. An error when `key` holds a non-table.
+fn ensure_child<'a>(
+    parent: &'a mut Item,
+    key: &str,
+    style: ChildStyle,
+    implicit: bool,
+) -> anyhow::Result<(&'a mut Item, bool)> {
+    let new_child = match (&*parent, style) {
+        (Item::Table(table), ChildStyle::Nested) if table.is_dotted() => {
+            let mut child = Table::new();
+            child.set_dotted(true);
+            Item::Table(child)
+        }
+        (Item::Table(table), ChildStyle::Nested) => {
+            let mut child = Table::new();
+            child.set_implicit(implicit);
+            if let Some(position) = last_position(table) {
+                child.set_position(position);
+            }
+            Item::Table(child)
+        }
+        _ => Item::Value(Value::InlineTable(InlineTable::new())),
+    };
+    let table = parent
+        .as_table_like_mut()
+        .ok_or_else(|| anyhow::anyhow!("the parent of `{key}` is not a table"))?;
+    let created = !table.contains_key(key);
+    if created {
+        table.insert(key, new_child);
+    }
+    let child = table.get_mut(key).expect("just ensured");
+    if !child.is_table_like() {
+        anyhow::bail!(
+            "`{key}` is a {}, not a table; fix or remove it, then run codexgw again",
+            child.type_name()
+        );
+    }
+    Ok((child, created))
+}
+
+/// The highest header position within a table family, so a new sibling lands right after it.
+fn last_position(table: &Table) -> Option<usize> {
+    let mut last = table.position();
+    for (_, item) in table.iter() {
+        let nested = match item {
+            Item::Table(child) => last_position(child),
+            Item::ArrayOfTables(array) => array.iter().filter_map(last_position).max(),
+            _ => None,
+        };
+        last = last.max(nested);
+    }
+    last
+}
+
+fn apply_desired(provider: &mut Item, key: &str, desired: &Desired) -> anyhow::Result<bool> {
+    let table = provider.as_table_like_mut().expect("provider is a table");
+    match desired {
+        Desired::Absent => Ok(table.remove(key).is_some()),
+        Desired::Set(setting) => Ok(set_setting(table, key, setting)),
+        Desired::Table(entries) => {
+            if table.get(key).is_some_and(|item| !item.is_table_like()) {
+                table.remove(key);
+            }
+            let (child, created) = ensure_child(provider, key, ChildStyle::Nested, false)?;
+            let child = child.as_table_like_mut().expect("ensured a table");
+            let mut changed = created;
+            for (child_key, setting) in entries {
+                changed |= set_setting(child, child_key, setting);
+            }
+            Ok(changed)
+        }
+    }
+}
+
+fn apply_governance_header(provider: &mut Item, wanted: bool) -> anyhow::Result<bool> {
+    let table = provider.as_table_like_mut().expect("provider is a table");
+    if !wanted {
+        let Some(headers) = table
+            .get_mut(OwnedHeader::TABLE)
+            .and_then(Item::as_table_like_mut)
+        else {
+            return Ok(false);
+        };
+        let removed = headers.remove(OwnedHeader::KEY).is_some();
+        if removed && headers.is_empty() {
+            table.remove(OwnedHeader::TABLE);
+        }
+        return Ok(removed);
+    }
+    let (headers, created) = ensure_child(provider, OwnedHeader::TABLE, ChildStyle::Inline, false)?;
+    let value = Value::from(crate::mode::CODER_TOKEN_VAR);
+    if let Some(existing) = headers
+        .as_table_like_mut()
+        .and_then(|t| t.get_mut(OwnedHeader::KEY))
+    {
+        return Ok(replace_value(existing, value) || created);
+    }
+    // Quoted like Coder's docs, although the dashes would allow a bare key.
+    let key: Key = format!("\"{}\"", OwnedHeader::KEY)
+        .parse()
+        .expect("a quoted key parses");
+    match headers {
+        Item::Table(table) => {
+            table.insert_formatted(&key, Item::Value(value));
+        }
+        Item::Value(Value::InlineTable(table)) => {
+            table.insert_formatted(&key, value);
+        }
+        _ => unreachable!("ensure_child returns a table"),
+    }
+    Ok(true)
+}
+
+fn setting_value(setting: &Setting) -> Value {
+    match setting {
+        Setting::Str(s) => Value::from(s.as_str()),
+        Setting::Bool(b) => Value::from(*b),
+        Setting::StrArray(items) => Value::Array(items.iter().map(String::as_str).collect::<Array>()),
+    }
+}
+
+/// Sets `key` to `setting`, leaving an already-equal value untouched (quoting and all).
+fn set_setting(table: &mut dyn TableLike, key: &str, setting: &Setting) -> bool {
+    let value = setting_value(setting);
+    match table.get_mut(key) {
+        Some(item) => replace_value(item, value),
+        None => {
+            table.insert(key, Item::Value(value));
+            true
+        }
+    }
+}
+
+/// Replaces an item's value, carrying the old value's whitespace and trailing comment over.
+fn replace_value(item: &mut Item, mut value: Value) -> bool {
+    if let Item::Value(old) = item {
+        if values_equal(old, &value) {
+            return false;
+        }
+        *value.decor_mut() = old.decor().clone();
+    }
+    *item = Item::Value(value);
+    true
+}
+
+/// Equality of meaning: `'x'` equals `"x"`, comments and layout do not count.
+pub fn values_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::String(x), Value::String(y)) => x.value() == y.value(),
+        (Value::Integer(x), Value::Integer(y)) => x.value() == y.value(),
+        (Value::Float(x), Value::Float(y)) => x.value().to_bits() == y.value().to_bits(),
+        (Value::Boolean(x), Value::Boolean(y)) => x.value() == y.value(),
+        (Value::Datetime(x), Value::Datetime(y)) => x.value() == y.value(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| values_equal(a, b))
+        }
+        (Value::InlineTable(x), Value::InlineTable(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| values_equal(v, w)))
+        }
+        _ => false,
+    }
+}
+
+/// Moves the comment block that opens the file off the first table header, so a key inserted
+/// at the top goes below `#:schema …` and the file's opening comments, not above them.
+/// Returns the text to put before the new key.
+fn detach_leading_comments(doc: &mut DocumentMut) -> Option<String> {
+    let root = doc.as_table_mut();
+    let has_root_values = root
+        .iter()
+        .any(|(_, item)| item.is_value() || item.as_table().is_some_and(Table::is_dotted));
+    if has_root_values {
+        return None;
+    }
+    let first = first_header_position(root);
+    let Some(first) = first else {
+        // No table at all: the comments are the document's trailing text; the key goes last.
+        let trailing = raw_text(doc.trailing());
+        doc.set_trailing("");
+        return (!trailing.trim().is_empty()).then(|| ensure_newline(trailing));
+    };
+    let mut detached = None;
+    with_header_at(root, first, &mut |decor| {
+        let prefix = decor.prefix().map(raw_text).unwrap_or_default();
+        let (head, tail) = split_leading_comments(&prefix);
+        if !head.is_empty() {
+            detached = Some(head);
+        }
+        decor.set_prefix(tail);
+    });
+    detached
+}
+
+fn ensure_newline(mut text: String) -> String {
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
+/// The inverse of [`detach_leading_comments`]: `leading` goes back on the first header (or the
+/// first remaining top-level key, or the end of an all-comment file).
+fn reattach_leading_comments(doc: &mut DocumentMut, leading: String) {
+    let root = doc.as_table_mut();
+    let first_value = root.iter_mut().find(|(_, item)| item.is_value()).map(|(k, _)| k);
+    if let Some(mut key) = first_value {
+        if !leading.is_empty() {
+            let prefix = key.leaf_decor().prefix().map(raw_text).unwrap_or_default();
+            key.leaf_decor_mut().set_prefix(leading + &prefix);
+        }
+        return;
+    }
+    if let Some(first) = first_header_position(root) {
+        with_header_at(root, first, &mut |decor| {
+            let prefix = decor.prefix().map(raw_text).unwrap_or_default();
+            let prefix = match leading.is_empty() {
+                true => prefix.trim_start_matches('\n').to_string(),
+                false => format!("{leading}{prefix}"),
+            };
+            decor.set_prefix(prefix);
+        });
+        return;
+    }
+    let trailing = raw_text(doc.trailing());
+    doc.set_trailing(format!("{leading}{trailing}"));
+}
+
+fn raw_text(raw: &RawString) -> String {
+    raw.as_str().unwrap_or_default().to_string()
+}
+
+/// Splits a header's leading text after its last blank line (the file's opening block), or
+/// after a `#:schema` line that directly precedes the header's own comment. The blank line
+/// stays with the header, separating it from the new key.
+fn split_leading_comments(prefix: &str) -> (String, String) {
+    let lines: Vec<&str> = prefix.split_inclusive('\n').collect();
+    let last_blank = lines
+        .iter()
+        .rposition(|line| line.trim().is_empty() && line.ends_with('\n'));
+    let split = match last_blank {
+        Some(i) => i,
+        None if prefix.starts_with("#:schema") => 1,
+        None => 0,
+    };
+    let head = lines[..split].concat();
+    let tail = lines[split..].concat();
+    let head = match head.trim().is_empty() {
+        true => String::new(),
+        false => ensure_newline(head),
+    };
+    let tail = if tail.trim_start_matches([' ', '\t']).starts_with('\n') {
+        tail
+    } else {
+        format!("\n{tail}")
+    };
+    (head, tail)
+}
+
+fn first_header_position(table: &Table) -> Option<usize> {
+    let mut first: Option<usize> = None;
+    let mut consider = |p: Option<usize>| {
+        if let Some(p) = p {
+            first = Some(first.map_or(p, |f| f.min(p)));
+        }
+    };
+    for (_, item) in table.iter() {
+        match item {
+            Item::Table(child) if !child.is_dotted() => {
+                if !child.is_implicit() {
+                    consider(child.position());
+                }
+                consider(first_header_position(child));
+            }
+            Item::ArrayOfTables(array) => {
+                for child in array.iter() {
+                    consider(child.position());
+                    consider(first_header_position(child));
+                }
+            }
+            _ => {}
+        }
+    }
+    first
+}
+
+fn with_header_at(table: &mut Table, position: usize, f: &mut dyn FnMut(&mut toml_edit::Decor)) {
+    for (_, item) in table.iter_mut() {
+        match item {
+            Item::Table(child) if !child.is_dotted() => {
+                if !child.is_implicit() && child.position() == Some(position) {
+                    f(child.decor_mut());
+                    return;
+                }
+                with_header_at(child, position, f);
+            }
+            Item::ArrayOfTables(array) => {
+                for child in array.iter_mut() {
+                    if child.position() == Some(position) {
+                        f(child.decor_mut());
+                        return;
+                    }
+                    with_header_at(child, position, f);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn item_to_json(item: &Item) -> serde_json::Value {
+    match item {
+        Item::None => serde_json::Value::Null,
+        Item::Value(value) => value_to_json(value),
+        Item::Table(table) => table_like_to_json(table),
+        Item::ArrayOfTables(array) => array.iter().map(|t| table_like_to_json(t)).collect(),
+    }
+}
+
+fn table_like_to_json(table: &dyn TableLike) -> serde_json::Value {
+    table
+        .iter()
+        .map(|(k, v)| (k.to_string(), item_to_json(v)))
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
+
+fn value_to_json(value: &Value) -> serde_json::Value {
+    match value {
+        Value::String(s) => s.value().as_str().into(),
+        Value::Integer(i) => (*i.value()).into(),
+        Value::Float(f) => serde_json::json!({ "float": f.value().to_string() }),
+        Value::Boolean(b) => (*b.value()).into(),
+        Value::Datetime(d) => serde_json::json!({ "datetime": d.value().to_string() }),
+        Value::Array(array) => array.iter().map(value_to_json).collect(),
+        Value::InlineTable(table) => table_like_to_json(table),
+    }
+}

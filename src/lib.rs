@@ -1,0 +1,19 @@
+//! codexgw: configure OpenAI's Codex CLI for a Coder deployment's AI Gateway, and prove it works.
+//!
+//! The library core never exits and never reads the process environment: `main.rs` takes an
+//! [`environment::Environment`] snapshot once, and `commands/` (the thin layer that prints)
+//! passes it in.
+
+pub mod cli;
+pub mod codex_home;
+pub mod commands;
+pub mod deployment;
+pub mod detect;
+pub mod diff;
+pub mod document;
+pub mod environment;
+pub mod error;
+pub mod files;
+pub mod http;
+pub mod mode;
+pub mod plan;

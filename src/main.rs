@@ -1,0 +1,26 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use codexgw::cli::{Cli, Command};
+use codexgw::commands::{self, Context};
+use codexgw::error;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let ctx = Context::from_process();
+    let home = cli.codex_home.as_deref();
+    let result = match &cli.command {
+        Command::Setup(args) => commands::setup::run(&ctx, args, home),
+        Command::Show(args) => commands::show::run(&ctx, args),
+        Command::Remove(args) => commands::remove::run(&ctx, args, home),
+        Command::Restore(args) => commands::restore::run(&ctx, args, home),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprint!("{}", error::render(&err));
+            ExitCode::from(error::exit_kind(&err).code())
+        }
+    }
+}

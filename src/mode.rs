@@ -1,0 +1,178 @@
+//! The three ways Codex can talk to the gateway, and the provider block each one needs.
+
+use std::fmt;
+
+use crate::deployment::{Deployment, Route};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// The Coder API token is the key Codex sends; Coder pays for the model.
+    Centralized,
+    /// Your own OpenAI API key; the Coder token rides in a governance header.
+    Byok,
+    /// Your ChatGPT login; the Coder token rides in a governance header.
+    Chatgpt,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 3] = [Mode::Centralized, Mode::Byok, Mode::Chatgpt];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Centralized => "centralized",
+            Mode::Byok => "byok",
+            Mode::Chatgpt => "chatgpt",
+        }
+    }
+
+    /// The gateway's provider segment in `base_url`.
+    pub fn gateway_provider(self) -> &'static str {
+        match self {
+            Mode::Centralized | Mode::Byok => "openai",
+            Mode::Chatgpt => "chatgpt",
+        }
+    }
+
+    /// One line for the wizard and for completions.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            Mode::Centralized => "the Coder API token is the key; your deployment's OpenAI account pays",
+            Mode::Byok => "your own OpenAI API key; the Coder token goes in a governance header",
+            Mode::Chatgpt => "your ChatGPT login; the Coder token goes in a governance header",
+        }
+    }
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+pub const DEFAULT_PROVIDER_ID: &str = "ai_gateway";
+pub const PROVIDER_NAME: &str = "AI Gateway";
+pub const DEFAULT_ENV_KEY: &str = "OPENAI_API_KEY";
+pub const GOVERNANCE_HEADER: &str = "X-Coder-AI-Governance-Token";
+pub const CODER_TOKEN_VAR: &str = "CODER_API_TOKEN";
+
+/// Provider ids Codex reserves for its built-ins; redefining one stops Codex from starting.
+pub const RESERVED_PROVIDER_IDS: [&str; 6] = [
+    "openai",
+    "oss",
+    "ollama",
+    "ollama-chat",
+    "lmstudio",
+    "amazon-bedrock",
+];
+
+/// Keys of the provider table that codexgw owns outright. Everything else in the table is the
+/// user's. The governance entry of `env_http_headers` is owned too (see [`OwnedHeader`]).
+pub const OWNED_KEYS: [&str; 6] = [
+    "name",
+    "base_url",
+    "wire_api",
+    "env_key",
+    "requires_openai_auth",
+    "auth",
+];
+
+/// The one entry of `env_http_headers` that codexgw owns.
+pub struct OwnedHeader;
+
+impl OwnedHeader {
+    pub const TABLE: &'static str = "env_http_headers";
+    pub const KEY: &'static str = GOVERNANCE_HEADER;
+}
+
+/// How centralized mode hands Codex the Coder token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenSource {
+    /// Codex reads the token from this environment variable (`env_key`).
+    Env(String),
+    /// Codex runs this program to get the token (`[auth] command`).
+    Command { program: String, args: Vec<String> },
+}
+
+/// Everything that decides the provider block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderSpec {
+    pub id: String,
+    pub mode: Mode,
+    pub deployment: Deployment,
+    pub route: Route,
+    /// Only read in centralized mode.
+    pub token_source: TokenSource,
+}
+
+/// A value codexgw writes: scalars, a string array, or a small inline table of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Setting {
+    Str(String),
+    Bool(bool),
+    StrArray(Vec<String>),
+}
+
+/// The desired state of one owned key: set it, or make sure it is absent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Desired {
+    Set(Setting),
+    /// A sub-table whose listed keys are set (other keys in it are kept).
+    Table(Vec<(&'static str, Setting)>),
+    Absent,
+}
+
+impl ProviderSpec {
+    pub fn base_url(&self) -> String {
+        self.deployment.base_url(self.mode, self.route)
+    }
+
+    /// The owned keys in the order the documented block lists them, each with its desired state.
+    pub fn owned_entries(&self) -> Vec<(&'static str, Desired)> {
+        use Desired::{Absent, Set, Table};
+        let name = Set(Setting::Str(PROVIDER_NAME.into()));
+        let base_url = Set(Setting::Str(self.base_url()));
+        let wire_api = Set(Setting::Str("responses".into()));
+        match (self.mode, &self.token_source) {
+            (Mode::Centralized, TokenSource::Env(var)) => vec![
+                ("name", name),
+                ("base_url", base_url),
+                ("env_key", Set(Setting::Str(var.clone()))),
+                ("wire_api", wire_api),
+                ("requires_openai_auth", Absent),
+                ("auth", Absent),
+            ],
+            (Mode::Centralized, TokenSource::Command { program, args }) => vec![
+                ("name", name),
+                ("base_url", base_url),
+                ("wire_api", wire_api),
+                ("env_key", Absent),
+                ("requires_openai_auth", Absent),
+                (
+                    "auth",
+                    Table(vec![
+                        ("command", Setting::Str(program.clone())),
+                        ("args", Setting::StrArray(args.clone())),
+                    ]),
+                ),
+            ],
+            (Mode::Byok | Mode::Chatgpt, _) => vec![
+                ("name", name),
+                ("base_url", base_url),
+                ("wire_api", wire_api),
+                ("requires_openai_auth", Set(Setting::Bool(true))),
+                ("env_key", Absent),
+                ("auth", Absent),
+            ],
+        }
+    }
+
+    /// Whether the governance header entry belongs in `env_http_headers`.
+    pub fn wants_governance_header(&self) -> bool {
+        matches!(self.mode, Mode::Byok | Mode::Chatgpt)
+    }
+}
+
+pub fn is_reserved_provider_id(id: &str) -> bool {
+    RESERVED_PROVIDER_IDS.contains(&id)
+}
