@@ -84,7 +84,9 @@ impl Deployment {
         }
         if url.scheme() == "http" && !allow_http && !is_loopback(host) {
             return Err(error::usage(
-                format!("`{input}` uses plain http to a host that is not loopback; tokens would travel unencrypted"),
+                format!(
+                    "`{input}` uses plain http to a host that is not loopback; tokens would travel unencrypted"
+                ),
                 "use the https address, or pass `--allow-http` if this network is trusted",
             ));
         }
@@ -184,15 +186,30 @@ mod tests {
     use super::*;
 
     fn root(input: &str) -> String {
-        Deployment::parse(input, false).unwrap().deployment.to_string()
+        Deployment::parse(input, false)
+            .unwrap()
+            .deployment
+            .to_string()
     }
 
     #[test]
     fn normalises_to_the_deployment_root() {
-        assert_eq!(root("https://coder.example.com"), "https://coder.example.com");
-        assert_eq!(root("https://coder.example.com/"), "https://coder.example.com");
-        assert_eq!(root("https://Coder.Example.com:8443/"), "https://coder.example.com:8443");
-        assert_eq!(root("https://example.com/coder/"), "https://example.com/coder");
+        assert_eq!(
+            root("https://coder.example.com"),
+            "https://coder.example.com"
+        );
+        assert_eq!(
+            root("https://coder.example.com/"),
+            "https://coder.example.com"
+        );
+        assert_eq!(
+            root("https://Coder.Example.com:8443/"),
+            "https://coder.example.com:8443"
+        );
+        assert_eq!(
+            root("https://example.com/coder/"),
+            "https://example.com/coder"
+        );
         assert_eq!(
             root("https://coder.example.com/api/v2/aibridge/openai/v1"),
             "https://coder.example.com"
@@ -236,7 +253,9 @@ mod tests {
 
     #[test]
     fn builds_base_urls_per_mode_and_route() {
-        let d = Deployment::parse("https://example.com/coder", false).unwrap().deployment;
+        let d = Deployment::parse("https://example.com/coder", false)
+            .unwrap()
+            .deployment;
         assert_eq!(
             d.base_url(Mode::Centralized, Route::Aibridge),
             "https://example.com/coder/api/v2/aibridge/openai/v1"

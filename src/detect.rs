@@ -17,7 +17,9 @@ impl fmt::Display for UrlSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             UrlSource::CoderUrlVar => f.write_str("$CODER_URL"),
-            UrlSource::CoderCliLogin(path) => write!(f, "the coder CLI's login (`{}`)", path.display()),
+            UrlSource::CoderCliLogin(path) => {
+                write!(f, "the coder CLI's login (`{}`)", path.display())
+            }
             UrlSource::WorkspaceAgent => f.write_str("$CODER_AGENT_URL (this workspace's agent)"),
         }
     }

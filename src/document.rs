@@ -4,9 +4,7 @@
 use std::fmt;
 use std::path::Path;
 
-use toml_edit::{
-    Array, DocumentMut, InlineTable, Item, Key, RawString, Table, TableLike, Value,
-};
+use toml_edit::{Array, DocumentMut, InlineTable, Item, Key, RawString, Table, TableLike, Value};
 
 use crate::error;
 use crate::mode::{Desired, OwnedHeader, ProviderSpec, Setting};
@@ -21,7 +19,11 @@ pub struct ParseError {
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}, column {}: {}", self.line, self.column, self.message)
+        write!(
+            f,
+            "line {}, column {}: {}",
+            self.line, self.column, self.message
+        )
     }
 }
 
@@ -338,7 +340,9 @@ fn setting_value(setting: &Setting) -> Value {
     match setting {
         Setting::Str(s) => Value::from(s.as_str()),
         Setting::Bool(b) => Value::from(*b),
-        Setting::StrArray(items) => Value::Array(items.iter().map(String::as_str).collect::<Array>()),
+        Setting::StrArray(items) => {
+            Value::Array(items.iter().map(String::as_str).collect::<Array>())
+        }
     }
 }
 
@@ -427,7 +431,10 @@ fn ensure_newline(mut text: String) -> String {
 /// first remaining top-level key, or the end of an all-comment file).
 fn reattach_leading_comments(doc: &mut DocumentMut, leading: String) {
     let root = doc.as_table_mut();
-    let first_value = root.iter_mut().find(|(_, item)| item.is_value()).map(|(k, _)| k);
+    let first_value = root
+        .iter_mut()
+        .find(|(_, item)| item.is_value())
+        .map(|(k, _)| k);
     if let Some(mut key) = first_value {
         if !leading.is_empty() {
             let prefix = key.leaf_decor().prefix().map(raw_text).unwrap_or_default();

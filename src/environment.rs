@@ -32,7 +32,10 @@ impl Environment {
 
     /// A variable's value when it is set and not empty.
     pub fn var(&self, name: &str) -> Option<&str> {
-        self.vars.get(name).map(String::as_str).filter(|v| !v.is_empty())
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
     }
 
     /// Whether a variable is set at all (even to the empty string).

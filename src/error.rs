@@ -134,6 +134,9 @@ mod tests {
     fn usage_errors_exit_2() {
         let err = usage("missing `--mode`", "pass `--mode centralized`");
         assert_eq!(exit_kind(&err), ExitKind::Usage);
-        assert_eq!(render(&err), "error: missing `--mode`\nhelp: pass `--mode centralized`\n");
+        assert_eq!(
+            render(&err),
+            "error: missing `--mode`\nhelp: pass `--mode centralized`\n"
+        );
     }
 }

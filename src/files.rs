@@ -91,12 +91,7 @@ pub fn write_atomic(path: &Path, contents: &str, expected: Option<&str>) -> anyh
         .unwrap_or(Path::new("."));
     create_private_dir(dir)?;
     let mode = existing_mode(&target)?;
-    let not_writable = || {
-        format!(
-            "`{}` is not writable; nothing was changed",
-            dir.display()
-        )
-    };
+    let not_writable = || format!("`{}` is not writable; nothing was changed", dir.display());
     let mut temp = tempfile::Builder::new()
         .prefix(".codexgw-")
         .suffix(".tmp")
@@ -278,7 +273,9 @@ impl State {
             None => Ok(State::default()),
             Some(text) => serde_json::from_str(&text)
                 .with_context(|| format!("cannot read codexgw's state in `{}`", path.display()))
-                .help("delete that file; codexgw only loses the remembered earlier `model_provider`"),
+                .help(
+                    "delete that file; codexgw only loses the remembered earlier `model_provider`",
+                ),
         }
     }
 

@@ -123,12 +123,17 @@ pub fn coder_version(
     deployment: &crate::deployment::Deployment,
     timeout: Duration,
 ) -> Result<crate::deployment::CoderVersion, String> {
-    let answer = get(&deployment.join("api/v2/buildinfo"), &[], timeout).map_err(|e| e.to_string())?;
+    let answer =
+        get(&deployment.join("api/v2/buildinfo"), &[], timeout).map_err(|e| e.to_string())?;
     if answer.status != 200 {
-        return Err(format!("`/api/v2/buildinfo` answered HTTP {}", answer.status));
+        return Err(format!(
+            "`/api/v2/buildinfo` answered HTTP {}",
+            answer.status
+        ));
     }
-    let value: serde_json::Value = serde_json::from_str(&answer.body)
-        .map_err(|_| "`/api/v2/buildinfo` did not answer JSON; is this a Coder deployment?".to_string())?;
+    let value: serde_json::Value = serde_json::from_str(&answer.body).map_err(|_| {
+        "`/api/v2/buildinfo` did not answer JSON; is this a Coder deployment?".to_string()
+    })?;
     let raw = value
         .get("version")
         .and_then(|v| v.as_str())

@@ -17,3 +17,4 @@ pub mod files;
 pub mod http;
 pub mod mode;
 pub mod plan;
+pub mod secrets;

@@ -37,7 +37,9 @@ impl Mode {
     /// One line for the wizard and for completions.
     pub fn explanation(self) -> &'static str {
         match self {
-            Mode::Centralized => "the Coder API token is the key; your deployment's OpenAI account pays",
+            Mode::Centralized => {
+                "the Coder API token is the key; your deployment's OpenAI account pays"
+            }
             Mode::Byok => "your own OpenAI API key; the Coder token goes in a governance header",
             Mode::Chatgpt => "your ChatGPT login; the Coder token goes in a governance header",
         }

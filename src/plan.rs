@@ -88,7 +88,9 @@ pub fn plan_setup(
         }
         Some(profile) => {
             let mut profile_doc = parse(&profile)?;
-            let previous = profile_doc.top_level_str("model_provider").map(str::to_string);
+            let previous = profile_doc
+                .top_level_str("model_provider")
+                .map(str::to_string);
             if previous.as_deref() != Some(spec.id.as_str()) {
                 replaced_model_provider = Some((file_name(&profile.path), previous));
             }

@@ -37,7 +37,11 @@ impl Context {
     }
 
     pub fn codex_home(&self, flag: Option<&std::path::Path>) -> anyhow::Result<CodexHome> {
-        CodexHome::resolve(flag, self.env.var("CODEX_HOME"), self.env.home_dir.as_deref())
+        CodexHome::resolve(
+            flag,
+            self.env.var("CODEX_HOME"),
+            self.env.home_dir.as_deref(),
+        )
     }
 
     /// Status lines go to stderr, so stdout stays data.
@@ -46,7 +50,11 @@ impl Context {
     }
 
     pub fn warn(&self, line: impl AsRef<str>) {
-        let label = if self.color { "\x1b[33mwarning:\x1b[0m" } else { "warning:" };
+        let label = if self.color {
+            "\x1b[33mwarning:\x1b[0m"
+        } else {
+            "warning:"
+        };
         eprintln!("{label} {}", line.as_ref());
     }
 }
@@ -63,8 +71,13 @@ pub fn validate_provider_id(id: &str) -> anyhow::Result<()> {
     }
     if mode::is_reserved_provider_id(id) {
         return Err(error::usage(
-            format!("`{id}` is one of Codex's built-in provider ids; Codex refuses to start when config.toml redefines it"),
-            format!("pick another id, e.g. `--provider-id {}`", mode::DEFAULT_PROVIDER_ID),
+            format!(
+                "`{id}` is one of Codex's built-in provider ids; Codex refuses to start when config.toml redefines it"
+            ),
+            format!(
+                "pick another id, e.g. `--provider-id {}`",
+                mode::DEFAULT_PROVIDER_ID
+            ),
         ));
     }
     Ok(())
@@ -95,7 +108,10 @@ pub fn resolve_route(
         return (Route::Aibridge, RouteReason::Fallback("offline".into()));
     }
     match crate::http::coder_version(deployment, ROUTE_PROBE_TIMEOUT) {
-        Ok(version) => (Route::for_version(&version), RouteReason::Version(version.raw)),
+        Ok(version) => (
+            Route::for_version(&version),
+            RouteReason::Version(version.raw),
+        ),
         Err(why) => (Route::Aibridge, RouteReason::Fallback(why)),
     }
 }
@@ -108,7 +124,9 @@ impl RouteReason {
             RouteReason::PastedUrl => format!("route `{route}` (from the pasted URL)"),
             RouteReason::Version(v) => format!("route `{route}` (the deployment runs Coder {v})"),
             RouteReason::Fallback(why) => {
-                format!("route `{route}`, which every Coder version with the gateway serves ({why})")
+                format!(
+                    "route `{route}`, which every Coder version with the gateway serves ({why})"
+                )
             }
         }
     }

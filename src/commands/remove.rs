@@ -3,13 +3,17 @@
 use crate::cli::RemoveArgs;
 use crate::codex_home::validate_profile_name;
 use crate::commands::setup::apply_changes;
-use crate::commands::{validate_provider_id, Context};
+use crate::commands::{Context, validate_provider_id};
 use crate::diff;
 use crate::error;
 use crate::files::{self, State};
-use crate::plan::{file_name, plan_remove, FileState};
+use crate::plan::{FileState, file_name, plan_remove};
 
-pub fn run(ctx: &Context, args: &RemoveArgs, codex_home: Option<&std::path::Path>) -> anyhow::Result<()> {
+pub fn run(
+    ctx: &Context,
+    args: &RemoveArgs,
+    codex_home: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
     let home = ctx.codex_home(codex_home)?;
     validate_provider_id(&args.provider_id)?;
     if let Some(profile) = &args.profile {
@@ -57,18 +61,32 @@ pub fn run(ctx: &Context, args: &RemoveArgs, codex_home: Option<&std::path::Path
                 "pass `--yes` (see the change first with `--dry-run`)",
             ));
         }
-        eprint!("{}", if ctx.color { diff::colorize(&diff) } else { diff });
+        eprint!(
+            "{}",
+            if ctx.color {
+                diff::colorize(&diff)
+            } else {
+                diff
+            }
+        );
         let ok = dialoguer::Confirm::new()
             .with_prompt("Remove the gateway provider?")
             .default(false)
             .interact()
             .map_err(anyhow::Error::from)?;
         if !ok {
-            return Err(error::failure("nothing written", "run `codexgw remove` again when ready"));
+            return Err(error::failure(
+                "nothing written",
+                "run `codexgw remove` again when ready",
+            ));
         }
     }
     apply_changes(&home, &changes, true, ctx)?;
-    if state.previous_model_provider.remove(&pointer_file).is_some() {
+    if state
+        .previous_model_provider
+        .remove(&pointer_file)
+        .is_some()
+    {
         state.save(&home.backups_dir())?;
     }
     Ok(())

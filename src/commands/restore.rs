@@ -1,13 +1,17 @@
 //! `codexgw restore`: list codexgw's backups, or put one back (backing up the current file).
 
 use crate::cli::RestoreArgs;
-use crate::commands::setup::apply_changes;
 use crate::commands::Context;
+use crate::commands::setup::apply_changes;
 use crate::error;
 use crate::files::{self, Backup};
 use crate::plan::FileChange;
 
-pub fn run(ctx: &Context, args: &RestoreArgs, codex_home: Option<&std::path::Path>) -> anyhow::Result<()> {
+pub fn run(
+    ctx: &Context,
+    args: &RestoreArgs,
+    codex_home: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
     let home = ctx.codex_home(codex_home)?;
     let backups = files::list_backups(&home.backups_dir())?;
     let Some(wanted) = args.backup.as_deref().filter(|_| !args.list) else {
@@ -27,7 +31,10 @@ pub fn run(ctx: &Context, args: &RestoreArgs, codex_home: Option<&std::path::Pat
     };
     let backup = find(&backups, wanted).ok_or_else(|| {
         error::usage(
-            format!("no backup named `{wanted}` in `{}`", home.backups_dir().display()),
+            format!(
+                "no backup named `{wanted}` in `{}`",
+                home.backups_dir().display()
+            ),
             "see the names with `codexgw restore --list`",
         )
     })?;
@@ -44,7 +51,11 @@ pub fn run(ctx: &Context, args: &RestoreArgs, codex_home: Option<&std::path::Pat
         after: text,
     };
     if change.is_noop() {
-        ctx.status(format!("`{}` already matches `{}`", change.path.display(), backup.name()));
+        ctx.status(format!(
+            "`{}` already matches `{}`",
+            change.path.display(),
+            backup.name()
+        ));
         return Ok(());
     }
     if !args.yes && ctx.interactive {
@@ -55,7 +66,10 @@ pub fn run(ctx: &Context, args: &RestoreArgs, codex_home: Option<&std::path::Pat
             .interact()
             .map_err(anyhow::Error::from)?;
         if !ok {
-            return Err(error::failure("nothing written", "run `codexgw restore` again when ready"));
+            return Err(error::failure(
+                "nothing written",
+                "run `codexgw restore` again when ready",
+            ));
         }
     }
     apply_changes(&home, &[change], true, ctx)?;

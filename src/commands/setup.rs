@@ -5,17 +5,21 @@ use anyhow::Context as _;
 use dialoguer::theme::ColorfulTheme;
 
 use crate::cli::SetupArgs;
-use crate::codex_home::{validate_profile_name, CodexHome};
-use crate::commands::{provider_spec, resolve_route, Context};
+use crate::codex_home::{CodexHome, validate_profile_name};
+use crate::commands::{Context, provider_spec, resolve_route};
 use crate::deployment::Deployment;
 use crate::detect;
 use crate::diff;
 use crate::error;
 use crate::files::{self, State};
-use crate::mode::{Mode, ProviderSpec, TokenSource, CODER_TOKEN_VAR};
-use crate::plan::{plan_setup, FileChange, FileState};
+use crate::mode::{CODER_TOKEN_VAR, Mode, ProviderSpec, TokenSource};
+use crate::plan::{FileChange, FileState, plan_setup};
 
-pub fn run(ctx: &Context, args: &SetupArgs, codex_home: Option<&std::path::Path>) -> anyhow::Result<()> {
+pub fn run(
+    ctx: &Context,
+    args: &SetupArgs,
+    codex_home: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
     let home = ctx.codex_home(codex_home)?;
     if let Some(profile) = &args.profile {
         validate_profile_name(profile)?;
@@ -59,16 +63,29 @@ pub fn run(ctx: &Context, args: &SetupArgs, codex_home: Option<&std::path::Path>
         return Ok(());
     }
     if ctx.interactive && !args.yes {
-        eprint!("{}", if ctx.color { diff::colorize(&diff) } else { diff });
+        eprint!(
+            "{}",
+            if ctx.color {
+                diff::colorize(&diff)
+            } else {
+                diff
+            }
+        );
         if !confirm("Write these changes?")? {
-            return Err(error::failure("nothing written", "run `codexgw setup` again when ready"));
+            return Err(error::failure(
+                "nothing written",
+                "run `codexgw setup` again when ready",
+            ));
         }
     }
     apply_changes(&home, &plan.changes, !args.no_backup, ctx)?;
     if let Some((file, previous)) = plan.replaced_model_provider {
         let mut state = State::load(&home.backups_dir())?;
         // Only the value from before codexgw's first setup is worth restoring.
-        state.previous_model_provider.entry(file).or_insert(previous);
+        state
+            .previous_model_provider
+            .entry(file)
+            .or_insert(previous);
         state.save(&home.backups_dir())?;
     }
     ctx.status(format!("{}", reason.describe(route)));
@@ -92,7 +109,10 @@ pub fn apply_changes(
     for change in changes {
         if let (true, Some(before)) = (backup, &change.before) {
             let saved = files::save_backup(&home.backups_dir(), &change.path, before)?;
-            ctx.status(format!("backed up the old file to `{}`", saved.path.display()));
+            ctx.status(format!(
+                "backed up the old file to `{}`",
+                saved.path.display()
+            ));
         }
         files::write_atomic(&change.path, &change.after, change.before.as_deref())
             .with_context(|| format!("cannot update `{}`", change.path.display()))?;
@@ -172,7 +192,9 @@ fn ask_url(found: Option<&detect::DetectedUrl>) -> anyhow::Result<String> {
     let mut input = dialoguer::Input::<String>::with_theme(&theme)
         .with_prompt("Coder deployment URL")
         .validate_with(|text: &String| -> Result<(), String> {
-            Deployment::parse(text, true).map(|_| ()).map_err(|e| e.to_string())
+            Deployment::parse(text, true)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
         });
     if let Some(found) = found {
         eprintln!("(found {} in {})", found.url, found.source);
@@ -217,7 +239,9 @@ fn print_next_steps(ctx: &Context, spec: &ProviderSpec, profile: Option<&str>) {
         }
         (Mode::Chatgpt, _) => {
             steps.extend(export(CODER_TOKEN_VAR));
-            steps.push("  env -u OPENAI_API_KEY codex login   # sign in with your ChatGPT account".into());
+            steps.push(
+                "  env -u OPENAI_API_KEY codex login   # sign in with your ChatGPT account".into(),
+            );
             if ctx.env.is_set("OPENAI_API_KEY") {
                 ctx.warn("OPENAI_API_KEY is set: in chatgpt mode Codex then logs in with that key instead of ChatGPT; unset it (`unset OPENAI_API_KEY`) and remove it from your shell start-up files");
             }

@@ -1,7 +1,7 @@
 //! `codexgw show`: the provider block as setup would write it into an empty file.
 
 use crate::cli::ShowArgs;
-use crate::commands::{provider_spec, resolve_route, Context};
+use crate::commands::{Context, provider_spec, resolve_route};
 use crate::deployment::Deployment;
 use crate::error;
 use crate::plan::render_block;
@@ -20,7 +20,10 @@ pub fn run(_ctx: &Context, args: &ShowArgs) -> anyhow::Result<()> {
             "e.g. `codexgw show --mode centralized --url https://coder.example.com`",
         ));
     }
-    let (mode, url) = (args.provider.mode.unwrap(), args.provider.url.as_deref().unwrap());
+    let (mode, url) = (
+        args.provider.mode.unwrap(),
+        args.provider.url.as_deref().unwrap(),
+    );
     let parsed = Deployment::parse(url, args.provider.allow_http)?;
     // `show` feeds templates and docs, so it never asks the network: `auto` means aibridge.
     let (route, _) = resolve_route(args.provider.route, parsed.route, &parsed.deployment, true);
@@ -28,4 +31,3 @@ pub fn run(_ctx: &Context, args: &ShowArgs) -> anyhow::Result<()> {
     print!("{}", render_block(&spec)?);
     Ok(())
 }
-
