@@ -2,6 +2,9 @@
 //! real use, memory in unit tests).
 
 use std::fmt;
+use std::path::PathBuf;
+
+use crate::environment::Environment;
 
 /// A token or key. `Debug` and `Display` redact it; only [`Secret::expose`] gives the value.
 #[derive(Clone, PartialEq, Eq)]
@@ -73,6 +76,95 @@ pub trait SecretStore {
     fn delete(&self, kind: TokenKind, host: &str) -> anyhow::Result<bool>;
 }
 
+/// Where a secret was found, for `token status` and doctor's evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// An environment variable.
+    Env(String),
+    /// The secret store, with its backend name.
+    Store(String),
+    /// The `coder` CLI's login (its `session` file).
+    CoderCli(PathBuf),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Env(var) => write!(f, "${var}"),
+            Origin::Store(backend) => write!(f, "the keyring ({backend})"),
+            Origin::CoderCli(path) => write!(f, "the coder CLI login (`{}`)", path.display()),
+        }
+    }
+}
+
+impl Origin {
+    /// A short machine-readable kind: `env`, `keyring`, `coder_cli`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Origin::Env(_) => "env",
+            Origin::Store(_) => "keyring",
+            Origin::CoderCli(_) => "coder_cli",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub secret: Secret,
+    pub origin: Origin,
+}
+
+/// Looks a secret up: the named environment variables in order, then the store (keyed by the
+/// deployment host), then — for the Coder token — the `coder` CLI's login for the same host.
+/// A store that fails (no keyring backend) is skipped: the other sources still count.
+pub fn find(
+    kind: TokenKind,
+    env: &Environment,
+    vars: &[&str],
+    store: Option<&dyn SecretStore>,
+    host: &str,
+) -> Option<Found> {
+    for var in vars {
+        if let Some(value) = env.var(var) {
+            return Some(Found {
+                secret: Secret::new(value.trim()),
+                origin: Origin::Env((*var).to_string()),
+            });
+        }
+    }
+    if let Some(store) = store {
+        if let Ok(Some(secret)) = store.get(kind, host) {
+            return Some(Found {
+                secret,
+                origin: Origin::Store(store.backend()),
+            });
+        }
+    }
+    match kind {
+        TokenKind::Coder => coder_cli_session(env, host),
+        TokenKind::Openai => None,
+    }
+}
+
+/// The `coder` CLI keeps `url` and `session` files side by side (on Linux; macOS and Windows
+/// keep the session in their keychain, which codexgw does not read). The session counts only
+/// when its `url` is the same host.
+fn coder_cli_session(env: &Environment, host: &str) -> Option<Found> {
+    let dir = crate::detect::coder_config_dir(env)?;
+    let url = std::fs::read_to_string(dir.join("url")).ok()?;
+    let login_host = url::Url::parse(url.trim()).ok()?.host_str()?.to_string();
+    if !login_host.eq_ignore_ascii_case(host) {
+        return None;
+    }
+    let path = dir.join("session");
+    let token = std::fs::read_to_string(&path).ok()?;
+    let token = token.trim();
+    (!token.is_empty()).then(|| Found {
+        secret: Secret::new(token),
+        origin: Origin::CoderCli(path),
+    })
+}
+
 /// For unit tests.
 #[derive(Default)]
 pub struct MemoryStore {
@@ -111,6 +203,68 @@ mod tests {
         assert_eq!(token.to_string(), "abcd… (33 chars)");
         assert_eq!(format!("{token:?}"), "Secret(abcd… (33 chars))");
         assert_eq!(redact("short"), "… (5 chars)");
+    }
+
+    #[test]
+    fn env_beats_store_beats_coder_cli() {
+        let dir = tempfile::tempdir().unwrap();
+        let cli = dir.path().join("coderv2");
+        std::fs::create_dir_all(&cli).unwrap();
+        std::fs::write(cli.join("url"), "https://coder.example.com\n").unwrap();
+        std::fs::write(cli.join("session"), "cli-session-token\n").unwrap();
+        let mut env =
+            Environment::new([("CODER_CONFIG_DIR".to_string(), cli.display().to_string())]);
+        let store = MemoryStore::default();
+        let host = "coder.example.com";
+
+        let found = find(
+            TokenKind::Coder,
+            &env,
+            &["CODER_API_TOKEN"],
+            Some(&store),
+            host,
+        )
+        .unwrap();
+        assert_eq!(found.secret.expose(), "cli-session-token");
+        assert_eq!(found.origin, Origin::CoderCli(cli.join("session")));
+        assert_eq!(
+            find(
+                TokenKind::Coder,
+                &env,
+                &[],
+                Some(&store),
+                "other.example.com"
+            ),
+            None
+        );
+
+        store
+            .set(TokenKind::Coder, host, &Secret::new("from-store"))
+            .unwrap();
+        let found = find(
+            TokenKind::Coder,
+            &env,
+            &["CODER_API_TOKEN"],
+            Some(&store),
+            host,
+        )
+        .unwrap();
+        assert_eq!(
+            (found.secret.expose(), found.origin.kind()),
+            ("from-store", "keyring")
+        );
+
+        env = Environment::new([("CODER_API_TOKEN".to_string(), "from-env".to_string())]);
+        let found = find(
+            TokenKind::Coder,
+            &env,
+            &["CODER_API_TOKEN"],
+            Some(&store),
+            host,
+        )
+        .unwrap();
+        assert_eq!(found.origin, Origin::Env("CODER_API_TOKEN".into()));
+        assert_eq!(find(TokenKind::Openai, &env, &[], None, host), None);
     }
 
     #[test]
