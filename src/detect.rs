@@ -52,24 +52,24 @@ pub fn deployment_urls(env: &Environment) -> Vec<DetectedUrl> {
             source: UrlSource::CoderUrlVar,
         });
     }
-    if let Some(path) = coder_config_dir(env).map(|dir| dir.join("url")) {
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            let url = text.trim();
-            if !url.is_empty() {
-                found.push(DetectedUrl {
-                    url: url.to_string(),
-                    source: UrlSource::CoderCliLogin(path),
-                });
-            }
-        }
-    }
-    if env.var("CODER") == Some("true") {
-        if let Some(url) = env.var("CODER_AGENT_URL") {
+    if let Some(path) = coder_config_dir(env).map(|dir| dir.join("url"))
+        && let Ok(text) = std::fs::read_to_string(&path)
+    {
+        let url = text.trim();
+        if !url.is_empty() {
             found.push(DetectedUrl {
-                url: url.trim().to_string(),
-                source: UrlSource::WorkspaceAgent,
+                url: url.to_string(),
+                source: UrlSource::CoderCliLogin(path),
             });
         }
+    }
+    if env.var("CODER") == Some("true")
+        && let Some(url) = env.var("CODER_AGENT_URL")
+    {
+        found.push(DetectedUrl {
+            url: url.trim().to_string(),
+            source: UrlSource::WorkspaceAgent,
+        });
     }
     found
 }

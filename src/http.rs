@@ -23,12 +23,11 @@ impl Answer {
 
     /// Coder's JSON errors carry `{"message": …}`; gateway errors are plain text.
     pub fn message(&self) -> String {
-        if self.is_json() {
-            if let Ok(value) = serde_json::from_str::<serde_json::Value>(&self.body) {
-                if let Some(message) = value.get("message").and_then(|m| m.as_str()) {
-                    return message.to_string();
-                }
-            }
+        if self.is_json()
+            && let Ok(value) = serde_json::from_str::<serde_json::Value>(&self.body)
+            && let Some(message) = value.get("message").and_then(|m| m.as_str())
+        {
+            return message.to_string();
         }
         self.body.trim().chars().take(300).collect()
     }

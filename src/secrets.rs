@@ -132,13 +132,13 @@ pub fn find(
             });
         }
     }
-    if let Some(store) = store {
-        if let Ok(Some(secret)) = store.get(kind, host) {
-            return Some(Found {
-                secret,
-                origin: Origin::Store(store.backend()),
-            });
-        }
+    if let Some(store) = store
+        && let Ok(Some(secret)) = store.get(kind, host)
+    {
+        return Some(Found {
+            secret,
+            origin: Origin::Store(store.backend()),
+        });
     }
     match kind {
         TokenKind::Coder => coder_cli_session(env, host),

@@ -88,7 +88,7 @@ pub fn run(
             .or_insert(previous);
         state.save(&home.backups_dir())?;
     }
-    ctx.status(format!("{}", reason.describe(route)));
+    ctx.status(reason.describe(route));
     print_next_steps(ctx, &spec, args.profile.as_deref());
     Ok(())
 }
@@ -147,7 +147,8 @@ fn missing_flags(args: &SetupArgs, detected: &[detect::DetectedUrl]) -> anyhow::
     if args.provider.mode.is_none() {
         missing.push("--mode centralized|byok|chatgpt");
     }
-    if args.provider.url.is_none() && !(args.yes && !detected.is_empty()) {
+    let detected_url_accepted = args.yes && !detected.is_empty();
+    if args.provider.url.is_none() && !detected_url_accepted {
         missing.push("--url URL");
     }
     let mut help = format!(
