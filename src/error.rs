@@ -75,8 +75,10 @@ impl<T> Help<T> for anyhow::Result<T> {
     }
 }
 
+/// The outermost [`UserError`]: anyhow's downcast sees through context layers, which walking
+/// `chain()` as `dyn Error` cannot.
 pub fn find_user_error(err: &anyhow::Error) -> Option<&UserError> {
-    err.chain().find_map(|e| e.downcast_ref::<UserError>())
+    err.downcast_ref::<UserError>()
 }
 
 /// Render an error the way the house style asks: `error:`, `caused by:` lines, `help:`.
