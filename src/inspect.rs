@@ -175,8 +175,10 @@ impl Inspected {
                 (k.to_string(), self.line(key.span()))
             })
             .collect();
-        let auth = table.get("auth").and_then(Item::as_table_like).map(|auth| {
-            AuthCommand {
+        let auth = table
+            .get("auth")
+            .and_then(Item::as_table_like)
+            .map(|auth| AuthCommand {
                 command: auth
                     .get("command")
                     .and_then(Item::as_str)
@@ -185,10 +187,13 @@ impl Inspected {
                 args: auth
                     .get("args")
                     .and_then(Item::as_array)
-                    .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|v| v.as_str().map(str::to_string))
+                            .collect()
+                    })
                     .unwrap_or_default(),
-            }
-        });
+            });
         let governance_var = table
             .get(mode::OwnedHeader::TABLE)
             .and_then(Item::as_table_like)
@@ -225,7 +230,9 @@ impl Inspected {
 
 /// Only a `[header]` table has a line of its own worth naming.
 fn header_span(item: &Item) -> Option<std::ops::Range<usize>> {
-    item.as_table().filter(|t| !t.is_implicit() && !t.is_dotted())?.span()
+    item.as_table()
+        .filter(|t| !t.is_implicit() && !t.is_dotted())?
+        .span()
 }
 
 /// `[model_providers.X.auth]`: Codex runs the command for the bearer token.
@@ -427,8 +434,15 @@ impl Block {
         }
         if matches!(mode, Some(Mode::Byok | Mode::Chatgpt)) && self.governance_var.is_none() {
             out.push(Finding::error(
-                format!("`env_http_headers` has no `{}` entry, so Coder never gets your Coder token", mode::GOVERNANCE_HEADER),
-                format!("add `env_http_headers = {{ \"{}\" = \"{}\" }}` to the table", mode::GOVERNANCE_HEADER, mode::CODER_TOKEN_VAR),
+                format!(
+                    "`env_http_headers` has no `{}` entry, so Coder never gets your Coder token",
+                    mode::GOVERNANCE_HEADER
+                ),
+                format!(
+                    "add `env_http_headers = {{ \"{}\" = \"{}\" }}` to the table",
+                    mode::GOVERNANCE_HEADER,
+                    mode::CODER_TOKEN_VAR
+                ),
             ));
         }
         if self.bearer_token {
@@ -495,7 +509,10 @@ env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
         assert_eq!(block.findings(), vec![]);
         let gateway = block.gateway().unwrap();
         assert_eq!(gateway.deployment.as_str(), "https://coder.example.com");
-        assert_eq!((gateway.route, gateway.provider.as_str()), (Route::Aibridge, "openai"));
+        assert_eq!(
+            (gateway.route, gateway.provider.as_str()),
+            (Route::Aibridge, "openai")
+        );
     }
 
     #[test]
@@ -539,7 +556,9 @@ env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
 
     #[test]
     fn finds_the_legacy_profile_key_and_the_credentials_store() {
-        let d = doc("profile = \"aibridge\"\ncli_auth_credentials_store = \"keyring\"\n[profiles.aibridge]\nmodel_provider = \"aibridge\"\n");
+        let d = doc(
+            "profile = \"aibridge\"\ncli_auth_credentials_store = \"keyring\"\n[profiles.aibridge]\nmodel_provider = \"aibridge\"\n",
+        );
         assert_eq!(
             d.legacy_profile(),
             Some(Located {
@@ -580,14 +599,23 @@ env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
             "https://coder.example.com/api/v2/aibridge/openai/v1",
             "https://api.openai.com/v1",
         );
-        assert!(messages(&not_gateway)[0].1.contains("is not an AI Gateway URL"));
+        assert!(
+            messages(&not_gateway)[0]
+                .1
+                .contains("is not an AI Gateway URL")
+        );
     }
 
     #[test]
     fn reports_credential_conflicts_and_plain_text_secrets() {
         let both = CENTRALIZED.replace("wire_api", "requires_openai_auth = true\nwire_api");
         let found = messages(&both);
-        assert!(found[0].1.contains("`env_key` and `requires_openai_auth = true` together"), "{found:?}");
+        assert!(
+            found[0]
+                .1
+                .contains("`env_key` and `requires_openai_auth = true` together"),
+            "{found:?}"
+        );
         let bearer = CENTRALIZED.replace(
             "env_key = \"OPENAI_API_KEY\"",
             "experimental_bearer_token = \"abcdefghij-0123456789abcdefghijkl\"\nfoo = 1",
@@ -600,7 +628,12 @@ env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
         assert!(!format!("{found:?}").contains("0123456789"));
         let no_header = CHATGPT.replace("env_http_headers", "http_headers");
         let found = messages(&no_header);
-        assert!(found[0].1.contains("no `X-Coder-AI-Governance-Token` entry"), "{found:?}");
+        assert!(
+            found[0]
+                .1
+                .contains("no `X-Coder-AI-Governance-Token` entry"),
+            "{found:?}"
+        );
         let nothing = "[model_providers.ai_gateway]\nname = \"x\"\nbase_url = \"https://c.example.com/api/v2/aibridge/openai/v1\"\n";
         assert!(messages(nothing)[0].1.contains("names no credential"));
         let auth = CENTRALIZED.replace(

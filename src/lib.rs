@@ -10,6 +10,7 @@ pub mod commands;
 pub mod deployment;
 pub mod detect;
 pub mod diff;
+pub mod doctor;
 pub mod document;
 pub mod environment;
 pub mod error;
