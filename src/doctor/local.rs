@@ -472,8 +472,10 @@ fn openai_api_key(block: Option<&Block>, mode: Option<Mode>, env: &Environment) 
             };
             let home = env.home_dir.as_deref();
             let export = home.and_then(|h| shell::find_export(h, VAR));
+            // Codex 0.169's `exec`, `login` and `login status` ignore the variable and keep the
+            // ChatGPT login (verified); older builds and other OpenAI tools sign in with it.
             let summary = format!(
-                "${VAR} is set ({}): with it Codex uses the API key instead of your ChatGPT login, and the chatgpt route rejects it",
+                "${VAR} is set ({}): Codex 0.169 keeps using your ChatGPT login, but older Codex builds and other OpenAI tools sign in with the key instead, which the chatgpt route rejects",
                 secrets::redact(value)
             );
             let fix = match (&export, home) {
@@ -486,7 +488,7 @@ fn openai_api_key(block: Option<&Block>, mode: Option<Mode>, env: &Environment) 
                     "`unset {VAR}` and remove it from wherever it is exported (or start codex with `env -u {VAR} codex`)"
                 ),
             };
-            Check::fail(ID, summary, fix).evidence(json!({
+            Check::warn(ID, summary, fix).evidence(json!({
                 "var": VAR,
                 "set": true,
                 "value": secrets::redact(value),

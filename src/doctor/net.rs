@@ -335,9 +335,13 @@ fn gateway(probe: &Probe, timeout: Duration) -> Check {
             "export CODER_API_TOKEN=<your Coder API token> (centralized: the variable named by `env_key`)".to_string(),
         ),
         (401, _) => {
-            let who = if mode == Mode::Centralized { coder_credential.clone() } else { user_name.to_string() };
+            let what = match (mode, user_credential.is_empty()) {
+                (Mode::Centralized, _) => format!("{coder_credential} was rejected"),
+                (_, true) => format!("no {} was sent, since Codex has none (see codex.login)", user_name.trim_start_matches("your ")),
+                (_, false) => format!("{user_name} was rejected"),
+            };
             (
-                format!("{who} was rejected (HTTP 401): {text}"),
+                format!("{what} (HTTP 401): {text}"),
                 match mode {
                     Mode::Centralized => "create a new token with `coder tokens create` and export it".to_string(),
                     Mode::Byok => "`printenv OPENAI_API_KEY | codex login --with-api-key` with a valid key".to_string(),
@@ -352,6 +356,10 @@ fn gateway(probe: &Probe, timeout: Duration) -> Check {
         (403, _) if lower.contains("budget") => (
             format!("your AI budget is used up: {text}"),
             "ask your Coder admin to raise your AI budget, or wait for it to reset".to_string(),
+        ),
+        (403, _) if coder.is_none() && mode != Mode::Centralized => (
+            format!("no Coder token was sent, so Coder took {user_name} for one and rejected it: {text}"),
+            format!("export {}=<your Coder API token>   # create one with `coder tokens create`", mode::CODER_TOKEN_VAR),
         ),
         (403, _) => (
             format!("{coder_credential} was rejected: {text}"),
