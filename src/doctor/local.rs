@@ -299,9 +299,11 @@ fn config_provider(options: &Options, files: &[&File]) -> (Check, Option<(String
 
     let value = &selected.value;
     let at = file.at(selected.line);
-    let over = match (files.len(), docs().last()) {
-        (2, Some((config, d))) if !std::ptr::eq(config, file) => d
-            .model_provider()
+    let over = match files {
+        [profile, config] if std::ptr::eq(*profile, file) => config
+            .doc
+            .as_ref()
+            .and_then(Inspected::model_provider)
             .map(|l| format!(", over `{}` in {}", l.value, config.at(l.line)))
             .unwrap_or_default(),
         _ => String::new(),
@@ -747,22 +749,20 @@ fn codex_login(
         .filter(|s| matches!(*s, "keyring" | "auto"));
     let mut evidence =
         json!({ "auth_path": shown.to_string(), "credentials_store": credentials_store });
-    if mode == Some(Mode::Byok) {
-        if let Some(key) = env.var("CODEX_API_KEY") {
-            evidence["source"] = "CODEX_API_KEY".into();
-            evidence["key"] = secrets::redact(key).into();
-            return (
-                Check::pass(
-                    ID,
-                    format!(
-                        "$CODEX_API_KEY is set ({}); Codex sends it as your key",
-                        secrets::redact(key)
-                    ),
-                )
-                .evidence(evidence),
-                UserCredential::ApiKey(Secret::new(key)),
-            );
-        }
+    if let (Some(Mode::Byok), Some(key)) = (mode, env.var("CODEX_API_KEY")) {
+        evidence["source"] = "CODEX_API_KEY".into();
+        evidence["key"] = secrets::redact(key).into();
+        return (
+            Check::pass(
+                ID,
+                format!(
+                    "$CODEX_API_KEY is set ({}); Codex sends it as your key",
+                    secrets::redact(key)
+                ),
+            )
+            .evidence(evidence),
+            UserCredential::ApiKey(Secret::new(key)),
+        );
     }
     let login = read_login(auth_path);
     let (check, user) = match (mode, login) {
