@@ -641,6 +641,11 @@ env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
             "env_key = \"X\"\nauth = { command = \"codexgw\", args = [\"token\", \"print\"] }",
         );
         assert!(messages(&auth)[0].1.contains("refuses to load"));
+        let reserved = doc(&CENTRALIZED.replace("ai_gateway", "openai"))
+            .provider("openai")
+            .unwrap()
+            .findings();
+        assert!(reserved[0].message.contains("reserved built-in provider IDs"));
     }
 
     #[test]

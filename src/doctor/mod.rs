@@ -121,3 +121,72 @@ pub fn run(options: &Options, env: &Environment, store: Option<&dyn SecretStore>
         checks,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secrets::{MemoryStore, Secret, TokenKind};
+
+    const CHATGPT: &str = r#"model_provider = "ai_gateway"
+[model_providers.ai_gateway]
+name = "AI Gateway"
+base_url = "https://coder.example.com/api/v2/aibridge/chatgpt/v1"
+wire_api = "responses"
+requires_openai_auth = true
+env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
+"#;
+
+    fn offline(dir: &std::path::Path) -> Options {
+        Options {
+            codex_home: CodexHome::at(dir),
+            profile: None,
+            provider_id: None,
+            offline: true,
+            timeout: Duration::from_secs(1),
+        }
+    }
+
+    fn find<'a>(report: &'a Report, id: &str) -> &'a Check {
+        report.checks.iter().find(|c| c.id == id).unwrap()
+    }
+
+    #[test]
+    fn a_token_in_the_store_is_found_but_codex_cannot_see_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.toml"), CHATGPT).unwrap();
+        let store = MemoryStore::default();
+        let token = Secret::new("abcdefghij-0123456789abcdefghijkl");
+        store
+            .set(TokenKind::Coder, "coder.example.com", &token)
+            .unwrap();
+        let env = Environment::default();
+
+        let report = run(&offline(dir.path()), &env, Some(&store));
+        let check = find(&report, "env.coder_api_token");
+        assert_eq!(check.status, Status::Warn);
+        assert_eq!(check.evidence["origin"], "keyring");
+        assert_eq!(check.evidence["token"], "abcd… (33 chars)");
+        assert!(
+            !serde_json::to_string(&report)
+                .unwrap()
+                .contains(token.expose())
+        );
+        assert_eq!(report.mode, Some(Mode::Chatgpt));
+        assert_eq!(
+            report.deployment.as_deref(),
+            Some("https://coder.example.com")
+        );
+
+        let report = run(&offline(dir.path()), &env, None);
+        assert_eq!(find(&report, "env.coder_api_token").status, Status::Fail);
+        assert!(!report.ok);
+    }
+
+    #[test]
+    fn every_check_reports_once_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let report = run(&offline(dir.path()), &Environment::default(), None);
+        let ids: Vec<&str> = report.checks.iter().map(|c| c.id).collect();
+        assert_eq!(ids, CHECK_IDS);
+    }
+}
