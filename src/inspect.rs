@@ -645,7 +645,11 @@ env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
             .provider("openai")
             .unwrap()
             .findings();
-        assert!(reserved[0].message.contains("reserved built-in provider IDs"));
+        assert!(
+            reserved[0]
+                .message
+                .contains("reserved built-in provider IDs")
+        );
     }
 
     #[test]

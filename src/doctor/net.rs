@@ -54,8 +54,13 @@ pub(super) fn check(probe: &Probe, offline: bool, timeout: Duration) -> Vec<Chec
             .map(|(id, _)| Check::skip(id, "skipped: --offline"))
             .collect();
     }
+    run_jobs(&JOBS, probe, timeout)
+}
+
+/// Runs each job on its own thread and collects what is reported by the deadline.
+fn run_jobs(jobs: &[(&'static str, Job)], probe: &Probe, timeout: Duration) -> Vec<Check> {
     let (send, receive) = mpsc::channel();
-    for (index, (_, job)) in JOBS.iter().enumerate() {
+    for (index, (_, job)) in jobs.iter().enumerate() {
         let (send, probe, job) = (send.clone(), probe.clone(), *job);
         // Detached on purpose: a stuck thread is abandoned, and dies with the process.
         std::thread::spawn(move || {
@@ -64,7 +69,7 @@ pub(super) fn check(probe: &Probe, offline: bool, timeout: Duration) -> Vec<Chec
     }
     drop(send);
     let deadline = Instant::now() + timeout + MARGIN;
-    let mut results: Vec<Option<Check>> = vec![None; JOBS.len()];
+    let mut results: Vec<Option<Check>> = vec![None; jobs.len()];
     while results.iter().any(Option::is_none) {
         let left = deadline.saturating_duration_since(Instant::now());
         match receive.recv_timeout(left) {
@@ -74,7 +79,7 @@ pub(super) fn check(probe: &Probe, offline: bool, timeout: Duration) -> Vec<Chec
     }
     results
         .into_iter()
-        .zip(JOBS)
+        .zip(jobs)
         .map(|(result, (id, _))| {
             result.unwrap_or_else(|| {
                 Check::fail(
@@ -391,4 +396,38 @@ fn gateway(probe: &Probe, timeout: Duration) -> Check {
         ),
     };
     Check::fail(ID, summary, fix).evidence(evidence)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stuck(_: &Probe, _: Duration) -> Check {
+        // Like a DNS lookup that never returns: no timeout of ours can interrupt it.
+        loop {
+            std::thread::park();
+        }
+    }
+
+    fn quick(_: &Probe, _: Duration) -> Check {
+        Check::pass("net.auth", "answered")
+    }
+
+    #[test]
+    fn a_stuck_check_is_reported_not_waited_for() {
+        let probe = Probe {
+            mode: None,
+            deployment: None,
+            route: None,
+            base_url: None,
+            coder_token: None,
+            user: UserCredential::None,
+        };
+        let jobs: [(&str, Job); 2] = [("net.deployment", stuck), ("net.auth", quick)];
+        let checks = run_jobs(&jobs, &probe, Duration::from_millis(100));
+        assert_eq!(checks[0].id, "net.deployment");
+        assert_eq!(checks[0].status, super::super::Status::Fail);
+        assert_eq!(checks[0].summary, "no answer within 0.1s");
+        assert_eq!(checks[1].summary, "answered");
+    }
 }
