@@ -564,6 +564,15 @@ fn a_keyring_login_store_is_a_warning_and_a_wrong_login_a_failure() {
         run.summary("codex.login")
             .contains("holds an API-key login")
     );
+
+    std::fs::write(
+        home.codex_home().join("auth.json"),
+        "{\"auth_mode\": chatgpt",
+    )
+    .unwrap();
+    let run = doctor(&home, &[CODER], &["--offline"]);
+    assert_eq!(run.failing(), ["codex.login"]);
+    assert!(run.summary("codex.login").contains("is not JSON"));
 }
 
 #[test]
