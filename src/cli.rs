@@ -29,6 +29,8 @@ pub enum Command {
     Remove(RemoveArgs),
     /// List codexgw's backups of config.toml, or put one back
     Restore(RestoreArgs),
+    /// Check why Codex can or cannot reach the AI Gateway, and say how to fix it
+    Doctor(DoctorArgs),
 }
 
 /// `--route` on the command line: `auto` asks the deployment which route its version serves.
@@ -143,4 +145,27 @@ pub struct RestoreArgs {
     /// Do not ask for confirmation
     #[arg(long, short = 'y')]
     pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Skip the checks that contact the deployment
+    #[arg(long)]
+    pub offline: bool,
+
+    /// Print one JSON object (for tools and support requests) instead of lines
+    #[arg(long)]
+    pub json: bool,
+
+    /// Seconds each network check may take; together they end within this plus a moment
+    #[arg(long, value_name = "SECS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
+
+    /// The provider that must be selected [default: the one `model_provider` selects]
+    #[arg(long, value_name = "ID")]
+    pub provider_id: Option<String>,
+
+    /// Check `codex --profile NAME` (NAME.config.toml layered over config.toml)
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
 }

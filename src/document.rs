@@ -29,6 +29,18 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
+impl ParseError {
+    /// The position of a toml_edit error in `text`, the text that was parsed.
+    pub fn new(text: &str, error: &toml_edit::TomlError) -> ParseError {
+        let (line, column) = line_col(text, error.span().map_or(0, |s| s.start));
+        ParseError {
+            line,
+            column,
+            message: error.message().trim_end().replace('\n', "; "),
+        }
+    }
+}
+
 /// A parsed `config.toml` (or profile file) that remembers how it was written.
 #[derive(Debug, Clone)]
 pub struct ConfigDocument {
@@ -64,14 +76,9 @@ impl ConfigDocument {
         } else {
             text.to_string()
         };
-        let doc = normalized.parse::<DocumentMut>().map_err(|e| {
-            let (line, column) = line_col(&normalized, e.span().map_or(0, |s| s.start));
-            ParseError {
-                line,
-                column,
-                message: e.message().trim_end().replace('\n', "; "),
-            }
-        })?;
+        let doc = normalized
+            .parse::<DocumentMut>()
+            .map_err(|e| ParseError::new(&normalized, &e))?;
         Ok(ConfigDocument {
             doc,
             crlf,

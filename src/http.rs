@@ -124,6 +124,11 @@ pub fn coder_version(
 ) -> Result<crate::deployment::CoderVersion, String> {
     let answer =
         get(&deployment.join("api/v2/buildinfo"), &[], timeout).map_err(|e| e.to_string())?;
+    buildinfo_version(&answer)
+}
+
+/// The version in an answer to `GET /api/v2/buildinfo`, or what is wrong with the answer.
+pub fn buildinfo_version(answer: &Answer) -> Result<crate::deployment::CoderVersion, String> {
     if answer.status != 200 {
         return Err(format!(
             "`/api/v2/buildinfo` answered HTTP {}",

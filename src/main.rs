@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         Command::Show(args) => commands::show::run(&ctx, args),
         Command::Remove(args) => commands::remove::run(&ctx, args, home),
         Command::Restore(args) => commands::restore::run(&ctx, args, home),
+        Command::Doctor(args) => commands::doctor::run(&ctx, args, home),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,35 +3,12 @@
 
 mod support;
 
-use std::process::Command;
-
 use support::fake_coder::{FakeCoder, Options, VALID_TOKEN};
+use support::real_codex::{
+    CHATGPT_ACCESS_TOKEN, CHATGPT_ACCOUNT_ID, OPENAI_KEY, login_with_api_key, run_codex,
+    write_chatgpt_login,
+};
 use support::{TestHome, codex_bin};
-
-const OPENAI_KEY: &str = "sk-test-byok-key-0000";
-
-fn run_codex(
-    home: &TestHome,
-    codex: &std::path::Path,
-    extra_env: &[(&str, &str)],
-) -> std::process::Output {
-    Command::new(codex)
-        .args([
-            "exec",
-            "--skip-git-repo-check",
-            "--strict-config",
-            "-m",
-            "gpt-5",
-            "say hi",
-        ])
-        .env_clear()
-        .envs(home.env())
-        .envs(extra_env.iter().copied())
-        .current_dir(home.home())
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("run codex")
-}
 
 fn setup(home: &TestHome, fake: &FakeCoder, mode: &str) {
     home.codexgw()
@@ -78,27 +55,7 @@ fn byok_sends_the_codex_login_key_and_the_governance_header() {
         ])
         .assert()
         .success();
-    let login = Command::new(&codex)
-        .args(["login", "--with-api-key"])
-        .env_clear()
-        .envs(home.env())
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(OPENAI_KEY.as_bytes())?;
-            child.wait_with_output()
-        })
-        .unwrap();
-    assert!(
-        login.status.success(),
-        "{}",
-        String::from_utf8_lossy(&login.stderr)
-    );
+    login_with_api_key(&home, &codex, OPENAI_KEY);
     let out = run_codex(&home, &codex, &[("CODER_API_TOKEN", VALID_TOKEN)]);
     assert!(
         out.status.success(),
@@ -115,38 +72,6 @@ fn byok_sends_the_codex_login_key_and_the_governance_header() {
         post.header("X-Coder-AI-Governance-Token"),
         Some(VALID_TOKEN)
     );
-}
-
-/// A ChatGPT login as Codex stores it, with a syntactically valid (unsigned) id token.
-pub fn write_chatgpt_login(home: &TestHome) {
-    let b64 = base64_url;
-    let claims = r#"{"email":"alice@example.com","https://api.openai.com/auth":{"chatgpt_plan_type":"plus","chatgpt_account_id":"acct-123"}}"#;
-    let jwt = format!(
-        "{}.{}.sig",
-        b64(r#"{"alg":"none","typ":"JWT"}"#),
-        b64(claims)
-    );
-    let now = humantime::format_rfc3339(std::time::SystemTime::now());
-    let auth = format!(
-        r#"{{"auth_mode":"chatgpt","OPENAI_API_KEY":null,"tokens":{{"id_token":"{jwt}","access_token":"chatgpt-access-token-xyz","refresh_token":"rt-1","account_id":"acct-123"}},"last_refresh":"{now}"}}"#
-    );
-    std::fs::write(home.codex_home().join("auth.json"), auth).unwrap();
-}
-
-fn base64_url(input: &str) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let bytes = input.as_bytes();
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-    }
-    out
 }
 
 #[test]
@@ -166,9 +91,9 @@ fn chatgpt_sends_the_chatgpt_token_to_the_chatgpt_route() {
     assert_eq!(post.path(), "/api/v2/ai-gateway/chatgpt/v1/responses");
     assert_eq!(
         post.header("Authorization"),
-        Some("Bearer chatgpt-access-token-xyz")
+        Some(format!("Bearer {CHATGPT_ACCESS_TOKEN}").as_str())
     );
-    assert_eq!(post.header("ChatGPT-Account-Id"), Some("acct-123"));
+    assert_eq!(post.header("ChatGPT-Account-Id"), Some(CHATGPT_ACCOUNT_ID));
     assert_eq!(
         post.header("X-Coder-AI-Governance-Token"),
         Some(VALID_TOKEN)

@@ -11,6 +11,7 @@ use crate::environment::Environment;
 use crate::error;
 use crate::mode::{self, Mode, ProviderSpec, TokenSource};
 
+pub mod doctor;
 pub mod remove;
 pub mod restore;
 pub mod setup;

@@ -1,0 +1,57 @@
+//! `codexgw doctor`: run the checks, print them, exit 1 when one fails.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use crate::cli::DoctorArgs;
+use crate::codex_home::validate_profile_name;
+use crate::commands::{Context, validate_provider_id};
+use crate::doctor::{self, Status, report};
+use crate::error;
+
+pub fn run(
+    ctx: &Context,
+    args: &DoctorArgs,
+    codex_home: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    if let Some(profile) = &args.profile {
+        validate_profile_name(profile)?;
+    }
+    if let Some(id) = &args.provider_id {
+        validate_provider_id(id)?;
+    }
+    let options = doctor::Options {
+        codex_home: ctx.codex_home(codex_home)?,
+        profile: args.profile.clone(),
+        provider_id: args.provider_id.clone(),
+        offline: args.offline,
+        timeout: Duration::from_secs(args.timeout),
+    };
+    // The OS keyring store is wired in when it lands; until then tokens come from the
+    // environment and the coder CLI login.
+    let report = doctor::run(&options, &ctx.env, None);
+    if args.json {
+        print!("{}", report::json(&report));
+    } else {
+        let color = std::io::stdout().is_terminal() && !ctx.env.is_set("NO_COLOR");
+        print!("{}", report::human(&report, color));
+    }
+    if report.ok {
+        return Ok(());
+    }
+    let failed: Vec<&str> = report
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Fail)
+        .map(|c| c.id)
+        .collect();
+    Err(error::failure(
+        format!(
+            "doctor found {} failing check{}: {}",
+            failed.len(),
+            if failed.len() == 1 { "" } else { "s" },
+            failed.join(", ")
+        ),
+        "apply the `fix:` under each FAIL line, then run `codexgw doctor` again",
+    ))
+}

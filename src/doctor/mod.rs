@@ -1,0 +1,192 @@
+//! `codexgw doctor`: every reason Codex may not reach the AI Gateway, each as a check with a
+//! stable id, a finding, the evidence, and the fix. The local checks read files and the
+//! environment snapshot; the `net.*` checks ask the deployment, concurrently and bounded.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::codex_home::CodexHome;
+use crate::environment::Environment;
+use crate::mode::Mode;
+use crate::secrets::SecretStore;
+
+mod local;
+mod net;
+pub mod report;
+pub mod shell;
+
+/// What the command line asked for.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub codex_home: CodexHome,
+    /// `--profile NAME`: judge `codex --profile NAME`, which layers `NAME.config.toml`.
+    pub profile: Option<String>,
+    /// `--provider-id`: the provider that must be selected (default: whatever is selected).
+    pub provider_id: Option<String>,
+    pub offline: bool,
+    /// Per request, and (plus a small margin) for all `net.*` checks together.
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Warn,
+    Fail,
+    Skip,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    pub id: &'static str,
+    pub status: Status,
+    pub summary: String,
+    pub fix: Option<String>,
+    pub evidence: serde_json::Value,
+}
+
+impl Check {
+    fn new(id: &'static str, status: Status, summary: impl Into<String>) -> Check {
+        Check {
+            id,
+            status,
+            summary: summary.into(),
+            fix: None,
+            evidence: serde_json::json!({}),
+        }
+    }
+
+    pub fn pass(id: &'static str, summary: impl Into<String>) -> Check {
+        Check::new(id, Status::Pass, summary)
+    }
+
+    pub fn warn(id: &'static str, summary: impl Into<String>, fix: impl Into<String>) -> Check {
+        Check::new(id, Status::Warn, summary).with_fix(fix)
+    }
+
+    pub fn fail(id: &'static str, summary: impl Into<String>, fix: impl Into<String>) -> Check {
+        Check::new(id, Status::Fail, summary).with_fix(fix)
+    }
+
+    pub fn skip(id: &'static str, summary: impl Into<String>) -> Check {
+        Check::new(id, Status::Skip, summary)
+    }
+
+    fn with_fix(mut self, fix: impl Into<String>) -> Check {
+        self.fix = Some(fix.into());
+        self
+    }
+
+    pub fn evidence(mut self, evidence: serde_json::Value) -> Check {
+        self.evidence = evidence;
+        self
+    }
+}
+
+/// The whole verdict; its JSON form is the `--json` API.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub ok: bool,
+    pub mode: Option<Mode>,
+    pub config_path: String,
+    pub deployment: Option<String>,
+    pub checks: Vec<Check>,
+}
+
+/// The check ids, in report order. They are an API: never rename one.
+pub const CHECK_IDS: [&str; 9] = [
+    "config.file",
+    "config.provider",
+    "config.block",
+    "env.openai_api_key",
+    "env.coder_api_token",
+    "codex.login",
+    "net.deployment",
+    "net.auth",
+    "net.gateway",
+];
+
+/// Runs every check. `store` is where codexgw keeps tokens (the OS keyring), if any.
+pub fn run(options: &Options, env: &Environment, store: Option<&dyn SecretStore>) -> Report {
+    let local = local::check(options, env, store);
+    let mut checks = local.checks;
+    checks.extend(net::check(&local.probe, options.offline, options.timeout));
+    Report {
+        ok: checks.iter().all(|c| c.status != Status::Fail),
+        mode: local.probe.mode,
+        config_path: options.codex_home.config_path().display().to_string(),
+        deployment: local.probe.deployment.as_ref().map(ToString::to_string),
+        checks,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secrets::{MemoryStore, Secret, TokenKind};
+
+    const CHATGPT: &str = r#"model_provider = "ai_gateway"
+[model_providers.ai_gateway]
+name = "AI Gateway"
+base_url = "https://coder.example.com/api/v2/aibridge/chatgpt/v1"
+wire_api = "responses"
+requires_openai_auth = true
+env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
+"#;
+
+    fn offline(dir: &std::path::Path) -> Options {
+        Options {
+            codex_home: CodexHome::at(dir),
+            profile: None,
+            provider_id: None,
+            offline: true,
+            timeout: Duration::from_secs(1),
+        }
+    }
+
+    fn find<'a>(report: &'a Report, id: &str) -> &'a Check {
+        report.checks.iter().find(|c| c.id == id).unwrap()
+    }
+
+    #[test]
+    fn a_token_in_the_store_is_found_but_codex_cannot_see_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.toml"), CHATGPT).unwrap();
+        let store = MemoryStore::default();
+        let token = Secret::new("abcdefghij-0123456789abcdefghijkl");
+        store
+            .set(TokenKind::Coder, "coder.example.com", &token)
+            .unwrap();
+        let env = Environment::default();
+
+        let report = run(&offline(dir.path()), &env, Some(&store));
+        let check = find(&report, "env.coder_api_token");
+        assert_eq!(check.status, Status::Warn);
+        assert_eq!(check.evidence["origin"], "keyring");
+        assert_eq!(check.evidence["token"], "abcd… (33 chars)");
+        assert!(
+            !serde_json::to_string(&report)
+                .unwrap()
+                .contains(token.expose())
+        );
+        assert_eq!(report.mode, Some(Mode::Chatgpt));
+        assert_eq!(
+            report.deployment.as_deref(),
+            Some("https://coder.example.com")
+        );
+
+        let report = run(&offline(dir.path()), &env, None);
+        assert_eq!(find(&report, "env.coder_api_token").status, Status::Fail);
+        assert!(!report.ok);
+    }
+
+    #[test]
+    fn every_check_reports_once_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let report = run(&offline(dir.path()), &Environment::default(), None);
+        let ids: Vec<&str> = report.checks.iter().map(|c| c.id).collect();
+        assert_eq!(ids, CHECK_IDS);
+    }
+}

@@ -1,0 +1,678 @@
+//! What a Codex config document says, read the way Codex reads it: which provider it selects and
+//! from where, keys that sit under the wrong table, and whether a provider table fits one of the
+//! three gateway modes. Pure: text in, facts and findings out. `doctor` reports them; `setup`
+//! can warn with the same findings.
+
+use std::collections::BTreeMap;
+
+use toml_edit::{ImDocument, Item, TableLike};
+
+use crate::deployment::{Deployment, Route};
+use crate::document::{ParseError, line_col};
+use crate::mode::{self, Mode};
+
+/// Provider fields Codex 0.169 knows; anything else is rejected by `--strict-config`.
+pub const KNOWN_PROVIDER_FIELDS: [&str; 16] = [
+    "name",
+    "base_url",
+    "env_key",
+    "env_key_instructions",
+    "experimental_bearer_token",
+    "auth",
+    "wire_api",
+    "query_params",
+    "http_headers",
+    "env_http_headers",
+    "request_max_retries",
+    "stream_max_retries",
+    "stream_idle_timeout_ms",
+    "websocket_connect_timeout_ms",
+    "requires_openai_auth",
+    "supports_websockets",
+];
+
+/// Provider ids older Coder docs and registry modules wrote for the gateway.
+pub const OLDER_GATEWAY_IDS: [&str; 2] = ["aibridge", "aigateway"];
+
+/// Top-level keys that silently stop working when written below a table header.
+const STRANDABLE_KEYS: [&str; 2] = ["model_provider", "profile"];
+
+/// A value and the 1-based line it is written on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located<T> {
+    pub value: T,
+    pub line: usize,
+}
+
+/// A top-level key written under a table header, so Codex reads it as part of that table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stranded {
+    pub key: String,
+    pub value: String,
+    /// The dotted name of the table it landed in, e.g. `tui`.
+    pub table: String,
+    pub line: usize,
+    /// The line of that table's header, when it has one.
+    pub table_line: Option<usize>,
+}
+
+/// A parsed config document with the positions of everything in it.
+pub struct Inspected {
+    doc: ImDocument<String>,
+}
+
+impl Inspected {
+    pub fn parse(text: &str) -> Result<Inspected, ParseError> {
+        ImDocument::parse(text.to_string())
+            .map(|doc| Inspected { doc })
+            .map_err(|e| ParseError::new(text, &e))
+    }
+
+    fn line(&self, span: Option<std::ops::Range<usize>>) -> usize {
+        span.map_or(0, |s| line_col(self.doc.raw(), s.start).0)
+    }
+
+    fn top_level(&self, key: &str) -> Option<Located<String>> {
+        let (k, item) = self.doc.as_table().get_key_value(key)?;
+        Some(Located {
+            value: item
+                .as_str()
+                .map_or_else(|| item.to_string().trim().to_string(), str::to_string),
+            line: self.line(k.span()),
+        })
+    }
+
+    /// The top-level `model_provider`.
+    pub fn model_provider(&self) -> Option<Located<String>> {
+        self.top_level("model_provider")
+    }
+
+    /// A top-level `profile = "x"`: Codex 0.169 refuses to start with it.
+    pub fn legacy_profile(&self) -> Option<Located<String>> {
+        self.top_level("profile")
+    }
+
+    /// `cli_auth_credentials_store` (`file`, `keyring`, `auto`).
+    pub fn credentials_store(&self) -> Option<String> {
+        self.top_level("cli_auth_credentials_store")
+            .map(|l| l.value)
+    }
+
+    /// The names of `[profiles.X]` tables, which Codex 0.169 tolerates but never reads.
+    pub fn profile_tables(&self) -> Vec<String> {
+        self.doc
+            .get("profiles")
+            .and_then(Item::as_table_like)
+            .map(|t| t.iter().map(|(k, _)| k.to_string()).collect())
+            .unwrap_or_default()
+    }
+
+    pub fn provider_ids(&self) -> Vec<String> {
+        self.providers()
+            .map(|t| t.iter().map(|(k, _)| k.to_string()).collect())
+            .unwrap_or_default()
+    }
+
+    fn providers(&self) -> Option<&dyn TableLike> {
+        self.doc.get("model_providers")?.as_table_like()
+    }
+
+    /// `model_provider` and `profile` keys below a table header. `[profiles.X]` is skipped:
+    /// `model_provider` is at home there (and inert).
+    pub fn stranded(&self) -> Vec<Stranded> {
+        let mut found = Vec::new();
+        for (key, item) in self.doc.as_table().iter() {
+            if key != "profiles" {
+                self.collect_stranded(item, key.to_string(), &mut found);
+            }
+        }
+        found.sort_by_key(|s| s.line);
+        found
+    }
+
+    fn collect_stranded(&self, item: &Item, path: String, found: &mut Vec<Stranded>) {
+        let tables: Vec<(&dyn TableLike, Option<usize>)> = match item {
+            Item::Table(table) => vec![(table, header_span(item).map(|s| self.line(Some(s))))],
+            Item::ArrayOfTables(array) => array
+                .iter()
+                .map(|t| (t as &dyn TableLike, t.span().map(|s| self.line(Some(s)))))
+                .collect(),
+            Item::Value(toml_edit::Value::InlineTable(table)) => vec![(table, None)],
+            _ => return,
+        };
+        for (table, table_line) in tables {
+            for (key, child) in table.iter() {
+                if STRANDABLE_KEYS.contains(&key) && child.is_value() && !child.is_table_like() {
+                    let (k, _) = table.get_key_value(key).expect("iterated key");
+                    found.push(Stranded {
+                        key: key.to_string(),
+                        value: child
+                            .as_str()
+                            .map_or_else(|| child.to_string().trim().to_string(), str::to_string),
+                        table: path.clone(),
+                        line: self.line(k.span()),
+                        table_line,
+                    });
+                } else {
+                    self.collect_stranded(child, format!("{path}.{key}"), found);
+                }
+            }
+        }
+    }
+
+    /// The provider table `id`, read field by field.
+    pub fn provider(&self, id: &str) -> Option<Block> {
+        let (key, item) = self.providers()?.get_key_value(id)?;
+        let table = item.as_table_like()?;
+        let line = header_span(item)
+            .map(|s| self.line(Some(s)))
+            .unwrap_or_else(|| self.line(key.span()));
+        let text = |k: &str| table.get(k).and_then(Item::as_str).map(str::to_string);
+        let lines = table
+            .iter()
+            .map(|(k, _)| {
+                let (key, _) = table.get_key_value(k).expect("iterated key");
+                (k.to_string(), self.line(key.span()))
+            })
+            .collect();
+        let auth = table
+            .get("auth")
+            .and_then(Item::as_table_like)
+            .map(|auth| AuthCommand {
+                command: auth
+                    .get("command")
+                    .and_then(Item::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                args: auth
+                    .get("args")
+                    .and_then(Item::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|v| v.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            });
+        let governance_var = table
+            .get(mode::OwnedHeader::TABLE)
+            .and_then(Item::as_table_like)
+            .and_then(|headers| {
+                headers
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(mode::GOVERNANCE_HEADER))
+                    .and_then(|(_, v)| v.as_str().map(str::to_string))
+            });
+        Some(Block {
+            id: id.to_string(),
+            line,
+            name: text("name"),
+            base_url: text("base_url"),
+            wire_api: text("wire_api"),
+            env_key: text("env_key"),
+            requires_openai_auth: table
+                .get("requires_openai_auth")
+                .and_then(Item::as_bool)
+                .unwrap_or(false),
+            auth,
+            bearer_token: table.contains_key("experimental_bearer_token"),
+            governance_var,
+            unknown_fields: table
+                .iter()
+                .map(|(k, _)| k)
+                .filter(|k| !KNOWN_PROVIDER_FIELDS.contains(k))
+                .map(str::to_string)
+                .collect(),
+            lines,
+        })
+    }
+}
+
+/// Only a `[header]` table has a line of its own worth naming.
+fn header_span(item: &Item) -> Option<std::ops::Range<usize>> {
+    item.as_table()
+        .filter(|t| !t.is_implicit() && !t.is_dotted())?
+        .span()
+}
+
+/// `[model_providers.X.auth]`: Codex runs the command for the bearer token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthCommand {
+    pub command: String,
+    pub args: Vec<String>,
+}
+
+/// One provider table, as Codex would read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub id: String,
+    /// The line of the table header (or of its key, for dotted and inline tables).
+    pub line: usize,
+    pub name: Option<String>,
+    pub base_url: Option<String>,
+    pub wire_api: Option<String>,
+    pub env_key: Option<String>,
+    pub requires_openai_auth: bool,
+    pub auth: Option<AuthCommand>,
+    /// `experimental_bearer_token` is present (its value is never kept).
+    pub bearer_token: bool,
+    /// The variable named for `X-Coder-AI-Governance-Token` in `env_http_headers`.
+    pub governance_var: Option<String>,
+    pub unknown_fields: Vec<String>,
+    /// Each key's line.
+    pub lines: BTreeMap<String, usize>,
+}
+
+/// Where a gateway `base_url` points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatewayUrl {
+    pub deployment: Deployment,
+    pub route: Route,
+    /// The gateway's provider segment: `openai` or `chatgpt` (or whatever the file says).
+    pub provider: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// Codex will not start, or will not reach the gateway with the right credential.
+    Error,
+    /// Works, but is risky or will break under `--strict-config`.
+    Warning,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub severity: Severity,
+    pub message: String,
+    pub fix: String,
+}
+
+impl Finding {
+    fn error(message: impl Into<String>, fix: impl Into<String>) -> Finding {
+        Finding {
+            severity: Severity::Error,
+            message: message.into(),
+            fix: fix.into(),
+        }
+    }
+
+    fn warning(message: impl Into<String>, fix: impl Into<String>) -> Finding {
+        Finding {
+            severity: Severity::Warning,
+            message: message.into(),
+            fix: fix.into(),
+        }
+    }
+}
+
+impl Block {
+    fn at(&self, key: &str) -> String {
+        match self.lines.get(key) {
+            Some(line) if *line > 0 => format!(" (line {line})"),
+            _ => String::new(),
+        }
+    }
+
+    /// Which mode the table is written for, judged by its credentials and route.
+    pub fn mode(&self) -> Option<Mode> {
+        let chatgpt_route = self.gateway().is_some_and(|g| g.provider == "chatgpt");
+        if self.requires_openai_auth {
+            return Some(if chatgpt_route {
+                Mode::Chatgpt
+            } else {
+                Mode::Byok
+            });
+        }
+        if self.env_key.is_some() || self.auth.is_some() || self.bearer_token {
+            return Some(Mode::Centralized);
+        }
+        if chatgpt_route {
+            Some(Mode::Chatgpt)
+        } else if self.governance_var.is_some() {
+            Some(Mode::Byok)
+        } else {
+            None
+        }
+    }
+
+    /// The deployment, route and gateway provider `base_url` names, if it is a gateway URL.
+    pub fn gateway(&self) -> Option<GatewayUrl> {
+        let base = self.base_url.as_deref()?;
+        let parsed = Deployment::parse(base.split('?').next()?, true).ok()?;
+        let route = parsed.route?;
+        let path = url::Url::parse(base).ok()?.path().to_string();
+        let marker = format!("/api/v2/{}/", route.path_segment());
+        let rest = &path[path.find(&marker)? + marker.len()..];
+        let provider = rest.split('/').next().filter(|p| !p.is_empty())?;
+        Some(GatewayUrl {
+            deployment: parsed.deployment,
+            route,
+            provider: provider.to_string(),
+        })
+    }
+
+    /// Everything that keeps this table from working as a gateway provider, worst first.
+    pub fn findings(&self) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let id = &self.id;
+        let mode = self.mode();
+        let setup = |m: Option<Mode>, url: Option<&Deployment>| {
+            format!(
+                "run `codexgw setup --mode {} --url {}` to rewrite the table",
+                m.map_or("centralized|byok|chatgpt", Mode::name),
+                url.map_or_else(|| "<deployment>".to_string(), ToString::to_string)
+            )
+        };
+        let gateway = self.gateway();
+        let deployment = gateway.as_ref().map(|g| &g.deployment);
+        if mode::is_reserved_provider_id(id) {
+            out.push(Finding::error(
+                format!("`{id}` is a built-in provider id; Codex refuses to start: `model_providers contains reserved built-in provider IDs: `{id}`.`"),
+                format!("rename the table, e.g. `[model_providers.{}]`, and `model_provider` with it", mode::DEFAULT_PROVIDER_ID),
+            ));
+        }
+        match self.name.as_deref().map(str::trim) {
+            None | Some("") => out.push(Finding::error(
+                format!("`model_providers.{id}` has no `name`; Codex requires a non-empty one"),
+                format!("add `name = \"{}\"` to the table", mode::PROVIDER_NAME),
+            )),
+            Some(_) => {}
+        }
+        match self.wire_api.as_deref() {
+            None | Some("responses") => {}
+            Some("chat") => out.push(Finding::error(
+                format!("`wire_api = \"chat\"`{}: Codex refuses to start (`wire_api = \"chat\"` is no longer supported.)", self.at("wire_api")),
+                "set `wire_api = \"responses\"`",
+            )),
+            Some(other) => out.push(Finding::error(
+                format!("`wire_api = \"{other}\"`{}: Codex 0.169 only speaks `responses`", self.at("wire_api")),
+                "set `wire_api = \"responses\"`",
+            )),
+        }
+        match self.base_url.as_deref() {
+            None => out.push(Finding::error(
+                format!("`model_providers.{id}` has no `base_url`, so Codex silently sends every request to https://api.openai.com/v1"),
+                setup(mode, None),
+            )),
+            Some(url) if url.contains('?') => out.push(Finding::error(
+                format!("`base_url` has a query string{}; Codex appends `/responses` after it and the path breaks", self.at("base_url")),
+                "move the parameters into `query_params = { … }` and end `base_url` at `/v1`",
+            )),
+            Some(url) => match (&gateway, mode) {
+                (None, _) => out.push(Finding::error(
+                    format!("`base_url = \"{url}\"`{} is not an AI Gateway URL (`<deployment>/api/v2/aibridge/openai/v1`)", self.at("base_url")),
+                    setup(mode, None),
+                )),
+                (Some(g), Some(m)) => {
+                    let expected = g.deployment.base_url(m, g.route);
+                    if url.trim_end_matches('/') != expected {
+                        out.push(Finding::error(
+                            format!("`base_url = \"{url}\"`{} does not fit {m} mode, which needs `{expected}`", self.at("base_url")),
+                            format!("set `base_url = \"{expected}\"`"),
+                        ));
+                    }
+                }
+                (Some(_), None) => {}
+            },
+        }
+        if self.auth.is_some() && (self.env_key.is_some() || self.requires_openai_auth) {
+            out.push(Finding::error(
+                format!("`model_providers.{id}.auth` is combined with `env_key` or `requires_openai_auth`; Codex refuses to load that"),
+                "keep `auth` (centralized, token from a command) or the other key, not both",
+            ));
+        } else if self.env_key.is_some() && self.requires_openai_auth {
+            out.push(Finding::error(
+                format!("`env_key` and `requires_openai_auth = true` together: Codex sends ${} as the key and never your login", self.env_key.as_deref().unwrap_or_default()),
+                format!("delete `env_key`{} for byok/chatgpt, or `requires_openai_auth` for centralized", self.at("env_key")),
+            ));
+        }
+        if mode.is_none() {
+            out.push(Finding::error(
+                format!("`model_providers.{id}` names no credential: neither `env_key` (centralized) nor `requires_openai_auth = true` (byok, chatgpt)"),
+                setup(None, deployment),
+            ));
+        }
+        if matches!(mode, Some(Mode::Byok | Mode::Chatgpt)) && self.governance_var.is_none() {
+            out.push(Finding::error(
+                format!(
+                    "`env_http_headers` has no `{}` entry, so Coder never gets your Coder token",
+                    mode::GOVERNANCE_HEADER
+                ),
+                format!(
+                    "add `env_http_headers = {{ \"{}\" = \"{}\" }}` to the table",
+                    mode::GOVERNANCE_HEADER,
+                    mode::CODER_TOKEN_VAR
+                ),
+            ));
+        }
+        if self.bearer_token {
+            out.push(Finding::warning(
+                format!("`experimental_bearer_token`{} keeps a secret in plain text in the config file", self.at("experimental_bearer_token")),
+                "delete it and keep the token out of the file: `env_key` with an exported variable, or the OS keyring behind an `auth` command",
+            ));
+        }
+        if !self.unknown_fields.is_empty() {
+            let names: Vec<String> = self
+                .unknown_fields
+                .iter()
+                .map(|f| format!("`{f}`{}", self.at(f)))
+                .collect();
+            out.push(Finding::warning(
+                format!("unknown field{} {} in `model_providers.{id}`: Codex ignores {}, and `--strict-config` refuses to start", if names.len() == 1 { "" } else { "s" }, names.join(", "), if names.len() == 1 { "it" } else { "them" }),
+                "delete or rename them (a stranded top-level key belongs above the first `[table]`)",
+            ));
+        }
+        out.sort_by_key(|f| f.severity != Severity::Error);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &str) -> Inspected {
+        Inspected::parse(text).unwrap()
+    }
+
+    const CENTRALIZED: &str = r#"model_provider = "ai_gateway"
+
+[model_providers.ai_gateway]
+name = "AI Gateway"
+base_url = "https://coder.example.com/api/v2/aibridge/openai/v1"
+env_key = "OPENAI_API_KEY"
+wire_api = "responses"
+"#;
+
+    const CHATGPT: &str = r#"[model_providers.ai_gateway]
+name = "AI Gateway"
+base_url = "https://coder.example.com/api/v2/ai-gateway/chatgpt/v1"
+wire_api = "responses"
+requires_openai_auth = true
+env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
+"#;
+
+    #[test]
+    fn reads_the_selected_provider_with_its_line() {
+        let d = doc(CENTRALIZED);
+        assert_eq!(
+            d.model_provider(),
+            Some(Located {
+                value: "ai_gateway".into(),
+                line: 1
+            })
+        );
+        assert!(d.stranded().is_empty());
+        let block = d.provider("ai_gateway").unwrap();
+        assert_eq!(block.line, 3);
+        assert_eq!(block.mode(), Some(Mode::Centralized));
+        assert_eq!(block.findings(), vec![]);
+        let gateway = block.gateway().unwrap();
+        assert_eq!(gateway.deployment.as_str(), "https://coder.example.com");
+        assert_eq!(
+            (gateway.route, gateway.provider.as_str()),
+            (Route::Aibridge, "openai")
+        );
+    }
+
+    #[test]
+    fn infers_byok_and_chatgpt_from_credentials_and_route() {
+        let block = doc(CHATGPT).provider("ai_gateway").unwrap();
+        assert_eq!(block.mode(), Some(Mode::Chatgpt));
+        assert_eq!(block.governance_var.as_deref(), Some("CODER_API_TOKEN"));
+        assert_eq!(block.findings(), vec![]);
+        let byok = CHATGPT.replace("chatgpt/v1", "openai/v1");
+        let block = doc(&byok).provider("ai_gateway").unwrap();
+        assert_eq!(block.mode(), Some(Mode::Byok));
+        assert_eq!(block.findings(), vec![]);
+    }
+
+    #[test]
+    fn finds_keys_stranded_under_a_table() {
+        let text = "# top\n[tui]\nnotifications = true\nmodel_provider = \"ai_gateway\"\n\n[profiles.old]\nmodel_provider = \"aibridge\"\n[[mcp]]\nprofile = \"x\"\n";
+        let d = doc(text);
+        assert_eq!(d.model_provider(), None);
+        assert_eq!(
+            d.stranded(),
+            vec![
+                Stranded {
+                    key: "model_provider".into(),
+                    value: "ai_gateway".into(),
+                    table: "tui".into(),
+                    line: 4,
+                    table_line: Some(2),
+                },
+                Stranded {
+                    key: "profile".into(),
+                    value: "x".into(),
+                    table: "mcp".into(),
+                    line: 9,
+                    table_line: Some(8),
+                },
+            ]
+        );
+        assert_eq!(d.profile_tables(), vec!["old".to_string()]);
+    }
+
+    #[test]
+    fn finds_the_legacy_profile_key_and_the_credentials_store() {
+        let d = doc(
+            "profile = \"aibridge\"\ncli_auth_credentials_store = \"keyring\"\n[profiles.aibridge]\nmodel_provider = \"aibridge\"\n",
+        );
+        assert_eq!(
+            d.legacy_profile(),
+            Some(Located {
+                value: "aibridge".into(),
+                line: 1
+            })
+        );
+        assert_eq!(d.credentials_store().as_deref(), Some("keyring"));
+    }
+
+    fn messages(text: &str) -> Vec<(Severity, String)> {
+        doc(text)
+            .provider("ai_gateway")
+            .unwrap()
+            .findings()
+            .into_iter()
+            .map(|f| (f.severity, f.message))
+            .collect()
+    }
+
+    #[test]
+    fn reports_what_codex_would_refuse_or_misroute() {
+        let chat = CENTRALIZED.replace("\"responses\"", "\"chat\"");
+        assert_eq!(
+            messages(&chat),
+            vec![(Severity::Error, "`wire_api = \"chat\"` (line 7): Codex refuses to start (`wire_api = \"chat\"` is no longer supported.)".to_string())]
+        );
+        let no_url = CENTRALIZED.replace("base_url", "# base_url");
+        assert!(messages(&no_url)[0].1.contains("api.openai.com"));
+        let query = CENTRALIZED.replace("openai/v1\"", "openai/v1?x=1\"");
+        assert!(messages(&query)[0].1.contains("query string (line 5)"));
+        let wrong_route = CENTRALIZED.replace("openai/v1", "chatgpt/v1");
+        assert_eq!(
+            messages(&wrong_route)[0].1,
+            "`base_url = \"https://coder.example.com/api/v2/aibridge/chatgpt/v1\"` (line 5) does not fit centralized mode, which needs `https://coder.example.com/api/v2/aibridge/openai/v1`"
+        );
+        let not_gateway = CENTRALIZED.replace(
+            "https://coder.example.com/api/v2/aibridge/openai/v1",
+            "https://api.openai.com/v1",
+        );
+        assert!(
+            messages(&not_gateway)[0]
+                .1
+                .contains("is not an AI Gateway URL")
+        );
+    }
+
+    #[test]
+    fn reports_credential_conflicts_and_plain_text_secrets() {
+        let both = CENTRALIZED.replace("wire_api", "requires_openai_auth = true\nwire_api");
+        let found = messages(&both);
+        assert!(
+            found[0]
+                .1
+                .contains("`env_key` and `requires_openai_auth = true` together"),
+            "{found:?}"
+        );
+        let bearer = CENTRALIZED.replace(
+            "env_key = \"OPENAI_API_KEY\"",
+            "experimental_bearer_token = \"abcdefghij-0123456789abcdefghijkl\"\nfoo = 1",
+        );
+        let found = messages(&bearer);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].0, Severity::Warning);
+        assert!(found[0].1.contains("plain text"));
+        assert!(found[1].1.contains("unknown field `foo` (line 7)"));
+        assert!(!format!("{found:?}").contains("0123456789"));
+        let no_header = CHATGPT.replace("env_http_headers", "http_headers");
+        let found = messages(&no_header);
+        assert!(
+            found[0]
+                .1
+                .contains("no `X-Coder-AI-Governance-Token` entry"),
+            "{found:?}"
+        );
+        let nothing = "[model_providers.ai_gateway]\nname = \"x\"\nbase_url = \"https://c.example.com/api/v2/aibridge/openai/v1\"\n";
+        assert!(messages(nothing)[0].1.contains("names no credential"));
+        let auth = CENTRALIZED.replace(
+            "env_key = \"OPENAI_API_KEY\"",
+            "env_key = \"X\"\nauth = { command = \"codexgw\", args = [\"token\", \"print\"] }",
+        );
+        assert!(messages(&auth)[0].1.contains("refuses to load"));
+        let reserved = doc(&CENTRALIZED.replace("ai_gateway", "openai"))
+            .provider("openai")
+            .unwrap()
+            .findings();
+        assert!(
+            reserved[0]
+                .message
+                .contains("reserved built-in provider IDs")
+        );
+    }
+
+    #[test]
+    fn reads_command_backed_auth() {
+        let text = CENTRALIZED.replace(
+            "env_key = \"OPENAI_API_KEY\"\n",
+            "\n[model_providers.ai_gateway.auth]\ncommand = \"codexgw\"\nargs = [\"token\", \"print\"]\n",
+        );
+        let block = doc(&text).provider("ai_gateway").unwrap();
+        assert_eq!(block.mode(), Some(Mode::Centralized));
+        assert_eq!(
+            block.auth,
+            Some(AuthCommand {
+                command: "codexgw".into(),
+                args: vec!["token".into(), "print".into()]
+            })
+        );
+        assert_eq!(block.findings(), vec![]);
+    }
+
+    #[test]
+    fn parse_errors_carry_the_position() {
+        let err = Inspected::parse("a = 1\nb = \n").err().unwrap();
+        assert_eq!((err.line, err.column), (2, 5));
+    }
+}

@@ -1,0 +1,806 @@
+//! `codexgw doctor` against a loopback fake Coder deployment: one scenario per finding, each
+//! asserting the check id, its status, the exit code, and that no secret leaks into the output.
+//! Where it matters, the real Codex CLI is run against the same fake to show doctor is right.
+
+mod support;
+
+use serde_json::Value;
+
+use support::fake_coder::{FakeCoder, Gateway, Options, VALID_TOKEN};
+use support::real_codex::{
+    CHATGPT_ACCESS_TOKEN, CHATGPT_ACCOUNT_ID, OPENAI_KEY, login_with_api_key, run_codex,
+    write_chatgpt_login,
+};
+use support::{TestHome, codex_bin};
+
+/// An OpenAI key that must never be printed.
+const LIVE_KEY: &str = "sk-live-this-must-stay-secret-42";
+const SECRETS: [&str; 4] = [VALID_TOKEN, OPENAI_KEY, CHATGPT_ACCESS_TOKEN, LIVE_KEY];
+
+struct Run {
+    code: i32,
+    human: String,
+    json: Value,
+}
+
+impl Run {
+    fn check(&self, id: &str) -> &Value {
+        self.json["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("no check `{id}` in {}", self.json))
+    }
+
+    fn status(&self, id: &str) -> &str {
+        self.check(id)["status"].as_str().unwrap()
+    }
+
+    fn summary(&self, id: &str) -> &str {
+        self.check(id)["summary"].as_str().unwrap()
+    }
+
+    fn fix(&self, id: &str) -> &str {
+        self.check(id)["fix"].as_str().unwrap_or_default()
+    }
+
+    fn failing(&self) -> Vec<&str> {
+        self.json["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["status"] == "fail")
+            .map(|c| c["id"].as_str().unwrap())
+            .collect()
+    }
+}
+
+/// Runs doctor twice (human and `--json`) with the same inputs and checks what holds for both.
+fn doctor(home: &TestHome, env: &[(&str, &str)], args: &[&str]) -> Run {
+    let run = |json: bool| {
+        let mut cmd = home.codexgw();
+        cmd.arg("doctor").args(args).envs(env.iter().copied());
+        if json {
+            cmd.arg("--json");
+        }
+        cmd.output().unwrap()
+    };
+    let human = run(false);
+    let json = run(true);
+    let code = json.status.code().unwrap();
+    assert_eq!(
+        human.status.code(),
+        Some(code),
+        "human and JSON runs disagree"
+    );
+    let human_text = String::from_utf8(human.stdout).unwrap();
+    let all_output = [
+        human_text.as_str(),
+        &String::from_utf8_lossy(&human.stderr),
+        &String::from_utf8_lossy(&json.stdout),
+        &String::from_utf8_lossy(&json.stderr),
+    ]
+    .concat();
+    for secret in SECRETS {
+        assert!(
+            !all_output.contains(secret),
+            "secret `{secret}` leaked:\n{all_output}"
+        );
+    }
+    assert!(!human_text.contains('\x1b'), "colour without a terminal");
+    let json: Value = serde_json::from_slice(&json.stdout).expect("--json prints JSON");
+    assert_eq!(json["ok"], code == 0, "{json}");
+    Run {
+        code,
+        human: human_text,
+        json,
+    }
+}
+
+fn setup(home: &TestHome, fake: &FakeCoder, mode: &str, extra: &[&str]) {
+    home.codexgw()
+        .args(["setup", "--mode", mode, "--url", &fake.url])
+        .args(extra)
+        .assert()
+        .success();
+}
+
+/// The healthy chatgpt setup: config, ChatGPT login, Coder token.
+fn chatgpt_home(fake: &FakeCoder) -> TestHome {
+    let home = TestHome::new();
+    setup(&home, fake, "chatgpt", &[]);
+    write_chatgpt_login(&home);
+    home
+}
+
+fn assert_codex_succeeds(home: &TestHome, env: &[(&str, &str)]) {
+    let Some(codex) = codex_bin() else { return };
+    let out = run_codex(home, &codex, env);
+    assert!(
+        out.status.success(),
+        "codex failed where doctor passed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+const CODER: (&str, &str) = ("CODER_API_TOKEN", VALID_TOKEN);
+
+#[test]
+fn healthy_centralized_passes_and_codex_agrees() {
+    let fake = FakeCoder::start(Options::default());
+    let home = TestHome::new();
+    setup(&home, &fake, "centralized", &[]);
+    let env = [("OPENAI_API_KEY", VALID_TOKEN)];
+    let run = doctor(&home, &env, &[]);
+    assert_eq!(run.code, 0, "{}", run.human);
+    assert_eq!(run.json["mode"], "centralized");
+    assert_eq!(run.json["deployment"], fake.url.as_str());
+    assert_eq!(
+        run.json["config_path"],
+        home.config_path().display().to_string()
+    );
+    let statuses: Vec<&str> = run.json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .map(|id| run.status(id))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "pass", "pass", "pass", "pass", "skip", "skip", "pass", "pass", "pass"
+        ]
+    );
+    let ids: Vec<&str> = run.json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        codexgw::doctor::CHECK_IDS,
+        "check ids and order are an API"
+    );
+    assert!(run.human.contains("ok    net.gateway"), "{}", run.human);
+    let probe = &fake.requests_to("/models")[0];
+    assert_eq!(probe.path(), "/api/v2/ai-gateway/openai/v1/models");
+    assert_eq!(
+        probe.header("Authorization"),
+        Some(format!("Bearer {VALID_TOKEN}").as_str())
+    );
+    assert_eq!(
+        run.check("env.coder_api_token")["evidence"]["origin"],
+        "env"
+    );
+    assert_codex_succeeds(&home, &env);
+}
+
+#[test]
+fn healthy_byok_passes_and_codex_agrees() {
+    let fake = FakeCoder::start(Options::default());
+    let home = TestHome::new();
+    setup(&home, &fake, "byok", &["--route", "aibridge"]);
+    let Some(codex) = codex_bin() else { return };
+    login_with_api_key(&home, &codex, OPENAI_KEY);
+    let run = doctor(&home, &[CODER], &[]);
+    assert_eq!(run.code, 0, "{}", run.human);
+    assert_eq!(run.json["mode"], "byok");
+    assert_eq!(run.status("codex.login"), "pass");
+    assert_eq!(run.status("env.coder_api_token"), "pass");
+    assert_eq!(run.status("net.gateway"), "pass");
+    // aibridge still works on v2.35.
+    assert_eq!(run.status("net.deployment"), "pass");
+    let probe = &fake.requests_to("/models")[0];
+    assert_eq!(probe.path(), "/api/v2/aibridge/openai/v1/models");
+    assert_eq!(
+        probe.header("Authorization"),
+        Some(format!("Bearer {OPENAI_KEY}").as_str())
+    );
+    assert_eq!(
+        probe.header("X-Coder-AI-Governance-Token"),
+        Some(VALID_TOKEN)
+    );
+    assert_codex_succeeds(&home, &[CODER]);
+}
+
+#[test]
+fn healthy_chatgpt_passes_and_codex_agrees() {
+    let fake = FakeCoder::start(Options::default());
+    let home = chatgpt_home(&fake);
+    let run = doctor(&home, &[CODER], &[]);
+    assert_eq!(run.code, 0, "{}", run.human);
+    assert_eq!(run.json["mode"], "chatgpt");
+    assert_eq!(run.status("env.openai_api_key"), "pass");
+    assert_eq!(run.status("codex.login"), "pass");
+    let probe = &fake.requests_to("/models")[0];
+    assert_eq!(probe.path(), "/api/v2/ai-gateway/chatgpt/v1/models");
+    assert_eq!(
+        probe.header("Authorization"),
+        Some(format!("Bearer {CHATGPT_ACCESS_TOKEN}").as_str())
+    );
+    assert_eq!(probe.header("ChatGPT-Account-Id"), Some(CHATGPT_ACCOUNT_ID));
+    assert_codex_succeeds(&home, &[CODER]);
+}
+
+/// FACTS.md says a set `OPENAI_API_KEY` makes Codex log in with the key instead of ChatGPT.
+/// Codex 0.169 does not: `codex exec` keeps the stored ChatGPT login (pinned below), so doctor
+/// warns (older builds and other tools still pick the key up) and names the line to delete.
+#[test]
+fn chatgpt_with_openai_api_key_warns_names_the_rc_line_and_codex_keeps_chatgpt() {
+    let fake = FakeCoder::start(Options::default());
+    let home = chatgpt_home(&fake);
+    std::fs::write(
+        home.home().join(".bashrc"),
+        format!("alias ll='ls -l'\nexport OPENAI_API_KEY={LIVE_KEY}\n"),
+    )
+    .unwrap();
+    let env = [CODER, ("OPENAI_API_KEY", LIVE_KEY)];
+    let run = doctor(&home, &env, &[]);
+    assert_eq!(run.code, 0, "{}", run.human);
+    assert_eq!(run.status("env.openai_api_key"), "warn");
+    assert!(run.fix("env.openai_api_key").contains("`~/.bashrc:2`"));
+    assert!(run.human.contains("warn  env.openai_api_key"));
+    assert!(
+        run.human
+            .contains("fix: delete the line that exports it at `~/.bashrc:2`")
+    );
+    assert_eq!(
+        run.check("env.openai_api_key")["evidence"]["exported_at"],
+        format!("{}:2", home.home().join(".bashrc").display())
+    );
+    // doctor's own probe went out with the ChatGPT login, as Codex's request will.
+    assert_eq!(run.status("net.gateway"), "pass");
+
+    let Some(codex) = codex_bin() else { return };
+    let out = run_codex(&home, &codex, &env);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let post = &fake.requests_to("/responses")[0];
+    assert_eq!(
+        post.header("Authorization"),
+        Some(format!("Bearer {CHATGPT_ACCESS_TOKEN}").as_str())
+    );
+}
+
+#[test]
+fn byok_without_login_fails_and_codex_sends_no_key() {
+    let fake = FakeCoder::start(Options::default());
+    let home = TestHome::new();
+    setup(&home, &fake, "byok", &[]);
+    // The user's key is exported, which byok `codex exec` ignores.
+    let env = [CODER, ("OPENAI_API_KEY", LIVE_KEY)];
+    let run = doctor(&home, &env, &[]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.failing(), ["codex.login", "net.gateway"]);
+    assert!(
+        run.summary("codex.login")
+            .contains("ignores $OPENAI_API_KEY")
+    );
+    assert!(
+        run.fix("codex.login")
+            .contains("codex login --with-api-key")
+    );
+    assert!(
+        run.summary("net.gateway")
+            .contains("no OpenAI API key was sent"),
+        "{}",
+        run.summary("net.gateway")
+    );
+    assert_eq!(run.status("env.openai_api_key"), "pass");
+
+    let Some(codex) = codex_bin() else { return };
+    let out = run_codex(&home, &codex, &env);
+    assert!(!out.status.success(), "codex succeeded without a login");
+    let posts = fake.requests_to("/responses");
+    assert!(!posts.is_empty(), "codex never reached the gateway");
+    assert!(
+        posts.iter().all(|p| p.header("Authorization").is_none()),
+        "codex sent a key after all: {posts:?}"
+    );
+}
+
+#[test]
+fn missing_and_broken_config_files_fail_config_file() {
+    let home = TestHome::new();
+    let run = doctor(&home, &[], &[]);
+    assert_eq!((run.code, run.status("config.file")), (1, "fail"));
+    assert!(run.summary("config.file").contains("does not exist"));
+    assert_eq!(run.status("config.provider"), "skip");
+    assert_eq!(run.status("net.gateway"), "skip");
+    assert_eq!(run.json["mode"], Value::Null);
+
+    home.write_config("model_provider = \"ai_gateway\"\n[tui\n");
+    let run = doctor(&home, &[], &[]);
+    assert_eq!((run.code, run.status("config.file")), (1, "fail"));
+    assert!(
+        run.summary("config.file").contains("config.toml:2:5"),
+        "{}",
+        run.summary("config.file")
+    );
+}
+
+fn offline_centralized(home: &TestHome, text: &str) -> Run {
+    home.write_config(text);
+    doctor(home, &[("OPENAI_API_KEY", VALID_TOKEN)], &["--offline"])
+}
+
+const BLOCK: &str = "[model_providers.ai_gateway]\nname = \"AI Gateway\"\nbase_url = \"https://coder.example.com/api/v2/aibridge/openai/v1\"\nenv_key = \"OPENAI_API_KEY\"\nwire_api = \"responses\"\n";
+
+#[test]
+fn a_model_provider_stranded_under_a_table_fails_with_table_and_line() {
+    let home = TestHome::new();
+    let run = offline_centralized(
+        &home,
+        &format!("[tui]\nnotifications = true\n\nmodel_provider = \"ai_gateway\"\n\n{BLOCK}"),
+    );
+    assert_eq!(run.code, 1);
+    assert_eq!(run.failing(), ["config.provider"]);
+    let summary = run.summary("config.provider");
+    assert!(summary.contains("config.toml:4"), "{summary}");
+    assert!(summary.contains("under `[tui]` (line 1)"), "{summary}");
+    assert!(
+        run.fix("config.provider")
+            .contains("above the first `[table]`")
+    );
+    // The block itself is still judged.
+    assert_eq!(run.status("config.block"), "pass");
+}
+
+#[test]
+fn a_legacy_profile_key_fails_config_provider() {
+    let home = TestHome::new();
+    let run = offline_centralized(
+        &home,
+        &format!("model_provider = \"ai_gateway\"\nprofile = \"aibridge\"\n\n{BLOCK}"),
+    );
+    assert_eq!(run.code, 1);
+    assert_eq!(run.failing(), ["config.provider"]);
+    assert!(run.summary("config.provider").contains("config.toml:2"));
+    assert!(run.summary("config.provider").contains("refuse to start"));
+}
+
+#[test]
+fn an_older_provider_id_next_to_the_new_one_warns_about_history() {
+    let home = TestHome::new();
+    let older = BLOCK.replace("ai_gateway", "aibridge");
+    let run = offline_centralized(
+        &home,
+        &format!("model_provider = \"ai_gateway\"\n\n{BLOCK}\n{older}"),
+    );
+    assert_eq!(run.code, 0, "{}", run.human);
+    assert_eq!(run.status("config.provider"), "warn");
+    assert!(
+        run.fix("config.provider")
+            .contains("session history per provider id")
+    );
+    assert!(
+        run.fix("config.provider")
+            .contains("codexgw remove --provider-id aibridge")
+    );
+}
+
+#[test]
+fn a_model_provider_pointing_elsewhere_fails() {
+    let home = TestHome::new();
+    let run = offline_centralized(&home, &format!("model_provider = \"openai\"\n\n{BLOCK}"));
+    assert_eq!(run.failing(), ["config.provider"]);
+    assert!(run.summary("config.provider").contains("built-in provider"));
+    // The gateway table is still found and judged.
+    assert_eq!(run.status("config.block"), "pass");
+
+    let run = offline_centralized(
+        &home,
+        &format!("model_provider = \"ai_gateway\"\n\n{BLOCK}"),
+    );
+    assert_eq!(run.code, 0);
+    let pinned = doctor(
+        &home,
+        &[("OPENAI_API_KEY", VALID_TOKEN)],
+        &["--offline", "--provider-id", "gw2"],
+    );
+    assert_eq!(pinned.failing(), ["config.provider", "config.block"]);
+    assert!(pinned.summary("config.provider").contains("not `gw2`"));
+}
+
+#[test]
+fn block_findings_fail_or_warn_config_block() {
+    let home = TestHome::new();
+    let chat = format!(
+        "model_provider = \"ai_gateway\"\n{}",
+        BLOCK.replace("\"responses\"", "\"chat\"")
+    );
+    let run = offline_centralized(&home, &chat);
+    assert_eq!((run.code, run.failing()), (1, vec!["config.block"]));
+    assert!(run.summary("config.block").contains("no longer supported"));
+    assert_eq!(run.check("config.block")["evidence"]["mode"], "centralized");
+
+    let no_url = format!(
+        "model_provider = \"ai_gateway\"\n{}",
+        BLOCK.replace("base_url", "# base_url")
+    );
+    let run = offline_centralized(&home, &no_url);
+    assert_eq!(run.failing(), ["config.block"]);
+    assert!(run.summary("config.block").contains("api.openai.com"));
+
+    let secret_in_file = format!(
+        "model_provider = \"ai_gateway\"\n{}",
+        BLOCK.replace(
+            "env_key = \"OPENAI_API_KEY\"",
+            &format!("experimental_bearer_token = \"{VALID_TOKEN}\"\nretries = 3")
+        )
+    );
+    let run = offline_centralized(&home, &secret_in_file);
+    assert_eq!(run.code, 0, "{}", run.human);
+    assert_eq!(run.status("config.block"), "warn");
+    assert!(run.summary("config.block").contains("plain text"));
+    assert!(
+        run.summary("config.block")
+            .contains("unknown field `retries`")
+    );
+}
+
+#[test]
+fn centralized_needs_the_coder_token_not_an_openai_key() {
+    let fake = FakeCoder::start(Options::default());
+    let home = TestHome::new();
+    setup(&home, &fake, "centralized", &[]);
+    let run = doctor(&home, &[], &["--offline"]);
+    assert_eq!(run.failing(), ["env.openai_api_key"]);
+    assert!(
+        run.summary("env.openai_api_key")
+            .contains("Missing environment variable")
+    );
+
+    let run = doctor(&home, &[("OPENAI_API_KEY", LIVE_KEY)], &[]);
+    assert_eq!(run.code, 1);
+    assert!(run.failing().contains(&"env.openai_api_key"));
+    assert!(
+        run.summary("env.openai_api_key")
+            .contains("holds an OpenAI key (sk-l… (32 chars))")
+    );
+    // The deployment agrees: that key is no Coder token.
+    assert_eq!(run.status("net.auth"), "fail");
+    assert_eq!(run.status("net.gateway"), "fail");
+    assert!(run.summary("net.gateway").contains("rejected"));
+}
+
+#[test]
+fn command_backed_auth_needs_an_existing_program() {
+    let home = TestHome::new();
+    let text = |command: &str| {
+        format!(
+            "model_provider = \"ai_gateway\"\n{}\n[model_providers.ai_gateway.auth]\ncommand = \"{command}\"\nargs = [\"token\", \"print\"]\n",
+            BLOCK.replace("env_key = \"OPENAI_API_KEY\"\n", "")
+        )
+    };
+    home.write_config(&text("true"));
+    let run = doctor(&home, &[], &["--offline"]);
+    assert_eq!(run.code, 0, "{}", run.human);
+    assert!(
+        run.summary("env.openai_api_key")
+            .contains("Codex runs `true`")
+    );
+    home.write_config(&text("no-such-token-helper"));
+    let run = doctor(&home, &[], &["--offline"]);
+    assert_eq!(run.failing(), ["env.openai_api_key"]);
+    assert!(
+        run.summary("env.openai_api_key")
+            .contains("not an executable")
+    );
+}
+
+#[test]
+fn the_coder_token_comes_from_the_env_or_the_coder_cli_login() {
+    let fake = FakeCoder::start(Options::default());
+    let home = chatgpt_home(&fake);
+    let run = doctor(&home, &[], &[]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.status("env.coder_api_token"), "fail");
+    assert!(
+        run.fix("env.coder_api_token")
+            .contains("coder tokens create")
+    );
+    assert_eq!(run.status("net.auth"), "skip");
+    assert_eq!(run.status("net.gateway"), "fail");
+    assert!(
+        run.summary("net.gateway")
+            .contains("no Coder token was sent"),
+        "{}",
+        run.summary("net.gateway")
+    );
+
+    let cli = home.home().join(".config/coderv2");
+    std::fs::create_dir_all(&cli).unwrap();
+    std::fs::write(cli.join("url"), format!("{}\n", fake.url)).unwrap();
+    std::fs::write(cli.join("session"), VALID_TOKEN).unwrap();
+    let run = doctor(&home, &[], &[]);
+    let token = &run.check("env.coder_api_token")["evidence"];
+    assert_eq!(run.status("env.coder_api_token"), "warn");
+    assert_eq!(token["origin"], "coder_cli");
+    assert_eq!(token["token"], "abcd… (33 chars)");
+    assert!(
+        run.summary("env.coder_api_token")
+            .contains("silently drops")
+    );
+    assert_eq!(run.status("net.auth"), "pass");
+    assert_eq!(
+        fake.requests_to("/users/me")
+            .last()
+            .unwrap()
+            .header("Coder-Session-Token"),
+        Some(VALID_TOKEN)
+    );
+}
+
+#[test]
+fn a_keyring_login_store_is_a_warning_and_a_wrong_login_a_failure() {
+    let fake = FakeCoder::start(Options::default());
+    let home = TestHome::new();
+    setup(&home, &fake, "chatgpt", &[]);
+    let text = format!(
+        "cli_auth_credentials_store = \"keyring\"\n{}",
+        home.read_config()
+    );
+    home.write_config(&text);
+    let run = doctor(&home, &[CODER], &["--offline"]);
+    assert_eq!(run.code, 0, "{}", run.human);
+    assert_eq!(run.status("codex.login"), "warn");
+    assert!(run.summary("codex.login").contains("cannot inspect"));
+
+    std::fs::write(
+        home.codex_home().join("auth.json"),
+        format!(r#"{{"auth_mode":"apikey","OPENAI_API_KEY":"{LIVE_KEY}"}}"#),
+    )
+    .unwrap();
+    let run = doctor(&home, &[CODER], &["--offline"]);
+    assert_eq!(run.failing(), ["codex.login"]);
+    assert!(
+        run.summary("codex.login")
+            .contains("holds an API-key login")
+    );
+
+    std::fs::write(
+        home.codex_home().join("auth.json"),
+        "{\"auth_mode\": chatgpt",
+    )
+    .unwrap();
+    let run = doctor(&home, &[CODER], &["--offline"]);
+    assert_eq!(run.failing(), ["codex.login"]);
+    assert!(run.summary("codex.login").contains("is not JSON"));
+}
+
+#[test]
+fn net_deployment_reports_unreachable_garbage_and_route_mismatch() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://127.0.0.1:{}", closed.local_addr().unwrap().port());
+    drop(closed);
+    let home = TestHome::new();
+    home.codexgw()
+        .args([
+            "setup",
+            "--mode",
+            "centralized",
+            "--route",
+            "aibridge",
+            "--url",
+            &url,
+        ])
+        .assert()
+        .success();
+    let env = [("OPENAI_API_KEY", VALID_TOKEN)];
+    let run = doctor(&home, &env, &[]);
+    assert_eq!(run.failing(), ["net.deployment", "net.auth", "net.gateway"]);
+    assert!(run.summary("net.deployment").contains("cannot connect"));
+
+    let fake = FakeCoder::start(Options {
+        garbage_buildinfo: true,
+        ..Options::default()
+    });
+    let home = TestHome::new();
+    setup(&home, &fake, "centralized", &["--route", "aibridge"]);
+    let run = doctor(&home, &env, &[]);
+    assert_eq!(run.failing(), ["net.deployment"]);
+    assert!(
+        run.summary("net.deployment")
+            .contains("did not answer JSON")
+    );
+
+    let fake = FakeCoder::start(Options {
+        version: "v2.34.2".into(),
+        ..Options::default()
+    });
+    let home = TestHome::new();
+    setup(&home, &fake, "centralized", &["--route", "ai-gateway"]);
+    let run = doctor(&home, &env, &[]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.status("net.deployment"), "fail");
+    assert!(run.summary("net.deployment").contains("does not serve"));
+    assert!(
+        run.fix("net.deployment")
+            .contains("/api/v2/aibridge/openai/v1")
+    );
+    assert_eq!(run.status("net.gateway"), "fail");
+    assert!(run.summary("net.gateway").contains("Route not found."));
+}
+
+#[test]
+fn net_auth_fails_on_a_rejected_token() {
+    let fake = FakeCoder::start(Options {
+        valid_token: "zzzzzzzzzz-another-token-000000000".into(),
+        ..Options::default()
+    });
+    let home = chatgpt_home(&fake);
+    let run = doctor(&home, &[CODER], &[]);
+    assert_eq!(run.failing(), ["net.auth", "net.gateway"]);
+    assert!(
+        run.summary("net.auth")
+            .contains("rejects the Coder token from $CODER_API_TOKEN")
+    );
+    assert!(run.fix("net.auth").contains("coder tokens create"));
+    assert!(
+        run.summary("net.gateway")
+            .contains("Coder token (sent in `X-Coder-AI-Governance-Token`) was rejected")
+    );
+}
+
+#[test]
+fn net_gateway_names_each_deployment_problem() {
+    let cases: [(Options, &str, &str); 5] = [
+        (
+            Options {
+                chatgpt_provider: false,
+                ..Options::default()
+            },
+            "no ChatGPT provider",
+            "named `chatgpt`",
+        ),
+        (
+            Options {
+                gateway: Gateway::NotLicensed,
+                ..Options::default()
+            },
+            "no license",
+            "AI Governance add-on",
+        ),
+        (
+            Options {
+                gateway: Gateway::FeatureOff,
+                ..Options::default()
+            },
+            "switched off",
+            "enable AI Gateway",
+        ),
+        (
+            Options {
+                gateway: Gateway::Absent,
+                ..Options::default()
+            },
+            "does not serve this gateway route",
+            "Coder version",
+        ),
+        (
+            Options {
+                budget_exceeded: true,
+                ..Options::default()
+            },
+            "budget",
+            "raise your AI budget",
+        ),
+    ];
+    for (options, says, fix) in cases {
+        let fake = FakeCoder::start(options);
+        let home = chatgpt_home(&fake);
+        let run = doctor(&home, &[CODER], &[]);
+        assert_eq!(run.code, 1, "{says}");
+        assert_eq!(run.failing(), ["net.gateway"], "{says}: {}", run.human);
+        assert!(
+            run.summary("net.gateway").contains(says),
+            "{}",
+            run.summary("net.gateway")
+        );
+        assert!(
+            run.fix("net.gateway").contains(fix),
+            "{}",
+            run.fix("net.gateway")
+        );
+    }
+}
+
+#[test]
+fn a_hanging_deployment_cannot_hold_the_run() {
+    let fake = FakeCoder::start(Options {
+        hang: true,
+        ..Options::default()
+    });
+    let home = chatgpt_home(&fake);
+    // Finishing at all is the assertion: the fake never answers.
+    let run = doctor(&home, &[CODER], &["--timeout", "1"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.failing(), ["net.deployment", "net.auth", "net.gateway"]);
+    for id in ["net.deployment", "net.auth", "net.gateway"] {
+        let summary = run.summary(id);
+        assert!(
+            summary.contains("no answer")
+                || summary.contains("timed out")
+                || summary.contains("in time"),
+            "{id}: {summary}"
+        );
+    }
+}
+
+#[test]
+fn a_redirect_is_reported_and_never_followed_with_a_token() {
+    let elsewhere = FakeCoder::start(Options::default());
+    let fake = FakeCoder::start(Options {
+        redirect_to: Some(elsewhere.url.clone()),
+        ..Options::default()
+    });
+    let home = TestHome::new();
+    setup(&home, &fake, "centralized", &["--route", "aibridge"]);
+    let run = doctor(&home, &[("OPENAI_API_KEY", VALID_TOKEN)], &[]);
+    assert_eq!(run.failing(), ["net.deployment", "net.auth", "net.gateway"]);
+    let summary = run.summary("net.auth");
+    assert!(
+        summary.contains(&format!("to `{}/api/v2/users/me`", elsewhere.url)),
+        "{summary}"
+    );
+    assert!(summary.contains("another origin"));
+    assert_eq!(run.check("net.gateway")["evidence"]["same_origin"], false);
+    assert!(
+        elsewhere.requests().is_empty(),
+        "doctor followed a redirect"
+    );
+}
+
+#[test]
+fn offline_skips_every_network_check() {
+    let fake = FakeCoder::start(Options::default());
+    let home = chatgpt_home(&fake);
+    let before = fake.requests().len();
+    let run = doctor(&home, &[CODER], &["--offline"]);
+    assert_eq!(run.code, 0);
+    for id in ["net.deployment", "net.auth", "net.gateway"] {
+        assert_eq!(run.status(id), "skip");
+    }
+    assert_eq!(
+        fake.requests().len(),
+        before,
+        "--offline asked the deployment"
+    );
+}
+
+#[test]
+fn profiles_are_judged_as_codex_layers_them() {
+    let fake = FakeCoder::start(Options::default());
+    let home = TestHome::new();
+    setup(&home, &fake, "centralized", &["--profile", "gw"]);
+    let env = [("OPENAI_API_KEY", VALID_TOKEN)];
+    // Without the profile, config.toml selects nothing.
+    let run = doctor(&home, &env, &["--offline"]);
+    assert_eq!(run.failing(), ["config.provider"]);
+    let run = doctor(&home, &env, &["--offline", "--profile", "gw"]);
+    assert_eq!(run.code, 0, "{}", run.human);
+    assert!(run.summary("config.provider").contains("gw.config.toml:1"));
+    let run = doctor(&home, &env, &["--offline", "--profile", "other"]);
+    assert_eq!(run.status("config.file"), "warn");
+    assert!(run.summary("config.file").contains("silently ignores"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let home = TestHome::new();
+    for args in [
+        vec!["doctor", "--timeout", "0"],
+        vec!["doctor", "--profile", "a.b"],
+        vec!["doctor", "--provider-id", "openai"],
+        vec!["doctor", "--nope"],
+    ] {
+        home.codexgw().args(&args).assert().code(2);
+    }
+}

@@ -1,0 +1,90 @@
+//! Driving the real Codex CLI in a `TestHome`: one `codex exec` turn, an API-key login, and a
+//! synthetic ChatGPT login as Codex stores it.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use super::TestHome;
+
+/// The byok key the tests log Codex in with.
+pub const OPENAI_KEY: &str = "sk-test-byok-key-0000";
+/// The access token and account in the synthetic ChatGPT login.
+pub const CHATGPT_ACCESS_TOKEN: &str = "chatgpt-access-token-xyz";
+pub const CHATGPT_ACCOUNT_ID: &str = "acct-123";
+
+/// One `codex exec --strict-config` turn in `home`, with `extra_env` on top of its isolated env.
+pub fn run_codex(home: &TestHome, codex: &Path, extra_env: &[(&str, &str)]) -> Output {
+    Command::new(codex)
+        .args([
+            "exec",
+            "--skip-git-repo-check",
+            "--strict-config",
+            "-m",
+            "gpt-5",
+            "say hi",
+        ])
+        .env_clear()
+        .envs(home.env())
+        .envs(extra_env.iter().copied())
+        .current_dir(home.home())
+        .stdin(Stdio::null())
+        .output()
+        .expect("run codex")
+}
+
+/// `printf KEY | codex login --with-api-key`, asserting it worked.
+pub fn login_with_api_key(home: &TestHome, codex: &Path, key: &str) {
+    let login = Command::new(codex)
+        .args(["login", "--with-api-key"])
+        .env_clear()
+        .envs(home.env())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(key.as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert!(
+        login.status.success(),
+        "{}",
+        String::from_utf8_lossy(&login.stderr)
+    );
+}
+
+/// A ChatGPT login as Codex stores it, with a syntactically valid (unsigned) id token.
+pub fn write_chatgpt_login(home: &TestHome) {
+    let b64 = base64_url;
+    let claims = format!(
+        r#"{{"email":"alice@example.com","https://api.openai.com/auth":{{"chatgpt_plan_type":"plus","chatgpt_account_id":"{CHATGPT_ACCOUNT_ID}"}}}}"#
+    );
+    let jwt = format!(
+        "{}.{}.sig",
+        b64(r#"{"alg":"none","typ":"JWT"}"#),
+        b64(&claims)
+    );
+    let now = humantime::format_rfc3339(std::time::SystemTime::now());
+    let auth = format!(
+        r#"{{"auth_mode":"chatgpt","OPENAI_API_KEY":null,"tokens":{{"id_token":"{jwt}","access_token":"{CHATGPT_ACCESS_TOKEN}","refresh_token":"rt-1","account_id":"{CHATGPT_ACCOUNT_ID}"}},"last_refresh":"{now}"}}"#
+    );
+    std::fs::write(home.codex_home().join("auth.json"), auth).unwrap();
+}
+
+fn base64_url(input: &str) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let bytes = input.as_bytes();
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..=chunk.len() {
+            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    out
+}
