@@ -244,7 +244,7 @@ fn print_next_steps(ctx: &Context, spec: &ProviderSpec, profile: Option<&str>) {
                 "  env -u OPENAI_API_KEY codex login   # sign in with your ChatGPT account".into(),
             );
             if ctx.env.is_set("OPENAI_API_KEY") {
-                ctx.warn("OPENAI_API_KEY is set: in chatgpt mode Codex then logs in with that key instead of ChatGPT; unset it (`unset OPENAI_API_KEY`) and remove it from your shell start-up files");
+                ctx.warn("OPENAI_API_KEY is set: Coder requires it unset in chatgpt mode (older Codex builds and other OpenAI tools sign in with the key instead of ChatGPT); `unset OPENAI_API_KEY` and remove it from your shell start-up files (`codexgw doctor` names the line)");
             }
         }
     }
