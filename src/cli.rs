@@ -29,6 +29,12 @@ pub enum Command {
     Remove(RemoveArgs),
     /// List codexgw's backups of config.toml, or put one back
     Restore(RestoreArgs),
+    /// Print Terraform for a Coder template that sets up Codex in every workspace
+    Template(TemplateArgs),
+    /// Print the shell completion script for a shell
+    Completions(CompletionsArgs),
+    /// Write man pages for codexgw and each subcommand into a folder
+    Man(ManArgs),
 }
 
 /// `--route` on the command line: `auto` asks the deployment which route its version serves.
@@ -143,4 +149,52 @@ pub struct RestoreArgs {
     /// Do not ask for confirmation
     #[arg(long, short = 'y')]
     pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// Which credential Codex uses in the workspaces
+    #[arg(long, value_enum)]
+    pub mode: Mode,
+
+    /// The folder Codex runs in inside the workspace
+    #[arg(long, value_name = "DIR", default_value = crate::template::DEFAULT_WORKDIR)]
+    pub workdir: String,
+
+    /// Version constraint for the registry's codex module
+    #[arg(long, value_name = "V", default_value = crate::template::DEFAULT_MODULE_VERSION)]
+    pub module_version: String,
+
+    /// The template's agent: `main`, `coder_agent.main` or `coder_agent.main.id`
+    #[arg(long, value_name = "REF", default_value = crate::template::DEFAULT_AGENT)]
+    pub agent: String,
+}
+
+/// The shells `completions` writes scripts for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    /// Bourne Again SHell
+    Bash,
+    /// Z shell
+    Zsh,
+    /// The friendly interactive shell
+    Fish,
+    /// PowerShell (Windows PowerShell and pwsh)
+    Powershell,
+    /// Elvish
+    Elvish,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in
+    #[arg(value_enum)]
+    pub shell: CompletionShell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Where to write codexgw.1 and codexgw-<command>.1 (created when missing)
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
+    pub out_dir: PathBuf,
 }

@@ -18,3 +18,4 @@ pub mod http;
 pub mod mode;
 pub mod plan;
 pub mod secrets;
+pub mod template;
