@@ -10,6 +10,7 @@ use crate::mode::Mode;
 /// Get OpenAI's Codex CLI working through a Coder deployment's AI Gateway, and prove it works.
 #[derive(Debug, Parser)]
 #[command(name = "codexgw", version, about, propagate_version = true)]
+#[command(after_help = "Start with `codexgw setup`; `codexgw <command> --help` explains each command.")]
 pub struct Cli {
     /// Codex's folder [default: $CODEX_HOME, else ~/.codex]
     #[arg(long, global = true, value_name = "DIR", value_hint = ValueHint::DirPath)]
@@ -30,10 +31,20 @@ pub enum Command {
     /// List codexgw's backups of config.toml, or put one back
     Restore(RestoreArgs),
     /// Print Terraform for a Coder template that sets up Codex in every workspace
+    ///
+    /// Prints the registry's codex module for the mode, for pasting into the template's main.tf.
+    /// For byok and chatgpt it adds a coder_env with the owner's Coder token and the provider
+    /// block `codexgw show` prints, pointed at the workspace's access URL.
+    ///
+    /// Example: codexgw template --mode chatgpt --agent coder_agent.dev >> main.tf
     Template(TemplateArgs),
     /// Print the shell completion script for a shell
+    ///
+    /// Example (bash): codexgw completions bash > ~/.local/share/bash-completion/completions/codexgw
     Completions(CompletionsArgs),
     /// Write man pages for codexgw and each subcommand into a folder
+    ///
+    /// Example: codexgw man --out-dir ~/.local/share/man/man1
     Man(ManArgs),
 }
 

@@ -76,7 +76,10 @@ impl<T> Help<T> for anyhow::Result<T> {
 }
 
 pub fn find_user_error(err: &anyhow::Error) -> Option<&UserError> {
-    err.chain().find_map(|e| e.downcast_ref::<UserError>())
+    // anyhow's own downcast sees through `.context()` layers, which `chain()` items do not when
+    // the context wraps a std error (e.g. `io::Error` + `with_context` + `.help`).
+    err.downcast_ref::<UserError>()
+        .or_else(|| err.chain().find_map(|e| e.downcast_ref::<UserError>()))
 }
 
 /// Render an error the way the house style asks: `error:`, `caused by:` lines, `help:`.
@@ -128,6 +131,16 @@ mod tests {
             "error: cannot write `/x/config.toml`\n  caused by: disk full\nhelp: free some space and run `codexgw setup` again\n"
         );
         assert_eq!(exit_kind(&err), ExitKind::Failure);
+    }
+
+    #[test]
+    fn help_survives_a_context_over_an_io_error() {
+        let err: std::io::Result<()> = Err(std::io::Error::from_raw_os_error(17));
+        let err = err
+            .with_context(|| "cannot create `/x`")
+            .help("pick another folder")
+            .unwrap_err();
+        assert!(render(&err).ends_with("help: pick another folder\n"), "{}", render(&err));
     }
 
     #[test]
