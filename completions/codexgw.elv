@@ -107,8 +107,8 @@ set edit:completion:arg-completer[codexgw] = {|@words|
         &'codexgw;man'= {
             cand --out-dir 'Where to write codexgw.1 and codexgw-<command>.1 (created when missing)'
             cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }

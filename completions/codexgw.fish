@@ -92,7 +92,7 @@ complete -c codexgw -n "__fish_codexgw_using_subcommand completions" -s h -l hel
 complete -c codexgw -n "__fish_codexgw_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c codexgw -n "__fish_codexgw_using_subcommand man" -l out-dir -d 'Where to write codexgw.1 and codexgw-<command>.1 (created when missing)' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand man" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
-complete -c codexgw -n "__fish_codexgw_using_subcommand man" -s h -l help -d 'Print help'
+complete -c codexgw -n "__fish_codexgw_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codexgw -n "__fish_codexgw_using_subcommand man" -s V -l version -d 'Print version'
 complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore template completions man help" -f -a "setup" -d 'Point Codex at the AI Gateway: write the provider block into config.toml'
 complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore template completions man help" -f -a "show" -d 'Print the provider block for a mode, for pasting or for a template'
