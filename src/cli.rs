@@ -10,7 +10,9 @@ use crate::mode::Mode;
 /// Get OpenAI's Codex CLI working through a Coder deployment's AI Gateway, and prove it works.
 #[derive(Debug, Parser)]
 #[command(name = "codexgw", version, about, propagate_version = true)]
-#[command(after_help = "Start with `codexgw setup`; `codexgw <command> --help` explains each command.")]
+#[command(
+    after_help = "Start with `codexgw setup`; `codexgw <command> --help` explains each command."
+)]
 pub struct Cli {
     /// Codex's folder [default: $CODEX_HOME, else ~/.codex]
     #[arg(long, global = true, value_name = "DIR", value_hint = ValueHint::DirPath)]

@@ -140,7 +140,11 @@ mod tests {
             .with_context(|| "cannot create `/x`")
             .help("pick another folder")
             .unwrap_err();
-        assert!(render(&err).ends_with("help: pick another folder\n"), "{}", render(&err));
+        assert!(
+            render(&err).ends_with("help: pick another folder\n"),
+            "{}",
+            render(&err)
+        );
     }
 
     #[test]

@@ -72,7 +72,10 @@ pub fn render(opts: &TemplateOptions) -> anyhow::Result<String> {
                 &[
                     ("agent_id", agent_id),
                     ("name", hcl_string(mode::CODER_TOKEN_VAR)),
-                    ("value", "data.coder_workspace_owner.me.session_token".into()),
+                    (
+                        "value",
+                        "data.coder_workspace_owner.me.session_token".into(),
+                    ),
                 ],
             );
             out.push_str("}\n\nmodule \"codex\" {\n");
@@ -250,10 +253,7 @@ mod tests {
     #[test]
     fn strings_are_escaped_for_hcl() {
         assert_eq!(hcl_string("/home/coder"), "\"/home/coder\"");
-        assert_eq!(
-            hcl_string("a\"b\\c${d}%{e}\n"),
-            r#""a\"b\\c$${d}%%{e}\n""#
-        );
+        assert_eq!(hcl_string("a\"b\\c${d}%{e}\n"), r#""a\"b\\c$${d}%%{e}\n""#);
     }
 
     #[test]

@@ -223,7 +223,11 @@ fn bash_completes_subcommands_and_values() {
             assert_eq!(offered, arg.names(), "{:?}", arg.words());
         } else {
             // A positional shares its place with the flags.
-            assert!(offered.is_superset(&arg.names()), "{:?}: {offered:?}", arg.words());
+            assert!(
+                offered.is_superset(&arg.names()),
+                "{:?}: {offered:?}",
+                arg.words()
+            );
         }
     }
 }
@@ -272,7 +276,10 @@ fn zsh_completes_subcommands_values_and_folders() {
         assert_eq!(names, arg.names(), "{line}");
         for (name, help) in &arg.values {
             let (_, shown) = offered.iter().find(|(m, _)| m == name).unwrap();
-            assert!(shown.contains(help.as_str()), "{line}: {name} shows `{shown}`");
+            assert!(
+                shown.contains(help.as_str()),
+                "{line}: {name} shows `{shown}`"
+            );
         }
     }
 }

@@ -51,7 +51,13 @@ fn the_block_it_shows_is_what_setup_writes() {
     let home = TestHome::new();
     let out = home
         .codexgw()
-        .args(["show", "--mode", "centralized", "--url", "https://coder.example.com"])
+        .args([
+            "show",
+            "--mode",
+            "centralized",
+            "--url",
+            "https://coder.example.com",
+        ])
         .assert()
         .success();
     assert_eq!(block, String::from_utf8_lossy(&out.get_output().stdout));

@@ -26,7 +26,10 @@ fn blocks<'a>(body: &'a Body, kind: &str, labels: &[&str]) -> Vec<&'a Block> {
     body.blocks()
         .filter(|b| {
             b.identifier() == kind
-                && b.labels().iter().map(|l| l.as_str()).eq(labels.iter().copied())
+                && b.labels()
+                    .iter()
+                    .map(|l| l.as_str())
+                    .eq(labels.iter().copied())
         })
         .collect()
 }
@@ -38,7 +41,11 @@ fn only_block<'a>(body: &'a Body, kind: &str, labels: &[&str]) -> &'a Block {
 }
 
 fn attr<'a>(block: &'a Block, key: &str) -> Option<&'a Expression> {
-    block.body().attributes().find(|a| a.key() == key).map(|a| a.expr())
+    block
+        .body()
+        .attributes()
+        .find(|a| a.key() == key)
+        .map(|a| a.expr())
 }
 
 /// An HCL expression, parsed the same way as the template's.
@@ -103,8 +110,15 @@ fn every_mode_parses_as_hcl_with_the_codex_module() {
         );
         assert_eq!(attr(module, "version"), Some(&expr("\"~> 5.0\"")), "{mode}");
         assert_eq!(attr(module, "agent_id"), Some(&expr("coder_agent.main.id")));
-        assert_eq!(attr(module, "workdir"), Some(&expr("\"/home/coder/project\"")));
-        assert_eq!(attr(module, "openai_api_key"), None, "{mode}: no shared key");
+        assert_eq!(
+            attr(module, "workdir"),
+            Some(&expr("\"/home/coder/project\""))
+        );
+        assert_eq!(
+            attr(module, "openai_api_key"),
+            None,
+            "{mode}: no shared key"
+        );
         let env = blocks(&body, "resource", &["coder_env", "coder_api_token"]);
         if mode == "centralized" {
             assert_eq!(attr(module, "enable_ai_gateway"), Some(&expr("true")));
@@ -121,7 +135,11 @@ fn every_mode_parses_as_hcl_with_the_codex_module() {
             attr(env, "value"),
             Some(&expr("data.coder_workspace_owner.me.session_token"))
         );
-        assert_eq!(body.blocks().count(), 2, "{mode}: only the env and the module");
+        assert_eq!(
+            body.blocks().count(),
+            2,
+            "{mode}: only the env and the module"
+        );
     }
 }
 
@@ -140,7 +158,11 @@ fn base_config_toml_is_exactly_what_show_prints() {
         ] {
             let rendered = toml.evaluate(&workspace(access_url)).unwrap();
             let rendered = rendered.as_str().unwrap();
-            assert_eq!(rendered, show(&home, mode, access_url), "{mode} at {access_url}");
+            assert_eq!(
+                rendered,
+                show(&home, mode, access_url),
+                "{mode} at {access_url}"
+            );
             assert!(!rendered.contains("//api"), "{rendered}");
         }
     }
@@ -157,13 +179,19 @@ fn the_comments_say_where_credentials_come_from() {
             .join("\n")
     };
     let chatgpt = comments("chatgpt");
-    assert!(chatgpt.contains("OPENAI_API_KEY must NOT be set"), "{chatgpt}");
+    assert!(
+        chatgpt.contains("OPENAI_API_KEY must NOT be set"),
+        "{chatgpt}"
+    );
     assert!(chatgpt.contains("runs `codex login`"), "{chatgpt}");
     let byok = comments("byok");
     assert!(byok.contains("codex login --with-api-key"), "{byok}");
     assert!(byok.contains("does not\n# read OPENAI_API_KEY"), "{byok}");
     let centralized = comments("centralized");
-    assert!(centralized.contains("OPENAI_CODER_AIGATEWAY_SESSION_TOKEN"), "{centralized}");
+    assert!(
+        centralized.contains("OPENAI_CODER_AIGATEWAY_SESSION_TOKEN"),
+        "{centralized}"
+    );
 }
 
 #[test]
