@@ -123,6 +123,17 @@ fn stdout_lines(mut cmd: Command) -> Vec<String> {
         .collect()
 }
 
+/// `match<TAB>description` lines, as zsh's driver and fish's `complete -C` print them.
+fn matches_with_descriptions(cmd: Command) -> Vec<(String, String)> {
+    stdout_lines(cmd)
+        .into_iter()
+        .map(|l| {
+            let (m, d) = l.split_once('\t').unwrap_or((&l, ""));
+            (m.to_string(), d.to_string())
+        })
+        .collect()
+}
+
 fn driver(name: &str) -> PathBuf {
     golden::path(&format!("tests/completion/{name}"))
 }
@@ -233,25 +244,15 @@ fn bash_completes_subcommands_and_values() {
 }
 
 fn zsh_complete(zsh: &Path, scripts: &Scripts, line: &str) -> Vec<(String, String)> {
-    let mut cmd = Command::new("timeout");
-    cmd.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", scripts.cwd())
-        .env("TERM", "dumb")
-        .current_dir(scripts.cwd())
-        .arg("60")
+    // The pseudo-terminal dance must never hang the suite.
+    let mut cmd = in_clean_env(Path::new("timeout"), &scripts.cwd());
+    cmd.arg("60")
         .arg(zsh)
         .arg("-f")
         .arg(driver("zsh-complete.zsh"))
         .arg(scripts.fpath())
         .arg(line);
-    stdout_lines(cmd)
-        .into_iter()
-        .map(|l| {
-            let (m, d) = l.split_once('\t').unwrap_or((&l, ""));
-            (m.to_string(), d.to_string())
-        })
-        .collect()
+    matches_with_descriptions(cmd)
 }
 
 #[test]
@@ -292,13 +293,7 @@ fn fish_complete(fish: &Path, scripts: &Scripts, line: &str) -> Vec<(String, Str
         shell_quote(line)
     );
     cmd.args(["--no-config", "-c", &source]);
-    stdout_lines(cmd)
-        .into_iter()
-        .map(|l| {
-            let (m, d) = l.split_once('\t').unwrap_or((&l, ""));
-            (m.to_string(), d.to_string())
-        })
-        .collect()
+    matches_with_descriptions(cmd)
 }
 
 fn shell_quote(text: &str) -> String {

@@ -46,9 +46,8 @@ fn help_of_every_command_matches_its_snapshot() {
     golden::no_strays(&golden::path("fixtures/help"), "txt", &files);
 }
 
-#[test]
-fn man_writes_a_page_per_command() {
-    let home = TestHome::new();
+/// Runs `codexgw man` into a folder that does not exist yet; stdout stays empty (status on stderr).
+fn write_man_pages(home: &TestHome) -> std::path::PathBuf {
     let out_dir = home.home().join("share/man/man1");
     home.codexgw()
         .args(["man", "--out-dir"])
@@ -56,6 +55,13 @@ fn man_writes_a_page_per_command() {
         .assert()
         .success()
         .stdout("");
+    out_dir
+}
+
+#[test]
+fn man_writes_a_page_per_command() {
+    let home = TestHome::new();
+    let out_dir = write_man_pages(&home);
     let mut written: Vec<String> = std::fs::read_dir(&out_dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -85,12 +91,7 @@ fn man_pages_render_with_man() {
         return;
     }
     let home = TestHome::new();
-    let out_dir = home.home().join("man");
-    home.codexgw()
-        .args(["man", "--out-dir"])
-        .arg(&out_dir)
-        .assert()
-        .success();
+    let out_dir = write_man_pages(&home);
     let rendered = std::process::Command::new("man")
         .env("MANWIDTH", "100")
         .arg("-l")
