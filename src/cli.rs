@@ -10,6 +10,9 @@ use crate::mode::Mode;
 /// Get OpenAI's Codex CLI working through a Coder deployment's AI Gateway, and prove it works.
 #[derive(Debug, Parser)]
 #[command(name = "codexgw", version, about, propagate_version = true)]
+#[command(
+    after_help = "Start with `codexgw setup`; `codexgw <command> --help` explains each command."
+)]
 pub struct Cli {
     /// Codex's folder [default: $CODEX_HOME, else ~/.codex]
     #[arg(long, global = true, value_name = "DIR", value_hint = ValueHint::DirPath)]
@@ -31,6 +34,22 @@ pub enum Command {
     Restore(RestoreArgs),
     /// Check why Codex can or cannot reach the AI Gateway, and say how to fix it
     Doctor(DoctorArgs),
+    /// Print Terraform for a Coder template that sets up Codex in every workspace
+    ///
+    /// Prints the registry's codex module for the mode, for pasting into the template's main.tf.
+    /// For byok and chatgpt it adds a coder_env with the owner's Coder token and the provider
+    /// block `codexgw show` prints, pointed at the workspace's access URL.
+    ///
+    /// Example: codexgw template --mode chatgpt --agent coder_agent.dev >> main.tf
+    Template(TemplateArgs),
+    /// Print the shell completion script for a shell
+    ///
+    /// Example (bash): codexgw completions bash > ~/.local/share/bash-completion/completions/codexgw
+    Completions(CompletionsArgs),
+    /// Write man pages for codexgw and each subcommand into a folder
+    ///
+    /// Example: codexgw man --out-dir ~/.local/share/man/man1
+    Man(ManArgs),
 }
 
 /// `--route` on the command line: `auto` asks the deployment which route its version serves.
@@ -168,4 +187,52 @@ pub struct DoctorArgs {
     /// Check `codex --profile NAME` (NAME.config.toml layered over config.toml)
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// Which credential Codex uses in the workspaces
+    #[arg(long, value_enum)]
+    pub mode: Mode,
+
+    /// The folder Codex runs in inside the workspace
+    #[arg(long, value_name = "DIR", default_value = crate::template::DEFAULT_WORKDIR)]
+    pub workdir: String,
+
+    /// Version constraint for the registry's codex module
+    #[arg(long, value_name = "V", default_value = crate::template::DEFAULT_MODULE_VERSION)]
+    pub module_version: String,
+
+    /// The template's agent: `main`, `coder_agent.main` or `coder_agent.main.id`
+    #[arg(long, value_name = "REF", default_value = crate::template::DEFAULT_AGENT)]
+    pub agent: String,
+}
+
+/// The shells `completions` writes scripts for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    /// Bourne Again SHell
+    Bash,
+    /// Z shell
+    Zsh,
+    /// The friendly interactive shell
+    Fish,
+    /// PowerShell (Windows PowerShell and pwsh)
+    Powershell,
+    /// Elvish
+    Elvish,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in
+    #[arg(value_enum)]
+    pub shell: CompletionShell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Where to write codexgw.1 and codexgw-<command>.1 (created when missing)
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
+    pub out_dir: PathBuf,
 }

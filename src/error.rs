@@ -133,6 +133,20 @@ mod tests {
     }
 
     #[test]
+    fn help_survives_a_context_over_an_io_error() {
+        let err: std::io::Result<()> = Err(std::io::Error::from_raw_os_error(17));
+        let err = err
+            .with_context(|| "cannot create `/x`")
+            .help("pick another folder")
+            .unwrap_err();
+        assert!(
+            render(&err).ends_with("help: pick another folder\n"),
+            "{}",
+            render(&err)
+        );
+    }
+
+    #[test]
     fn usage_errors_exit_2() {
         let err = usage("missing `--mode`", "pass `--mode centralized`");
         assert_eq!(exit_kind(&err), ExitKind::Usage);

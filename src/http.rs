@@ -104,7 +104,9 @@ fn classify(error: ureq::Error) -> Failure {
         ureq::Error::HostNotFound => Failure::Dns("host not found".into()),
         ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::TimedOut => Failure::Timeout,
         // std's resolver reports a failed lookup as a plain I/O error.
-        ureq::Error::Io(e) if e.to_string().contains("lookup address") => Failure::Dns(e.to_string()),
+        ureq::Error::Io(e) if e.to_string().contains("lookup address") => {
+            Failure::Dns(e.to_string())
+        }
         ureq::Error::Io(e) => Failure::Connect(e.to_string()),
         ureq::Error::ConnectionFailed => Failure::Connect("connection failed".into()),
         ureq::Error::Rustls(e) => Failure::Tls(e.to_string()),

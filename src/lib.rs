@@ -20,3 +20,4 @@ pub mod inspect;
 pub mod mode;
 pub mod plan;
 pub mod secrets;
+pub mod template;

@@ -16,6 +16,9 @@ fn main() -> ExitCode {
         Command::Remove(args) => commands::remove::run(&ctx, args, home),
         Command::Restore(args) => commands::restore::run(&ctx, args, home),
         Command::Doctor(args) => commands::doctor::run(&ctx, args, home),
+        Command::Template(args) => commands::template::run(args),
+        Command::Completions(args) => commands::completions::run(args),
+        Command::Man(args) => commands::man::run(&ctx, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

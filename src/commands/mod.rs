@@ -11,11 +11,14 @@ use crate::environment::Environment;
 use crate::error;
 use crate::mode::{self, Mode, ProviderSpec, TokenSource};
 
+pub mod completions;
 pub mod doctor;
+pub mod man;
 pub mod remove;
 pub mod restore;
 pub mod setup;
 pub mod show;
+pub mod template;
 
 /// What every command may know about the world it runs in.
 pub struct Context {

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod fake_coder;
+pub mod golden;
 pub mod real_codex;
 
 use std::path::{Path, PathBuf};

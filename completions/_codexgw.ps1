@@ -1,0 +1,165 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'codexgw' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'codexgw'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'codexgw' {
+            [CompletionResult]::new('--codex-home', '--codex-home', [CompletionResultType]::ParameterName, 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Point Codex at the AI Gateway: write the provider block into config.toml')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the provider block for a mode, for pasting or for a template')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Take the gateway provider out of config.toml again')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'List codexgw''s backups of config.toml, or put one back')
+            [CompletionResult]::new('template', 'template', [CompletionResultType]::ParameterValue, 'Print Terraform for a Coder template that sets up Codex in every workspace')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for a shell')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages for codexgw and each subcommand into a folder')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'codexgw;setup' {
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Which credential Codex uses [prompted for at a terminal]')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The Coder deployment, e.g. https://coder.example.com (a pasted gateway URL works too)')
+            [CompletionResult]::new('--provider-id', '--provider-id', [CompletionResultType]::ParameterName, 'The id of the provider table in config.toml')
+            [CompletionResult]::new('--route', '--route', [CompletionResultType]::ParameterName, 'Which gateway path prefix to use')
+            [CompletionResult]::new('--env-key', '--env-key', [CompletionResultType]::ParameterName, 'Centralized mode: the variable Codex reads the Coder token from')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Point only `codex --profile NAME` at the gateway (writes NAME.config.toml)')
+            [CompletionResult]::new('--codex-home', '--codex-home', [CompletionResultType]::ParameterName, 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]')
+            [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Accept a plain http:// URL to a host that is not loopback')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the diff of what would change and write nothing')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask: accept the detected URL and write without confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask: accept the detected URL and write without confirmation')
+            [CompletionResult]::new('--no-backup', '--no-backup', [CompletionResultType]::ParameterName, 'Do not keep a copy of the old file')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Do not contact the deployment (with `--route auto`, use aibridge)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'codexgw;show' {
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Which credential Codex uses [prompted for at a terminal]')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The Coder deployment, e.g. https://coder.example.com (a pasted gateway URL works too)')
+            [CompletionResult]::new('--provider-id', '--provider-id', [CompletionResultType]::ParameterName, 'The id of the provider table in config.toml')
+            [CompletionResult]::new('--route', '--route', [CompletionResultType]::ParameterName, 'Which gateway path prefix to use')
+            [CompletionResult]::new('--env-key', '--env-key', [CompletionResultType]::ParameterName, 'Centralized mode: the variable Codex reads the Coder token from')
+            [CompletionResult]::new('--codex-home', '--codex-home', [CompletionResultType]::ParameterName, 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]')
+            [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Accept a plain http:// URL to a host that is not loopback')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'codexgw;remove' {
+            [CompletionResult]::new('--provider-id', '--provider-id', [CompletionResultType]::ParameterName, 'The id of the provider table to remove')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Also un-point this profile file (NAME.config.toml)')
+            [CompletionResult]::new('--codex-home', '--codex-home', [CompletionResultType]::ParameterName, 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the diff of what would change and write nothing')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'codexgw;restore' {
+            [CompletionResult]::new('--codex-home', '--codex-home', [CompletionResultType]::ParameterName, 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]')
+            [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'List the backups, newest first')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'codexgw;template' {
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Which credential Codex uses in the workspaces')
+            [CompletionResult]::new('--workdir', '--workdir', [CompletionResultType]::ParameterName, 'The folder Codex runs in inside the workspace')
+            [CompletionResult]::new('--module-version', '--module-version', [CompletionResultType]::ParameterName, 'Version constraint for the registry''s codex module')
+            [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'The template''s agent: `main`, `coder_agent.main` or `coder_agent.main.id`')
+            [CompletionResult]::new('--codex-home', '--codex-home', [CompletionResultType]::ParameterName, 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'codexgw;completions' {
+            [CompletionResult]::new('--codex-home', '--codex-home', [CompletionResultType]::ParameterName, 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'codexgw;man' {
+            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Where to write codexgw.1 and codexgw-<command>.1 (created when missing)')
+            [CompletionResult]::new('--codex-home', '--codex-home', [CompletionResultType]::ParameterName, 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'codexgw;help' {
+            [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Point Codex at the AI Gateway: write the provider block into config.toml')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the provider block for a mode, for pasting or for a template')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Take the gateway provider out of config.toml again')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'List codexgw''s backups of config.toml, or put one back')
+            [CompletionResult]::new('template', 'template', [CompletionResultType]::ParameterValue, 'Print Terraform for a Coder template that sets up Codex in every workspace')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for a shell')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages for codexgw and each subcommand into a folder')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'codexgw;help;setup' {
+            break
+        }
+        'codexgw;help;show' {
+            break
+        }
+        'codexgw;help;remove' {
+            break
+        }
+        'codexgw;help;restore' {
+            break
+        }
+        'codexgw;help;template' {
+            break
+        }
+        'codexgw;help;completions' {
+            break
+        }
+        'codexgw;help;man' {
+            break
+        }
+        'codexgw;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

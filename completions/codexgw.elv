@@ -1,0 +1,143 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[codexgw] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'codexgw'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'codexgw'= {
+            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand setup 'Point Codex at the AI Gateway: write the provider block into config.toml'
+            cand show 'Print the provider block for a mode, for pasting or for a template'
+            cand remove 'Take the gateway provider out of config.toml again'
+            cand restore 'List codexgw''s backups of config.toml, or put one back'
+            cand template 'Print Terraform for a Coder template that sets up Codex in every workspace'
+            cand completions 'Print the shell completion script for a shell'
+            cand man 'Write man pages for codexgw and each subcommand into a folder'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'codexgw;setup'= {
+            cand --mode 'Which credential Codex uses [prompted for at a terminal]'
+            cand --url 'The Coder deployment, e.g. https://coder.example.com (a pasted gateway URL works too)'
+            cand --provider-id 'The id of the provider table in config.toml'
+            cand --route 'Which gateway path prefix to use'
+            cand --env-key 'Centralized mode: the variable Codex reads the Coder token from'
+            cand --profile 'Point only `codex --profile NAME` at the gateway (writes NAME.config.toml)'
+            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand --allow-http 'Accept a plain http:// URL to a host that is not loopback'
+            cand --dry-run 'Print the diff of what would change and write nothing'
+            cand -y 'Do not ask: accept the detected URL and write without confirmation'
+            cand --yes 'Do not ask: accept the detected URL and write without confirmation'
+            cand --no-backup 'Do not keep a copy of the old file'
+            cand --offline 'Do not contact the deployment (with `--route auto`, use aibridge)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'codexgw;show'= {
+            cand --mode 'Which credential Codex uses [prompted for at a terminal]'
+            cand --url 'The Coder deployment, e.g. https://coder.example.com (a pasted gateway URL works too)'
+            cand --provider-id 'The id of the provider table in config.toml'
+            cand --route 'Which gateway path prefix to use'
+            cand --env-key 'Centralized mode: the variable Codex reads the Coder token from'
+            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand --allow-http 'Accept a plain http:// URL to a host that is not loopback'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'codexgw;remove'= {
+            cand --provider-id 'The id of the provider table to remove'
+            cand --profile 'Also un-point this profile file (NAME.config.toml)'
+            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand --dry-run 'Print the diff of what would change and write nothing'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'codexgw;restore'= {
+            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand --list 'List the backups, newest first'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'codexgw;template'= {
+            cand --mode 'Which credential Codex uses in the workspaces'
+            cand --workdir 'The folder Codex runs in inside the workspace'
+            cand --module-version 'Version constraint for the registry''s codex module'
+            cand --agent 'The template''s agent: `main`, `coder_agent.main` or `coder_agent.main.id`'
+            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'codexgw;completions'= {
+            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'codexgw;man'= {
+            cand --out-dir 'Where to write codexgw.1 and codexgw-<command>.1 (created when missing)'
+            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'codexgw;help'= {
+            cand setup 'Point Codex at the AI Gateway: write the provider block into config.toml'
+            cand show 'Print the provider block for a mode, for pasting or for a template'
+            cand remove 'Take the gateway provider out of config.toml again'
+            cand restore 'List codexgw''s backups of config.toml, or put one back'
+            cand template 'Print Terraform for a Coder template that sets up Codex in every workspace'
+            cand completions 'Print the shell completion script for a shell'
+            cand man 'Write man pages for codexgw and each subcommand into a folder'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'codexgw;help;setup'= {
+        }
+        &'codexgw;help;show'= {
+        }
+        &'codexgw;help;remove'= {
+        }
+        &'codexgw;help;restore'= {
+        }
+        &'codexgw;help;template'= {
+        }
+        &'codexgw;help;completions'= {
+        }
+        &'codexgw;help;man'= {
+        }
+        &'codexgw;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,104 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_codexgw_global_optspecs
+    string join \n codex-home= h/help V/version
+end
+
+function __fish_codexgw_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_codexgw_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_codexgw_using_subcommand
+    set -l cmd (__fish_codexgw_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c codexgw -n "__fish_codexgw_needs_command" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_needs_command" -s h -l help -d 'Print help'
+complete -c codexgw -n "__fish_codexgw_needs_command" -s V -l version -d 'Print version'
+complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "setup" -d 'Point Codex at the AI Gateway: write the provider block into config.toml'
+complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "show" -d 'Print the provider block for a mode, for pasting or for a template'
+complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "remove" -d 'Take the gateway provider out of config.toml again'
+complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "restore" -d 'List codexgw\'s backups of config.toml, or put one back'
+complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "template" -d 'Print Terraform for a Coder template that sets up Codex in every workspace'
+complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "completions" -d 'Print the shell completion script for a shell'
+complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "man" -d 'Write man pages for codexgw and each subcommand into a folder'
+complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l mode -d 'Which credential Codex uses [prompted for at a terminal]' -r -f -a "centralized\t'The Coder API token is the key Codex sends; Coder pays for the model'
+byok\t'Your own OpenAI API key; the Coder token rides in a governance header'
+chatgpt\t'Your ChatGPT login; the Coder token rides in a governance header'"
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l url -d 'The Coder deployment, e.g. https://coder.example.com (a pasted gateway URL works too)' -r -f
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l provider-id -d 'The id of the provider table in config.toml' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l route -d 'Which gateway path prefix to use' -r -f -a "auto\t'Ask the deployment\'s version (falls back to aibridge offline)'
+aibridge\t'/api/v2/aibridge/… (every Coder version with the gateway)'
+ai-gateway\t'/api/v2/ai-gateway/… (Coder v2.35 and later)'"
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l env-key -d 'Centralized mode: the variable Codex reads the Coder token from' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l profile -d 'Point only `codex --profile NAME` at the gateway (writes NAME.config.toml)' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l allow-http -d 'Accept a plain http:// URL to a host that is not loopback'
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l dry-run -d 'Print the diff of what would change and write nothing'
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -s y -l yes -d 'Do not ask: accept the detected URL and write without confirmation'
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l no-backup -d 'Do not keep a copy of the old file'
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l offline -d 'Do not contact the deployment (with `--route auto`, use aibridge)'
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -s V -l version -d 'Print version'
+complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l mode -d 'Which credential Codex uses [prompted for at a terminal]' -r -f -a "centralized\t'The Coder API token is the key Codex sends; Coder pays for the model'
+byok\t'Your own OpenAI API key; the Coder token rides in a governance header'
+chatgpt\t'Your ChatGPT login; the Coder token rides in a governance header'"
+complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l url -d 'The Coder deployment, e.g. https://coder.example.com (a pasted gateway URL works too)' -r -f
+complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l provider-id -d 'The id of the provider table in config.toml' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l route -d 'Which gateway path prefix to use' -r -f -a "auto\t'Ask the deployment\'s version (falls back to aibridge offline)'
+aibridge\t'/api/v2/aibridge/… (every Coder version with the gateway)'
+ai-gateway\t'/api/v2/ai-gateway/… (Coder v2.35 and later)'"
+complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l env-key -d 'Centralized mode: the variable Codex reads the Coder token from' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l allow-http -d 'Accept a plain http:// URL to a host that is not loopback'
+complete -c codexgw -n "__fish_codexgw_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c codexgw -n "__fish_codexgw_using_subcommand show" -s V -l version -d 'Print version'
+complete -c codexgw -n "__fish_codexgw_using_subcommand remove" -l provider-id -d 'The id of the provider table to remove' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand remove" -l profile -d 'Also un-point this profile file (NAME.config.toml)' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand remove" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand remove" -l dry-run -d 'Print the diff of what would change and write nothing'
+complete -c codexgw -n "__fish_codexgw_using_subcommand remove" -s y -l yes -d 'Do not ask for confirmation'
+complete -c codexgw -n "__fish_codexgw_using_subcommand remove" -s h -l help -d 'Print help'
+complete -c codexgw -n "__fish_codexgw_using_subcommand remove" -s V -l version -d 'Print version'
+complete -c codexgw -n "__fish_codexgw_using_subcommand restore" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand restore" -l list -d 'List the backups, newest first'
+complete -c codexgw -n "__fish_codexgw_using_subcommand restore" -s y -l yes -d 'Do not ask for confirmation'
+complete -c codexgw -n "__fish_codexgw_using_subcommand restore" -s h -l help -d 'Print help'
+complete -c codexgw -n "__fish_codexgw_using_subcommand restore" -s V -l version -d 'Print version'
+complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l mode -d 'Which credential Codex uses in the workspaces' -r -f -a "centralized\t'The Coder API token is the key Codex sends; Coder pays for the model'
+byok\t'Your own OpenAI API key; the Coder token rides in a governance header'
+chatgpt\t'Your ChatGPT login; the Coder token rides in a governance header'"
+complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l workdir -d 'The folder Codex runs in inside the workspace' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l module-version -d 'Version constraint for the registry\'s codex module' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l agent -d 'The template\'s agent: `main`, `coder_agent.main` or `coder_agent.main.id`' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand template" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c codexgw -n "__fish_codexgw_using_subcommand template" -s V -l version -d 'Print version'
+complete -c codexgw -n "__fish_codexgw_using_subcommand completions" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c codexgw -n "__fish_codexgw_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c codexgw -n "__fish_codexgw_using_subcommand man" -l out-dir -d 'Where to write codexgw.1 and codexgw-<command>.1 (created when missing)' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand man" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c codexgw -n "__fish_codexgw_using_subcommand man" -s V -l version -d 'Print version'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore template completions man help" -f -a "setup" -d 'Point Codex at the AI Gateway: write the provider block into config.toml'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore template completions man help" -f -a "show" -d 'Print the provider block for a mode, for pasting or for a template'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore template completions man help" -f -a "remove" -d 'Take the gateway provider out of config.toml again'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore template completions man help" -f -a "restore" -d 'List codexgw\'s backups of config.toml, or put one back'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore template completions man help" -f -a "template" -d 'Print Terraform for a Coder template that sets up Codex in every workspace'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore template completions man help" -f -a "completions" -d 'Print the shell completion script for a shell'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore template completions man help" -f -a "man" -d 'Write man pages for codexgw and each subcommand into a folder'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore template completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -1,0 +1,78 @@
+//! The README stays true: its first commands, and the block it says setup writes.
+
+mod support;
+
+use clap::ValueEnum;
+use codexgw::cli::CompletionShell;
+use support::{TestHome, golden};
+
+fn readme() -> String {
+    std::fs::read_to_string(golden::path("README.md")).unwrap()
+}
+
+/// The code fences of the README in order, as (info string, body).
+fn fences(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut open: Option<(String, String)> = None;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        match (&mut open, trimmed.strip_prefix("```")) {
+            (None, Some(info)) => open = Some((info.to_string(), String::new())),
+            (Some(_), Some(_)) => out.push(open.take().unwrap()),
+            (Some((_, body)), None) => {
+                body.push_str(line);
+                body.push('\n');
+            }
+            (None, None) => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn first_block_is_the_main_job_and_the_tests() {
+    let text = readme();
+    let (info, body) = fences(&text).into_iter().next().unwrap();
+    assert_eq!(info, "sh");
+    assert_eq!(
+        body,
+        "cargo run --release -- setup --mode centralized --url https://coder.example.com --dry-run\ncargo test\n"
+    );
+}
+
+#[test]
+fn the_block_it_shows_is_what_setup_writes() {
+    let text = readme();
+    let section = text.split("### What setup writes").nth(1).unwrap();
+    let (_, block) = fences(section)
+        .into_iter()
+        .find(|(info, _)| info == "toml")
+        .unwrap();
+    let home = TestHome::new();
+    let out = home
+        .codexgw()
+        .args([
+            "show",
+            "--mode",
+            "centralized",
+            "--url",
+            "https://coder.example.com",
+        ])
+        .assert()
+        .success();
+    assert_eq!(block, String::from_utf8_lossy(&out.get_output().stdout));
+}
+
+#[test]
+fn the_completions_table_covers_every_shell() {
+    let text = readme();
+    let section = text.split("## Shell completions").nth(1).unwrap();
+    for shell in CompletionShell::value_variants() {
+        let shell = shell.to_possible_value().unwrap();
+        let shell = shell.get_name();
+        assert!(
+            section.contains(&format!("codexgw completions {shell}")),
+            "no install line for {shell}"
+        );
+    }
+}
