@@ -30,6 +30,7 @@ Register-ArgumentCompleter -Native -CommandName 'codexgw' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the provider block for a mode, for pasting or for a template')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Take the gateway provider out of config.toml again')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'List codexgw''s backups of config.toml, or put one back')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check why Codex can or cannot reach the AI Gateway, and say how to fix it')
             [CompletionResult]::new('template', 'template', [CompletionResultType]::ParameterValue, 'Print Terraform for a Coder template that sets up Codex in every workspace')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for a shell')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages for codexgw and each subcommand into a folder')
@@ -94,6 +95,19 @@ Register-ArgumentCompleter -Native -CommandName 'codexgw' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'codexgw;doctor' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds each network check may take; together they end within this plus a moment')
+            [CompletionResult]::new('--provider-id', '--provider-id', [CompletionResultType]::ParameterName, 'The provider that must be selected [default: the one `model_provider` selects]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Check `codex --profile NAME` (NAME.config.toml layered over config.toml)')
+            [CompletionResult]::new('--codex-home', '--codex-home', [CompletionResultType]::ParameterName, 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Skip the checks that contact the deployment')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object (for tools and support requests) instead of lines')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'codexgw;template' {
             [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Which credential Codex uses in the workspaces')
             [CompletionResult]::new('--workdir', '--workdir', [CompletionResultType]::ParameterName, 'The folder Codex runs in inside the workspace')
@@ -128,6 +142,7 @@ Register-ArgumentCompleter -Native -CommandName 'codexgw' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the provider block for a mode, for pasting or for a template')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Take the gateway provider out of config.toml again')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'List codexgw''s backups of config.toml, or put one back')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check why Codex can or cannot reach the AI Gateway, and say how to fix it')
             [CompletionResult]::new('template', 'template', [CompletionResultType]::ParameterValue, 'Print Terraform for a Coder template that sets up Codex in every workspace')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for a shell')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages for codexgw and each subcommand into a folder')
@@ -144,6 +159,9 @@ Register-ArgumentCompleter -Native -CommandName 'codexgw' -ScriptBlock {
             break
         }
         'codexgw;help;restore' {
+            break
+        }
+        'codexgw;help;doctor' {
             break
         }
         'codexgw;help;template' {

@@ -19,6 +19,9 @@ _codexgw() {
             codexgw,completions)
                 cmd="codexgw__subcmd__completions"
                 ;;
+            codexgw,doctor)
+                cmd="codexgw__subcmd__doctor"
+                ;;
             codexgw,help)
                 cmd="codexgw__subcmd__help"
                 ;;
@@ -42,6 +45,9 @@ _codexgw() {
                 ;;
             codexgw__subcmd__help,completions)
                 cmd="codexgw__subcmd__help__subcmd__completions"
+                ;;
+            codexgw__subcmd__help,doctor)
+                cmd="codexgw__subcmd__help__subcmd__doctor"
                 ;;
             codexgw__subcmd__help,help)
                 cmd="codexgw__subcmd__help__subcmd__help"
@@ -71,7 +77,7 @@ _codexgw() {
 
     case "${cmd}" in
         codexgw)
-            opts="-h -V --codex-home --help --version setup show remove restore template completions man help"
+            opts="-h -V --codex-home --help --version setup show remove restore doctor template completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -112,8 +118,41 @@ _codexgw() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        codexgw__subcmd__doctor)
+            opts="-h -V --offline --json --timeout --provider-id --profile --codex-home --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --codex-home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         codexgw__subcmd__help)
-            opts="setup show remove restore template completions man help"
+            opts="setup show remove restore doctor template completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -127,6 +166,20 @@ _codexgw() {
             return 0
             ;;
         codexgw__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codexgw__subcmd__help__subcmd__doctor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -27,6 +27,7 @@ set edit:completion:arg-completer[codexgw] = {|@words|
             cand show 'Print the provider block for a mode, for pasting or for a template'
             cand remove 'Take the gateway provider out of config.toml again'
             cand restore 'List codexgw''s backups of config.toml, or put one back'
+            cand doctor 'Check why Codex can or cannot reach the AI Gateway, and say how to fix it'
             cand template 'Print Terraform for a Coder template that sets up Codex in every workspace'
             cand completions 'Print the shell completion script for a shell'
             cand man 'Write man pages for codexgw and each subcommand into a folder'
@@ -86,6 +87,18 @@ set edit:completion:arg-completer[codexgw] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'codexgw;doctor'= {
+            cand --timeout 'Seconds each network check may take; together they end within this plus a moment'
+            cand --provider-id 'The provider that must be selected [default: the one `model_provider` selects]'
+            cand --profile 'Check `codex --profile NAME` (NAME.config.toml layered over config.toml)'
+            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand --offline 'Skip the checks that contact the deployment'
+            cand --json 'Print one JSON object (for tools and support requests) instead of lines'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'codexgw;template'= {
             cand --mode 'Which credential Codex uses in the workspaces'
             cand --workdir 'The folder Codex runs in inside the workspace'
@@ -117,6 +130,7 @@ set edit:completion:arg-completer[codexgw] = {|@words|
             cand show 'Print the provider block for a mode, for pasting or for a template'
             cand remove 'Take the gateway provider out of config.toml again'
             cand restore 'List codexgw''s backups of config.toml, or put one back'
+            cand doctor 'Check why Codex can or cannot reach the AI Gateway, and say how to fix it'
             cand template 'Print Terraform for a Coder template that sets up Codex in every workspace'
             cand completions 'Print the shell completion script for a shell'
             cand man 'Write man pages for codexgw and each subcommand into a folder'
@@ -129,6 +143,8 @@ set edit:completion:arg-completer[codexgw] = {|@words|
         &'codexgw;help;remove'= {
         }
         &'codexgw;help;restore'= {
+        }
+        &'codexgw;help;doctor'= {
         }
         &'codexgw;help;template'= {
         }

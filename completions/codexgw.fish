@@ -31,6 +31,7 @@ complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "setup" -d 'Point Co
 complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "show" -d 'Print the provider block for a mode, for pasting or for a template'
 complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "remove" -d 'Take the gateway provider out of config.toml again'
 complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "restore" -d 'List codexgw\'s backups of config.toml, or put one back'
+complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "doctor" -d 'Check why Codex can or cannot reach the AI Gateway, and say how to fix it'
 complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "template" -d 'Print Terraform for a Coder template that sets up Codex in every workspace'
 complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "completions" -d 'Print the shell completion script for a shell'
 complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "man" -d 'Write man pages for codexgw and each subcommand into a folder'
@@ -78,6 +79,14 @@ complete -c codexgw -n "__fish_codexgw_using_subcommand restore" -l list -d 'Lis
 complete -c codexgw -n "__fish_codexgw_using_subcommand restore" -s y -l yes -d 'Do not ask for confirmation'
 complete -c codexgw -n "__fish_codexgw_using_subcommand restore" -s h -l help -d 'Print help'
 complete -c codexgw -n "__fish_codexgw_using_subcommand restore" -s V -l version -d 'Print version'
+complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l timeout -d 'Seconds each network check may take; together they end within this plus a moment' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l provider-id -d 'The provider that must be selected [default: the one `model_provider` selects]' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l profile -d 'Check `codex --profile NAME` (NAME.config.toml layered over config.toml)' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l offline -d 'Skip the checks that contact the deployment'
+complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l json -d 'Print one JSON object (for tools and support requests) instead of lines'
+complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -s h -l help -d 'Print help'
+complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l mode -d 'Which credential Codex uses in the workspaces' -r -f -a "centralized\t'The Coder API token is the key Codex sends; Coder pays for the model'
 byok\t'Your own OpenAI API key; the Coder token rides in a governance header'
 chatgpt\t'Your ChatGPT login; the Coder token rides in a governance header'"
@@ -94,11 +103,12 @@ complete -c codexgw -n "__fish_codexgw_using_subcommand man" -l out-dir -d 'Wher
 complete -c codexgw -n "__fish_codexgw_using_subcommand man" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codexgw -n "__fish_codexgw_using_subcommand man" -s V -l version -d 'Print version'
-complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore template completions man help" -f -a "setup" -d 'Point Codex at the AI Gateway: write the provider block into config.toml'
-complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore template completions man help" -f -a "show" -d 'Print the provider block for a mode, for pasting or for a template'
-complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore template completions man help" -f -a "remove" -d 'Take the gateway provider out of config.toml again'
-complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore template completions man help" -f -a "restore" -d 'List codexgw\'s backups of config.toml, or put one back'
-complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore template completions man help" -f -a "template" -d 'Print Terraform for a Coder template that sets up Codex in every workspace'
-complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore template completions man help" -f -a "completions" -d 'Print the shell completion script for a shell'
-complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore template completions man help" -f -a "man" -d 'Write man pages for codexgw and each subcommand into a folder'
-complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore template completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor template completions man help" -f -a "setup" -d 'Point Codex at the AI Gateway: write the provider block into config.toml'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor template completions man help" -f -a "show" -d 'Print the provider block for a mode, for pasting or for a template'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor template completions man help" -f -a "remove" -d 'Take the gateway provider out of config.toml again'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor template completions man help" -f -a "restore" -d 'List codexgw\'s backups of config.toml, or put one back'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor template completions man help" -f -a "doctor" -d 'Check why Codex can or cannot reach the AI Gateway, and say how to fix it'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor template completions man help" -f -a "template" -d 'Print Terraform for a Coder template that sets up Codex in every workspace'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor template completions man help" -f -a "completions" -d 'Print the shell completion script for a shell'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor template completions man help" -f -a "man" -d 'Write man pages for codexgw and each subcommand into a folder'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor template completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
