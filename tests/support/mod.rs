@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod fake_coder;
+pub mod meaning;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
