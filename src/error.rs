@@ -76,7 +76,10 @@ impl<T> Help<T> for anyhow::Result<T> {
 }
 
 pub fn find_user_error(err: &anyhow::Error) -> Option<&UserError> {
-    err.chain().find_map(|e| e.downcast_ref::<UserError>())
+    // `chain()` yields anyhow's context wrappers, which do not downcast to the context type;
+    // `anyhow::Error::downcast_ref` does, through every layer of context.
+    err.downcast_ref::<UserError>()
+        .or_else(|| err.chain().find_map(|e| e.downcast_ref::<UserError>()))
 }
 
 /// Render an error the way the house style asks: `error:`, `caused by:` lines, `help:`.

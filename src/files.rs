@@ -308,6 +308,6 @@ mod tests {
     #[test]
     fn stamps_sort_by_time() {
         let t = SystemTime::UNIX_EPOCH + std::time::Duration::from_millis(1_795_000_000_123);
-        assert_eq!(stamp(t), "20261116T080640.123Z");
+        assert_eq!(stamp(t), "20261118T110640.123Z");
     }
 }
