@@ -1,0 +1,295 @@
+//! Property tests of the config engine over generated configs: setup in every mode changes
+//! nothing outside the keys codexgw owns, is idempotent, and `remove` undoes it.
+
+mod support;
+
+use std::path::PathBuf;
+
+use codexgw::deployment::{Deployment, Route};
+use codexgw::document::ConfigDocument;
+use codexgw::mode::{Mode, ProviderSpec, TokenSource};
+use codexgw::plan::{FileState, plan_remove, plan_setup};
+use proptest::prelude::*;
+use support::meaning::{outside_owned, without_provider};
+
+const ID: &str = "ai_gateway";
+
+#[derive(Debug, Clone)]
+enum Scalar {
+    Str(String),
+    Int(i64),
+    Bool(bool),
+    Array(Vec<i64>),
+    Inline(Vec<(String, i64)>),
+}
+
+impl Scalar {
+    fn render(&self) -> String {
+        match self {
+            Scalar::Str(s) => format!("{s:?}"),
+            Scalar::Int(i) => i.to_string(),
+            Scalar::Bool(b) => b.to_string(),
+            Scalar::Array(items) => format!(
+                "[{}]",
+                items.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+            ),
+            Scalar::Inline(entries) => {
+                let mut seen = std::collections::BTreeSet::new();
+                let body: Vec<String> = entries
+                    .iter()
+                    .filter(|(k, _)| seen.insert(k.clone()))
+                    .map(|(k, v)| format!("{k} = {v}"))
+                    .collect();
+                format!("{{ {} }}", body.join(", "))
+            }
+        }
+    }
+}
+
+fn scalar() -> impl Strategy<Value = Scalar> {
+    prop_oneof![
+        "[a-zA-Z0-9 äé#=./-]{0,12}".prop_map(Scalar::Str),
+        any::<i32>().prop_map(|i| Scalar::Int(i.into())),
+        any::<bool>().prop_map(Scalar::Bool),
+        prop::collection::vec(0i64..100, 0..4).prop_map(Scalar::Array),
+        prop::collection::vec(("[a-c]", 0i64..9), 0..3).prop_map(Scalar::Inline),
+    ]
+}
+
+/// A trailing comment, or none.
+fn comment() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => Just(String::new()),
+        1 => "[a-z ]{0,10}".prop_map(|c| format!("  # {c}")),
+    ]
+}
+
+/// Key/value lines, named `<prefix>0`, `<prefix>1`, … so they never collide.
+fn entries(prefix: &'static str) -> impl Strategy<Value = Vec<String>> {
+    prop::collection::vec((scalar(), comment(), any::<bool>()), 0..4).prop_map(move |items| {
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, (value, comment, blank_before))| {
+                let blank = if blank_before { "\n" } else { "" };
+                format!("{blank}{prefix}{i} = {}{comment}\n", value.render())
+            })
+            .collect()
+    })
+}
+
+/// How a gateway provider that is already there is written.
+#[derive(Debug, Clone, Copy)]
+enum Existing {
+    None,
+    Table,
+    Dotted,
+    Inline,
+}
+
+#[derive(Debug, Clone)]
+struct Config {
+    top: Vec<String>,
+    dotted: Vec<(usize, Scalar)>,
+    model_provider: Option<String>,
+    tables: Vec<(Vec<String>, Option<Vec<String>>)>,
+    skills: Vec<Vec<String>>,
+    other_provider: bool,
+    existing: Existing,
+    comments_between: bool,
+    crlf: bool,
+    final_newline: bool,
+}
+
+impl Config {
+    fn render(&self) -> String {
+        let mut out = String::new();
+        if self.comments_between {
+            out.push_str("# generated config\n");
+        }
+        for line in &self.top {
+            out.push_str(line);
+        }
+        if let Some(value) = &self.model_provider {
+            out.push_str(&format!("model_provider = {value:?}\n"));
+        }
+        for (i, value) in &self.dotted {
+            out.push_str(&format!("d{i}.inner.value = {}\n", value.render()));
+        }
+        let gateway_keys = [
+            "request_max_retries = 4",
+            "http_headers = { \"X-Team\" = \"a\" }",
+            "env_http_headers = { \"X-Trace\" = \"TRACE\" }",
+            "name = \"Old\"",
+            "wire_api = \"chat\"",
+        ];
+        match self.existing {
+            Existing::Dotted => {
+                for key in gateway_keys {
+                    out.push_str(&format!("model_providers.{ID}.{key}\n"));
+                }
+            }
+            Existing::Inline => {
+                out.push_str(&format!(
+                    "model_providers.{ID} = {{ {} }}\n",
+                    gateway_keys.join(", ")
+                ));
+            }
+            Existing::None | Existing::Table => {}
+        }
+        for (i, (body, sub)) in self.tables.iter().enumerate() {
+            if self.comments_between {
+                out.push_str(&format!("\n# table {i}\n"));
+            }
+            out.push_str(&format!("\n[t{i}]\n"));
+            out.extend(body.iter().cloned());
+            if let Some(sub) = sub {
+                out.push_str(&format!("\n[t{i}.\"sub.{i}\"]\n"));
+                out.extend(sub.iter().cloned());
+            }
+            if i == 0 && self.other_provider {
+                out.push_str("\n[model_providers.local]\nname = \"Local\"\n");
+            }
+        }
+        if matches!(self.existing, Existing::Table) {
+            out.push_str(&format!("\n[model_providers.{ID}]\n"));
+            for key in gateway_keys {
+                out.push_str(&format!("{key}\n"));
+            }
+        }
+        for body in &self.skills {
+            out.push_str("\n[[skills]]\n");
+            out.extend(body.iter().cloned());
+        }
+        if self.comments_between {
+            out.push_str("# the end\n");
+        }
+        if !self.final_newline {
+            while out.ends_with('\n') {
+                out.pop();
+            }
+        }
+        if self.crlf {
+            out = out.replace('\n', "\r\n");
+        }
+        out
+    }
+}
+
+fn config() -> impl Strategy<Value = Config> {
+    (
+        entries("k"),
+        prop::collection::vec(scalar(), 0..3),
+        prop::option::of(prop_oneof![Just("openai".to_string()), Just(ID.to_string())]),
+        prop::collection::vec((entries("v"), prop::option::of(entries("s"))), 0..4),
+        prop::collection::vec(entries("f"), 0..3),
+        any::<bool>(),
+        prop_oneof![
+            Just(Existing::None),
+            Just(Existing::Table),
+            Just(Existing::Dotted),
+            Just(Existing::Inline)
+        ],
+        (any::<bool>(), any::<bool>(), any::<bool>()),
+    )
+        .prop_map(
+            |(top, dotted, model_provider, tables, skills, other_provider, existing, flags)| {
+                Config {
+                    top,
+                    dotted: dotted.into_iter().enumerate().collect(),
+                    model_provider,
+                    tables,
+                    skills,
+                    other_provider,
+                    existing,
+                    comments_between: flags.0,
+                    crlf: flags.1,
+                    final_newline: flags.2,
+                }
+            },
+        )
+}
+
+fn specs() -> Vec<ProviderSpec> {
+    let deployment = Deployment::parse("https://coder.example.com/base", false)
+        .unwrap()
+        .deployment;
+    let spec = |mode, token_source| ProviderSpec {
+        id: ID.into(),
+        mode,
+        deployment: deployment.clone(),
+        route: Route::AiGateway,
+        token_source,
+    };
+    let env = || TokenSource::Env("CODER_API_TOKEN".into());
+    vec![
+        spec(Mode::Centralized, env()),
+        spec(
+            Mode::Centralized,
+            TokenSource::Command {
+                program: "codexgw".into(),
+                args: vec!["token".into(), "print".into()],
+            },
+        ),
+        spec(Mode::Byok, env()),
+        spec(Mode::Chatgpt, env()),
+    ]
+}
+
+fn state(text: &str) -> FileState {
+    FileState {
+        path: PathBuf::from("config.toml"),
+        before: Some(text.to_string()),
+    }
+}
+
+fn setup(spec: &ProviderSpec, text: &str) -> (String, Option<Option<String>>) {
+    let plan = plan_setup(spec, state(text), None).unwrap();
+    let previous = plan.replaced_model_provider.map(|(_, value)| value);
+    let after = plan.changes.into_iter().next().map(|c| c.after);
+    (after.unwrap_or_else(|| text.to_string()), previous)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn setup_touches_only_what_it_owns(config in config()) {
+        let input = config.render();
+        let before = ConfigDocument::parse(&input)
+            .unwrap_or_else(|e| panic!("the generator wrote invalid TOML ({e}):\n{input}"));
+        for spec in specs() {
+            let (output, previous) = setup(&spec, &input);
+            let after = ConfigDocument::parse(&output)
+                .map_err(|e| TestCaseError::fail(format!("{e}\n{output}")))?;
+            prop_assert_eq!(outside_owned(&after, ID), outside_owned(&before, ID), "{}", output);
+            prop_assert_eq!(after.top_level_str("model_provider"), Some(ID));
+            let provider = after.provider(ID).expect("the provider");
+            let base_url = spec.base_url();
+            prop_assert_eq!(
+                provider.get("base_url").and_then(|i| i.as_str()),
+                Some(base_url.as_str())
+            );
+            prop_assert_eq!(input.contains("\r\n"), output.contains("\r\n"));
+
+            let (again, _) = setup(&spec, &output);
+            prop_assert_eq!(&again, &output, "a second setup changed the file");
+
+            let removed = plan_remove(ID, state(&output), None, previous)
+                .unwrap()
+                .into_iter()
+                .next()
+                .map_or(output.clone(), |c| c.after);
+            let removed = ConfigDocument::parse(&removed)
+                .map_err(|e| TestCaseError::fail(format!("{e}\n{removed}")))?;
+            // A `model_provider` that already named the id (with or without its table) is
+            // codexgw's to remove: there is no earlier value to put back.
+            let pointed_at_id = config.model_provider.as_deref() == Some(ID);
+            if matches!(config.existing, Existing::None) && !pointed_at_id {
+                prop_assert_eq!(removed.to_json(), before.to_json(), "{}", output);
+            } else {
+                prop_assert_eq!(without_provider(&removed, ID), without_provider(&before, ID));
+            }
+        }
+    }
+}
