@@ -204,12 +204,11 @@ impl ConfigDocument {
         let parent = parent_item.as_table_like_mut().expect("checked above");
         let removed = parent.remove(id);
         end.restore(parent_item);
-        let parent_is_empty_and_headerless = parent_item
-            .as_table_like()
-            .is_some_and(TableLike::is_empty)
-            && parent_item
-                .as_table()
-                .is_some_and(|t| t.is_implicit() || t.is_dotted());
+        let parent_is_empty_and_headerless =
+            parent_item.as_table_like().is_some_and(TableLike::is_empty)
+                && parent_item
+                    .as_table()
+                    .is_some_and(|t| t.is_implicit() || t.is_dotted());
         if parent_is_empty_and_headerless {
             root.remove("model_providers");
         }
@@ -720,9 +719,7 @@ fn split_closing_comments(text: &str, needs_blank_after: bool) -> Option<(String
         .iter()
         .take_while(|line| line.trim_start().starts_with('#'))
         .count();
-    let blank_follows = lines
-        .get(count)
-        .is_some_and(|line| line.trim().is_empty());
+    let blank_follows = lines.get(count).is_some_and(|line| line.trim().is_empty());
     if count == 0 || (needs_blank_after && !blank_follows) {
         return None;
     }

@@ -142,9 +142,7 @@ fn check(case: &Path, suffix: &str, spec: &ProviderSpec, bless: bool) -> Vec<Str
     }
     let (again, _) = setup(spec, &output);
     if again != output {
-        failures.push(format!(
-            "{at}: a second setup changed the file\n{again}"
-        ));
+        failures.push(format!("{at}: a second setup changed the file\n{again}"));
     }
     if input.contains("\r\n") != output.contains("\r\n") {
         failures.push(format!("{at}: line endings changed"));
@@ -207,6 +205,9 @@ fn byte_identity_exceptions_are_still_needed() {
             let (output, previous) = setup(spec, &input);
             remove(&output, previous) != input
         });
-        assert!(still_differs, "{name} now round-trips byte for byte: drop the exception");
+        assert!(
+            still_differs,
+            "{name} now round-trips byte for byte: drop the exception"
+        );
     }
 }

@@ -31,7 +31,11 @@ impl Scalar {
             Scalar::Bool(b) => b.to_string(),
             Scalar::Array(items) => format!(
                 "[{}]",
-                items.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+                items
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             Scalar::Inline(entries) => {
                 let mut seen = std::collections::BTreeSet::new();
@@ -180,7 +184,10 @@ fn config() -> impl Strategy<Value = Config> {
     (
         entries("k"),
         prop::collection::vec(scalar(), 0..3),
-        prop::option::of(prop_oneof![Just("openai".to_string()), Just(ID.to_string())]),
+        prop::option::of(prop_oneof![
+            Just("openai".to_string()),
+            Just(ID.to_string())
+        ]),
         prop::collection::vec((entries("v"), prop::option::of(entries("s"))), 0..4),
         prop::collection::vec(entries("f"), 0..3),
         any::<bool>(),

@@ -12,7 +12,10 @@ pub fn outside_owned(doc: &ConfigDocument, id: &str) -> Value {
     let mut data = doc.to_json();
     let root = data.as_object_mut().expect("a document is a table");
     root.remove("model_provider");
-    if let Some(providers) = root.get_mut("model_providers").and_then(Value::as_object_mut) {
+    if let Some(providers) = root
+        .get_mut("model_providers")
+        .and_then(Value::as_object_mut)
+    {
         if let Some(provider) = providers.get_mut(id).and_then(Value::as_object_mut) {
             for key in OWNED_KEYS {
                 provider.remove(key);
@@ -46,7 +49,10 @@ pub fn without_provider(doc: &ConfigDocument, id: &str) -> Value {
     if root.get("model_provider").and_then(Value::as_str) == Some(id) {
         root.remove("model_provider");
     }
-    if let Some(providers) = root.get_mut("model_providers").and_then(Value::as_object_mut) {
+    if let Some(providers) = root
+        .get_mut("model_providers")
+        .and_then(Value::as_object_mut)
+    {
         providers.remove(id);
         if providers.is_empty() {
             root.remove("model_providers");
