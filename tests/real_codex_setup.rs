@@ -15,9 +15,20 @@ fn run_codex(
     codex: &std::path::Path,
     extra_env: &[(&str, &str)],
 ) -> std::process::Output {
+    run_codex_with(home, codex, &[], extra_env)
+}
+
+/// `codex exec <exec_args> …`, e.g. `-p NAME` to layer a profile file.
+fn run_codex_with(
+    home: &TestHome,
+    codex: &std::path::Path,
+    exec_args: &[&str],
+    extra_env: &[(&str, &str)],
+) -> std::process::Output {
     Command::new(codex)
+        .arg("exec")
+        .args(exec_args)
         .args([
-            "exec",
             "--skip-git-repo-check",
             "--strict-config",
             "-m",
@@ -173,4 +184,49 @@ fn chatgpt_sends_the_chatgpt_token_to_the_chatgpt_route() {
         post.header("X-Coder-AI-Governance-Token"),
         Some(VALID_TOKEN)
     );
+}
+
+#[test]
+fn a_profile_sends_only_codex_p_to_the_gateway() {
+    let Some(codex) = codex_bin() else { return };
+    let fake = FakeCoder::start(Options::default());
+    let home = TestHome::new();
+    let original = "model_provider = \"openai\"\nmodel = \"gpt-5\"\n";
+    home.write_config(original);
+    home.codexgw()
+        .args([
+            "setup",
+            "--mode",
+            "centralized",
+            "--url",
+            &fake.url,
+            "--profile",
+            "gateway",
+        ])
+        .assert()
+        .success();
+    let config = home.read_config();
+    assert!(
+        config.starts_with(original),
+        "the top level changed:\n{config}"
+    );
+
+    let out = run_codex_with(
+        &home,
+        &codex,
+        &["-p", "gateway"],
+        &[("OPENAI_API_KEY", VALID_TOKEN)],
+    );
+    assert!(
+        out.status.success(),
+        "codex -p gateway failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let post = &fake.requests_to("/responses")[0];
+    assert_eq!(post.path(), "/api/v2/ai-gateway/openai/v1/responses");
+    assert_eq!(
+        post.header("Authorization"),
+        Some(format!("Bearer {VALID_TOKEN}").as_str())
+    );
+    assert_eq!(home.read_config(), config, "codex rewrote config.toml");
 }
