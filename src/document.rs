@@ -35,6 +35,8 @@ pub struct ConfigDocument {
     doc: DocumentMut,
     crlf: bool,
     final_newline: bool,
+    /// The file opened with a UTF-8 byte order mark, which toml_edit drops.
+    bom: bool,
 }
 
 /// Turns a byte offset into 1-based line and column (in characters).
@@ -53,11 +55,16 @@ impl ConfigDocument {
             doc: DocumentMut::new(),
             crlf: false,
             final_newline: true,
+            bom: false,
         }
     }
 
     /// Parses `text`; a syntax error or duplicate key comes back with its line and column.
     pub fn parse(text: &str) -> Result<Self, ParseError> {
+        let (bom, text) = match text.strip_prefix('\u{feff}') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
         let crlf = uses_crlf(text);
         let normalized = if crlf {
             text.replace("\r\n", "\n")
@@ -76,6 +83,7 @@ impl ConfigDocument {
             doc,
             crlf,
             final_newline: text.is_empty() || text.ends_with('\n'),
+            bom,
         })
     }
 
@@ -103,6 +111,9 @@ impl ConfigDocument {
         }
         if self.crlf {
             text = text.replace('\n', "\r\n");
+        }
+        if self.bom {
+            text.insert(0, '\u{feff}');
         }
         text
     }
@@ -551,8 +562,11 @@ fn detach_leading_comments(doc: &mut DocumentMut) -> Option<String> {
     let Some(first) = first else {
         // No table at all: the comments are the document's trailing text; the key goes last.
         let trailing = raw_text(doc.trailing());
+        if trailing.trim().is_empty() {
+            return None;
+        }
         doc.set_trailing("");
-        return (!trailing.trim().is_empty()).then(|| ensure_newline(trailing));
+        return Some(ensure_newline(trailing));
     };
     let mut detached = None;
     with_header_at(root, first, &mut |decor| {
