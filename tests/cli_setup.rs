@@ -71,6 +71,12 @@ fn assert_contains(haystack: &str, needle: &str) {
 fn each_unusable_url_is_refused_by_name_with_exit_2() {
     let home = TestHome::new();
     home.write_config("model = \"gpt-5\"\n");
+    let attempt = |url: &str, extra: &[&str]| {
+        let mut args = vec!["setup", "--mode", "centralized", "--url", url];
+        args.extend_from_slice(&["--offline", "--yes"]);
+        args.extend_from_slice(extra);
+        run(&home, &args, &[])
+    };
     for (url, says) in [
         (
             "ftp://coder.example.com",
@@ -85,19 +91,7 @@ fn each_unusable_url_is_refused_by_name_with_exit_2() {
         ),
         ("https://me:secret@coder.example.com", "carries credentials"),
     ] {
-        let out = run(
-            &home,
-            &[
-                "setup",
-                "--mode",
-                "centralized",
-                "--url",
-                url,
-                "--offline",
-                "--yes",
-            ],
-            &[],
-        );
+        let out = attempt(url, &[]);
         assert_eq!(out.code, 2, "{url}: {}", out.stderr);
         assert_contains(&out.stderr, says);
         assert!(
@@ -112,20 +106,7 @@ fn each_unusable_url_is_refused_by_name_with_exit_2() {
         );
     }
     // The same plain-http URL is fine once the user vouches for the network.
-    let out = run(
-        &home,
-        &[
-            "setup",
-            "--mode",
-            "centralized",
-            "--url",
-            "http://coder.example.com",
-            "--allow-http",
-            "--offline",
-            "--yes",
-        ],
-        &[],
-    );
+    let out = attempt("http://coder.example.com", &["--allow-http"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_contains(
         &home.read_config(),

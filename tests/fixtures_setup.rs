@@ -10,13 +10,10 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use codexgw::deployment::{Deployment, Route};
+use codexgw::deployment::Route;
 use codexgw::document::ConfigDocument;
-use codexgw::mode::{Mode, ProviderSpec, TokenSource};
-use codexgw::plan::{FileState, plan_remove, plan_setup};
-use support::meaning::{outside_owned, without_provider};
-
-const ID: &str = "ai_gateway";
+use codexgw::mode::ProviderSpec;
+use support::engine::{self, ID, outside_owned, remove, setup, without_provider};
 
 /// Cases where `remove` after `setup` gives the same data but not the same bytes, and why.
 /// Every other case without a gateway provider in `in.toml` must round-trip byte for byte.
@@ -32,34 +29,12 @@ const DATA_ONLY_ROUND_TRIP: &[(&str, &str)] = &[
     ),
 ];
 
-/// The output variants: file suffix and the spec that produces it.
 fn variants() -> Vec<(&'static str, ProviderSpec)> {
-    let deployment = Deployment::parse("https://coder.example.com", false)
-        .unwrap()
-        .deployment;
-    let spec = |mode, token_source| ProviderSpec {
-        id: ID.into(),
-        mode,
-        deployment: deployment.clone(),
-        route: Route::Aibridge,
-        token_source,
-    };
-    let env = || TokenSource::Env("OPENAI_API_KEY".into());
-    vec![
-        ("centralized", spec(Mode::Centralized, env())),
-        (
-            "centralized-command",
-            spec(
-                Mode::Centralized,
-                TokenSource::Command {
-                    program: "/usr/local/bin/codexgw".into(),
-                    args: vec!["token".into(), "print".into(), "coder".into()],
-                },
-            ),
-        ),
-        ("byok", spec(Mode::Byok, env())),
-        ("chatgpt", spec(Mode::Chatgpt, env())),
-    ]
+    engine::variants(
+        "https://coder.example.com",
+        Route::Aibridge,
+        "OPENAI_API_KEY",
+    )
 }
 
 fn cases() -> Vec<PathBuf> {
@@ -72,35 +47,6 @@ fn cases() -> Vec<PathBuf> {
     cases.sort();
     assert!(cases.len() >= 15, "only {} fixture cases", cases.len());
     cases
-}
-
-fn state(text: &str) -> FileState {
-    FileState {
-        path: PathBuf::from("config.toml"),
-        before: Some(text.to_string()),
-    }
-}
-
-/// The text after setup (the input itself when setup changes nothing).
-fn setup(spec: &ProviderSpec, text: &str) -> (String, Option<Option<String>>) {
-    let plan = plan_setup(spec, state(text), None).unwrap();
-    let previous = plan.replaced_model_provider.map(|(_, value)| value);
-    let after = plan
-        .changes
-        .into_iter()
-        .map(|c| c.after)
-        .next()
-        .unwrap_or_else(|| text.to_string());
-    (after, previous)
-}
-
-fn remove(text: &str, previous: Option<Option<String>>) -> String {
-    plan_remove(ID, state(text), None, previous)
-        .unwrap()
-        .into_iter()
-        .map(|c| c.after)
-        .next()
-        .unwrap_or_else(|| text.to_string())
 }
 
 fn parse(text: &str, what: &str) -> ConfigDocument {
@@ -139,6 +85,10 @@ fn check(case: &Path, suffix: &str, spec: &ProviderSpec, bless: bool) -> Vec<Str
     }
     if after.top_level_str("model_provider") != Some(ID) {
         failures.push(format!("{at}: model_provider is not `{ID}` at top level"));
+    }
+    let bare_header = |text: &str| text.lines().any(|l| l.trim() == "[model_providers]");
+    if bare_header(&output) && !bare_header(&input) {
+        failures.push(format!("{at}: an empty `[model_providers]` header appeared"));
     }
     let (again, _) = setup(spec, &output);
     if again != output {

@@ -3,16 +3,10 @@
 
 mod support;
 
-use std::path::PathBuf;
-
-use codexgw::deployment::{Deployment, Route};
+use codexgw::deployment::Route;
 use codexgw::document::ConfigDocument;
-use codexgw::mode::{Mode, ProviderSpec, TokenSource};
-use codexgw::plan::{FileState, plan_remove, plan_setup};
 use proptest::prelude::*;
-use support::meaning::{outside_owned, without_provider};
-
-const ID: &str = "ai_gateway";
+use support::engine::{ID, outside_owned, remove, setup, variants, without_provider};
 
 #[derive(Debug, Clone)]
 enum Scalar {
@@ -217,46 +211,6 @@ fn config() -> impl Strategy<Value = Config> {
         )
 }
 
-fn specs() -> Vec<ProviderSpec> {
-    let deployment = Deployment::parse("https://coder.example.com/base", false)
-        .unwrap()
-        .deployment;
-    let spec = |mode, token_source| ProviderSpec {
-        id: ID.into(),
-        mode,
-        deployment: deployment.clone(),
-        route: Route::AiGateway,
-        token_source,
-    };
-    let env = || TokenSource::Env("CODER_API_TOKEN".into());
-    vec![
-        spec(Mode::Centralized, env()),
-        spec(
-            Mode::Centralized,
-            TokenSource::Command {
-                program: "codexgw".into(),
-                args: vec!["token".into(), "print".into()],
-            },
-        ),
-        spec(Mode::Byok, env()),
-        spec(Mode::Chatgpt, env()),
-    ]
-}
-
-fn state(text: &str) -> FileState {
-    FileState {
-        path: PathBuf::from("config.toml"),
-        before: Some(text.to_string()),
-    }
-}
-
-fn setup(spec: &ProviderSpec, text: &str) -> (String, Option<Option<String>>) {
-    let plan = plan_setup(spec, state(text), None).unwrap();
-    let previous = plan.replaced_model_provider.map(|(_, value)| value);
-    let after = plan.changes.into_iter().next().map(|c| c.after);
-    (after.unwrap_or_else(|| text.to_string()), previous)
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
@@ -265,7 +219,8 @@ proptest! {
         let input = config.render();
         let before = ConfigDocument::parse(&input)
             .unwrap_or_else(|e| panic!("the generator wrote invalid TOML ({e}):\n{input}"));
-        for spec in specs() {
+        // A path prefix, the newer route and a dedicated token variable, unlike the fixtures.
+        for (_, spec) in variants("https://coder.example.com/base", Route::AiGateway, "CODER_API_TOKEN") {
             let (output, previous) = setup(&spec, &input);
             let after = ConfigDocument::parse(&output)
                 .map_err(|e| TestCaseError::fail(format!("{e}\n{output}")))?;
@@ -282,11 +237,7 @@ proptest! {
             let (again, _) = setup(&spec, &output);
             prop_assert_eq!(&again, &output, "a second setup changed the file");
 
-            let removed = plan_remove(ID, state(&output), None, previous)
-                .unwrap()
-                .into_iter()
-                .next()
-                .map_or(output.clone(), |c| c.after);
+            let removed = remove(&output, previous);
             let removed = ConfigDocument::parse(&removed)
                 .map_err(|e| TestCaseError::fail(format!("{e}\n{removed}")))?;
             // A `model_provider` that already named the id (with or without its table) is

@@ -6,13 +6,13 @@ mod support;
 use std::process::Command;
 
 use rexpect::process::WaitStatus;
-use rexpect::session::spawn_command;
+use rexpect::session::{PtySession, spawn_command};
 use support::TestHome;
 
 const DETECTED: &str = "https://coder.wizard.example.com";
 const DOWN: &str = "\x1b[B";
 
-fn wizard(home: &TestHome, extra_env: &[(&str, &str)]) -> rexpect::session::PtySession {
+fn wizard(home: &TestHome, extra_env: &[(&str, &str)]) -> PtySession {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_codexgw"));
     cmd.args(["setup", "--offline"])
         .env_clear()
@@ -21,6 +21,14 @@ fn wizard(home: &TestHome, extra_env: &[(&str, &str)]) -> rexpect::session::PtyS
         .envs(extra_env.iter().copied())
         .current_dir(home.home());
     spawn_command(cmd, Some(15_000)).expect("start codexgw in a pty")
+}
+
+fn exit_code(p: &mut PtySession) -> i32 {
+    p.exp_eof().unwrap();
+    match p.process().wait().unwrap() {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("codexgw ended with {other:?}"),
+    }
 }
 
 #[test]
@@ -44,11 +52,7 @@ fn the_wizard_asks_mode_url_and_confirmation_then_writes_the_block() {
     p.send_line("y").unwrap();
 
     p.exp_string("wrote").unwrap();
-    p.exp_eof().unwrap();
-    match p.process().wait().unwrap() {
-        WaitStatus::Exited(_, 0) => {}
-        other => panic!("codexgw ended with {other:?}"),
-    }
+    assert_eq!(exit_code(&mut p), 0);
     assert_eq!(
         home.read_config(),
         format!(
@@ -76,10 +80,6 @@ fn declining_the_confirmation_writes_nothing() {
     p.exp_string("Write these changes?").unwrap();
     p.send_line("n").unwrap();
     p.exp_string("nothing written").unwrap();
-    p.exp_eof().unwrap();
-    match p.process().wait().unwrap() {
-        WaitStatus::Exited(_, code) => assert_ne!(code, 0),
-        other => panic!("codexgw ended with {other:?}"),
-    }
+    assert_ne!(exit_code(&mut p), 0);
     assert_eq!(home.read_config(), "model = \"gpt-5\"\n");
 }

@@ -1,8 +1,8 @@
 //! Shared test support: an isolated home, the real binary, the real Codex CLI.
 #![allow(dead_code)]
 
+pub mod engine;
 pub mod fake_coder;
-pub mod meaning;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
