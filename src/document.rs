@@ -552,10 +552,7 @@ pub fn values_equal(a: &Value, b: &Value) -> bool {
 /// Returns the text to put before the new key.
 fn detach_leading_comments(doc: &mut DocumentMut) -> Option<String> {
     let root = doc.as_table_mut();
-    let has_root_values = root
-        .iter()
-        .any(|(_, item)| item.is_value() || item.as_table().is_some_and(Table::is_dotted));
-    if has_root_values {
+    if has_root_entries(root) {
         return None;
     }
     let first = first_header_position(root);
@@ -587,10 +584,21 @@ fn ensure_newline(mut text: String) -> String {
     text
 }
 
+/// Whether the root has keys of its own (plain or dotted) before the first header.
+fn has_root_entries(root: &Table) -> bool {
+    root.iter()
+        .any(|(_, item)| item.is_value() || item.as_table().is_some_and(Table::is_dotted))
+}
+
 /// The inverse of [`detach_leading_comments`]: `leading` goes back on the first header (or the
 /// first remaining top-level key, or the end of an all-comment file).
 fn reattach_leading_comments(doc: &mut DocumentMut, leading: String) {
     let root = doc.as_table_mut();
+    if leading.is_empty() && has_root_entries(root) {
+        // Nothing was detached: other keys still stand between the removed one and the first
+        // header, so its blank line is the user's.
+        return;
+    }
     let first_value = root
         .iter_mut()
         .find(|(_, item)| item.is_value())

@@ -88,7 +88,9 @@ fn check(case: &Path, suffix: &str, spec: &ProviderSpec, bless: bool) -> Vec<Str
     }
     let bare_header = |text: &str| text.lines().any(|l| l.trim() == "[model_providers]");
     if bare_header(&output) && !bare_header(&input) {
-        failures.push(format!("{at}: an empty `[model_providers]` header appeared"));
+        failures.push(format!(
+            "{at}: an empty `[model_providers]` header appeared"
+        ));
     }
     let (again, _) = setup(spec, &output);
     if again != output {

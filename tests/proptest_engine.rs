@@ -81,7 +81,11 @@ fn entries(prefix: &'static str) -> impl Strategy<Value = Vec<String>> {
 enum Existing {
     None,
     Table,
+    /// A table, and its `auth` sub-table further down the file.
+    TableWithAuth,
     Dotted,
+    /// Dotted keys under a `[model_providers]` header.
+    UnderHeader,
     Inline,
 }
 
@@ -133,7 +137,7 @@ impl Config {
                     gateway_keys.join(", ")
                 ));
             }
-            Existing::None | Existing::Table => {}
+            Existing::None | Existing::Table | Existing::TableWithAuth | Existing::UnderHeader => {}
         }
         for (i, (body, sub)) in self.tables.iter().enumerate() {
             if self.comments_between {
@@ -141,6 +145,10 @@ impl Config {
             }
             out.push_str(&format!("\n[t{i}]\n"));
             out.extend(body.iter().cloned());
+            if self.comments_between {
+                // Closes the section: it belongs to the table above, not the next one.
+                out.push_str(&format!("# end of t{i}\n"));
+            }
             if let Some(sub) = sub {
                 out.push_str(&format!("\n[t{i}.\"sub.{i}\"]\n"));
                 out.extend(sub.iter().cloned());
@@ -149,15 +157,26 @@ impl Config {
                 out.push_str("\n[model_providers.local]\nname = \"Local\"\n");
             }
         }
-        if matches!(self.existing, Existing::Table) {
+        if matches!(self.existing, Existing::Table | Existing::TableWithAuth) {
             out.push_str(&format!("\n[model_providers.{ID}]\n"));
             for key in gateway_keys {
                 out.push_str(&format!("{key}\n"));
             }
         }
+        if matches!(self.existing, Existing::UnderHeader) {
+            out.push_str("\n[model_providers]\n");
+            for key in gateway_keys {
+                out.push_str(&format!("{ID}.{key}\n"));
+            }
+        }
         for body in &self.skills {
             out.push_str("\n[[skills]]\n");
             out.extend(body.iter().cloned());
+        }
+        if matches!(self.existing, Existing::TableWithAuth) {
+            out.push_str(&format!(
+                "\n[model_providers.{ID}.auth]\ncommand = \"old-helper\"\ntimeout_ms = 100\n"
+            ));
         }
         if self.comments_between {
             out.push_str("# the end\n");
@@ -188,7 +207,9 @@ fn config() -> impl Strategy<Value = Config> {
         prop_oneof![
             Just(Existing::None),
             Just(Existing::Table),
+            Just(Existing::TableWithAuth),
             Just(Existing::Dotted),
+            Just(Existing::UnderHeader),
             Just(Existing::Inline)
         ],
         (any::<bool>(), any::<bool>(), any::<bool>()),
@@ -237,14 +258,21 @@ proptest! {
             let (again, _) = setup(&spec, &output);
             prop_assert_eq!(&again, &output, "a second setup changed the file");
 
-            let removed = remove(&output, previous);
-            let removed = ConfigDocument::parse(&removed)
-                .map_err(|e| TestCaseError::fail(format!("{e}\n{removed}")))?;
+            let removed_text = remove(&output, previous);
+            let removed = ConfigDocument::parse(&removed_text)
+                .map_err(|e| TestCaseError::fail(format!("{e}\n{removed_text}")))?;
             // A `model_provider` that already named the id (with or without its table) is
             // codexgw's to remove: there is no earlier value to put back.
             let pointed_at_id = config.model_provider.as_deref() == Some(ID);
             if matches!(config.existing, Existing::None) && !pointed_at_id {
                 prop_assert_eq!(removed.to_json(), before.to_json(), "{}", output);
+                // Setup sets the new key apart from a first header with a blank line; remove
+                // takes one away again, so a blank line the file itself opened with is lost
+                // (see fixtures_setup.rs, DATA_ONLY_ROUND_TRIP).
+                let opens_blank = input.trim_start_matches([' ', '\t']).starts_with(['\n', '\r']);
+                if !opens_blank {
+                    prop_assert_eq!(&removed_text, &input, "remove did not give the bytes back");
+                }
             } else {
                 prop_assert_eq!(without_provider(&removed, ID), without_provider(&before, ID));
             }
