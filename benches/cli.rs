@@ -131,6 +131,18 @@ fn main() {
         let plan = plan_setup(&spec, state, None).unwrap();
         assert_eq!(plan.changes.len(), 1);
     });
+    let plan = plan_setup(
+        &spec,
+        FileState {
+            path: codex_home.join("config.toml"),
+            before: Some(config.clone()),
+        },
+        None,
+    )
+    .unwrap();
+    let diff = time_runs(runs, || {
+        assert!(!codexgw::diff::unified(&plan.changes[0]).is_empty());
+    });
     let version = time_runs(runs, || run_quiet(codexgw(dir.path()).arg("--version")));
     let bare = time_runs(runs, || run_quiet(&mut Command::new("/bin/true")));
 
@@ -149,6 +161,7 @@ fn main() {
         "  of which plan_setup in-process (parse+edit+render)",
         ms(engine)
     );
+    println!("{:<52}{}", "  of which the unified diff", ms(diff));
     println!("{:<52}{}", "codexgw --version", ms(version));
     println!("{:<52}{}", "/bin/true (bare process start)", ms(bare));
 }
