@@ -542,3 +542,45 @@ fn chatgpt_mode_warns_when_openai_api_key_is_set() {
     assert!(!out.stderr.contains("sk-should-not-be-printed"));
     assert!(!home.read_config().contains("sk-should-not-be-printed"));
 }
+
+#[test]
+fn remove_with_a_profile_puts_back_the_profile_pointer_and_leaves_the_top_level() {
+    let home = TestHome::new();
+    let config = "model_provider = \"openai\"\n";
+    let profile_path = home.codex_home().join("work.config.toml");
+    home.write_config(config);
+    std::fs::write(
+        &profile_path,
+        "model_provider = \"oss\"\nmodel = \"gpt-5\"\n",
+    )
+    .unwrap();
+    assert_eq!(
+        setup(&home, "byok", &["--yes", "--profile", "work"]).code,
+        0
+    );
+    assert_eq!(
+        std::fs::read_to_string(&profile_path).unwrap(),
+        "model_provider = \"ai_gateway\"\nmodel = \"gpt-5\"\n"
+    );
+
+    let out = run(&home, &["remove", "--yes", "--profile", "work"], &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(home.read_config(), config);
+    assert_eq!(
+        std::fs::read_to_string(&profile_path).unwrap(),
+        "model_provider = \"oss\"\nmodel = \"gpt-5\"\n"
+    );
+}
+
+#[test]
+fn a_dangling_symlink_gets_its_target_created() {
+    let home = TestHome::new();
+    std::os::unix::fs::symlink("../dotfiles/codex.toml", home.config_path()).unwrap();
+    let out = setup(&home, "centralized", &["--yes"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let meta = std::fs::symlink_metadata(home.config_path()).unwrap();
+    assert!(meta.file_type().is_symlink());
+    let target = home.home().join("dotfiles/codex.toml");
+    assert_contains(&std::fs::read_to_string(&target).unwrap(), BASE_URL);
+    assert_eq!(mode_of(&target), 0o600);
+}
