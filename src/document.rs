@@ -188,7 +188,7 @@ impl ConfigDocument {
         for (key, desired) in spec.owned_entries() {
             changed |= apply_desired(provider, key, &desired, &mut dropped)?;
         }
-        changed |= apply_governance_header(provider, spec.wants_governance_header())?;
+        changed |= apply_governance_header(provider, spec.wants_governance_header(), &mut dropped)?;
         provider_end.restore(provider);
         let new_header = match (created, &*provider) {
             (true, Item::Table(table)) if !table.is_dotted() => table.position(),
@@ -444,7 +444,14 @@ impl InlineEnd {
     }
 }
 
-fn apply_governance_header(provider: &mut Item, wanted: bool) -> anyhow::Result<bool> {
+/// Sets or removes the governance entry of `env_http_headers`. HTTP header names ignore case,
+/// so an entry spelled `x-coder-ai-governance-token` is the same header: it is edited in place,
+/// and further spellings are removed so Codex never sends two competing tokens.
+fn apply_governance_header(
+    provider: &mut Item,
+    wanted: bool,
+    dropped: &mut Vec<Item>,
+) -> anyhow::Result<bool> {
     let table = provider.as_table_like_mut().expect("provider is a table");
     if !wanted {
         let Some(headers) = table.get_mut(OwnedHeader::TABLE) else {
@@ -454,13 +461,16 @@ fn apply_governance_header(provider: &mut Item, wanted: bool) -> anyhow::Result<
         let Some(entries) = headers.as_table_like_mut() else {
             return Ok(false);
         };
-        let removed = entries.remove(OwnedHeader::KEY).is_some();
+        let spellings = governance_keys(entries);
+        for key in &spellings {
+            entries.remove(key);
+        }
         let now_empty = entries.is_empty();
         end.restore(headers);
-        if removed && now_empty {
-            table.remove(OwnedHeader::TABLE);
+        if !spellings.is_empty() && now_empty {
+            dropped.extend(table.remove(OwnedHeader::TABLE));
         }
-        return Ok(removed);
+        return Ok(!spellings.is_empty());
     }
     let (headers, created) = ensure_child(provider, OwnedHeader::TABLE, ChildStyle::Inline, false)?;
     let end = InlineEnd::capture(headers);
@@ -469,13 +479,25 @@ fn apply_governance_header(provider: &mut Item, wanted: bool) -> anyhow::Result<
     Ok(changed || created)
 }
 
+fn governance_keys(headers: &dyn TableLike) -> Vec<String> {
+    headers
+        .iter()
+        .map(|(key, _)| key)
+        .filter(|key| key.eq_ignore_ascii_case(OwnedHeader::KEY))
+        .map(str::to_string)
+        .collect()
+}
+
 fn set_governance_entry(headers: &mut Item) -> anyhow::Result<bool> {
     let value = Value::from(crate::mode::CODER_TOKEN_VAR);
-    if let Some(existing) = headers
-        .as_table_like_mut()
-        .and_then(|t| t.get_mut(OwnedHeader::KEY))
-    {
-        return Ok(replace_value(existing, value));
+    let entries = headers.as_table_like_mut().expect("ensured a table");
+    let spellings = governance_keys(entries);
+    if let Some((first, others)) = spellings.split_first() {
+        let mut changed = replace_value(entries.get_mut(first).expect("listed"), value);
+        for other in others {
+            changed |= entries.remove(other).is_some();
+        }
+        return Ok(changed);
     }
     // Quoted like Coder's docs, although the dashes would allow a bare key.
     let key: Key = format!("\"{}\"", OwnedHeader::KEY)

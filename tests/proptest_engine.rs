@@ -121,7 +121,7 @@ impl Config {
         let gateway_keys = [
             "request_max_retries = 4",
             "http_headers = { \"X-Team\" = \"a\" }",
-            "env_http_headers = { \"X-Trace\" = \"TRACE\" }",
+            "env_http_headers = { \"X-Trace\" = \"TRACE\", \"x-coder-ai-governance-token\" = \"OLD\" }",
             "name = \"Old\"",
             "wire_api = \"chat\"",
         ];

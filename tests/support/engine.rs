@@ -85,7 +85,8 @@ pub fn outside_owned(doc: &ConfigDocument, id: &str) -> Value {
                 .get_mut(OwnedHeader::TABLE)
                 .and_then(Value::as_object_mut)
             {
-                headers.remove(OwnedHeader::KEY);
+                // Header names ignore case: every spelling of the governance header is owned.
+                headers.retain(|key, _| !key.eq_ignore_ascii_case(OwnedHeader::KEY));
                 if headers.is_empty() {
                     provider.remove(OwnedHeader::TABLE);
                 }
