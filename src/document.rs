@@ -678,31 +678,10 @@ fn split_leading_comments(prefix: &str) -> (String, String) {
     (head, tail)
 }
 
-fn first_header_position(table: &Table) -> Option<usize> {
-    let mut first: Option<usize> = None;
-    let mut consider = |p: Option<usize>| {
-        if let Some(p) = p {
-            first = Some(first.map_or(p, |f| f.min(p)));
-        }
-    };
-    for (_, item) in table.iter() {
-        match item {
-            Item::Table(child) if !child.is_dotted() => {
-                if !child.is_implicit() {
-                    consider(child.position());
-                }
-                consider(first_header_position(child));
-            }
-            Item::ArrayOfTables(array) => {
-                for child in array.iter() {
-                    consider(child.position());
-                    consider(first_header_position(child));
-                }
-            }
-            _ => {}
-        }
-    }
-    first
+fn first_header_position(root: &Table) -> Option<usize> {
+    let mut positions = Vec::new();
+    header_positions(root, &mut positions);
+    positions.into_iter().min()
 }
 
 /// Every header position in the document (implicit and dotted tables have none of their own).
