@@ -278,6 +278,29 @@ fn without_a_terminal_or_yes_it_names_the_missing_flags_and_does_not_wait() {
     assert_contains(&out.stderr, "--url");
     assert_contains(&out.stderr, "no terminal");
 
+    // stdin from /dev/null, as under cron or CI: still an answer, not a wait.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_codexgw"))
+        .arg("setup")
+        .env_clear()
+        .envs(home.env())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("setup waited for input that cannot come");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(2));
+
     let out = run(&home, &["setup", "--mode", "byok"], &[]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert_contains(&out.stderr, "--url");
