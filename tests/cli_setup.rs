@@ -1,5 +1,6 @@
 //! `codexgw setup`, `show`, `remove` and `restore` driven through the real binary in a temp
 //! home: what the user sees, the exit code, and the bytes on disk.
+#![cfg(unix)]
 
 mod support;
 

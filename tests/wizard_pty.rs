@@ -1,5 +1,6 @@
 //! The setup wizard at a real (pseudo-)terminal: pick a mode with the arrow keys, accept the
 //! detected URL, confirm the diff, and get the mode's block in config.toml.
+#![cfg(unix)]
 
 mod support;
 
