@@ -47,6 +47,8 @@ pub struct ConfigDocument {
     doc: DocumentMut,
     crlf: bool,
     final_newline: bool,
+    /// The file opened with a UTF-8 byte order mark, which toml_edit drops.
+    bom: bool,
 }
 
 /// Turns a byte offset into 1-based line and column (in characters).
@@ -65,11 +67,16 @@ impl ConfigDocument {
             doc: DocumentMut::new(),
             crlf: false,
             final_newline: true,
+            bom: false,
         }
     }
 
     /// Parses `text`; a syntax error or duplicate key comes back with its line and column.
     pub fn parse(text: &str) -> Result<Self, ParseError> {
+        let (bom, text) = match text.strip_prefix('\u{feff}') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
         let crlf = uses_crlf(text);
         let normalized = if crlf {
             text.replace("\r\n", "\n")
@@ -83,6 +90,7 @@ impl ConfigDocument {
             doc,
             crlf,
             final_newline: text.is_empty() || text.ends_with('\n'),
+            bom,
         })
     }
 
@@ -110,6 +118,9 @@ impl ConfigDocument {
         }
         if self.crlf {
             text = text.replace('\n', "\r\n");
+        }
+        if self.bom {
+            text.insert(0, '\u{feff}');
         }
         text
     }
@@ -175,13 +186,26 @@ impl ConfigDocument {
         let root = self.doc.as_item_mut();
         let (providers, created_parent) =
             ensure_child(root, "model_providers", ChildStyle::Nested, true)?;
+        let providers_end = InlineEnd::capture(providers);
         let (provider, created) = ensure_child(providers, &spec.id, ChildStyle::Nested, false)
             .map_err(|e| e.context(format!("cannot edit `model_providers.{}`", spec.id)))?;
         let mut changed = created_parent || created;
+        let mut dropped = Vec::new();
+        let provider_end = InlineEnd::capture(provider);
         for (key, desired) in spec.owned_entries() {
-            changed |= apply_desired(provider, key, &desired)?;
+            changed |= apply_desired(provider, key, &desired, &mut dropped)?;
         }
-        changed |= apply_governance_header(provider, spec.wants_governance_header())?;
+        changed |= apply_governance_header(provider, spec.wants_governance_header(), &mut dropped)?;
+        provider_end.restore(provider);
+        let new_header = match (created, &*provider) {
+            (true, Item::Table(table)) if !table.is_dotted() => table.position(),
+            _ => None,
+        };
+        providers_end.restore(providers);
+        self.keep_comments_of(dropped);
+        if let Some(position) = new_header {
+            self.claim_comments_after(position, &spec.id);
+        }
         Ok(changed)
     }
 
@@ -191,18 +215,91 @@ impl ConfigDocument {
         let Some(parent_item) = root.get_mut("model_providers") else {
             return false;
         };
-        let Some(parent) = parent_item.as_table_like_mut() else {
+        if !parent_item.is_table_like() {
             return false;
-        };
-        let removed = parent.remove(id).is_some();
-        let parent_is_empty_and_headerless = parent.is_empty()
-            && parent_item
-                .as_table()
-                .is_some_and(|t| t.is_implicit() || t.is_dotted());
+        }
+        let end = InlineEnd::capture(parent_item);
+        let parent = parent_item.as_table_like_mut().expect("checked above");
+        let removed = parent.remove(id);
+        end.restore(parent_item);
+        let parent_is_empty_and_headerless =
+            parent_item.as_table_like().is_some_and(TableLike::is_empty)
+                && parent_item
+                    .as_table()
+                    .is_some_and(|t| t.is_implicit() || t.is_dotted());
         if parent_is_empty_and_headerless {
             root.remove("model_providers");
         }
-        removed
+        let Some(removed) = removed else {
+            return false;
+        };
+        self.keep_comments_of(vec![removed]);
+        true
+    }
+
+    /// Comments that closed the section before a dropped header (a `# <<< managed <<<` end
+    /// marker, say) are not the dropped table's: they move to the next header, or the end.
+    fn keep_comments_of(&mut self, dropped: Vec<Item>) {
+        let mut orphans = Vec::new();
+        for item in &dropped {
+            attached_to_previous(item, &mut orphans);
+        }
+        // Last first, so comments that land on the same header keep their order.
+        orphans.sort_by_key(|(position, _)| std::cmp::Reverse(*position));
+        for (position, text) in orphans {
+            let root = self.doc.as_table_mut();
+            match next_header_after(root, position) {
+                Some(next) => with_header_at(root, next, &mut |decor| {
+                    let prefix = decor.prefix().map(raw_text).unwrap_or_default();
+                    decor.set_prefix(text.clone() + &prefix);
+                }),
+                None => {
+                    let trailing = raw_text(self.doc.trailing());
+                    self.doc.set_trailing(text + &trailing);
+                }
+            }
+        }
+    }
+
+    /// The inverse of [`Self::keep_comments_of`] for a new table `[model_providers.<id>]` at
+    /// `position`: comments that close the previous section stay above the new table, so a new
+    /// block never lands inside someone else's managed markers.
+    fn claim_comments_after(&mut self, position: usize, id: &str) {
+        let root = self.doc.as_table_mut();
+        let claimed = match next_header_after(root, position) {
+            Some(next) => {
+                let mut claimed = String::new();
+                with_header_at(root, next, &mut |decor| {
+                    let prefix = decor.prefix().map(raw_text).unwrap_or_default();
+                    if let Some((head, tail)) = split_closing_comments(&prefix, true) {
+                        claimed = head;
+                        decor.set_prefix(tail);
+                    }
+                });
+                claimed
+            }
+            None => {
+                let trailing = raw_text(self.doc.trailing());
+                match split_closing_comments(&trailing, false) {
+                    Some((head, tail)) => {
+                        self.doc.set_trailing(tail);
+                        head
+                    }
+                    None => String::new(),
+                }
+            }
+        };
+        if claimed.is_empty() {
+            return;
+        }
+        let table = self
+            .doc
+            .get_mut("model_providers")
+            .and_then(Item::as_table_like_mut)
+            .and_then(|t| t.get_mut(id))
+            .and_then(Item::as_table_mut)
+            .expect("the new provider table");
+        table.decor_mut().set_prefix(claimed + "\n");
     }
 
     /// The whole document as plain data, for comparing meaning rather than bytes.
@@ -284,48 +381,130 @@ fn last_position(table: &Table) -> Option<usize> {
     last
 }
 
-fn apply_desired(provider: &mut Item, key: &str, desired: &Desired) -> anyhow::Result<bool> {
+/// Brings one owned key to its desired state. Removed tables go to `dropped`, so comments that
+/// were not theirs can be kept.
+fn apply_desired(
+    provider: &mut Item,
+    key: &str,
+    desired: &Desired,
+    dropped: &mut Vec<Item>,
+) -> anyhow::Result<bool> {
     let table = provider.as_table_like_mut().expect("provider is a table");
     match desired {
-        Desired::Absent => Ok(table.remove(key).is_some()),
+        Desired::Absent => match table.remove(key) {
+            Some(item) => {
+                dropped.push(item);
+                Ok(true)
+            }
+            None => Ok(false),
+        },
         Desired::Set(setting) => Ok(set_setting(table, key, setting)),
         Desired::Table(entries) => {
             if table.get(key).is_some_and(|item| !item.is_table_like()) {
                 table.remove(key);
             }
             let (child, created) = ensure_child(provider, key, ChildStyle::Nested, false)?;
-            let child = child.as_table_like_mut().expect("ensured a table");
+            let end = InlineEnd::capture(child);
+            let table = child.as_table_like_mut().expect("ensured a table");
             let mut changed = created;
             for (child_key, setting) in entries {
-                changed |= set_setting(child, child_key, setting);
+                changed |= set_setting(table, child_key, setting);
             }
+            end.restore(child);
             Ok(changed)
         }
     }
 }
 
-fn apply_governance_header(provider: &mut Item, wanted: bool) -> anyhow::Result<bool> {
+/// The space before an inline table's `}` lives on its last value. When entries are added or
+/// removed at the end, that space moves to the new last value, so `{ a = 4 }` grows into
+/// `{ a = 4, b = 5 }` and not `{ a = 4 , b = 5 }`.
+struct InlineEnd(Option<(String, String)>);
+
+impl InlineEnd {
+    fn capture(item: &Item) -> InlineEnd {
+        let last = match item {
+            Item::Value(Value::InlineTable(table)) => table.iter().last().and_then(|(key, _)| {
+                let suffix = table.get(key)?.decor().suffix().map(raw_text)?;
+                Some((key.to_string(), suffix))
+            }),
+            _ => None,
+        };
+        InlineEnd(last.filter(|(_, suffix)| suffix.trim().is_empty()))
+    }
+
+    fn restore(self, item: &mut Item) {
+        let (Some((old_last, suffix)), Item::Value(Value::InlineTable(table))) = (self.0, item)
+        else {
+            return;
+        };
+        let new_last = table.iter().last().map(|(key, _)| key.to_string());
+        let Some(new_last) = new_last.filter(|key| *key != old_last) else {
+            return;
+        };
+        if let Some(old) = table.get_mut(&old_last) {
+            old.decor_mut().set_suffix("");
+        }
+        if let Some(new) = table.get_mut(&new_last) {
+            new.decor_mut().set_suffix(suffix);
+        }
+    }
+}
+
+/// Sets or removes the governance entry of `env_http_headers`. HTTP header names ignore case,
+/// so an entry spelled `x-coder-ai-governance-token` is the same header: it is edited in place,
+/// and further spellings are removed so Codex never sends two competing tokens.
+fn apply_governance_header(
+    provider: &mut Item,
+    wanted: bool,
+    dropped: &mut Vec<Item>,
+) -> anyhow::Result<bool> {
     let table = provider.as_table_like_mut().expect("provider is a table");
     if !wanted {
-        let Some(headers) = table
-            .get_mut(OwnedHeader::TABLE)
-            .and_then(Item::as_table_like_mut)
-        else {
+        let Some(headers) = table.get_mut(OwnedHeader::TABLE) else {
             return Ok(false);
         };
-        let removed = headers.remove(OwnedHeader::KEY).is_some();
-        if removed && headers.is_empty() {
-            table.remove(OwnedHeader::TABLE);
+        let end = InlineEnd::capture(headers);
+        let Some(entries) = headers.as_table_like_mut() else {
+            return Ok(false);
+        };
+        let spellings = governance_keys(entries);
+        for key in &spellings {
+            entries.remove(key);
         }
-        return Ok(removed);
+        let now_empty = entries.is_empty();
+        end.restore(headers);
+        if !spellings.is_empty() && now_empty {
+            dropped.extend(table.remove(OwnedHeader::TABLE));
+        }
+        return Ok(!spellings.is_empty());
     }
     let (headers, created) = ensure_child(provider, OwnedHeader::TABLE, ChildStyle::Inline, false)?;
+    let end = InlineEnd::capture(headers);
+    let changed = set_governance_entry(headers)?;
+    end.restore(headers);
+    Ok(changed || created)
+}
+
+fn governance_keys(headers: &dyn TableLike) -> Vec<String> {
+    headers
+        .iter()
+        .map(|(key, _)| key)
+        .filter(|key| key.eq_ignore_ascii_case(OwnedHeader::KEY))
+        .map(str::to_string)
+        .collect()
+}
+
+fn set_governance_entry(headers: &mut Item) -> anyhow::Result<bool> {
     let value = Value::from(crate::mode::CODER_TOKEN_VAR);
-    if let Some(existing) = headers
-        .as_table_like_mut()
-        .and_then(|t| t.get_mut(OwnedHeader::KEY))
-    {
-        return Ok(replace_value(existing, value) || created);
+    let entries = headers.as_table_like_mut().expect("ensured a table");
+    let spellings = governance_keys(entries);
+    if let Some((first, others)) = spellings.split_first() {
+        let mut changed = replace_value(entries.get_mut(first).expect("listed"), value);
+        for other in others {
+            changed |= entries.remove(other).is_some();
+        }
+        return Ok(changed);
     }
     // Quoted like Coder's docs, although the dashes would allow a bare key.
     let key: Key = format!("\"{}\"", OwnedHeader::KEY)
@@ -402,18 +581,18 @@ pub fn values_equal(a: &Value, b: &Value) -> bool {
 /// Returns the text to put before the new key.
 fn detach_leading_comments(doc: &mut DocumentMut) -> Option<String> {
     let root = doc.as_table_mut();
-    let has_root_values = root
-        .iter()
-        .any(|(_, item)| item.is_value() || item.as_table().is_some_and(Table::is_dotted));
-    if has_root_values {
+    if has_root_entries(root) {
         return None;
     }
     let first = first_header_position(root);
     let Some(first) = first else {
         // No table at all: the comments are the document's trailing text; the key goes last.
         let trailing = raw_text(doc.trailing());
+        if trailing.trim().is_empty() {
+            return None;
+        }
         doc.set_trailing("");
-        return (!trailing.trim().is_empty()).then(|| ensure_newline(trailing));
+        return Some(ensure_newline(trailing));
     };
     let mut detached = None;
     with_header_at(root, first, &mut |decor| {
@@ -434,10 +613,21 @@ fn ensure_newline(mut text: String) -> String {
     text
 }
 
+/// Whether the root has keys of its own (plain or dotted) before the first header.
+fn has_root_entries(root: &Table) -> bool {
+    root.iter()
+        .any(|(_, item)| item.is_value() || item.as_table().is_some_and(Table::is_dotted))
+}
+
 /// The inverse of [`detach_leading_comments`]: `leading` goes back on the first header (or the
 /// first remaining top-level key, or the end of an all-comment file).
 fn reattach_leading_comments(doc: &mut DocumentMut, leading: String) {
     let root = doc.as_table_mut();
+    if leading.is_empty() && has_root_entries(root) {
+        // Nothing was detached: other keys still stand between the removed one and the first
+        // header, so its blank line is the user's.
+        return;
+    }
     let first_value = root
         .iter_mut()
         .find(|(_, item)| item.is_value())
@@ -495,31 +685,76 @@ fn split_leading_comments(prefix: &str) -> (String, String) {
     (head, tail)
 }
 
-fn first_header_position(table: &Table) -> Option<usize> {
-    let mut first: Option<usize> = None;
-    let mut consider = |p: Option<usize>| {
-        if let Some(p) = p {
-            first = Some(first.map_or(p, |f| f.min(p)));
-        }
-    };
+fn first_header_position(root: &Table) -> Option<usize> {
+    let mut positions = Vec::new();
+    header_positions(root, &mut positions);
+    positions.into_iter().min()
+}
+
+/// Every header position in the document (implicit and dotted tables have none of their own).
+fn header_positions(table: &Table, out: &mut Vec<usize>) {
     for (_, item) in table.iter() {
         match item {
             Item::Table(child) if !child.is_dotted() => {
                 if !child.is_implicit() {
-                    consider(child.position());
+                    out.extend(child.position());
                 }
-                consider(first_header_position(child));
+                header_positions(child, out);
             }
             Item::ArrayOfTables(array) => {
                 for child in array.iter() {
-                    consider(child.position());
-                    consider(first_header_position(child));
+                    out.extend(child.position());
+                    header_positions(child, out);
                 }
             }
             _ => {}
         }
     }
-    first
+}
+
+fn next_header_after(root: &Table, position: usize) -> Option<usize> {
+    let mut positions = Vec::new();
+    header_positions(root, &mut positions);
+    positions.into_iter().filter(|p| *p > position).min()
+}
+
+/// For each header table in a dropped item: its position and the comments in its prefix that
+/// belong to the section before it (see [`split_closing_comments`]).
+fn attached_to_previous(item: &Item, out: &mut Vec<(usize, String)>) {
+    let tables: Vec<&Table> = match item {
+        Item::Table(table) if !table.is_dotted() => vec![table],
+        Item::ArrayOfTables(array) => array.iter().collect(),
+        _ => return,
+    };
+    for table in tables {
+        let prefix = table.decor().prefix().map(raw_text).unwrap_or_default();
+        let closing = split_closing_comments(&prefix, true);
+        if let (false, Some(position), Some((head, _))) =
+            (table.is_implicit(), table.position(), closing)
+        {
+            out.push((position, head));
+        }
+        for (_, child) in table.iter() {
+            attached_to_previous(child, out);
+        }
+    }
+}
+
+/// Splits comment lines that directly follow the previous section off the text before a header
+/// (or the file's end). Before a header they must be set apart from it by a blank line, or they
+/// describe the header itself. `None` when there are none.
+fn split_closing_comments(text: &str, needs_blank_after: bool) -> Option<(String, String)> {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let count = lines
+        .iter()
+        .take_while(|line| line.trim_start().starts_with('#'))
+        .count();
+    let blank_follows = lines.get(count).is_some_and(|line| line.trim().is_empty());
+    if count == 0 || (needs_blank_after && !blank_follows) {
+        return None;
+    }
+    let head = ensure_newline(lines[..count].concat());
+    Some((head, lines[count..].concat()))
 }
 
 fn with_header_at(table: &mut Table, position: usize, f: &mut dyn FnMut(&mut toml_edit::Decor)) {

@@ -32,11 +32,9 @@ pub fn read_optional(path: &Path) -> anyhow::Result<Option<String>> {
             )
         }),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) if path.is_dir() => Err(error::failure(
-            format!("`{}` is a folder, not a file", path.display()),
-            "move the folder away so codexgw can create the file",
-        ))
-        .context(e),
+        Err(e) if path.is_dir() => Err(e)
+            .with_context(|| format!("`{}` is a folder, not a file", path.display()))
+            .help("move the folder away so codexgw can create the file"),
         Err(e) => Err(e)
             .with_context(|| format!("cannot read `{}`", path.display()))
             .help("check the file's permissions; nothing was written"),
@@ -303,6 +301,31 @@ mod tests {
         assert_eq!(b.stamp, "20261127T233415.123Z-2");
         assert!(parse_backup_name("notes.txt").is_none());
         assert!(parse_backup_name("state.json").is_none());
+    }
+
+    #[test]
+    fn a_file_changed_since_it_was_read_is_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        fs::write(&path, "model = \"from codex\"\n").unwrap();
+        let err =
+            write_atomic(&path, "model_provider = \"x\"\n", Some("model = \"old\"\n")).unwrap_err();
+        assert!(err.to_string().contains("changed on disk"), "{err}");
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            "model = \"from codex\"\n"
+        );
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "the temp file was left behind");
+
+        // A file that appeared since codexgw saw none is not overwritten either.
+        let fresh = dir.path().join("new.toml");
+        fs::write(&fresh, "x = 1\n").unwrap();
+        assert!(write_atomic(&fresh, "y = 2\n", None).is_err());
+        assert_eq!(fs::read_to_string(&fresh).unwrap(), "x = 1\n");
+
+        write_atomic(&path, "ok = true\n", Some("model = \"from codex\"\n")).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "ok = true\n");
     }
 
     #[test]

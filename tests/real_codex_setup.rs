@@ -6,7 +6,7 @@ mod support;
 use support::fake_coder::{FakeCoder, Options, VALID_TOKEN};
 use support::real_codex::{
     CHATGPT_ACCESS_TOKEN, CHATGPT_ACCOUNT_ID, OPENAI_KEY, login_with_api_key, run_codex,
-    write_chatgpt_login,
+    run_codex_with, write_chatgpt_login,
 };
 use support::{TestHome, codex_bin};
 
@@ -24,6 +24,11 @@ fn centralized_sends_the_coder_token_as_bearer_to_the_openai_route() {
     let home = TestHome::new();
     setup(&home, &fake, "centralized");
     let out = run_codex(&home, &codex, &[("OPENAI_API_KEY", VALID_TOKEN)]);
+    assert_centralized_request(&fake, &out);
+}
+
+/// Codex succeeded, and its request reached the openai route with the Coder token as bearer.
+fn assert_centralized_request(fake: &FakeCoder, out: &std::process::Output) {
     assert!(
         out.status.success(),
         "codex failed: {}",
@@ -98,4 +103,39 @@ fn chatgpt_sends_the_chatgpt_token_to_the_chatgpt_route() {
         post.header("X-Coder-AI-Governance-Token"),
         Some(VALID_TOKEN)
     );
+}
+
+#[test]
+fn a_profile_sends_only_codex_p_to_the_gateway() {
+    let Some(codex) = codex_bin() else { return };
+    let fake = FakeCoder::start(Options::default());
+    let home = TestHome::new();
+    let original = "model_provider = \"openai\"\nmodel = \"gpt-5\"\n";
+    home.write_config(original);
+    home.codexgw()
+        .args([
+            "setup",
+            "--mode",
+            "centralized",
+            "--url",
+            &fake.url,
+            "--profile",
+            "gateway",
+        ])
+        .assert()
+        .success();
+    let config = home.read_config();
+    assert!(
+        config.starts_with(original),
+        "the top level changed:\n{config}"
+    );
+
+    let out = run_codex_with(
+        &home,
+        &codex,
+        &["-p", "gateway"],
+        &[("OPENAI_API_KEY", VALID_TOKEN)],
+    );
+    assert_centralized_request(&fake, &out);
+    assert_eq!(home.read_config(), config, "codex rewrote config.toml");
 }

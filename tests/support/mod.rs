@@ -1,6 +1,7 @@
 //! Shared test support: an isolated home, the real binary, the real Codex CLI.
 #![allow(dead_code)]
 
+pub mod engine;
 pub mod fake_coder;
 pub mod golden;
 pub mod real_codex;

@@ -14,9 +14,20 @@ pub const CHATGPT_ACCOUNT_ID: &str = "acct-123";
 
 /// One `codex exec --strict-config` turn in `home`, with `extra_env` on top of its isolated env.
 pub fn run_codex(home: &TestHome, codex: &Path, extra_env: &[(&str, &str)]) -> Output {
+    run_codex_with(home, codex, &[], extra_env)
+}
+
+/// `codex exec <exec_args> …`, e.g. `-p NAME` to layer a profile file.
+pub fn run_codex_with(
+    home: &TestHome,
+    codex: &Path,
+    exec_args: &[&str],
+    extra_env: &[(&str, &str)],
+) -> Output {
     Command::new(codex)
+        .arg("exec")
+        .args(exec_args)
         .args([
-            "exec",
             "--skip-git-repo-check",
             "--strict-config",
             "-m",

@@ -1,0 +1,165 @@
+//! Golden fixtures for the config engine: `fixtures/setup/<case>/in.toml` and one
+//! `out.<mode>.toml` per mode. Every case × mode checks the exact bytes, that a second setup
+//! is a no-op, that nothing outside the owned keys changed meaning, and that `remove` gives the
+//! original back.
+//!
+//! `CODEXGW_BLESS=1 cargo test --test fixtures_setup` rewrites the out files; read every one
+//! before committing it.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use codexgw::deployment::Route;
+use codexgw::document::ConfigDocument;
+use codexgw::mode::ProviderSpec;
+use support::engine::{self, ID, outside_owned, remove, setup, without_provider};
+
+/// Cases where `remove` after `setup` gives the same data but not the same bytes, and why.
+/// Every other case without a gateway provider in `in.toml` must round-trip byte for byte.
+const DATA_ONLY_ROUND_TRIP: &[(&str, &str)] = &[
+    (
+        "schema_then_header",
+        "setup sets `model_provider` apart from the first header's comment with a blank line; \
+         remove cannot tell it from a blank line the user wrote",
+    ),
+    (
+        "model_provider_with_comment",
+        "the earlier `model_provider = 'openai'` comes back as \"openai\" (basic string)",
+    ),
+];
+
+fn variants() -> Vec<(&'static str, ProviderSpec)> {
+    engine::variants(
+        "https://coder.example.com",
+        Route::Aibridge,
+        "OPENAI_API_KEY",
+    )
+}
+
+fn cases() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/setup");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("in.toml").is_file())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 15, "only {} fixture cases", cases.len());
+    cases
+}
+
+fn parse(text: &str, what: &str) -> ConfigDocument {
+    ConfigDocument::parse(text).unwrap_or_else(|e| panic!("{what} does not parse: {e}\n{text}"))
+}
+
+/// Checks one case × variant; returns a description of each failure.
+fn check(case: &Path, suffix: &str, spec: &ProviderSpec, bless: bool) -> Vec<String> {
+    let name = case.file_name().unwrap().to_string_lossy().into_owned();
+    let at = format!("{name} × {suffix}");
+    let input = std::fs::read_to_string(case.join("in.toml")).unwrap();
+    let before = parse(&input, &format!("{name}/in.toml"));
+    let (output, previous) = setup(spec, &input);
+    let mut failures = Vec::new();
+
+    let out_path = case.join(format!("out.{suffix}.toml"));
+    if bless {
+        std::fs::write(&out_path, &output).unwrap();
+    }
+    match std::fs::read_to_string(&out_path) {
+        Ok(expected) if expected == output => {}
+        Ok(expected) => failures.push(format!(
+            "{at}: output differs from {}\n--- expected\n{expected}\n--- got\n{output}",
+            out_path.display()
+        )),
+        Err(e) => failures.push(format!("{at}: cannot read {}: {e}", out_path.display())),
+    }
+
+    let after = parse(&output, &format!("{at} output"));
+    if outside_owned(&after, ID) != outside_owned(&before, ID) {
+        failures.push(format!(
+            "{at}: setup changed keys it does not own\nbefore: {}\nafter:  {}",
+            outside_owned(&before, ID),
+            outside_owned(&after, ID)
+        ));
+    }
+    if after.top_level_str("model_provider") != Some(ID) {
+        failures.push(format!("{at}: model_provider is not `{ID}` at top level"));
+    }
+    let bare_header = |text: &str| text.lines().any(|l| l.trim() == "[model_providers]");
+    if bare_header(&output) && !bare_header(&input) {
+        failures.push(format!(
+            "{at}: an empty `[model_providers]` header appeared"
+        ));
+    }
+    let (again, _) = setup(spec, &output);
+    if again != output {
+        failures.push(format!("{at}: a second setup changed the file\n{again}"));
+    }
+    if input.contains("\r\n") != output.contains("\r\n") {
+        failures.push(format!("{at}: line endings changed"));
+    }
+    if !input.is_empty() && input.ends_with('\n') != output.ends_with('\n') {
+        failures.push(format!("{at}: the final newline changed"));
+    }
+
+    let removed = remove(&output, previous);
+    let removed_doc = parse(&removed, &format!("{at} after remove"));
+    if before.has_provider(ID) {
+        if without_provider(&removed_doc, ID) != without_provider(&before, ID) {
+            failures.push(format!(
+                "{at}: remove after setup left other data changed\n{removed}"
+            ));
+        }
+    } else if removed_doc.to_json() != before.to_json() {
+        failures.push(format!(
+            "{at}: remove after setup did not give the original data back\n{removed}"
+        ));
+    } else if removed != input && !DATA_ONLY_ROUND_TRIP.iter().any(|(c, _)| *c == name) {
+        failures.push(format!(
+            "{at}: remove after setup gave the data back but not the bytes\n--- in\n{input}\n--- got\n{removed}"
+        ));
+    }
+    failures
+}
+
+#[test]
+fn every_fixture_in_every_mode() {
+    let bless = std::env::var("CODEXGW_BLESS").as_deref() == Ok("1");
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for case in cases() {
+        for (suffix, spec) in variants() {
+            failures.extend(check(&case, suffix, &spec, bless));
+            checked += 1;
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} fixture checks failed:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn byte_identity_exceptions_are_still_needed() {
+    // An exception that no longer applies hides nothing, but it should go.
+    for (name, _) in DATA_ONLY_ROUND_TRIP {
+        let input = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("fixtures/setup")
+                .join(name)
+                .join("in.toml"),
+        )
+        .unwrap();
+        let still_differs = variants().iter().any(|(_, spec)| {
+            let (output, previous) = setup(spec, &input);
+            remove(&output, previous) != input
+        });
+        assert!(
+            still_differs,
+            "{name} now round-trips byte for byte: drop the exception"
+        );
+    }
+}

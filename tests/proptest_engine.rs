@@ -1,0 +1,281 @@
+//! Property tests of the config engine over generated configs: setup in every mode changes
+//! nothing outside the keys codexgw owns, is idempotent, and `remove` undoes it.
+
+mod support;
+
+use codexgw::deployment::Route;
+use codexgw::document::ConfigDocument;
+use proptest::prelude::*;
+use support::engine::{ID, outside_owned, remove, setup, variants, without_provider};
+
+#[derive(Debug, Clone)]
+enum Scalar {
+    Str(String),
+    Int(i64),
+    Bool(bool),
+    Array(Vec<i64>),
+    Inline(Vec<(String, i64)>),
+}
+
+impl Scalar {
+    fn render(&self) -> String {
+        match self {
+            Scalar::Str(s) => format!("{s:?}"),
+            Scalar::Int(i) => i.to_string(),
+            Scalar::Bool(b) => b.to_string(),
+            Scalar::Array(items) => format!(
+                "[{}]",
+                items
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Scalar::Inline(entries) => {
+                let mut seen = std::collections::BTreeSet::new();
+                let body: Vec<String> = entries
+                    .iter()
+                    .filter(|(k, _)| seen.insert(k.clone()))
+                    .map(|(k, v)| format!("{k} = {v}"))
+                    .collect();
+                format!("{{ {} }}", body.join(", "))
+            }
+        }
+    }
+}
+
+fn scalar() -> impl Strategy<Value = Scalar> {
+    prop_oneof![
+        "[a-zA-Z0-9 äé#=./-]{0,12}".prop_map(Scalar::Str),
+        any::<i32>().prop_map(|i| Scalar::Int(i.into())),
+        any::<bool>().prop_map(Scalar::Bool),
+        prop::collection::vec(0i64..100, 0..4).prop_map(Scalar::Array),
+        prop::collection::vec(("[a-c]", 0i64..9), 0..3).prop_map(Scalar::Inline),
+    ]
+}
+
+/// A trailing comment, or none.
+fn comment() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => Just(String::new()),
+        1 => "[a-z ]{0,10}".prop_map(|c| format!("  # {c}")),
+    ]
+}
+
+/// Key/value lines, named `<prefix>0`, `<prefix>1`, … so they never collide.
+fn entries(prefix: &'static str) -> impl Strategy<Value = Vec<String>> {
+    prop::collection::vec((scalar(), comment(), any::<bool>()), 0..4).prop_map(move |items| {
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, (value, comment, blank_before))| {
+                let blank = if blank_before { "\n" } else { "" };
+                format!("{blank}{prefix}{i} = {}{comment}\n", value.render())
+            })
+            .collect()
+    })
+}
+
+/// How a gateway provider that is already there is written.
+#[derive(Debug, Clone, Copy)]
+enum Existing {
+    None,
+    Table,
+    /// A table, and its `auth` sub-table further down the file.
+    TableWithAuth,
+    Dotted,
+    /// Dotted keys under a `[model_providers]` header.
+    UnderHeader,
+    Inline,
+}
+
+#[derive(Debug, Clone)]
+struct Config {
+    top: Vec<String>,
+    dotted: Vec<(usize, Scalar)>,
+    model_provider: Option<String>,
+    tables: Vec<(Vec<String>, Option<Vec<String>>)>,
+    skills: Vec<Vec<String>>,
+    other_provider: bool,
+    existing: Existing,
+    comments_between: bool,
+    crlf: bool,
+    final_newline: bool,
+}
+
+impl Config {
+    fn render(&self) -> String {
+        let mut out = String::new();
+        if self.comments_between {
+            out.push_str("# generated config\n");
+        }
+        for line in &self.top {
+            out.push_str(line);
+        }
+        if let Some(value) = &self.model_provider {
+            out.push_str(&format!("model_provider = {value:?}\n"));
+        }
+        for (i, value) in &self.dotted {
+            out.push_str(&format!("d{i}.inner.value = {}\n", value.render()));
+        }
+        let gateway_keys = [
+            "request_max_retries = 4",
+            "http_headers = { \"X-Team\" = \"a\" }",
+            "env_http_headers = { \"X-Trace\" = \"TRACE\", \"x-coder-ai-governance-token\" = \"OLD\" }",
+            "name = \"Old\"",
+            "wire_api = \"chat\"",
+        ];
+        match self.existing {
+            Existing::Dotted => {
+                for key in gateway_keys {
+                    out.push_str(&format!("model_providers.{ID}.{key}\n"));
+                }
+            }
+            Existing::Inline => {
+                out.push_str(&format!(
+                    "model_providers.{ID} = {{ {} }}\n",
+                    gateway_keys.join(", ")
+                ));
+            }
+            Existing::None | Existing::Table | Existing::TableWithAuth | Existing::UnderHeader => {}
+        }
+        for (i, (body, sub)) in self.tables.iter().enumerate() {
+            if self.comments_between {
+                out.push_str(&format!("\n# table {i}\n"));
+            }
+            out.push_str(&format!("\n[t{i}]\n"));
+            out.extend(body.iter().cloned());
+            if self.comments_between {
+                // Closes the section: it belongs to the table above, not the next one.
+                out.push_str(&format!("# end of t{i}\n"));
+            }
+            if let Some(sub) = sub {
+                out.push_str(&format!("\n[t{i}.\"sub.{i}\"]\n"));
+                out.extend(sub.iter().cloned());
+            }
+            if i == 0 && self.other_provider {
+                out.push_str("\n[model_providers.local]\nname = \"Local\"\n");
+            }
+        }
+        if matches!(self.existing, Existing::Table | Existing::TableWithAuth) {
+            out.push_str(&format!("\n[model_providers.{ID}]\n"));
+            for key in gateway_keys {
+                out.push_str(&format!("{key}\n"));
+            }
+        }
+        if matches!(self.existing, Existing::UnderHeader) {
+            out.push_str("\n[model_providers]\n");
+            for key in gateway_keys {
+                out.push_str(&format!("{ID}.{key}\n"));
+            }
+        }
+        for body in &self.skills {
+            out.push_str("\n[[skills]]\n");
+            out.extend(body.iter().cloned());
+        }
+        if matches!(self.existing, Existing::TableWithAuth) {
+            out.push_str(&format!(
+                "\n[model_providers.{ID}.auth]\ncommand = \"old-helper\"\ntimeout_ms = 100\n"
+            ));
+        }
+        if self.comments_between {
+            out.push_str("# the end\n");
+        }
+        if !self.final_newline {
+            while out.ends_with('\n') {
+                out.pop();
+            }
+        }
+        if self.crlf {
+            out = out.replace('\n', "\r\n");
+        }
+        out
+    }
+}
+
+fn config() -> impl Strategy<Value = Config> {
+    (
+        entries("k"),
+        prop::collection::vec(scalar(), 0..3),
+        prop::option::of(prop_oneof![
+            Just("openai".to_string()),
+            Just(ID.to_string())
+        ]),
+        prop::collection::vec((entries("v"), prop::option::of(entries("s"))), 0..4),
+        prop::collection::vec(entries("f"), 0..3),
+        any::<bool>(),
+        prop_oneof![
+            Just(Existing::None),
+            Just(Existing::Table),
+            Just(Existing::TableWithAuth),
+            Just(Existing::Dotted),
+            Just(Existing::UnderHeader),
+            Just(Existing::Inline)
+        ],
+        (any::<bool>(), any::<bool>(), any::<bool>()),
+    )
+        .prop_map(
+            |(top, dotted, model_provider, tables, skills, other_provider, existing, flags)| {
+                Config {
+                    top,
+                    dotted: dotted.into_iter().enumerate().collect(),
+                    model_provider,
+                    tables,
+                    skills,
+                    other_provider,
+                    existing,
+                    comments_between: flags.0,
+                    crlf: flags.1,
+                    final_newline: flags.2,
+                }
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn setup_touches_only_what_it_owns(config in config()) {
+        let input = config.render();
+        let before = ConfigDocument::parse(&input)
+            .unwrap_or_else(|e| panic!("the generator wrote invalid TOML ({e}):\n{input}"));
+        // A path prefix, the newer route and a dedicated token variable, unlike the fixtures.
+        for (_, spec) in variants("https://coder.example.com/base", Route::AiGateway, "CODER_API_TOKEN") {
+            let (output, previous) = setup(&spec, &input);
+            let after = ConfigDocument::parse(&output)
+                .map_err(|e| TestCaseError::fail(format!("{e}\n{output}")))?;
+            prop_assert_eq!(outside_owned(&after, ID), outside_owned(&before, ID), "{}", output);
+            prop_assert_eq!(after.top_level_str("model_provider"), Some(ID));
+            let provider = after.provider(ID).expect("the provider");
+            let base_url = spec.base_url();
+            prop_assert_eq!(
+                provider.get("base_url").and_then(|i| i.as_str()),
+                Some(base_url.as_str())
+            );
+            prop_assert_eq!(input.contains("\r\n"), output.contains("\r\n"));
+
+            let (again, _) = setup(&spec, &output);
+            prop_assert_eq!(&again, &output, "a second setup changed the file");
+
+            let removed_text = remove(&output, previous);
+            let removed = ConfigDocument::parse(&removed_text)
+                .map_err(|e| TestCaseError::fail(format!("{e}\n{removed_text}")))?;
+            // A `model_provider` that already named the id (with or without its table) is
+            // codexgw's to remove: there is no earlier value to put back.
+            let pointed_at_id = config.model_provider.as_deref() == Some(ID);
+            if matches!(config.existing, Existing::None) && !pointed_at_id {
+                prop_assert_eq!(removed.to_json(), before.to_json(), "{}", output);
+                // Setup sets the new key apart from a first header with a blank line; remove
+                // takes one away again, so a blank line the file itself opened with is lost
+                // (see fixtures_setup.rs, DATA_ONLY_ROUND_TRIP).
+                let opens_blank = input.trim_start_matches([' ', '\t']).starts_with(['\n', '\r']);
+                if !opens_blank {
+                    prop_assert_eq!(&removed_text, &input, "remove did not give the bytes back");
+                }
+            } else {
+                prop_assert_eq!(without_provider(&removed, ID), without_provider(&before, ID));
+            }
+        }
+    }
+}

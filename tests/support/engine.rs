@@ -1,0 +1,124 @@
+//! Driving the config engine from tests (setup and remove on a text), and what a config means
+//! once the parts codexgw owns are taken out: for checking that they change nothing else.
+
+use std::path::PathBuf;
+
+use codexgw::deployment::{Deployment, Route};
+use codexgw::document::ConfigDocument;
+use codexgw::mode::{Mode, OWNED_KEYS, OwnedHeader, ProviderSpec, TokenSource};
+use codexgw::plan::{FileState, plan_remove, plan_setup};
+use serde_json::Value;
+
+pub const ID: &str = "ai_gateway";
+
+/// Every way codexgw writes the block, named as the fixture files are: the three modes with
+/// `env_key = env_var`, and centralized mode with a token command.
+pub fn variants(url: &str, route: Route, env_var: &str) -> Vec<(&'static str, ProviderSpec)> {
+    let deployment = Deployment::parse(url, false).unwrap().deployment;
+    let spec = |mode, token_source| ProviderSpec {
+        id: ID.into(),
+        mode,
+        deployment: deployment.clone(),
+        route,
+        token_source,
+    };
+    let env = || TokenSource::Env(env_var.into());
+    vec![
+        ("centralized", spec(Mode::Centralized, env())),
+        (
+            "centralized-command",
+            spec(
+                Mode::Centralized,
+                TokenSource::Command {
+                    program: "/usr/local/bin/codexgw".into(),
+                    args: vec!["token".into(), "print".into(), "coder".into()],
+                },
+            ),
+        ),
+        ("byok", spec(Mode::Byok, env())),
+        ("chatgpt", spec(Mode::Chatgpt, env())),
+    ]
+}
+
+fn state(text: &str) -> FileState {
+    FileState {
+        path: PathBuf::from("config.toml"),
+        before: Some(text.to_string()),
+    }
+}
+
+/// The text after setup (the input itself when setup changes nothing), and the earlier
+/// `model_provider` setup reports for `remove`.
+pub fn setup(spec: &ProviderSpec, text: &str) -> (String, Option<Option<String>>) {
+    let plan = plan_setup(spec, state(text), None).unwrap();
+    let previous = plan.replaced_model_provider.map(|(_, value)| value);
+    let after = plan.changes.into_iter().next().map(|c| c.after);
+    (after.unwrap_or_else(|| text.to_string()), previous)
+}
+
+/// The text after `remove`, given what setup reported as the earlier `model_provider`.
+pub fn remove(text: &str, previous: Option<Option<String>>) -> String {
+    let after = plan_remove(ID, state(text), None, previous)
+        .unwrap()
+        .into_iter()
+        .next()
+        .map(|c| c.after);
+    after.unwrap_or_else(|| text.to_string())
+}
+
+/// The document's data without the top-level `model_provider` and without the owned keys of
+/// provider `id`. Tables left empty by that (`env_http_headers`, the provider,
+/// `model_providers`) are dropped, so "absent" and "created empty" compare equal.
+pub fn outside_owned(doc: &ConfigDocument, id: &str) -> Value {
+    let mut data = doc.to_json();
+    let root = data.as_object_mut().expect("a document is a table");
+    root.remove("model_provider");
+    if let Some(providers) = root
+        .get_mut("model_providers")
+        .and_then(Value::as_object_mut)
+    {
+        if let Some(provider) = providers.get_mut(id).and_then(Value::as_object_mut) {
+            for key in OWNED_KEYS {
+                provider.remove(key);
+            }
+            if let Some(headers) = provider
+                .get_mut(OwnedHeader::TABLE)
+                .and_then(Value::as_object_mut)
+            {
+                // Header names ignore case: every spelling of the governance header is owned.
+                headers.retain(|key, _| !key.eq_ignore_ascii_case(OwnedHeader::KEY));
+                if headers.is_empty() {
+                    provider.remove(OwnedHeader::TABLE);
+                }
+            }
+            if provider.is_empty() {
+                providers.remove(id);
+            }
+        }
+        if providers.is_empty() {
+            root.remove("model_providers");
+        }
+    }
+    data
+}
+
+/// The data with provider `id` gone, and `model_provider` too when it pointed there: what
+/// `remove` leaves when it does not know an earlier `model_provider`. An empty
+/// `model_providers` is dropped so a leftover `[model_providers]` header does not count.
+pub fn without_provider(doc: &ConfigDocument, id: &str) -> Value {
+    let mut data = doc.to_json();
+    let root = data.as_object_mut().expect("a document is a table");
+    if root.get("model_provider").and_then(Value::as_str) == Some(id) {
+        root.remove("model_provider");
+    }
+    if let Some(providers) = root
+        .get_mut("model_providers")
+        .and_then(Value::as_object_mut)
+    {
+        providers.remove(id);
+        if providers.is_empty() {
+            root.remove("model_providers");
+        }
+    }
+    data
+}
