@@ -608,3 +608,43 @@ fn a_dangling_symlink_gets_its_target_created() {
     assert_contains(&std::fs::read_to_string(&target).unwrap(), BASE_URL);
     assert_eq!(mode_of(&target), 0o600);
 }
+
+#[test]
+fn setup_warns_about_what_it_does_not_own_but_still_blocks_codex() {
+    let home = TestHome::new();
+    let original = "profile = \"aibridge\"\n# >>> coder-managed: codex module >>>\n[tui]\nmodel_provider = \"x\"\n# <<< coder-managed: codex module <<<\n";
+    home.write_config(original);
+    let out = setup(&home, "byok", &["--dry-run"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("config.toml:5: `model_provider` sits under `[tui]`"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(
+            "config.toml:1: Codex refuses to start with a top-level `profile = \"aibridge\"`"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("managed by Coder's codex module"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(home.read_config(), original, "a dry run wrote the file");
+}
+
+#[test]
+fn restore_without_a_terminal_needs_yes() {
+    let home = TestHome::new();
+    home.write_config("model = \"o3\"\n");
+    assert_eq!(setup(&home, "centralized", &[]).code, 0);
+    let configured = home.read_config();
+    let out = run(&home, &["restore", "latest"], &[]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("pass `--yes`"), "{}", out.stderr);
+    assert_eq!(home.read_config(), configured);
+}

@@ -58,7 +58,13 @@ pub fn run(
         ));
         return Ok(());
     }
-    if !args.yes && ctx.interactive {
+    if !args.yes && !ctx.interactive {
+        return Err(error::usage(
+            "restore replaces your config and there is no terminal to confirm",
+            "pass `--yes`",
+        ));
+    }
+    if !args.yes {
         eprint!("{}", crate::diff::unified(&change));
         let ok = dialoguer::Confirm::new()
             .with_prompt(format!("Put `{}` back?", backup.name()))

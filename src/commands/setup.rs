@@ -52,8 +52,11 @@ pub fn run(
         print_next_steps(ctx, &spec, args.profile.as_deref());
         return Ok(());
     }
-    let diff: String = plan.changes.iter().map(diff::unified).collect();
+    for change in &plan.changes {
+        warn_about_unowned_problems(ctx, change);
+    }
     if args.dry_run {
+        let diff: String = plan.changes.iter().map(diff::unified).collect();
         print!("{diff}");
         ctx.status(format!(
             "dry run: {} ({}); nothing written",
@@ -63,6 +66,7 @@ pub fn run(
         return Ok(());
     }
     if ctx.interactive && !args.yes {
+        let diff: String = plan.changes.iter().map(diff::unified).collect();
         eprint!(
             "{}",
             if ctx.color {
@@ -92,6 +96,35 @@ pub fn run(
     print_next_steps(ctx, &spec, args.profile.as_deref());
     Ok(())
 }
+
+/// Problems in the file that codexgw does not own and so does not fix, but that would still
+/// keep Codex away from the gateway.
+fn warn_about_unowned_problems(ctx: &Context, change: &FileChange) {
+    let name = change.file_name();
+    let Ok(inspected) = crate::inspect::Inspected::parse(&change.after) else {
+        return;
+    };
+    for stranded in inspected.stranded() {
+        ctx.warn(format!(
+            "{name}:{}: `{}` sits under `[{}]`, where Codex ignores it; delete that line",
+            stranded.line, stranded.key, stranded.table
+        ));
+    }
+    if let Some(profile) = inspected.legacy_profile() {
+        ctx.warn(format!(
+            "{name}:{}: Codex refuses to start with a top-level `profile = \"{}\"`; delete that line (profiles are now files: `codex --profile NAME` reads NAME.config.toml)",
+            profile.line, profile.value
+        ));
+    }
+    if change.after.contains(CODER_MODULE_MARKER) {
+        ctx.warn(format!(
+            "{name} has a part managed by Coder's codex module, which rewrites it at every workspace start; make the same change in the template (`codexgw template --help`)"
+        ));
+    }
+}
+
+/// The opening marker of the block the Coder registry's codex module owns.
+const CODER_MODULE_MARKER: &str = "# >>> coder-managed";
 
 fn read_state(path: std::path::PathBuf) -> anyhow::Result<FileState> {
     let before = files::read_optional(&path)?;
