@@ -5,6 +5,13 @@ use std::fmt;
 use std::path::PathBuf;
 
 use crate::environment::Environment;
+use crate::error;
+
+mod file;
+mod os_keyring;
+
+pub use file::FileStore;
+pub use os_keyring::{KeyringStore, SERVICE_VAR};
 
 /// A token or key. `Debug` and `Display` redact it; only [`Secret::expose`] gives the value.
 #[derive(Clone, PartialEq, Eq)]
@@ -64,16 +71,124 @@ impl TokenKind {
             TokenKind::Openai => "openai",
         }
     }
+
+    /// The variables that hold this secret, in the order [`find`] reads them. In centralized
+    /// mode `OPENAI_API_KEY` carries the Coder token, but elsewhere it is a real OpenAI key, so
+    /// it never counts as a Coder token.
+    pub fn env_vars(self) -> &'static [&'static str] {
+        match self {
+            TokenKind::Coder => &[crate::mode::CODER_TOKEN_VAR, "CODER_SESSION_TOKEN"],
+            TokenKind::Openai => &["OPENAI_API_KEY"],
+        }
+    }
+
+    /// What to call it in messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            TokenKind::Coder => "Coder API token",
+            TokenKind::Openai => "OpenAI API key",
+        }
+    }
+}
+
+/// Checks the shape of a pasted token: surrounding whitespace (a trailing newline from `echo`)
+/// is dropped; empty values and inner whitespace are refused, as no token has them.
+pub fn parse_token(kind: TokenKind, text: &str) -> anyhow::Result<Secret> {
+    let value = text.trim();
+    if value.is_empty() {
+        return Err(error::usage(
+            format!("the {} is empty", kind.describe()),
+            format!(
+                "pipe it in, e.g. `printenv {} | codexgw token set {}`",
+                kind.env_vars()[0],
+                kind.name()
+            ),
+        ));
+    }
+    if value.chars().any(char::is_whitespace) {
+        return Err(error::usage(
+            format!(
+                "the {} contains whitespace ({}); tokens never do",
+                kind.describe(),
+                redact(value)
+            ),
+            "paste exactly one token, with nothing else on the line",
+        ));
+    }
+    Ok(Secret::new(value))
+}
+
+/// The store that holds secrets in real use: the OS keyring, and for reading also the
+/// plain-text file that `--insecure-file` wrote (never written to unless asked for).
+pub struct SystemStore {
+    pub keyring: KeyringStore,
+    pub file: Option<FileStore>,
+}
+
+/// The store for this machine and user; building it does no I/O, so `token print` pays only
+/// for the lookups it makes.
+pub fn system_store(env: &Environment) -> SystemStore {
+    SystemStore {
+        keyring: KeyringStore::for_env(env),
+        file: FileStore::for_env(env),
+    }
+}
+
+impl SecretStore for SystemStore {
+    fn backend(&self) -> String {
+        self.keyring.backend()
+    }
+
+    fn locate(&self, kind: TokenKind, host: &str) -> anyhow::Result<Option<Stored>> {
+        let from_keyring = self.keyring.locate(kind, host);
+        if let Ok(Some(stored)) = from_keyring {
+            return Ok(Some(stored));
+        }
+        if let Some(stored) = self.file.as_ref().and_then(|f| f.locate(kind, host).transpose()) {
+            return stored.map(Some);
+        }
+        from_keyring
+    }
+
+    /// Only the keyring: a plain-text file is written only when the user asks for it.
+    fn set(&self, kind: TokenKind, host: &str, secret: &Secret) -> anyhow::Result<String> {
+        self.keyring.set(kind, host, secret)
+    }
+
+    fn delete(&self, kind: TokenKind, host: &str) -> anyhow::Result<bool> {
+        let from_keyring = self.keyring.delete(kind, host);
+        let from_file = match &self.file {
+            Some(file) => file.delete(kind, host)?,
+            None => false,
+        };
+        match from_keyring {
+            Ok(deleted) => Ok(deleted || from_file),
+            Err(_) if from_file => Ok(true),
+            Err(err) => Err(err),
+        }
+    }
 }
 
 /// Where secrets are kept, keyed by kind and deployment host.
 pub trait SecretStore {
-    /// A name for messages, e.g. `Linux kernel keyutils`.
+    /// Where [`SecretStore::set`] writes, for messages: `the Linux kernel keyring (keyutils)`.
     fn backend(&self) -> String;
-    fn get(&self, kind: TokenKind, host: &str) -> anyhow::Result<Option<Secret>>;
-    fn set(&self, kind: TokenKind, host: &str, secret: &Secret) -> anyhow::Result<()>;
+    fn get(&self, kind: TokenKind, host: &str) -> anyhow::Result<Option<Secret>> {
+        Ok(self.locate(kind, host)?.map(|stored| stored.secret))
+    }
+    /// The secret and the backend that holds it (a store may read from more than one).
+    fn locate(&self, kind: TokenKind, host: &str) -> anyhow::Result<Option<Stored>>;
+    /// Stores the secret; returns the name of the backend that now holds it.
+    fn set(&self, kind: TokenKind, host: &str, secret: &Secret) -> anyhow::Result<String>;
     /// Whether something was deleted.
     fn delete(&self, kind: TokenKind, host: &str) -> anyhow::Result<bool>;
+}
+
+/// A secret read from a store, with the backend that held it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    pub secret: Secret,
+    pub backend: String,
 }
 
 /// Where a secret was found, for `token status` and doctor's evidence.
@@ -91,7 +206,7 @@ impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Origin::Env(var) => write!(f, "${var}"),
-            Origin::Store(backend) => write!(f, "the keyring ({backend})"),
+            Origin::Store(backend) => f.write_str(backend),
             Origin::CoderCli(path) => write!(f, "the coder CLI login (`{}`)", path.display()),
         }
     }
@@ -133,10 +248,10 @@ pub fn find(
         }
     }
     if let Some(store) = store {
-        if let Ok(Some(secret)) = store.get(kind, host) {
+        if let Ok(Some(stored)) = store.locate(kind, host) {
             return Some(Found {
-                secret,
-                origin: Origin::Store(store.backend()),
+                secret: stored.secret,
+                origin: Origin::Store(stored.backend),
             });
         }
     }
@@ -176,15 +291,20 @@ impl SecretStore for MemoryStore {
         "memory".into()
     }
 
-    fn get(&self, kind: TokenKind, host: &str) -> anyhow::Result<Option<Secret>> {
+    fn locate(&self, kind: TokenKind, host: &str) -> anyhow::Result<Option<Stored>> {
         let entries = self.entries.lock().expect("not poisoned");
-        Ok(entries.get(&(kind.name().into(), host.into())).cloned())
+        Ok(entries
+            .get(&(kind.name().into(), host.into()))
+            .map(|secret| Stored {
+                secret: secret.clone(),
+                backend: self.backend(),
+            }))
     }
 
-    fn set(&self, kind: TokenKind, host: &str, secret: &Secret) -> anyhow::Result<()> {
+    fn set(&self, kind: TokenKind, host: &str, secret: &Secret) -> anyhow::Result<String> {
         let mut entries = self.entries.lock().expect("not poisoned");
         entries.insert((kind.name().into(), host.into()), secret.clone());
-        Ok(())
+        Ok(self.backend())
     }
 
     fn delete(&self, kind: TokenKind, host: &str) -> anyhow::Result<bool> {

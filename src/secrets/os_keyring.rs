@@ -1,0 +1,234 @@
+//! The OS keyring through the `keyring` crate: the macOS Keychain, the Windows Credential
+//! Manager, and on Linux the Secret Service when a session bus answers, else the kernel's
+//! keyutils (headless servers, containers and SSH sessions, where Coder workspaces live).
+//!
+//! Entries live under the service `codexgw` (or `$CODEXGW_KEYRING_SERVICE`, which tests use to
+//! stay apart) with the account `<kind>@<host>`, so two deployments keep two tokens.
+//!
+//! Why keyutils is safe for `token print` in a later process: the `keyring` crate adds the key
+//! to the session keyring *and* links it into the user's persistent keyring
+//! (`keyctl get_persistent`), and every lookup links the persistent keyring into the caller's
+//! session keyring before searching. A process without a session keyring (a service, a
+//! container `exec`) gets the per-user session keyring; a new SSH login gets a new session
+//! keyring but still reaches the persistent one. So the token outlives the process and the
+//! login, and is gone after a reboot or after the persistent keyring sits unused for
+//! `/proc/sys/kernel/keys/persistent_keyring_expiry` seconds (3 days by default).
+
+use ::keyring::{Entry, Error as KeyringError};
+use anyhow::Context as _;
+
+use super::{Secret, SecretStore, Stored, TokenKind};
+use crate::environment::Environment;
+use crate::error::Help as _;
+
+pub const DEFAULT_SERVICE: &str = "codexgw";
+/// Overrides the service name, so tests (and a second install) never touch the real entries.
+pub const SERVICE_VAR: &str = "CODEXGW_KEYRING_SERVICE";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    MacosKeychain,
+    WindowsCredentialManager,
+    SecretService,
+    Keyutils,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::MacosKeychain => "the macOS Keychain",
+            Backend::WindowsCredentialManager => "the Windows Credential Manager",
+            Backend::SecretService => "the Secret Service keyring",
+            Backend::Keyutils => "the Linux kernel keyring (keyutils)",
+        }
+    }
+
+    fn entry(self, service: &str, account: &str) -> ::keyring::Result<Entry> {
+        match self {
+            #[cfg(target_os = "linux")]
+            Backend::Keyutils => Ok(Entry::new_with_credential(Box::new(
+                ::keyring::keyutils::KeyutilsCredential::new_with_target(None, service, account)?,
+            ))),
+            #[cfg(target_os = "linux")]
+            Backend::SecretService => Ok(Entry::new_with_credential(Box::new(
+                ::keyring::secret_service::SsCredential::new_with_target(None, service, account)?,
+            ))),
+            // The crate's default store is the platform's native one on macOS and Windows.
+            _ => Entry::new(service, account),
+        }
+    }
+}
+
+/// The backends to use on this machine, best first.
+fn candidates(env: &Environment) -> Vec<Backend> {
+    if cfg!(target_os = "macos") {
+        vec![Backend::MacosKeychain]
+    } else if cfg!(windows) {
+        vec![Backend::WindowsCredentialManager]
+    } else if cfg!(target_os = "linux") {
+        if session_bus_configured(env) {
+            vec![Backend::SecretService, Backend::Keyutils]
+        } else {
+            vec![Backend::Keyutils]
+        }
+    } else {
+        Vec::new()
+    }
+}
+
+/// Whether a D-Bus session bus may be listening, by the rules the D-Bus client uses. Without
+/// one, the Secret Service is not even tried: no time lost on Codex's request path.
+fn session_bus_configured(env: &Environment) -> bool {
+    if env.var("DBUS_SESSION_BUS_ADDRESS").is_some() {
+        return true;
+    }
+    env.var("XDG_RUNTIME_DIR")
+        .is_some_and(|dir| std::path::Path::new(dir).join("bus").exists())
+}
+
+pub struct KeyringStore {
+    service: String,
+    backends: Vec<Backend>,
+}
+
+impl KeyringStore {
+    pub fn for_env(env: &Environment) -> KeyringStore {
+        KeyringStore::new(
+            env.var(SERVICE_VAR).unwrap_or(DEFAULT_SERVICE),
+            candidates(env),
+        )
+    }
+
+    pub fn new(service: &str, backends: Vec<Backend>) -> KeyringStore {
+        KeyringStore {
+            service: service.to_string(),
+            backends,
+        }
+    }
+
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+
+    fn no_backend() -> anyhow::Error {
+        crate::error::failure(
+            "this platform has no OS keyring codexgw can use",
+            "pass `--insecure-file` to keep the token in a plain-text file, or set the variable in your environment",
+        )
+    }
+
+    /// Runs `op` on each backend in order. The first answer that is not "not there" wins;
+    /// errors count only when no backend answered at all.
+    fn first_answer<T>(
+        &self,
+        kind: TokenKind,
+        host: &str,
+        what: &str,
+        op: impl Fn(&Entry) -> ::keyring::Result<T>,
+    ) -> anyhow::Result<Option<(T, Backend)>> {
+        let account = account(kind, host);
+        let mut failure = None;
+        let mut answered = false;
+        for &backend in &self.backends {
+            match backend.entry(&self.service, &account).and_then(|e| op(&e)) {
+                Ok(value) => return Ok(Some((value, backend))),
+                Err(KeyringError::NoEntry) => answered = true,
+                Err(err) => {
+                    failure.get_or_insert_with(|| {
+                        anyhow::Error::new(err).context(format!(
+                            "cannot {what} the {} in {}",
+                            kind.describe(),
+                            backend.name()
+                        ))
+                    });
+                }
+            }
+        }
+        match failure {
+            Some(err) if !answered => Err(err),
+            None if self.backends.is_empty() => Err(KeyringStore::no_backend()),
+            _ => Ok(None),
+        }
+    }
+}
+
+/// The keyring account for a secret: `coder@coder.example.com`.
+pub fn account(kind: TokenKind, host: &str) -> String {
+    format!("{}@{}", kind.name(), host.to_ascii_lowercase())
+}
+
+impl SecretStore for KeyringStore {
+    fn backend(&self) -> String {
+        self.backends
+            .first()
+            .map_or("no OS keyring".to_string(), |b| b.name().to_string())
+    }
+
+    fn locate(&self, kind: TokenKind, host: &str) -> anyhow::Result<Option<Stored>> {
+        Ok(self
+            .first_answer(kind, host, "read", Entry::get_password)?
+            .map(|(value, backend)| Stored {
+                secret: Secret::new(value),
+                backend: backend.name().to_string(),
+            }))
+    }
+
+    fn set(&self, kind: TokenKind, host: &str, secret: &Secret) -> anyhow::Result<String> {
+        let account = account(kind, host);
+        let mut failure = None;
+        for &backend in &self.backends {
+            match backend
+                .entry(&self.service, &account)
+                .and_then(|e| e.set_password(secret.expose()))
+            {
+                Ok(()) => return Ok(backend.name().to_string()),
+                Err(err) => {
+                    failure.get_or_insert((backend, err));
+                }
+            }
+        }
+        let Some((backend, err)) = failure else {
+            return Err(KeyringStore::no_backend());
+        };
+        Err(anyhow::Error::new(err))
+            .with_context(|| {
+                format!(
+                    "cannot store the {} in {}",
+                    kind.describe(),
+                    backend.name()
+                )
+            })
+            .help(format!(
+                "pass `--insecure-file` to keep it in a plain-text file only you can read, or set `{}` in the environment of the programs that need it",
+                kind.env_vars()[0]
+            ))
+    }
+
+    fn delete(&self, kind: TokenKind, host: &str) -> anyhow::Result<bool> {
+        let mut deleted = false;
+        let mut failure = None;
+        let mut answered = false;
+        for &backend in &self.backends {
+            match backend
+                .entry(&self.service, &account(kind, host))
+                .and_then(|e| e.delete_credential())
+            {
+                Ok(()) => deleted = true,
+                Err(KeyringError::NoEntry) => answered = true,
+                Err(err) => {
+                    failure.get_or_insert_with(|| {
+                        anyhow::Error::new(err).context(format!(
+                            "cannot delete the {} from {}",
+                            kind.describe(),
+                            backend.name()
+                        ))
+                    });
+                }
+            }
+        }
+        match failure {
+            Some(err) if !deleted && !answered => Err(err),
+            _ => Ok(deleted),
+        }
+    }
+}
