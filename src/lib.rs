@@ -15,6 +15,7 @@ pub mod environment;
 pub mod error;
 pub mod files;
 pub mod http;
+pub mod launch;
 pub mod mode;
 pub mod plan;
 pub mod secrets;
