@@ -15,6 +15,12 @@ fn main() -> ExitCode {
         Command::Show(args) => commands::show::run(&ctx, args),
         Command::Remove(args) => commands::remove::run(&ctx, args, home),
         Command::Restore(args) => commands::restore::run(&ctx, args, home),
+        Command::Token(args) => commands::token::run(&ctx, args, home),
+        Command::Env(args) => commands::env::run(&ctx, args, home),
+        Command::Exec(args) => match commands::exec::run(&ctx, args, home) {
+            Ok(code) => return code,
+            Err(err) => Err(err),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -231,7 +231,8 @@ pub struct Found {
 
 /// Looks a secret up: the named environment variables in order, then the store (keyed by the
 /// deployment host), then — for the Coder token — the `coder` CLI's login for the same host.
-/// A store that fails (no keyring backend) is skipped: the other sources still count.
+/// A store that fails (no keyring backend) is skipped: the other sources still count. Stops at
+/// the first source that has it, so `token print` with a set variable never asks the keyring.
 pub fn find(
     kind: TokenKind,
     env: &Environment,
@@ -239,26 +240,46 @@ pub fn find(
     store: Option<&dyn SecretStore>,
     host: &str,
 ) -> Option<Found> {
-    for var in vars {
-        if let Some(value) = env.var(var) {
-            return Some(Found {
-                secret: Secret::new(value.trim()),
-                origin: Origin::Env((*var).to_string()),
-            });
-        }
-    }
-    if let Some(store) = store {
-        if let Ok(Some(stored)) = store.locate(kind, host) {
-            return Some(Found {
-                secret: stored.secret,
-                origin: Origin::Store(stored.backend),
-            });
-        }
-    }
-    match kind {
+    sources(kind, env, vars, store, host).next()
+}
+
+/// Every source that has the secret, in [`find`]'s order (the first one is the one used).
+pub fn find_all(
+    kind: TokenKind,
+    env: &Environment,
+    vars: &[&str],
+    store: Option<&dyn SecretStore>,
+    host: &str,
+) -> Vec<Found> {
+    sources(kind, env, vars, store, host).collect()
+}
+
+/// The sources in order, each consulted only when the iterator gets to it.
+fn sources<'a>(
+    kind: TokenKind,
+    env: &'a Environment,
+    vars: &'a [&'a str],
+    store: Option<&'a dyn SecretStore>,
+    host: &'a str,
+) -> impl Iterator<Item = Found> + 'a {
+    let from_env = vars.iter().filter_map(move |var| {
+        env.var(var).map(|value| Found {
+            secret: Secret::new(value.trim()),
+            origin: Origin::Env((*var).to_string()),
+        })
+    });
+    let from_store = std::iter::once(()).filter_map(move |()| {
+        let stored = store?.locate(kind, host).ok()??;
+        Some(Found {
+            secret: stored.secret,
+            origin: Origin::Store(stored.backend),
+        })
+    });
+    let from_cli = std::iter::once(()).filter_map(move |()| match kind {
         TokenKind::Coder => coder_cli_session(env, host),
         TokenKind::Openai => None,
-    }
+    });
+    from_env.chain(from_store).chain(from_cli)
 }
 
 /// The `coder` CLI keeps `url` and `session` files side by side (on Linux; macOS and Windows

@@ -9,12 +9,16 @@ use crate::codex_home::CodexHome;
 use crate::deployment::{Deployment, Route};
 use crate::environment::Environment;
 use crate::error;
+use crate::launch::ConfiguredProvider;
 use crate::mode::{self, Mode, ProviderSpec, TokenSource};
 
+pub mod env;
+pub mod exec;
 pub mod remove;
 pub mod restore;
 pub mod setup;
 pub mod show;
+pub mod token;
 
 /// What every command may know about the world it runs in.
 pub struct Context {
@@ -147,4 +151,21 @@ pub fn provider_spec(
         route,
         token_source: TokenSource::Env(args.env_key.clone()),
     })
+}
+
+/// The provider `id` as config.toml defines it (for `token`, `env` and `exec`).
+pub fn configured_provider(
+    ctx: &Context,
+    codex_home: Option<&std::path::Path>,
+    id: &str,
+) -> anyhow::Result<ConfiguredProvider> {
+    let path = ctx.codex_home(codex_home)?.config_path();
+    let text = crate::files::read_optional(&path)?.ok_or_else(|| {
+        error::failure(
+            format!("`{}` does not exist", path.display()),
+            "run `codexgw setup` first (or pass `--codex-home DIR`)",
+        )
+    })?;
+    let doc = crate::document::ConfigDocument::parse_file(&text, &path)?;
+    crate::launch::configured_provider(&doc, id)
 }

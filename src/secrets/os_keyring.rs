@@ -5,14 +5,14 @@
 //! Entries live under the service `codexgw` (or `$CODEXGW_KEYRING_SERVICE`, which tests use to
 //! stay apart) with the account `<kind>@<host>`, so two deployments keep two tokens.
 //!
-//! Why keyutils is safe for `token print` in a later process: the `keyring` crate adds the key
-//! to the session keyring *and* links it into the user's persistent keyring
-//! (`keyctl get_persistent`), and every lookup links the persistent keyring into the caller's
-//! session keyring before searching. A process without a session keyring (a service, a
-//! container `exec`) gets the per-user session keyring; a new SSH login gets a new session
-//! keyring but still reaches the persistent one. So the token outlives the process and the
-//! login, and is gone after a reboot or after the persistent keyring sits unused for
-//! `/proc/sys/kernel/keys/persistent_keyring_expiry` seconds (3 days by default).
+//! Which kernel keyring: the user keyring (`@u`). Every process of the user reaches it by its
+//! special id, with or without a session keyring of its own (a service, a container `exec`, a
+//! new SSH login), so a later `token print` finds what `token set` stored; it lives until
+//! reboot. The key gets the user (not only the possessor) permission to read it, because a
+//! process in another session keyring does not possess it. The `keyring` crate's default
+//! (the session keyring plus a link into the persistent keyring) fails where a process has no
+//! session keyring of its own: the link is refused (EACCES), as on this project's CI machines,
+//! and a session keyring alone dies with the login.
 
 use ::keyring::{Entry, Error as KeyringError};
 use anyhow::Context as _;
@@ -47,7 +47,11 @@ impl Backend {
         match self {
             #[cfg(target_os = "linux")]
             Backend::Keyutils => Ok(Entry::new_with_credential(Box::new(
-                ::keyring::keyutils::KeyutilsCredential::new_with_target(None, service, account)?,
+                ::keyring::keyutils::KeyutilsCredential {
+                    session: user_keyring()?,
+                    persistent: None,
+                    description: keyutils_description(service, account),
+                },
             ))),
             #[cfg(target_os = "linux")]
             Backend::SecretService => Ok(Entry::new_with_credential(Box::new(
@@ -57,6 +61,34 @@ impl Backend {
             _ => Entry::new(service, account),
         }
     }
+}
+
+#[cfg(target_os = "linux")]
+fn user_keyring() -> ::keyring::Result<linux_keyutils::KeyRing> {
+    use linux_keyutils::{KeyRing, KeyRingIdentifier};
+    KeyRing::from_special_id(KeyRingIdentifier::User, false)
+        .map_err(::keyring::keyutils::decode_error)
+}
+
+/// The key's description, as the `keyring` crate names keyutils entries.
+#[cfg(target_os = "linux")]
+fn keyutils_description(service: &str, account: &str) -> String {
+    format!("keyring-rs:{account}@{service}")
+}
+
+/// New keys are readable by their possessor only; let every process of the user read this one.
+#[cfg(target_os = "linux")]
+fn share_with_user(service: &str, account: &str) -> ::keyring::Result<()> {
+    use linux_keyutils::{KeyPermissionsBuilder, Permission};
+    let key = user_keyring()?
+        .search(&keyutils_description(service, account))
+        .map_err(::keyring::keyutils::decode_error)?;
+    let perms = KeyPermissionsBuilder::builder()
+        .posessor(Permission::ALL)
+        .user(Permission::ALL)
+        .build();
+    key.set_perms(perms)
+        .map_err(::keyring::keyutils::decode_error)
 }
 
 /// The backends to use on this machine, best first.
@@ -177,10 +209,15 @@ impl SecretStore for KeyringStore {
         let account = account(kind, host);
         let mut failure = None;
         for &backend in &self.backends {
-            match backend
+            let stored = backend
                 .entry(&self.service, &account)
-                .and_then(|e| e.set_password(secret.expose()))
-            {
+                .and_then(|e| e.set_password(secret.expose()));
+            #[cfg(target_os = "linux")]
+            let stored = stored.and_then(|()| match backend {
+                Backend::Keyutils => share_with_user(&self.service, &account),
+                _ => Ok(()),
+            });
+            match stored {
                 Ok(()) => return Ok(backend.name().to_string()),
                 Err(err) => {
                     failure.get_or_insert((backend, err));
