@@ -86,6 +86,19 @@ pub struct ProviderArgs {
     /// Accept a plain http:// URL to a host that is not loopback
     #[arg(long)]
     pub allow_http: bool,
+
+    /// Centralized mode: how Codex gets the Coder token (`command`: Codex runs
+    /// `codexgw token print coder`, so the token stays in the keyring)
+    #[arg(long, value_enum, default_value_t = TokenSourceChoice::Env)]
+    pub token_source: TokenSourceChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TokenSourceChoice {
+    /// Codex reads the `--env-key` variable
+    Env,
+    /// Codex runs `codexgw token print coder`, which reads the OS keyring
+    Command,
 }
 
 #[derive(Debug, Args)]
@@ -112,6 +125,14 @@ pub struct SetupArgs {
     /// Do not contact the deployment (with `--route auto`, use aibridge)
     #[arg(long)]
     pub offline: bool,
+
+    /// Save the Coder token (from $CODER_API_TOKEN, stdin or a prompt) in the OS keyring
+    #[arg(long)]
+    pub store_token: bool,
+
+    /// The Codex CLI to log in with in byok mode [default: `codex` on PATH]
+    #[arg(long, value_name = "PATH", env = "CODEXGW_CODEX_BIN", value_hint = ValueHint::FilePath)]
+    pub codex_bin: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
