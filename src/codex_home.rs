@@ -149,8 +149,11 @@ mod tests {
         let home = CodexHome::at(dir.path());
         let env = crate::environment::Environment::default();
         assert_eq!(home.login(&env), CodexLogin::None);
-        std::fs::write(home.auth_path(), r#"{"auth_mode":"apikey","OPENAI_API_KEY":"sk-1"}"#)
-            .unwrap();
+        std::fs::write(
+            home.auth_path(),
+            r#"{"auth_mode":"apikey","OPENAI_API_KEY":"sk-1"}"#,
+        )
+        .unwrap();
         assert_eq!(home.login(&env), CodexLogin::ApiKey);
         std::fs::write(
             home.auth_path(),

@@ -164,7 +164,10 @@ impl Shell {
     fn line(self, change: &EnvChange) -> String {
         match (self, change) {
             (Shell::Sh | Shell::Bash | Shell::Zsh, EnvChange::Set(name, value)) => {
-                format!("export {name}='{}'\n", value.expose().replace('\'', r"'\''"))
+                format!(
+                    "export {name}='{}'\n",
+                    value.expose().replace('\'', r"'\''")
+                )
             }
             (Shell::Sh | Shell::Bash | Shell::Zsh, EnvChange::Unset(name)) => {
                 format!("unset {name}\n")
@@ -240,10 +243,15 @@ mod tests {
     fn each_mode_gets_its_variables() {
         let store = MemoryStore::default();
         store
-            .set(TokenKind::Coder, "c.example.com", &Secret::new("from-keyring"))
+            .set(
+                TokenKind::Coder,
+                "c.example.com",
+                &Secret::new("from-keyring"),
+            )
             .unwrap();
         let env = Environment::new([("OPENAI_API_KEY".into(), "sk-real".into())]);
-        let base = "[model_providers.ai_gateway]\nbase_url = \"https://c.example.com/api/v2/aibridge";
+        let base =
+            "[model_providers.ai_gateway]\nbase_url = \"https://c.example.com/api/v2/aibridge";
         let changes = |text: &str| {
             environment_for(&provider(text).unwrap(), &env, Some(&store))
                 .unwrap()
@@ -259,15 +267,22 @@ mod tests {
             ["OPENAI_API_KEY=from-keyring"]
         );
         assert_eq!(
-            changes(&format!("{base}/openai/v1\"\nrequires_openai_auth = true\n")),
+            changes(&format!(
+                "{base}/openai/v1\"\nrequires_openai_auth = true\n"
+            )),
             ["CODER_API_TOKEN=from-keyring"]
         );
         assert_eq!(
-            changes(&format!("{base}/chatgpt/v1\"\nrequires_openai_auth = true\n")),
+            changes(&format!(
+                "{base}/chatgpt/v1\"\nrequires_openai_auth = true\n"
+            )),
             ["CODER_API_TOKEN=from-keyring", "-OPENAI_API_KEY"]
         );
         let env = Environment::new([("CODER_API_TOKEN".into(), "from-env".into())]);
-        let byok = provider(&format!("{base}/openai/v1\"\nrequires_openai_auth = true\n")).unwrap();
+        let byok = provider(&format!(
+            "{base}/openai/v1\"\nrequires_openai_auth = true\n"
+        ))
+        .unwrap();
         assert_eq!(
             environment_for(&byok, &env, Some(&store)).unwrap(),
             [EnvChange::Set(
@@ -303,7 +318,8 @@ mod tests {
 
     #[test]
     fn the_default_shell_is_the_login_shell() {
-        let shell = |value: &str| Shell::from_env(&Environment::new([("SHELL".into(), value.into())]));
+        let shell =
+            |value: &str| Shell::from_env(&Environment::new([("SHELL".into(), value.into())]));
         assert_eq!(shell("/usr/bin/fish"), Shell::Fish);
         assert_eq!(shell("/bin/zsh"), Shell::Zsh);
         assert_eq!(shell("/bin/dash"), Shell::Sh);

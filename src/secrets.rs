@@ -144,7 +144,11 @@ impl SecretStore for SystemStore {
         if let Ok(Some(stored)) = from_keyring {
             return Ok(Some(stored));
         }
-        if let Some(stored) = self.file.as_ref().and_then(|f| f.locate(kind, host).transpose()) {
+        if let Some(stored) = self
+            .file
+            .as_ref()
+            .and_then(|f| f.locate(kind, host).transpose())
+        {
             return stored.map(Some);
         }
         from_keyring

@@ -15,7 +15,14 @@ const OPENAI_KEY: &str = "sk-test-byok-key-0000";
 fn setup(home: &TestHome, fake: &FakeCoder, args: &[&str], env: &[(&str, &str)]) {
     let out = home
         .codexgw()
-        .args(["setup", "--yes", "--route", "ai-gateway", "--url", &fake.url])
+        .args([
+            "setup",
+            "--yes",
+            "--route",
+            "ai-gateway",
+            "--url",
+            &fake.url,
+        ])
         .args(args)
         .envs(env.iter().copied())
         .output()
@@ -117,7 +124,13 @@ fn centralized_command_auth_runs_codexgw_token_print() {
     setup(
         &home,
         &fake,
-        &["--mode", "centralized", "--token-source", "command", "--store-token"],
+        &[
+            "--mode",
+            "centralized",
+            "--token-source",
+            "command",
+            "--store-token",
+        ],
         &[("CODER_API_TOKEN", VALID_TOKEN)],
     );
     let config = home.read_config();
@@ -154,7 +167,10 @@ fn byok_setup_logs_codex_in_with_the_key() {
         ],
     );
     let auth = std::fs::read_to_string(home.codex_home().join("auth.json")).unwrap();
-    assert!(auth.contains("\"auth_mode\": \"apikey\"") || auth.contains("\"auth_mode\":\"apikey\""), "{auth}");
+    assert!(
+        auth.contains("\"auth_mode\": \"apikey\"") || auth.contains("\"auth_mode\":\"apikey\""),
+        "{auth}"
+    );
     // Codex sends the key of its login; OPENAI_API_KEY is not in this environment.
     let post = run_codex(&home, &codex, &fake, &[]);
     assert_eq!(post.path(), "/api/v2/ai-gateway/openai/v1/responses");
@@ -162,7 +178,10 @@ fn byok_setup_logs_codex_in_with_the_key() {
         post.header("Authorization"),
         Some(format!("Bearer {OPENAI_KEY}").as_str())
     );
-    assert_eq!(post.header("X-Coder-AI-Governance-Token"), Some(VALID_TOKEN));
+    assert_eq!(
+        post.header("X-Coder-AI-Governance-Token"),
+        Some(VALID_TOKEN)
+    );
     assert_token_is_nowhere(&home, &fake);
 }
 
@@ -201,6 +220,9 @@ fn chatgpt_exec_removes_the_parents_openai_key() {
         Some(format!("Bearer {CHATGPT_ACCESS_TOKEN}").as_str())
     );
     assert_eq!(post.header("ChatGPT-Account-Id"), Some(CHATGPT_ACCOUNT_ID));
-    assert_eq!(post.header("X-Coder-AI-Governance-Token"), Some(VALID_TOKEN));
+    assert_eq!(
+        post.header("X-Coder-AI-Governance-Token"),
+        Some(VALID_TOKEN)
+    );
     assert_token_is_nowhere(&home, &fake);
 }

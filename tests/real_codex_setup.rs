@@ -5,8 +5,8 @@ mod support;
 
 use std::process::Command;
 
-use support::fake_coder::{FakeCoder, Options, VALID_TOKEN};
 use support::codex_auth::write_chatgpt_login;
+use support::fake_coder::{FakeCoder, Options, VALID_TOKEN};
 use support::{TestHome, codex_bin};
 
 const OPENAI_KEY: &str = "sk-test-byok-key-0000";

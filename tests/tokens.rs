@@ -43,7 +43,9 @@ fn setup(home: &TestHome, args: &[&str]) -> std::process::Output {
 fn a_token_set_in_one_process_prints_in_the_next() {
     let home = TestHome::new();
     let _cleanup = KeyringCleanup::new(&home, &[URL]);
-    let out = set(&home, "coder", URL, &format!("{TOKEN}\n")).get_output().clone();
+    let out = set(&home, "coder", URL, &format!("{TOKEN}\n"))
+        .get_output()
+        .clone();
     assert!(out.status.success(), "{}", stderr(&out));
     #[cfg(target_os = "linux")]
     assert_eq!(
@@ -96,9 +98,15 @@ fn print_without_a_token_fails_with_a_next_step_and_an_empty_stdout() {
 fn set_refuses_empty_and_whitespace_and_stores_nothing() {
     let home = TestHome::new();
     let _cleanup = KeyringCleanup::new(&home, &[URL]);
-    let empty = set(&home, "coder", URL, "  \n").code(2).get_output().clone();
+    let empty = set(&home, "coder", URL, "  \n")
+        .code(2)
+        .get_output()
+        .clone();
     assert!(stderr(&empty).starts_with("error: the Coder API token is empty\n"));
-    let spaced = set(&home, "coder", URL, "two words").code(2).get_output().clone();
+    let spaced = set(&home, "coder", URL, "two words")
+        .code(2)
+        .get_output()
+        .clone();
     assert!(
         stderr(&spaced).contains("contains whitespace"),
         "{}",
@@ -210,7 +218,11 @@ fn verify_asks_the_deployment_before_storing() {
         .output()
         .unwrap();
     assert_eq!(bad.status.code(), Some(1));
-    assert!(stderr(&bad).contains("rejected the token"), "{}", stderr(&bad));
+    assert!(
+        stderr(&bad).contains("rejected the token"),
+        "{}",
+        stderr(&bad)
+    );
     assert_eq!(print(&home, "coder", &fake.url).status.code(), Some(1));
 
     let good = home
@@ -220,7 +232,11 @@ fn verify_asks_the_deployment_before_storing() {
         .output()
         .unwrap();
     assert!(good.status.success(), "{}", stderr(&good));
-    assert!(stderr(&good).contains("accepts the token"), "{}", stderr(&good));
+    assert!(
+        stderr(&good).contains("accepts the token"),
+        "{}",
+        stderr(&good)
+    );
     let me = fake.requests_to("/api/v2/users/me");
     assert_eq!(me.len(), 2);
     assert_eq!(me[1].header("Coder-Session-Token"), Some(VALID_TOKEN));
@@ -272,17 +288,29 @@ fn env_writes_each_modes_variables_for_each_shell() {
         assert!(out.status.success(), "{}", stderr(&out));
         stdout(&out)
     };
-    assert!(setup(&home, &["--mode", "centralized", "--url", URL]).status.success());
+    assert!(
+        setup(&home, &["--mode", "centralized", "--url", URL])
+            .status
+            .success()
+    );
     assert_eq!(
         env(&["--shell", "bash"]),
         "export OPENAI_API_KEY='it'\\''s-a-token'\n"
     );
-    assert!(setup(&home, &["--mode", "byok", "--url", URL]).status.success());
+    assert!(
+        setup(&home, &["--mode", "byok", "--url", URL])
+            .status
+            .success()
+    );
     assert_eq!(
         env(&["--shell", "fish"]),
         "set -gx CODER_API_TOKEN 'it\\'s-a-token'\n"
     );
-    assert!(setup(&home, &["--mode", "chatgpt", "--url", URL]).status.success());
+    assert!(
+        setup(&home, &["--mode", "chatgpt", "--url", URL])
+            .status
+            .success()
+    );
     assert_eq!(
         env(&["--shell", "powershell"]),
         "$env:CODER_API_TOKEN = 'it''s-a-token'\nRemove-Item Env:OPENAI_API_KEY -ErrorAction SilentlyContinue\n"
@@ -305,20 +333,40 @@ fn exec_applies_the_environment_and_passes_io_and_exit_code() {
     let home = TestHome::new();
     let _cleanup = KeyringCleanup::new(&home, &[URL]);
     set(&home, "coder", URL, TOKEN).success();
-    assert!(setup(&home, &["--mode", "centralized", "--url", URL]).status.success());
+    assert!(
+        setup(&home, &["--mode", "centralized", "--url", URL])
+            .status
+            .success()
+    );
     let out = home
         .codexgw()
-        .args(["exec", "--", "sh", "-c", "printf '%s|' \"$OPENAI_API_KEY\"; cat; exit 7"])
+        .args([
+            "exec",
+            "--",
+            "sh",
+            "-c",
+            "printf '%s|' \"$OPENAI_API_KEY\"; cat; exit 7",
+        ])
         .write_stdin("from-stdin")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
     assert_eq!(stdout(&out), format!("{TOKEN}|from-stdin"));
 
-    assert!(setup(&home, &["--mode", "chatgpt", "--url", URL]).status.success());
+    assert!(
+        setup(&home, &["--mode", "chatgpt", "--url", URL])
+            .status
+            .success()
+    );
     let out = home
         .codexgw()
-        .args(["exec", "--", "sh", "-c", "echo \"${OPENAI_API_KEY-unset} $CODER_API_TOKEN\""])
+        .args([
+            "exec",
+            "--",
+            "sh",
+            "-c",
+            "echo \"${OPENAI_API_KEY-unset} $CODER_API_TOKEN\"",
+        ])
         .env("OPENAI_API_KEY", "sk-parent")
         .output()
         .unwrap();
@@ -329,7 +377,11 @@ fn exec_applies_the_environment_and_passes_io_and_exit_code() {
 #[test]
 fn exec_without_a_token_fails_before_running_anything() {
     let home = TestHome::new();
-    assert!(setup(&home, &["--mode", "byok", "--url", URL]).status.success());
+    assert!(
+        setup(&home, &["--mode", "byok", "--url", URL])
+            .status
+            .success()
+    );
     let marker = home.home().join("ran");
     let out = home
         .codexgw()
@@ -361,8 +413,16 @@ fn setup_with_command_auth_writes_this_binary_and_stores_the_token() {
     let out = home
         .codexgw()
         .args([
-            "setup", "--offline", "--yes", "--mode", "centralized", "--url", URL,
-            "--token-source", "command", "--store-token",
+            "setup",
+            "--offline",
+            "--yes",
+            "--mode",
+            "centralized",
+            "--url",
+            URL,
+            "--token-source",
+            "command",
+            "--store-token",
         ])
         .env("CODER_API_TOKEN", TOKEN)
         .output()
@@ -392,7 +452,16 @@ fn setup_store_token_reads_stdin_and_refuses_command_auth_outside_centralized() 
     let _cleanup = KeyringCleanup::new(&home, &[URL]);
     let out = home
         .codexgw()
-        .args(["setup", "--offline", "--yes", "--mode", "byok", "--url", URL, "--store-token"])
+        .args([
+            "setup",
+            "--offline",
+            "--yes",
+            "--mode",
+            "byok",
+            "--url",
+            URL,
+            "--store-token",
+        ])
         .write_stdin(format!("{TOKEN}\n"))
         .output()
         .unwrap();
@@ -402,8 +471,15 @@ fn setup_store_token_reads_stdin_and_refuses_command_auth_outside_centralized() 
     let before = home.read_config();
     home.codexgw()
         .args([
-            "setup", "--offline", "--yes", "--mode", "byok", "--url", URL,
-            "--token-source", "command",
+            "setup",
+            "--offline",
+            "--yes",
+            "--mode",
+            "byok",
+            "--url",
+            URL,
+            "--token-source",
+            "command",
         ])
         .assert()
         .code(2)

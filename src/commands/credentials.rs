@@ -76,7 +76,9 @@ fn store_coder_token(ctx: &Context, store: &SystemStore, host: &str) -> anyhow::
         None => token::read_token(ctx, TokenKind::Coder, false)?,
     };
     let backend = store.set(TokenKind::Coder, host, &secret)?;
-    ctx.status(format!("stored the Coder API token for `{host}` in {backend}"));
+    ctx.status(format!(
+        "stored the Coder API token for `{host}` in {backend}"
+    ));
     Ok(())
 }
 

@@ -176,7 +176,10 @@ fn token_print_command(deployment: &Deployment) -> anyhow::Result<TokenSource> {
     })?;
     let program = exe.to_str().ok_or_else(|| {
         error::failure(
-            format!("the path `{}` is not UTF-8, so config.toml cannot hold it", exe.display()),
+            format!(
+                "the path `{}` is not UTF-8, so config.toml cannot hold it",
+                exe.display()
+            ),
             "install codexgw under a UTF-8 path, or use `--token-source env`",
         )
     })?;

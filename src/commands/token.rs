@@ -42,7 +42,10 @@ fn deployment(
             .map(|provider| provider.deployment)
             .map_err(|err| {
                 let help = "pass `--url https://coder.example.com`, or run `codexgw setup` first";
-                error::failure(format!("cannot tell which deployment the token is for: {err}"), help)
+                error::failure(
+                    format!("cannot tell which deployment the token is for: {err}"),
+                    help,
+                )
             }),
     }
 }
@@ -62,7 +65,9 @@ fn set(
     let secret = read_token(ctx, args.kind, args.stdin)?;
     if args.verify {
         let user = verify_coder_token(&deployment, &secret)?;
-        ctx.status(format!("{deployment} accepts the token (signed in as {user})"));
+        ctx.status(format!(
+            "{deployment} accepts the token (signed in as {user})"
+        ));
     }
     let host = deployment.host();
     let backend = if args.insecure_file {
@@ -120,7 +125,11 @@ pub fn read_token(ctx: &Context, kind: TokenKind, force_stdin: bool) -> anyhow::
     } else {
         return Err(error::usage(
             format!("no {} on stdin and no terminal to ask", kind.describe()),
-            format!("pipe it in: `printenv {} | codexgw token set {}`", kind.env_vars()[0], kind.name()),
+            format!(
+                "pipe it in: `printenv {} | codexgw token set {}`",
+                kind.env_vars()[0],
+                kind.name()
+            ),
         ));
     };
     secrets::parse_token(kind, &text)
@@ -166,16 +175,22 @@ fn print(
     let deployment = deployment(ctx, &args.target, codex_home)?;
     let host = deployment.host();
     let store = secrets::system_store(&ctx.env);
-    let found = secrets::find(args.kind, &ctx.env, args.kind.env_vars(), Some(&store), host)
-        .ok_or_else(|| {
-            error::failure(
-                format!("no {} stored for `{host}`", args.kind.describe()),
-                format!(
-                    "store one with `codexgw token set {} --url {deployment}`",
-                    args.kind.name()
-                ),
-            )
-        })?;
+    let found = secrets::find(
+        args.kind,
+        &ctx.env,
+        args.kind.env_vars(),
+        Some(&store),
+        host,
+    )
+    .ok_or_else(|| {
+        error::failure(
+            format!("no {} stored for `{host}`", args.kind.describe()),
+            format!(
+                "store one with `codexgw token set {} --url {deployment}`",
+                args.kind.name()
+            ),
+        )
+    })?;
     let mut stdout = std::io::stdout().lock();
     // A newline only for a person: programs that read the token take stdout as it is.
     let newline = if stdout.is_terminal() { "\n" } else { "" };
@@ -231,10 +246,7 @@ fn delete(
     let host = deployment.host();
     let store = secrets::system_store(&ctx.env);
     if store.delete(args.kind, host)? {
-        ctx.status(format!(
-            "deleted the {} for `{host}`",
-            args.kind.describe()
-        ));
+        ctx.status(format!("deleted the {} for `{host}`", args.kind.describe()));
     } else {
         ctx.status(format!(
             "no {} was stored for `{host}`; nothing deleted",

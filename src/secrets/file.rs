@@ -22,7 +22,9 @@ impl FileStore {
             .var("XDG_CONFIG_HOME")
             .map(PathBuf::from)
             .or_else(|| env.home_dir.as_ref().map(|home| home.join(".config")))?;
-        Some(FileStore::at(config.join("codexgw").join("credentials.toml")))
+        Some(FileStore::at(
+            config.join("codexgw").join("credentials.toml"),
+        ))
     }
 
     pub fn at(path: impl Into<PathBuf>) -> FileStore {
@@ -38,7 +40,11 @@ impl FileStore {
         let doc = match &text {
             Some(text) => text.parse::<DocumentMut>().map_err(|e| {
                 error::failure(
-                    format!("`{}` is not valid TOML: {}", self.path.display(), e.message()),
+                    format!(
+                        "`{}` is not valid TOML: {}",
+                        self.path.display(),
+                        e.message()
+                    ),
                     "fix or delete the file, then store the token again",
                 )
             })?,

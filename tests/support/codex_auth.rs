@@ -38,4 +38,3 @@ fn base64_url(input: &str) -> String {
     }
     out
 }
-
