@@ -64,6 +64,16 @@ fn run_codex(home: &TestHome, codex: &Path, fake: &FakeCoder, env: &[(&str, &str
     posts.into_iter().next().unwrap()
 }
 
+/// The request went to `path` with exactly these credential headers.
+fn assert_sent(post: &Recorded, path: &str, bearer: &str, governance: Option<&str>) {
+    assert_eq!(post.path(), path);
+    assert_eq!(
+        post.header("Authorization"),
+        Some(format!("Bearer {bearer}").as_str())
+    );
+    assert_eq!(post.header("X-Coder-AI-Governance-Token"), governance);
+}
+
 /// The Coder token is in no file under HOME (CODEX_HOME is inside it) and not in `token status`.
 fn assert_token_is_nowhere(home: &TestHome, fake: &FakeCoder) {
     let mut stack = vec![home.home()];
@@ -105,12 +115,12 @@ fn centralized_env_key_filled_by_exec_from_the_keyring() {
     store_coder_token(&home, &fake);
     setup(&home, &fake, &["--mode", "centralized"], &[]);
     let post = run_codex(&home, &codex, &fake, &[]);
-    assert_eq!(post.path(), "/api/v2/ai-gateway/openai/v1/responses");
-    assert_eq!(
-        post.header("Authorization"),
-        Some(format!("Bearer {VALID_TOKEN}").as_str())
+    assert_sent(
+        &post,
+        "/api/v2/ai-gateway/openai/v1/responses",
+        VALID_TOKEN,
+        None,
     );
-    assert_eq!(post.header("X-Coder-AI-Governance-Token"), None);
     assert!(home.read_config().contains("env_key = \"OPENAI_API_KEY\""));
     assert_token_is_nowhere(&home, &fake);
 }
@@ -140,12 +150,12 @@ fn centralized_command_auth_runs_codexgw_token_print() {
     );
     // No variable carries the token: Codex asks `codexgw token print coder` for it.
     let post = run_codex(&home, &codex, &fake, &[]);
-    assert_eq!(post.path(), "/api/v2/ai-gateway/openai/v1/responses");
-    assert_eq!(
-        post.header("Authorization"),
-        Some(format!("Bearer {VALID_TOKEN}").as_str())
+    assert_sent(
+        &post,
+        "/api/v2/ai-gateway/openai/v1/responses",
+        VALID_TOKEN,
+        None,
     );
-    assert_eq!(post.header("X-Coder-AI-Governance-Token"), None);
     assert_token_is_nowhere(&home, &fake);
 }
 
@@ -173,14 +183,11 @@ fn byok_setup_logs_codex_in_with_the_key() {
     );
     // Codex sends the key of its login; OPENAI_API_KEY is not in this environment.
     let post = run_codex(&home, &codex, &fake, &[]);
-    assert_eq!(post.path(), "/api/v2/ai-gateway/openai/v1/responses");
-    assert_eq!(
-        post.header("Authorization"),
-        Some(format!("Bearer {OPENAI_KEY}").as_str())
-    );
-    assert_eq!(
-        post.header("X-Coder-AI-Governance-Token"),
-        Some(VALID_TOKEN)
+    assert_sent(
+        &post,
+        "/api/v2/ai-gateway/openai/v1/responses",
+        OPENAI_KEY,
+        Some(VALID_TOKEN),
     );
     assert_token_is_nowhere(&home, &fake);
 }
@@ -214,15 +221,12 @@ fn chatgpt_exec_removes_the_parents_openai_key() {
     .unwrap();
     let post = run_codex(&home, &wrapper, &fake, &[("OPENAI_API_KEY", OPENAI_KEY)]);
     assert_eq!(std::fs::read_to_string(&seen).unwrap(), "unset");
-    assert_eq!(post.path(), "/api/v2/ai-gateway/chatgpt/v1/responses");
-    assert_eq!(
-        post.header("Authorization"),
-        Some(format!("Bearer {CHATGPT_ACCESS_TOKEN}").as_str())
+    assert_sent(
+        &post,
+        "/api/v2/ai-gateway/chatgpt/v1/responses",
+        CHATGPT_ACCESS_TOKEN,
+        Some(VALID_TOKEN),
     );
     assert_eq!(post.header("ChatGPT-Account-Id"), Some(CHATGPT_ACCOUNT_ID));
-    assert_eq!(
-        post.header("X-Coder-AI-Governance-Token"),
-        Some(VALID_TOKEN)
-    );
     assert_token_is_nowhere(&home, &fake);
 }

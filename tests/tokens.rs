@@ -283,38 +283,33 @@ fn env_writes_each_modes_variables_for_each_shell() {
     let home = TestHome::new();
     let _cleanup = KeyringCleanup::new(&home, &[URL]);
     set(&home, "coder", URL, "it's-a-token").success();
-    let env = |args: &[&str]| {
-        let out = home.codexgw().arg("env").args(args).output().unwrap();
+    let cases = [
+        (
+            "centralized",
+            "bash",
+            "export OPENAI_API_KEY='it'\\''s-a-token'\n",
+        ),
+        ("byok", "fish", "set -gx CODER_API_TOKEN 'it\\'s-a-token'\n"),
+        (
+            "chatgpt",
+            "powershell",
+            "$env:CODER_API_TOKEN = 'it''s-a-token'\nRemove-Item Env:OPENAI_API_KEY -ErrorAction SilentlyContinue\n",
+        ),
+    ];
+    for (mode, shell, expected) in cases {
+        assert!(
+            setup(&home, &["--mode", mode, "--url", URL])
+                .status
+                .success()
+        );
+        let out = home
+            .codexgw()
+            .args(["env", "--shell", shell])
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{}", stderr(&out));
-        stdout(&out)
-    };
-    assert!(
-        setup(&home, &["--mode", "centralized", "--url", URL])
-            .status
-            .success()
-    );
-    assert_eq!(
-        env(&["--shell", "bash"]),
-        "export OPENAI_API_KEY='it'\\''s-a-token'\n"
-    );
-    assert!(
-        setup(&home, &["--mode", "byok", "--url", URL])
-            .status
-            .success()
-    );
-    assert_eq!(
-        env(&["--shell", "fish"]),
-        "set -gx CODER_API_TOKEN 'it\\'s-a-token'\n"
-    );
-    assert!(
-        setup(&home, &["--mode", "chatgpt", "--url", URL])
-            .status
-            .success()
-    );
-    assert_eq!(
-        env(&["--shell", "powershell"]),
-        "$env:CODER_API_TOKEN = 'it''s-a-token'\nRemove-Item Env:OPENAI_API_KEY -ErrorAction SilentlyContinue\n"
-    );
+        assert_eq!(stdout(&out), expected, "{mode} for {shell}");
+    }
     let from_shell_var = home
         .codexgw()
         .arg("env")
@@ -487,4 +482,35 @@ fn setup_store_token_reads_stdin_and_refuses_command_auth_outside_centralized() 
             "error: `--token-source command` works in centralized mode only, not byok\n",
         ));
     assert_eq!(home.read_config(), before);
+}
+
+#[test]
+fn setup_next_steps_use_the_stored_token_and_a_failed_codex_login_is_an_error() {
+    let home = TestHome::new();
+    let _cleanup = KeyringCleanup::new(&home, &[URL]);
+    set(&home, "coder", URL, TOKEN).success();
+    let out = setup(&home, &["--mode", "chatgpt", "--url", URL]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("  eval \"$(codexgw env)\"   # or start Codex as `codexgw exec -- codex`\n"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("export CODER_API_TOKEN"));
+
+    // byok with a key at hand and `--yes`: setup runs `codex login --with-api-key`.
+    let out = home
+        .codexgw()
+        .args(["setup", "--offline", "--yes", "--mode", "byok", "--url", URL])
+        .args(["--codex-bin", "/bin/false"])
+        .env("OPENAI_API_KEY", "sk-key-for-codex")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("error: `codex login --with-api-key` failed"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("sk-key-for-codex"));
 }

@@ -34,16 +34,21 @@ pub fn after_setup(
 ) -> anyhow::Result<Done> {
     let store = secrets::system_store(&ctx.env);
     let host = spec.deployment.host();
-    if args.store_token {
+    let find = || {
+        secrets::find(
+            TokenKind::Coder,
+            &ctx.env,
+            TokenKind::Coder.env_vars(),
+            Some(&store),
+            host,
+        )
+    };
+    let mut coder_token = find();
+    let offer = ctx.interactive && !args.yes && coder_token.is_none();
+    if args.store_token || (offer && confirm_store(host)?) {
         store_coder_token(ctx, &store, host)?;
+        coder_token = find();
     }
-    let coder_token = secrets::find(
-        TokenKind::Coder,
-        &ctx.env,
-        TokenKind::Coder.env_vars(),
-        Some(&store),
-        host,
-    );
     if let (TokenSource::Command { .. }, Mode::Centralized, None) =
         (&spec.token_source, spec.mode, &coder_token)
     {
@@ -62,6 +67,17 @@ pub fn after_setup(
         done.codex_api_login = log_codex_in(ctx, args, home, &store, host)?;
     }
     Ok(done)
+}
+
+/// The wizard's question when no Coder token is found anywhere.
+fn confirm_store(host: &str) -> anyhow::Result<bool> {
+    dialoguer::Confirm::new()
+        .with_prompt(format!(
+            "No Coder API token for `{host}` found. Store one in the OS keyring now?"
+        ))
+        .default(true)
+        .interact()
+        .context("cannot read your answer")
 }
 
 /// `--store-token`: the token from `$CODER_API_TOKEN` (or `$CODER_SESSION_TOKEN`), else

@@ -247,7 +247,7 @@ fn print_next_steps(ctx: &Context, spec: &ProviderSpec, profile: Option<&str>, d
         (Mode::Chatgpt, _) => {
             steps.extend(export(CODER_TOKEN_VAR));
             steps.extend((!done.codex_chatgpt_login).then(|| {
-                "  codexgw exec -- codex login   # sign in with ChatGPT; exec unsets OPENAI_API_KEY"
+                "  env -u OPENAI_API_KEY codex login   # sign in with ChatGPT (or `codexgw exec -- codex login`)"
                     .to_string()
             }));
             if ctx.env.is_set("OPENAI_API_KEY") {

@@ -11,7 +11,7 @@ use crate::cli::{TargetArgs, TokenArgs, TokenCommand, TokenPrintArgs, TokenSetAr
 use crate::commands::{Context, configured_provider};
 use crate::deployment::Deployment;
 use crate::error;
-use crate::secrets::{self, FileStore, Secret, SecretStore, TokenKind};
+use crate::secrets::{self, FileStore, Secret, SecretStore, SystemStore, TokenKind};
 
 /// How long `--verify` waits for the deployment.
 const VERIFY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -27,6 +27,18 @@ pub fn run(
         TokenCommand::Status(args) => status(ctx, args, codex_home),
         TokenCommand::Delete(args) => delete(ctx, args, codex_home),
     }
+}
+
+/// The deployment the command is about, and the store to look in.
+fn target(
+    ctx: &Context,
+    target: &TargetArgs,
+    codex_home: Option<&std::path::Path>,
+) -> anyhow::Result<(Deployment, SystemStore)> {
+    Ok((
+        deployment(ctx, target, codex_home)?,
+        secrets::system_store(&ctx.env),
+    ))
 }
 
 /// `--url`, else the deployment of the provider in config.toml.
@@ -172,9 +184,8 @@ fn print(
     args: &TokenPrintArgs,
     codex_home: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
-    let deployment = deployment(ctx, &args.target, codex_home)?;
+    let (deployment, store) = target(ctx, &args.target, codex_home)?;
     let host = deployment.host();
-    let store = secrets::system_store(&ctx.env);
     let found = secrets::find(
         args.kind,
         &ctx.env,
@@ -183,13 +194,18 @@ fn print(
         host,
     )
     .ok_or_else(|| {
-        error::failure(
+        let missing = error::failure(
             format!("no {} stored for `{host}`", args.kind.describe()),
             format!(
                 "store one with `codexgw token set {} --url {deployment}`",
                 args.kind.name()
             ),
-        )
+        );
+        // "Not stored" and "the keyring would not answer" need different fixes.
+        match store.locate(args.kind, host) {
+            Err(cause) => missing.context(cause),
+            Ok(_) => missing,
+        }
     })?;
     let mut stdout = std::io::stdout().lock();
     // A newline only for a person: programs that read the token take stdout as it is.
@@ -201,12 +217,11 @@ fn print(
 
 fn status(
     ctx: &Context,
-    target: &TargetArgs,
+    args: &TargetArgs,
     codex_home: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
-    let deployment = deployment(ctx, target, codex_home)?;
+    let (deployment, store) = target(ctx, args, codex_home)?;
     let host = deployment.host();
-    let store = secrets::system_store(&ctx.env);
     println!("deployment: {deployment}");
     println!(
         "keyring: {} (service `{}`)",
@@ -242,9 +257,8 @@ fn delete(
     args: &TokenPrintArgs,
     codex_home: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
-    let deployment = deployment(ctx, &args.target, codex_home)?;
+    let (deployment, store) = target(ctx, &args.target, codex_home)?;
     let host = deployment.host();
-    let store = secrets::system_store(&ctx.env);
     if store.delete(args.kind, host)? {
         ctx.status(format!("deleted the {} for `{host}`", args.kind.describe()));
     } else {
