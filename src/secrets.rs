@@ -413,6 +413,42 @@ mod tests {
     }
 
     #[test]
+    fn token_shape() {
+        assert_eq!(
+            parse_token(TokenKind::Coder, "  abc-123\n")
+                .unwrap()
+                .expose(),
+            "abc-123"
+        );
+        let empty = parse_token(TokenKind::Openai, " \n").unwrap_err();
+        assert_eq!(empty.to_string(), "the OpenAI API key is empty");
+        let inner = parse_token(TokenKind::Coder, "abc def-ghijklmnop").unwrap_err();
+        assert_eq!(
+            inner.to_string(),
+            "the Coder API token contains whitespace (abc … (18 chars)); tokens never do"
+        );
+    }
+
+    #[test]
+    fn find_all_lists_every_source_in_order() {
+        let store = MemoryStore::default();
+        store
+            .set(TokenKind::Openai, "h", &Secret::new("stored"))
+            .unwrap();
+        let env = Environment::new([("OPENAI_API_KEY".to_string(), "from-env".to_string())]);
+        let all = find_all(
+            TokenKind::Openai,
+            &env,
+            &["OPENAI_API_KEY"],
+            Some(&store),
+            "h",
+        );
+        let origins: Vec<_> = all.iter().map(|f| f.origin.kind()).collect();
+        assert_eq!(origins, ["env", "keyring"]);
+        assert_eq!(all[1].origin.to_string(), "memory");
+    }
+
+    #[test]
     fn memory_store_keys_by_kind_and_host() {
         let store = MemoryStore::default();
         store

@@ -492,7 +492,8 @@ fn setup_next_steps_use_the_stored_token_and_a_failed_codex_login_is_an_error() 
     let out = setup(&home, &["--mode", "chatgpt", "--url", URL]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("  eval \"$(codexgw env)\"   # or start Codex as `codexgw exec -- codex`\n"),
+        stderr(&out)
+            .contains("  eval \"$(codexgw env)\"   # or start Codex as `codexgw exec -- codex`\n"),
         "{}",
         stderr(&out)
     );
@@ -501,7 +502,15 @@ fn setup_next_steps_use_the_stored_token_and_a_failed_codex_login_is_an_error() 
     // byok with a key at hand and `--yes`: setup runs `codex login --with-api-key`.
     let out = home
         .codexgw()
-        .args(["setup", "--offline", "--yes", "--mode", "byok", "--url", URL])
+        .args([
+            "setup",
+            "--offline",
+            "--yes",
+            "--mode",
+            "byok",
+            "--url",
+            URL,
+        ])
         .args(["--codex-bin", "/bin/false"])
         .env("OPENAI_API_KEY", "sk-key-for-codex")
         .output()

@@ -194,17 +194,20 @@ fn print(
         host,
     )
     .ok_or_else(|| {
-        let missing = error::failure(
-            format!("no {} stored for `{host}`", args.kind.describe()),
-            format!(
-                "store one with `codexgw token set {} --url {deployment}`",
-                args.kind.name()
-            ),
-        );
+        let set = format!("codexgw token set {} --url {deployment}", args.kind.name());
         // "Not stored" and "the keyring would not answer" need different fixes.
         match store.locate(args.kind, host) {
-            Err(cause) => missing.context(cause),
-            Ok(_) => missing,
+            Err(cause) => error::failure(
+                format!("no {} found for `{host}`: {cause:#}", args.kind.describe()),
+                format!(
+                    "store it in a plain-text file with `{set} --insecure-file`, or set `{}`",
+                    args.kind.env_vars()[0]
+                ),
+            ),
+            Ok(_) => error::failure(
+                format!("no {} stored for `{host}`", args.kind.describe()),
+                format!("store one with `{set}`"),
+            ),
         }
     })?;
     let mut stdout = std::io::stdout().lock();

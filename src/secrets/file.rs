@@ -128,3 +128,72 @@ fn restrict_to_owner(path: &Path) -> anyhow::Result<()> {
     let _ = path;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_hosts_and_kinds_apart_and_tightens_the_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("codexgw/credentials.toml");
+        let store = FileStore::at(&path);
+        assert_eq!(
+            store.locate(TokenKind::Coder, "a.example.com").unwrap(),
+            None
+        );
+        store
+            .set(TokenKind::Coder, "A.example.com", &Secret::new("one"))
+            .unwrap();
+        store
+            .set(TokenKind::Openai, "a.example.com", &Secret::new("two"))
+            .unwrap();
+        let get = |kind, host| {
+            store
+                .get(kind, host)
+                .unwrap()
+                .map(|s| s.expose().to_string())
+        };
+        assert_eq!(
+            get(TokenKind::Coder, "a.example.com").as_deref(),
+            Some("one")
+        );
+        assert_eq!(
+            get(TokenKind::Openai, "a.example.com").as_deref(),
+            Some("two")
+        );
+        assert_eq!(get(TokenKind::Coder, "b.example.com"), None);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&path), 0o600);
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+            store
+                .set(TokenKind::Coder, "a.example.com", &Secret::new("three"))
+                .unwrap();
+            assert_eq!(mode(&path), 0o600);
+        }
+        assert!(store.delete(TokenKind::Coder, "a.example.com").unwrap());
+        assert!(!store.delete(TokenKind::Coder, "a.example.com").unwrap());
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("# codexgw credentials"), "{text}");
+        assert!(!text.contains("three"), "{text}");
+        assert!(text.contains("openai = \"two\""), "{text}");
+    }
+
+    #[test]
+    fn a_broken_file_is_an_error_not_an_empty_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("credentials.toml");
+        std::fs::write(&path, "[broken").unwrap();
+        let store = FileStore::at(&path);
+        assert!(store.locate(TokenKind::Coder, "a.example.com").is_err());
+        assert!(
+            store
+                .set(TokenKind::Coder, "a.example.com", &Secret::new("x"))
+                .is_err()
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "[broken");
+    }
+}

@@ -15,11 +15,9 @@
 //! and a session keyring alone dies with the login.
 
 use ::keyring::{Entry, Error as KeyringError};
-use anyhow::Context as _;
 
 use super::{Secret, SecretStore, Stored, TokenKind};
 use crate::environment::Environment;
-use crate::error::Help as _;
 
 pub const DEFAULT_SERVICE: &str = "codexgw";
 /// Overrides the service name, so tests (and a second install) never touch the real entries.
@@ -227,18 +225,17 @@ impl SecretStore for KeyringStore {
         let Some((backend, err)) = failure else {
             return Err(KeyringStore::no_backend());
         };
-        Err(anyhow::Error::new(err))
-            .with_context(|| {
-                format!(
-                    "cannot store the {} in {}",
-                    kind.describe(),
-                    backend.name()
-                )
-            })
-            .help(format!(
+        Err(crate::error::failure(
+            format!(
+                "cannot store the {} in {}: {err}",
+                kind.describe(),
+                backend.name()
+            ),
+            format!(
                 "pass `--insecure-file` to keep it in a plain-text file only you can read, or set `{}` in the environment of the programs that need it",
                 kind.env_vars()[0]
-            ))
+            ),
+        ))
     }
 
     fn delete(&self, kind: TokenKind, host: &str) -> anyhow::Result<bool> {
