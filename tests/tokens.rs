@@ -39,6 +39,26 @@ fn setup(home: &TestHome, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+fn setup_ok(home: &TestHome, mode: &str) {
+    let out = setup(home, &["--mode", mode, "--url", URL]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// `codexgw exec -- sh -c SCRIPT` with extra variables and stdin.
+fn exec_sh(
+    home: &TestHome,
+    script: &str,
+    env: &[(&str, &str)],
+    stdin: &str,
+) -> std::process::Output {
+    home.codexgw()
+        .args(["exec", "--", "sh", "-c", script])
+        .envs(env.iter().copied())
+        .write_stdin(stdin)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn a_token_set_in_one_process_prints_in_the_next() {
     let home = TestHome::new();
@@ -138,8 +158,7 @@ fn delete_removes_the_token() {
 fn the_deployment_comes_from_the_configured_provider() {
     let home = TestHome::new();
     let _cleanup = KeyringCleanup::new(&home, &[URL]);
-    let out = setup(&home, &["--mode", "centralized", "--url", URL]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    setup_ok(&home, "centralized");
     home.codexgw()
         .args(["token", "set", "coder"])
         .write_stdin(TOKEN)
@@ -328,43 +347,23 @@ fn exec_applies_the_environment_and_passes_io_and_exit_code() {
     let home = TestHome::new();
     let _cleanup = KeyringCleanup::new(&home, &[URL]);
     set(&home, "coder", URL, TOKEN).success();
-    assert!(
-        setup(&home, &["--mode", "centralized", "--url", URL])
-            .status
-            .success()
+    setup_ok(&home, "centralized");
+    let out = exec_sh(
+        &home,
+        "printf '%s|' \"$OPENAI_API_KEY\"; cat; exit 7",
+        &[],
+        "from-stdin",
     );
-    let out = home
-        .codexgw()
-        .args([
-            "exec",
-            "--",
-            "sh",
-            "-c",
-            "printf '%s|' \"$OPENAI_API_KEY\"; cat; exit 7",
-        ])
-        .write_stdin("from-stdin")
-        .output()
-        .unwrap();
     assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
     assert_eq!(stdout(&out), format!("{TOKEN}|from-stdin"));
 
-    assert!(
-        setup(&home, &["--mode", "chatgpt", "--url", URL])
-            .status
-            .success()
+    setup_ok(&home, "chatgpt");
+    let out = exec_sh(
+        &home,
+        "echo \"${OPENAI_API_KEY-unset} $CODER_API_TOKEN\"",
+        &[("OPENAI_API_KEY", "sk-parent")],
+        "",
     );
-    let out = home
-        .codexgw()
-        .args([
-            "exec",
-            "--",
-            "sh",
-            "-c",
-            "echo \"${OPENAI_API_KEY-unset} $CODER_API_TOKEN\"",
-        ])
-        .env("OPENAI_API_KEY", "sk-parent")
-        .output()
-        .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), format!("unset {TOKEN}\n"));
 }
@@ -372,11 +371,7 @@ fn exec_applies_the_environment_and_passes_io_and_exit_code() {
 #[test]
 fn exec_without_a_token_fails_before_running_anything() {
     let home = TestHome::new();
-    assert!(
-        setup(&home, &["--mode", "byok", "--url", URL])
-            .status
-            .success()
-    );
+    setup_ok(&home, "byok");
     let marker = home.home().join("ran");
     let out = home
         .codexgw()

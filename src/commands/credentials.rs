@@ -198,9 +198,11 @@ fn run_codex_login(codex: &std::path::Path, home: &CodexHome, key: &Secret) -> a
             )
         })?;
     let mut stdin = child.stdin.take().expect("piped");
-    stdin
-        .write_all(key.expose().as_bytes())
-        .context("cannot hand the key to `codex login`")?;
+    match stdin.write_all(key.expose().as_bytes()) {
+        // A program that quit without reading: its exit status below says why.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        written => written.context("cannot hand the key to `codex login`")?,
+    }
     drop(stdin);
     let output = child
         .wait_with_output()
