@@ -32,9 +32,21 @@ fn stderr(out: &std::process::Output) -> String {
 }
 
 fn setup(home: &TestHome, args: &[&str]) -> std::process::Output {
+    setup_with(home, args, &[], "")
+}
+
+/// `codexgw setup --offline --yes ARGS` with extra variables and stdin.
+fn setup_with(
+    home: &TestHome,
+    args: &[&str],
+    env: &[(&str, &str)],
+    stdin: &str,
+) -> std::process::Output {
     home.codexgw()
         .args(["setup", "--offline", "--yes"])
         .args(args)
+        .envs(env.iter().copied())
+        .write_stdin(stdin)
         .output()
         .unwrap()
 }
@@ -400,12 +412,9 @@ fn exec_without_a_token_fails_before_running_anything() {
 fn setup_with_command_auth_writes_this_binary_and_stores_the_token() {
     let home = TestHome::new();
     let _cleanup = KeyringCleanup::new(&home, &[URL]);
-    let out = home
-        .codexgw()
-        .args([
-            "setup",
-            "--offline",
-            "--yes",
+    let out = setup_with(
+        &home,
+        &[
             "--mode",
             "centralized",
             "--url",
@@ -413,10 +422,10 @@ fn setup_with_command_auth_writes_this_binary_and_stores_the_token() {
             "--token-source",
             "command",
             "--store-token",
-        ])
-        .env("CODER_API_TOKEN", TOKEN)
-        .output()
-        .unwrap();
+        ],
+        &[("CODER_API_TOKEN", TOKEN)],
+        "",
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("stored the Coder API token for `coder.example.com` in "),
@@ -440,21 +449,12 @@ fn setup_with_command_auth_writes_this_binary_and_stores_the_token() {
 fn setup_store_token_reads_stdin_and_refuses_command_auth_outside_centralized() {
     let home = TestHome::new();
     let _cleanup = KeyringCleanup::new(&home, &[URL]);
-    let out = home
-        .codexgw()
-        .args([
-            "setup",
-            "--offline",
-            "--yes",
-            "--mode",
-            "byok",
-            "--url",
-            URL,
-            "--store-token",
-        ])
-        .write_stdin(format!("{TOKEN}\n"))
-        .output()
-        .unwrap();
+    let out = setup_with(
+        &home,
+        &["--mode", "byok", "--url", URL, "--store-token"],
+        &[],
+        &format!("{TOKEN}\n"),
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&print(&home, "coder", URL)), TOKEN);
 
