@@ -146,40 +146,6 @@ impl KeyringStore {
             "pass `--insecure-file` to keep the token in a plain-text file, or set the variable in your environment",
         )
     }
-
-    /// Runs `op` on each backend in order. The first answer that is not "not there" wins;
-    /// errors count only when no backend answered at all.
-    fn first_answer<T>(
-        &self,
-        kind: TokenKind,
-        host: &str,
-        what: &str,
-        op: impl Fn(&Entry) -> ::keyring::Result<T>,
-    ) -> anyhow::Result<Option<(T, Backend)>> {
-        let account = account(kind, host);
-        let mut failure = None;
-        let mut answered = false;
-        for &backend in &self.backends {
-            match backend.entry(&self.service, &account).and_then(|e| op(&e)) {
-                Ok(value) => return Ok(Some((value, backend))),
-                Err(KeyringError::NoEntry) => answered = true,
-                Err(err) => {
-                    failure.get_or_insert_with(|| {
-                        anyhow::Error::new(err).context(format!(
-                            "cannot {what} the {} in {}",
-                            kind.describe(),
-                            backend.name()
-                        ))
-                    });
-                }
-            }
-        }
-        match failure {
-            Some(err) if !answered => Err(err),
-            None if self.backends.is_empty() => Err(KeyringStore::no_backend()),
-            _ => Ok(None),
-        }
-    }
 }
 
 /// The keyring account for a secret: `coder@coder.example.com`.
@@ -194,13 +160,39 @@ impl SecretStore for KeyringStore {
             .map_or("no OS keyring".to_string(), |b| b.name().to_string())
     }
 
+    /// The first backend that has it wins; errors count only when no backend answered.
     fn locate(&self, kind: TokenKind, host: &str) -> anyhow::Result<Option<Stored>> {
-        Ok(self
-            .first_answer(kind, host, "read", Entry::get_password)?
-            .map(|(value, backend)| Stored {
-                secret: Secret::new(value),
-                backend: backend.name().to_string(),
-            }))
+        let account = account(kind, host);
+        let mut failure = None;
+        let mut answered = false;
+        for &backend in &self.backends {
+            match backend
+                .entry(&self.service, &account)
+                .and_then(|e| e.get_password())
+            {
+                Ok(value) => {
+                    return Ok(Some(Stored {
+                        secret: Secret::new(value),
+                        backend: backend.name().to_string(),
+                    }));
+                }
+                Err(KeyringError::NoEntry) => answered = true,
+                Err(err) => {
+                    failure.get_or_insert_with(|| {
+                        anyhow::Error::new(err).context(format!(
+                            "cannot read the {} in {}",
+                            kind.describe(),
+                            backend.name()
+                        ))
+                    });
+                }
+            }
+        }
+        match failure {
+            Some(err) if !answered => Err(err),
+            None if self.backends.is_empty() => Err(KeyringStore::no_backend()),
+            _ => Ok(None),
+        }
     }
 
     fn set(&self, kind: TokenKind, host: &str, secret: &Secret) -> anyhow::Result<String> {
