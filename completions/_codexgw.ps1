@@ -31,6 +31,9 @@ Register-ArgumentCompleter -Native -CommandName 'codexgw' -ScriptBlock {
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Take the gateway provider out of config.toml again')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'List codexgw''s backups of config.toml, or put one back')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check why Codex can or cannot reach the AI Gateway, and say how to fix it')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Keep the Coder token (and your OpenAI key) in the OS keyring')
+            [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print shell lines that prepare this shell for Codex: eval "$(codexgw env)"')
+            [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command (e.g. `codex`) with the tokens the configured mode needs')
             [CompletionResult]::new('template', 'template', [CompletionResultType]::ParameterValue, 'Print Terraform for a Coder template that sets up Codex in every workspace')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for a shell')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages for codexgw and each subcommand into a folder')
@@ -43,7 +46,9 @@ Register-ArgumentCompleter -Native -CommandName 'codexgw' -ScriptBlock {
             [CompletionResult]::new('--provider-id', '--provider-id', [CompletionResultType]::ParameterName, 'The id of the provider table in config.toml')
             [CompletionResult]::new('--route', '--route', [CompletionResultType]::ParameterName, 'Which gateway path prefix to use')
             [CompletionResult]::new('--env-key', '--env-key', [CompletionResultType]::ParameterName, 'Centralized mode: the variable Codex reads the Coder token from')
+            [CompletionResult]::new('--token-source', '--token-source', [CompletionResultType]::ParameterName, 'Centralized mode: how Codex gets the Coder token (`command`: Codex runs `codexgw token print coder`, so the token stays in the keyring)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Point only `codex --profile NAME` at the gateway (writes NAME.config.toml)')
+            [CompletionResult]::new('--codex-bin', '--codex-bin', [CompletionResultType]::ParameterName, 'The Codex CLI to log in with in byok mode [default: `codex` on PATH]')
             [CompletionResult]::new('--codex-home', '--codex-home', [CompletionResultType]::ParameterName, 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]')
             [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Accept a plain http:// URL to a host that is not loopback')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the diff of what would change and write nothing')
@@ -51,6 +56,7 @@ Register-ArgumentCompleter -Native -CommandName 'codexgw' -ScriptBlock {
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask: accept the detected URL and write without confirmation')
             [CompletionResult]::new('--no-backup', '--no-backup', [CompletionResultType]::ParameterName, 'Do not keep a copy of the old file')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Do not contact the deployment (with `--route auto`, use aibridge)')
+            [CompletionResult]::new('--store-token', '--store-token', [CompletionResultType]::ParameterName, 'Save the Coder token (from $CODER_API_TOKEN, stdin or a prompt) in the OS keyring')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -63,6 +69,7 @@ Register-ArgumentCompleter -Native -CommandName 'codexgw' -ScriptBlock {
             [CompletionResult]::new('--provider-id', '--provider-id', [CompletionResultType]::ParameterName, 'The id of the provider table in config.toml')
             [CompletionResult]::new('--route', '--route', [CompletionResultType]::ParameterName, 'Which gateway path prefix to use')
             [CompletionResult]::new('--env-key', '--env-key', [CompletionResultType]::ParameterName, 'Centralized mode: the variable Codex reads the Coder token from')
+            [CompletionResult]::new('--token-source', '--token-source', [CompletionResultType]::ParameterName, 'Centralized mode: how Codex gets the Coder token (`command`: Codex runs `codexgw token print coder`, so the token stays in the keyring)')
             [CompletionResult]::new('--codex-home', '--codex-home', [CompletionResultType]::ParameterName, 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]')
             [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Accept a plain http:// URL to a host that is not loopback')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -108,6 +115,104 @@ Register-ArgumentCompleter -Native -CommandName 'codexgw' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'codexgw;token' {
+            [CompletionResult]::new('--codex-home', '--codex-home', [CompletionResultType]::ParameterName, 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Store a token in the OS keyring (read from stdin when it is not a terminal)')
+            [CompletionResult]::new('print', 'print', [CompletionResultType]::ParameterValue, 'Print the stored token and nothing else (for Codex''s command-backed auth)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show which tokens exist and where, redacted')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a stored token')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'codexgw;token;set' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The Coder deployment [default: the one the provider in config.toml points at]')
+            [CompletionResult]::new('--provider-id', '--provider-id', [CompletionResultType]::ParameterName, 'The provider in config.toml whose deployment to use')
+            [CompletionResult]::new('--codex-home', '--codex-home', [CompletionResultType]::ParameterName, 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]')
+            [CompletionResult]::new('--stdin', '--stdin', [CompletionResultType]::ParameterName, 'Read the token from stdin even at a terminal')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Check a Coder token against the deployment (`/api/v2/users/me`) before storing it')
+            [CompletionResult]::new('--insecure-file', '--insecure-file', [CompletionResultType]::ParameterName, 'Store it in a plain-text file (0600) instead of the OS keyring')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'codexgw;token;print' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The Coder deployment [default: the one the provider in config.toml points at]')
+            [CompletionResult]::new('--provider-id', '--provider-id', [CompletionResultType]::ParameterName, 'The provider in config.toml whose deployment to use')
+            [CompletionResult]::new('--codex-home', '--codex-home', [CompletionResultType]::ParameterName, 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'codexgw;token;status' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The Coder deployment [default: the one the provider in config.toml points at]')
+            [CompletionResult]::new('--provider-id', '--provider-id', [CompletionResultType]::ParameterName, 'The provider in config.toml whose deployment to use')
+            [CompletionResult]::new('--codex-home', '--codex-home', [CompletionResultType]::ParameterName, 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'codexgw;token;delete' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The Coder deployment [default: the one the provider in config.toml points at]')
+            [CompletionResult]::new('--provider-id', '--provider-id', [CompletionResultType]::ParameterName, 'The provider in config.toml whose deployment to use')
+            [CompletionResult]::new('--codex-home', '--codex-home', [CompletionResultType]::ParameterName, 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'codexgw;token;help' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Store a token in the OS keyring (read from stdin when it is not a terminal)')
+            [CompletionResult]::new('print', 'print', [CompletionResultType]::ParameterValue, 'Print the stored token and nothing else (for Codex''s command-backed auth)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show which tokens exist and where, redacted')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a stored token')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'codexgw;token;help;set' {
+            break
+        }
+        'codexgw;token;help;print' {
+            break
+        }
+        'codexgw;token;help;status' {
+            break
+        }
+        'codexgw;token;help;delete' {
+            break
+        }
+        'codexgw;token;help;help' {
+            break
+        }
+        'codexgw;env' {
+            [CompletionResult]::new('--shell', '--shell', [CompletionResultType]::ParameterName, 'The shell to write for [default: from $SHELL]')
+            [CompletionResult]::new('--provider-id', '--provider-id', [CompletionResultType]::ParameterName, 'The provider in config.toml to prepare for')
+            [CompletionResult]::new('--codex-home', '--codex-home', [CompletionResultType]::ParameterName, 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'codexgw;exec' {
+            [CompletionResult]::new('--provider-id', '--provider-id', [CompletionResultType]::ParameterName, 'The provider in config.toml to prepare for')
+            [CompletionResult]::new('--codex-home', '--codex-home', [CompletionResultType]::ParameterName, 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'codexgw;template' {
             [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Which credential Codex uses in the workspaces')
             [CompletionResult]::new('--workdir', '--workdir', [CompletionResultType]::ParameterName, 'The folder Codex runs in inside the workspace')
@@ -143,6 +248,9 @@ Register-ArgumentCompleter -Native -CommandName 'codexgw' -ScriptBlock {
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Take the gateway provider out of config.toml again')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'List codexgw''s backups of config.toml, or put one back')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check why Codex can or cannot reach the AI Gateway, and say how to fix it')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Keep the Coder token (and your OpenAI key) in the OS keyring')
+            [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print shell lines that prepare this shell for Codex: eval "$(codexgw env)"')
+            [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command (e.g. `codex`) with the tokens the configured mode needs')
             [CompletionResult]::new('template', 'template', [CompletionResultType]::ParameterValue, 'Print Terraform for a Coder template that sets up Codex in every workspace')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for a shell')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages for codexgw and each subcommand into a folder')
@@ -162,6 +270,31 @@ Register-ArgumentCompleter -Native -CommandName 'codexgw' -ScriptBlock {
             break
         }
         'codexgw;help;doctor' {
+            break
+        }
+        'codexgw;help;token' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Store a token in the OS keyring (read from stdin when it is not a terminal)')
+            [CompletionResult]::new('print', 'print', [CompletionResultType]::ParameterValue, 'Print the stored token and nothing else (for Codex''s command-backed auth)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show which tokens exist and where, redacted')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a stored token')
+            break
+        }
+        'codexgw;help;token;set' {
+            break
+        }
+        'codexgw;help;token;print' {
+            break
+        }
+        'codexgw;help;token;status' {
+            break
+        }
+        'codexgw;help;token;delete' {
+            break
+        }
+        'codexgw;help;env' {
+            break
+        }
+        'codexgw;help;exec' {
             break
         }
         'codexgw;help;template' {

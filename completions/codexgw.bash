@@ -22,6 +22,12 @@ _codexgw() {
             codexgw,doctor)
                 cmd="codexgw__subcmd__doctor"
                 ;;
+            codexgw,env)
+                cmd="codexgw__subcmd__env"
+                ;;
+            codexgw,exec)
+                cmd="codexgw__subcmd__exec"
+                ;;
             codexgw,help)
                 cmd="codexgw__subcmd__help"
                 ;;
@@ -43,11 +49,20 @@ _codexgw() {
             codexgw,template)
                 cmd="codexgw__subcmd__template"
                 ;;
+            codexgw,token)
+                cmd="codexgw__subcmd__token"
+                ;;
             codexgw__subcmd__help,completions)
                 cmd="codexgw__subcmd__help__subcmd__completions"
                 ;;
             codexgw__subcmd__help,doctor)
                 cmd="codexgw__subcmd__help__subcmd__doctor"
+                ;;
+            codexgw__subcmd__help,env)
+                cmd="codexgw__subcmd__help__subcmd__env"
+                ;;
+            codexgw__subcmd__help,exec)
+                cmd="codexgw__subcmd__help__subcmd__exec"
                 ;;
             codexgw__subcmd__help,help)
                 cmd="codexgw__subcmd__help__subcmd__help"
@@ -70,6 +85,51 @@ _codexgw() {
             codexgw__subcmd__help,template)
                 cmd="codexgw__subcmd__help__subcmd__template"
                 ;;
+            codexgw__subcmd__help,token)
+                cmd="codexgw__subcmd__help__subcmd__token"
+                ;;
+            codexgw__subcmd__help__subcmd__token,delete)
+                cmd="codexgw__subcmd__help__subcmd__token__subcmd__delete"
+                ;;
+            codexgw__subcmd__help__subcmd__token,print)
+                cmd="codexgw__subcmd__help__subcmd__token__subcmd__print"
+                ;;
+            codexgw__subcmd__help__subcmd__token,set)
+                cmd="codexgw__subcmd__help__subcmd__token__subcmd__set"
+                ;;
+            codexgw__subcmd__help__subcmd__token,status)
+                cmd="codexgw__subcmd__help__subcmd__token__subcmd__status"
+                ;;
+            codexgw__subcmd__token,delete)
+                cmd="codexgw__subcmd__token__subcmd__delete"
+                ;;
+            codexgw__subcmd__token,help)
+                cmd="codexgw__subcmd__token__subcmd__help"
+                ;;
+            codexgw__subcmd__token,print)
+                cmd="codexgw__subcmd__token__subcmd__print"
+                ;;
+            codexgw__subcmd__token,set)
+                cmd="codexgw__subcmd__token__subcmd__set"
+                ;;
+            codexgw__subcmd__token,status)
+                cmd="codexgw__subcmd__token__subcmd__status"
+                ;;
+            codexgw__subcmd__token__subcmd__help,delete)
+                cmd="codexgw__subcmd__token__subcmd__help__subcmd__delete"
+                ;;
+            codexgw__subcmd__token__subcmd__help,help)
+                cmd="codexgw__subcmd__token__subcmd__help__subcmd__help"
+                ;;
+            codexgw__subcmd__token__subcmd__help,print)
+                cmd="codexgw__subcmd__token__subcmd__help__subcmd__print"
+                ;;
+            codexgw__subcmd__token__subcmd__help,set)
+                cmd="codexgw__subcmd__token__subcmd__help__subcmd__set"
+                ;;
+            codexgw__subcmd__token__subcmd__help,status)
+                cmd="codexgw__subcmd__token__subcmd__help__subcmd__status"
+                ;;
             *)
                 ;;
         esac
@@ -77,7 +137,7 @@ _codexgw() {
 
     case "${cmd}" in
         codexgw)
-            opts="-h -V --codex-home --help --version setup show remove restore doctor template completions man help"
+            opts="-h -V --codex-home --help --version setup show remove restore doctor token env exec template completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -151,8 +211,62 @@ _codexgw() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        codexgw__subcmd__env)
+            opts="-h -V --shell --provider-id --codex-home --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --shell)
+                    COMPREPLY=($(compgen -W "sh bash zsh fish powershell" -- "${cur}"))
+                    return 0
+                    ;;
+                --provider-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --codex-home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codexgw__subcmd__exec)
+            opts="-h -V --provider-id --codex-home --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --provider-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --codex-home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         codexgw__subcmd__help)
-            opts="setup show remove restore doctor template completions man help"
+            opts="setup show remove restore doctor token env exec template completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -180,6 +294,34 @@ _codexgw() {
             return 0
             ;;
         codexgw__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codexgw__subcmd__help__subcmd__env)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codexgw__subcmd__help__subcmd__exec)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -291,6 +433,76 @@ _codexgw() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        codexgw__subcmd__help__subcmd__token)
+            opts="set print status delete"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codexgw__subcmd__help__subcmd__token__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codexgw__subcmd__help__subcmd__token__subcmd__print)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codexgw__subcmd__help__subcmd__token__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codexgw__subcmd__help__subcmd__token__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         codexgw__subcmd__man)
             opts="-h -V --out-dir --codex-home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -370,7 +582,7 @@ _codexgw() {
             return 0
             ;;
         codexgw__subcmd__setup)
-            opts="-y -h -V --mode --url --provider-id --route --env-key --allow-http --profile --dry-run --yes --no-backup --offline --codex-home --help --version"
+            opts="-y -h -V --mode --url --provider-id --route --env-key --allow-http --token-source --profile --dry-run --yes --no-backup --offline --store-token --codex-bin --codex-home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -396,8 +608,27 @@ _codexgw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-source)
+                    COMPREPLY=($(compgen -W "env command" -- "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --codex-bin)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
                     return 0
                     ;;
                 --codex-home)
@@ -415,7 +646,7 @@ _codexgw() {
             return 0
             ;;
         codexgw__subcmd__show)
-            opts="-h -V --mode --url --provider-id --route --env-key --allow-http --codex-home --help --version"
+            opts="-h -V --mode --url --provider-id --route --env-key --allow-http --token-source --codex-home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -439,6 +670,10 @@ _codexgw() {
                     ;;
                 --env-key)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-source)
+                    COMPREPLY=($(compgen -W "env command" -- "${cur}"))
                     return 0
                     ;;
                 --codex-home)
@@ -475,6 +710,227 @@ _codexgw() {
                     return 0
                     ;;
                 --agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --codex-home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codexgw__subcmd__token)
+            opts="-h -V --codex-home --help --version set print status delete help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --codex-home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codexgw__subcmd__token__subcmd__delete)
+            opts="-h -V --url --provider-id --codex-home --help --version coder openai"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --codex-home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codexgw__subcmd__token__subcmd__help)
+            opts="set print status delete help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codexgw__subcmd__token__subcmd__help__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codexgw__subcmd__token__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codexgw__subcmd__token__subcmd__help__subcmd__print)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codexgw__subcmd__token__subcmd__help__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codexgw__subcmd__token__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codexgw__subcmd__token__subcmd__print)
+            opts="-h -V --url --provider-id --codex-home --help --version coder openai"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --codex-home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codexgw__subcmd__token__subcmd__set)
+            opts="-h -V --url --provider-id --stdin --verify --insecure-file --codex-home --help --version coder openai"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --codex-home)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codexgw__subcmd__token__subcmd__status)
+            opts="-h -V --url --provider-id --codex-home --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -28,6 +28,9 @@ set edit:completion:arg-completer[codexgw] = {|@words|
             cand remove 'Take the gateway provider out of config.toml again'
             cand restore 'List codexgw''s backups of config.toml, or put one back'
             cand doctor 'Check why Codex can or cannot reach the AI Gateway, and say how to fix it'
+            cand token 'Keep the Coder token (and your OpenAI key) in the OS keyring'
+            cand env 'Print shell lines that prepare this shell for Codex: eval "$(codexgw env)"'
+            cand exec 'Run a command (e.g. `codex`) with the tokens the configured mode needs'
             cand template 'Print Terraform for a Coder template that sets up Codex in every workspace'
             cand completions 'Print the shell completion script for a shell'
             cand man 'Write man pages for codexgw and each subcommand into a folder'
@@ -39,7 +42,9 @@ set edit:completion:arg-completer[codexgw] = {|@words|
             cand --provider-id 'The id of the provider table in config.toml'
             cand --route 'Which gateway path prefix to use'
             cand --env-key 'Centralized mode: the variable Codex reads the Coder token from'
+            cand --token-source 'Centralized mode: how Codex gets the Coder token (`command`: Codex runs `codexgw token print coder`, so the token stays in the keyring)'
             cand --profile 'Point only `codex --profile NAME` at the gateway (writes NAME.config.toml)'
+            cand --codex-bin 'The Codex CLI to log in with in byok mode [default: `codex` on PATH]'
             cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
             cand --allow-http 'Accept a plain http:// URL to a host that is not loopback'
             cand --dry-run 'Print the diff of what would change and write nothing'
@@ -47,6 +52,7 @@ set edit:completion:arg-completer[codexgw] = {|@words|
             cand --yes 'Do not ask: accept the detected URL and write without confirmation'
             cand --no-backup 'Do not keep a copy of the old file'
             cand --offline 'Do not contact the deployment (with `--route auto`, use aibridge)'
+            cand --store-token 'Save the Coder token (from $CODER_API_TOKEN, stdin or a prompt) in the OS keyring'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -58,6 +64,7 @@ set edit:completion:arg-completer[codexgw] = {|@words|
             cand --provider-id 'The id of the provider table in config.toml'
             cand --route 'Which gateway path prefix to use'
             cand --env-key 'Centralized mode: the variable Codex reads the Coder token from'
+            cand --token-source 'Centralized mode: how Codex gets the Coder token (`command`: Codex runs `codexgw token print coder`, so the token stays in the keyring)'
             cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
             cand --allow-http 'Accept a plain http:// URL to a host that is not loopback'
             cand -h 'Print help (see more with ''--help'')'
@@ -99,6 +106,91 @@ set edit:completion:arg-completer[codexgw] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'codexgw;token'= {
+            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand set 'Store a token in the OS keyring (read from stdin when it is not a terminal)'
+            cand print 'Print the stored token and nothing else (for Codex''s command-backed auth)'
+            cand status 'Show which tokens exist and where, redacted'
+            cand delete 'Delete a stored token'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'codexgw;token;set'= {
+            cand --url 'The Coder deployment [default: the one the provider in config.toml points at]'
+            cand --provider-id 'The provider in config.toml whose deployment to use'
+            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand --stdin 'Read the token from stdin even at a terminal'
+            cand --verify 'Check a Coder token against the deployment (`/api/v2/users/me`) before storing it'
+            cand --insecure-file 'Store it in a plain-text file (0600) instead of the OS keyring'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'codexgw;token;print'= {
+            cand --url 'The Coder deployment [default: the one the provider in config.toml points at]'
+            cand --provider-id 'The provider in config.toml whose deployment to use'
+            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'codexgw;token;status'= {
+            cand --url 'The Coder deployment [default: the one the provider in config.toml points at]'
+            cand --provider-id 'The provider in config.toml whose deployment to use'
+            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'codexgw;token;delete'= {
+            cand --url 'The Coder deployment [default: the one the provider in config.toml points at]'
+            cand --provider-id 'The provider in config.toml whose deployment to use'
+            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'codexgw;token;help'= {
+            cand set 'Store a token in the OS keyring (read from stdin when it is not a terminal)'
+            cand print 'Print the stored token and nothing else (for Codex''s command-backed auth)'
+            cand status 'Show which tokens exist and where, redacted'
+            cand delete 'Delete a stored token'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'codexgw;token;help;set'= {
+        }
+        &'codexgw;token;help;print'= {
+        }
+        &'codexgw;token;help;status'= {
+        }
+        &'codexgw;token;help;delete'= {
+        }
+        &'codexgw;token;help;help'= {
+        }
+        &'codexgw;env'= {
+            cand --shell 'The shell to write for [default: from $SHELL]'
+            cand --provider-id 'The provider in config.toml to prepare for'
+            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'codexgw;exec'= {
+            cand --provider-id 'The provider in config.toml to prepare for'
+            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'codexgw;template'= {
             cand --mode 'Which credential Codex uses in the workspaces'
             cand --workdir 'The folder Codex runs in inside the workspace'
@@ -131,6 +223,9 @@ set edit:completion:arg-completer[codexgw] = {|@words|
             cand remove 'Take the gateway provider out of config.toml again'
             cand restore 'List codexgw''s backups of config.toml, or put one back'
             cand doctor 'Check why Codex can or cannot reach the AI Gateway, and say how to fix it'
+            cand token 'Keep the Coder token (and your OpenAI key) in the OS keyring'
+            cand env 'Print shell lines that prepare this shell for Codex: eval "$(codexgw env)"'
+            cand exec 'Run a command (e.g. `codex`) with the tokens the configured mode needs'
             cand template 'Print Terraform for a Coder template that sets up Codex in every workspace'
             cand completions 'Print the shell completion script for a shell'
             cand man 'Write man pages for codexgw and each subcommand into a folder'
@@ -145,6 +240,24 @@ set edit:completion:arg-completer[codexgw] = {|@words|
         &'codexgw;help;restore'= {
         }
         &'codexgw;help;doctor'= {
+        }
+        &'codexgw;help;token'= {
+            cand set 'Store a token in the OS keyring (read from stdin when it is not a terminal)'
+            cand print 'Print the stored token and nothing else (for Codex''s command-backed auth)'
+            cand status 'Show which tokens exist and where, redacted'
+            cand delete 'Delete a stored token'
+        }
+        &'codexgw;help;token;set'= {
+        }
+        &'codexgw;help;token;print'= {
+        }
+        &'codexgw;help;token;status'= {
+        }
+        &'codexgw;help;token;delete'= {
+        }
+        &'codexgw;help;env'= {
+        }
+        &'codexgw;help;exec'= {
         }
         &'codexgw;help;template'= {
         }

@@ -32,6 +32,9 @@ complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "show" -d 'Print the
 complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "remove" -d 'Take the gateway provider out of config.toml again'
 complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "restore" -d 'List codexgw\'s backups of config.toml, or put one back'
 complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "doctor" -d 'Check why Codex can or cannot reach the AI Gateway, and say how to fix it'
+complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "token" -d 'Keep the Coder token (and your OpenAI key) in the OS keyring'
+complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "env" -d 'Print shell lines that prepare this shell for Codex: eval "$(codexgw env)"'
+complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "exec" -d 'Run a command (e.g. `codex`) with the tokens the configured mode needs'
 complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "template" -d 'Print Terraform for a Coder template that sets up Codex in every workspace'
 complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "completions" -d 'Print the shell completion script for a shell'
 complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "man" -d 'Write man pages for codexgw and each subcommand into a folder'
@@ -45,13 +48,17 @@ complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l route -d 'Whic
 aibridge\t'/api/v2/aibridge/… (every Coder version with the gateway)'
 ai-gateway\t'/api/v2/ai-gateway/… (Coder v2.35 and later)'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l env-key -d 'Centralized mode: the variable Codex reads the Coder token from' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l token-source -d 'Centralized mode: how Codex gets the Coder token (`command`: Codex runs `codexgw token print coder`, so the token stays in the keyring)' -r -f -a "env\t'Codex reads the `--env-key` variable'
+command\t'Codex runs `codexgw token print coder`, which reads the OS keyring'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l profile -d 'Point only `codex --profile NAME` at the gateway (writes NAME.config.toml)' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l codex-bin -d 'The Codex CLI to log in with in byok mode [default: `codex` on PATH]' -r -F
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l allow-http -d 'Accept a plain http:// URL to a host that is not loopback'
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l dry-run -d 'Print the diff of what would change and write nothing'
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -s y -l yes -d 'Do not ask: accept the detected URL and write without confirmation'
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l no-backup -d 'Do not keep a copy of the old file'
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l offline -d 'Do not contact the deployment (with `--route auto`, use aibridge)'
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l store-token -d 'Save the Coder token (from $CODER_API_TOKEN, stdin or a prompt) in the OS keyring'
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -s V -l version -d 'Print version'
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l mode -d 'Which credential Codex uses [prompted for at a terminal]' -r -f -a "centralized\t'The Coder API token is the key Codex sends; Coder pays for the model'
@@ -63,6 +70,8 @@ complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l route -d 'Which
 aibridge\t'/api/v2/aibridge/… (every Coder version with the gateway)'
 ai-gateway\t'/api/v2/ai-gateway/… (Coder v2.35 and later)'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l env-key -d 'Centralized mode: the variable Codex reads the Coder token from' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l token-source -d 'Centralized mode: how Codex gets the Coder token (`command`: Codex runs `codexgw token print coder`, so the token stays in the keyring)' -r -f -a "env\t'Codex reads the `--env-key` variable'
+command\t'Codex runs `codexgw token print coder`, which reads the OS keyring'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l allow-http -d 'Accept a plain http:// URL to a host that is not loopback'
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -87,6 +96,55 @@ complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l offline -d 'S
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l json -d 'Print one JSON object (for tools and support requests) instead of lines'
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -s V -l version -d 'Print version'
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and not __fish_seen_subcommand_from set print status delete help" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and not __fish_seen_subcommand_from set print status delete help" -s h -l help -d 'Print help'
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and not __fish_seen_subcommand_from set print status delete help" -s V -l version -d 'Print version'
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and not __fish_seen_subcommand_from set print status delete help" -f -a "set" -d 'Store a token in the OS keyring (read from stdin when it is not a terminal)'
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and not __fish_seen_subcommand_from set print status delete help" -f -a "print" -d 'Print the stored token and nothing else (for Codex\'s command-backed auth)'
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and not __fish_seen_subcommand_from set print status delete help" -f -a "status" -d 'Show which tokens exist and where, redacted'
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and not __fish_seen_subcommand_from set print status delete help" -f -a "delete" -d 'Delete a stored token'
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and not __fish_seen_subcommand_from set print status delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l url -d 'The Coder deployment [default: the one the provider in config.toml points at]' -r -f
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l provider-id -d 'The provider in config.toml whose deployment to use' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l stdin -d 'Read the token from stdin even at a terminal'
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l verify -d 'Check a Coder token against the deployment (`/api/v2/users/me`) before storing it'
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l insecure-file -d 'Store it in a plain-text file (0600) instead of the OS keyring'
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from print" -l url -d 'The Coder deployment [default: the one the provider in config.toml points at]' -r -f
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from print" -l provider-id -d 'The provider in config.toml whose deployment to use' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from print" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from print" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from print" -s V -l version -d 'Print version'
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from status" -l url -d 'The Coder deployment [default: the one the provider in config.toml points at]' -r -f
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from status" -l provider-id -d 'The provider in config.toml whose deployment to use' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from status" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from delete" -l url -d 'The Coder deployment [default: the one the provider in config.toml points at]' -r -f
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from delete" -l provider-id -d 'The provider in config.toml whose deployment to use' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from delete" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "set" -d 'Store a token in the OS keyring (read from stdin when it is not a terminal)'
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "print" -d 'Print the stored token and nothing else (for Codex\'s command-backed auth)'
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show which tokens exist and where, redacted'
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a stored token'
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c codexgw -n "__fish_codexgw_using_subcommand env" -l shell -d 'The shell to write for [default: from $SHELL]' -r -f -a "sh\t''
+bash\t''
+zsh\t''
+fish\t''
+powershell\t''"
+complete -c codexgw -n "__fish_codexgw_using_subcommand env" -l provider-id -d 'The provider in config.toml to prepare for' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand env" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand env" -s h -l help -d 'Print help'
+complete -c codexgw -n "__fish_codexgw_using_subcommand env" -s V -l version -d 'Print version'
+complete -c codexgw -n "__fish_codexgw_using_subcommand exec" -l provider-id -d 'The provider in config.toml to prepare for' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand exec" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand exec" -s h -l help -d 'Print help'
+complete -c codexgw -n "__fish_codexgw_using_subcommand exec" -s V -l version -d 'Print version'
 complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l mode -d 'Which credential Codex uses in the workspaces' -r -f -a "centralized\t'The Coder API token is the key Codex sends; Coder pays for the model'
 byok\t'Your own OpenAI API key; the Coder token rides in a governance header'
 chatgpt\t'Your ChatGPT login; the Coder token rides in a governance header'"
@@ -103,12 +161,19 @@ complete -c codexgw -n "__fish_codexgw_using_subcommand man" -l out-dir -d 'Wher
 complete -c codexgw -n "__fish_codexgw_using_subcommand man" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codexgw -n "__fish_codexgw_using_subcommand man" -s V -l version -d 'Print version'
-complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor template completions man help" -f -a "setup" -d 'Point Codex at the AI Gateway: write the provider block into config.toml'
-complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor template completions man help" -f -a "show" -d 'Print the provider block for a mode, for pasting or for a template'
-complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor template completions man help" -f -a "remove" -d 'Take the gateway provider out of config.toml again'
-complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor template completions man help" -f -a "restore" -d 'List codexgw\'s backups of config.toml, or put one back'
-complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor template completions man help" -f -a "doctor" -d 'Check why Codex can or cannot reach the AI Gateway, and say how to fix it'
-complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor template completions man help" -f -a "template" -d 'Print Terraform for a Coder template that sets up Codex in every workspace'
-complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor template completions man help" -f -a "completions" -d 'Print the shell completion script for a shell'
-complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor template completions man help" -f -a "man" -d 'Write man pages for codexgw and each subcommand into a folder'
-complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor template completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor token env exec template completions man help" -f -a "setup" -d 'Point Codex at the AI Gateway: write the provider block into config.toml'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor token env exec template completions man help" -f -a "show" -d 'Print the provider block for a mode, for pasting or for a template'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor token env exec template completions man help" -f -a "remove" -d 'Take the gateway provider out of config.toml again'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor token env exec template completions man help" -f -a "restore" -d 'List codexgw\'s backups of config.toml, or put one back'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor token env exec template completions man help" -f -a "doctor" -d 'Check why Codex can or cannot reach the AI Gateway, and say how to fix it'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor token env exec template completions man help" -f -a "token" -d 'Keep the Coder token (and your OpenAI key) in the OS keyring'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor token env exec template completions man help" -f -a "env" -d 'Print shell lines that prepare this shell for Codex: eval "$(codexgw env)"'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor token env exec template completions man help" -f -a "exec" -d 'Run a command (e.g. `codex`) with the tokens the configured mode needs'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor token env exec template completions man help" -f -a "template" -d 'Print Terraform for a Coder template that sets up Codex in every workspace'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor token env exec template completions man help" -f -a "completions" -d 'Print the shell completion script for a shell'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor token env exec template completions man help" -f -a "man" -d 'Write man pages for codexgw and each subcommand into a folder'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor token env exec template completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "set" -d 'Store a token in the OS keyring (read from stdin when it is not a terminal)'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "print" -d 'Print the stored token and nothing else (for Codex\'s command-backed auth)'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "status" -d 'Show which tokens exist and where, redacted'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "delete" -d 'Delete a stored token'

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crate::deployment::Route;
+use crate::launch::Shell;
 use crate::mode::Mode;
+use crate::secrets::TokenKind;
 
 /// Get OpenAI's Codex CLI working through a Coder deployment's AI Gateway, and prove it works.
 #[derive(Debug, Parser)]
@@ -34,6 +36,12 @@ pub enum Command {
     Restore(RestoreArgs),
     /// Check why Codex can or cannot reach the AI Gateway, and say how to fix it
     Doctor(DoctorArgs),
+    /// Keep the Coder token (and your OpenAI key) in the OS keyring
+    Token(TokenArgs),
+    /// Print shell lines that prepare this shell for Codex: eval "$(codexgw env)"
+    Env(EnvArgs),
+    /// Run a command (e.g. `codex`) with the tokens the configured mode needs
+    Exec(ExecArgs),
     /// Print Terraform for a Coder template that sets up Codex in every workspace
     ///
     /// Prints the registry's codex module for the mode, for pasting into the template's main.tf.
@@ -99,6 +107,19 @@ pub struct ProviderArgs {
     /// Accept a plain http:// URL to a host that is not loopback
     #[arg(long)]
     pub allow_http: bool,
+
+    /// Centralized mode: how Codex gets the Coder token (`command`: Codex runs
+    /// `codexgw token print coder`, so the token stays in the keyring)
+    #[arg(long, value_enum, default_value_t = TokenSourceChoice::Env)]
+    pub token_source: TokenSourceChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TokenSourceChoice {
+    /// Codex reads the `--env-key` variable
+    Env,
+    /// Codex runs `codexgw token print coder`, which reads the OS keyring
+    Command,
 }
 
 #[derive(Debug, Args)]
@@ -125,6 +146,14 @@ pub struct SetupArgs {
     /// Do not contact the deployment (with `--route auto`, use aibridge)
     #[arg(long)]
     pub offline: bool,
+
+    /// Save the Coder token (from $CODER_API_TOKEN, stdin or a prompt) in the OS keyring
+    #[arg(long)]
+    pub store_token: bool,
+
+    /// The Codex CLI to log in with in byok mode [default: `codex` on PATH]
+    #[arg(long, value_name = "PATH", env = "CODEXGW_CODEX_BIN", value_hint = ValueHint::FilePath)]
+    pub codex_bin: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -235,4 +264,93 @@ pub struct ManArgs {
     /// Where to write codexgw.1 and codexgw-<command>.1 (created when missing)
     #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub out_dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    #[command(subcommand)]
+    pub command: TokenCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Store a token in the OS keyring (read from stdin when it is not a terminal)
+    Set(TokenSetArgs),
+    /// Print the stored token and nothing else (for Codex's command-backed auth)
+    Print(TokenPrintArgs),
+    /// Show which tokens exist and where, redacted
+    Status(TargetArgs),
+    /// Delete a stored token
+    Delete(TokenPrintArgs),
+}
+
+/// Which deployment a token belongs to: `--url`, else the provider in config.toml.
+#[derive(Debug, Clone, Args)]
+pub struct TargetArgs {
+    /// The Coder deployment [default: the one the provider in config.toml points at]
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
+    pub url: Option<String>,
+
+    /// The provider in config.toml whose deployment to use
+    #[arg(long, value_name = "ID", default_value = crate::mode::DEFAULT_PROVIDER_ID)]
+    pub provider_id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenSetArgs {
+    /// Which token
+    #[arg(value_enum)]
+    pub kind: TokenKind,
+
+    #[command(flatten)]
+    pub target: TargetArgs,
+
+    /// Read the token from stdin even at a terminal
+    #[arg(long)]
+    pub stdin: bool,
+
+    /// Check a Coder token against the deployment (`/api/v2/users/me`) before storing it
+    #[arg(long)]
+    pub verify: bool,
+
+    /// Store it in a plain-text file (0600) instead of the OS keyring
+    #[arg(long)]
+    pub insecure_file: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenPrintArgs {
+    /// Which token
+    #[arg(value_enum)]
+    pub kind: TokenKind,
+
+    #[command(flatten)]
+    pub target: TargetArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct EnvArgs {
+    /// The shell to write for [default: from $SHELL]
+    #[arg(long, value_enum)]
+    pub shell: Option<Shell>,
+
+    /// The provider in config.toml to prepare for
+    #[arg(long, value_name = "ID", default_value = crate::mode::DEFAULT_PROVIDER_ID)]
+    pub provider_id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// The provider in config.toml to prepare for
+    #[arg(long, value_name = "ID", default_value = crate::mode::DEFAULT_PROVIDER_ID)]
+    pub provider_id: String,
+
+    /// The command and its arguments, after `--`
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "CMD"
+    )]
+    pub command: Vec<std::ffi::OsString>,
 }

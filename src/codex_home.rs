@@ -78,6 +78,38 @@ impl CodexHome {
     }
 }
 
+/// How Codex is signed in, as far as its files and environment tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodexLogin {
+    /// `codex login --with-api-key` (auth.json `auth_mode = "apikey"`) or `$CODEX_API_KEY`.
+    ApiKey,
+    /// `codex login` with a ChatGPT account.
+    Chatgpt,
+    /// No auth.json with a login in it (Codex may still keep one in the OS keyring).
+    None,
+}
+
+impl CodexHome {
+    /// Reads `auth.json`; an unreadable or foreign file counts as no login.
+    pub fn login(&self, env: &crate::environment::Environment) -> CodexLogin {
+        if env.var("CODEX_API_KEY").is_some() {
+            return CodexLogin::ApiKey;
+        }
+        let Ok(text) = std::fs::read_to_string(self.auth_path()) else {
+            return CodexLogin::None;
+        };
+        let Ok(auth) = serde_json::from_str::<serde_json::Value>(&text) else {
+            return CodexLogin::None;
+        };
+        let has = |key: &str| auth.get(key).is_some_and(|v| !v.is_null());
+        match auth.get("auth_mode").and_then(|m| m.as_str()) {
+            Some("apikey") if has("OPENAI_API_KEY") => CodexLogin::ApiKey,
+            Some("chatgpt") if has("tokens") => CodexLogin::Chatgpt,
+            _ => CodexLogin::None,
+        }
+    }
+}
+
 /// Codex accepts profile names of letters, digits, `_` and `-`.
 pub fn validate_profile_name(name: &str) -> anyhow::Result<()> {
     let valid = !name.is_empty()
@@ -109,6 +141,31 @@ mod tests {
         assert_eq!(empty_env.dir(), Path::new("/home/u/.codex"));
         assert_eq!(empty_env.source, HomeSource::Default);
         assert!(CodexHome::resolve(None, None, None).is_err());
+    }
+
+    #[test]
+    fn login_kind_from_auth_json() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = CodexHome::at(dir.path());
+        let env = crate::environment::Environment::default();
+        assert_eq!(home.login(&env), CodexLogin::None);
+        std::fs::write(
+            home.auth_path(),
+            r#"{"auth_mode":"apikey","OPENAI_API_KEY":"sk-1"}"#,
+        )
+        .unwrap();
+        assert_eq!(home.login(&env), CodexLogin::ApiKey);
+        std::fs::write(
+            home.auth_path(),
+            r#"{"auth_mode":"chatgpt","OPENAI_API_KEY":null,"tokens":{"access_token":"a"}}"#,
+        )
+        .unwrap();
+        assert_eq!(home.login(&env), CodexLogin::Chatgpt);
+        let with_var = crate::environment::Environment::new([(
+            "CODEX_API_KEY".to_string(),
+            "sk-2".to_string(),
+        )]);
+        assert_eq!(home.login(&with_var), CodexLogin::ApiKey);
     }
 
     #[test]

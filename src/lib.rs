@@ -17,6 +17,7 @@ pub mod error;
 pub mod files;
 pub mod http;
 pub mod inspect;
+pub mod launch;
 pub mod mode;
 pub mod plan;
 pub mod secrets;

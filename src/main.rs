@@ -19,6 +19,12 @@ fn main() -> ExitCode {
         Command::Template(args) => commands::template::run(args),
         Command::Completions(args) => commands::completions::run(args),
         Command::Man(args) => commands::man::run(&ctx, args),
+        Command::Token(args) => commands::token::run(&ctx, args, home),
+        Command::Env(args) => commands::env::run(&ctx, args, home),
+        Command::Exec(args) => match commands::exec::run(&ctx, args, home) {
+            Ok(code) => return code,
+            Err(err) => Err(err),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,6 +5,13 @@ use std::fmt;
 use std::path::PathBuf;
 
 use crate::environment::Environment;
+use crate::error;
+
+mod file;
+mod os_keyring;
+
+pub use file::FileStore;
+pub use os_keyring::{KeyringStore, SERVICE_VAR};
 
 /// A token or key. `Debug` and `Display` redact it; only [`Secret::expose`] gives the value.
 #[derive(Clone, PartialEq, Eq)]
@@ -64,16 +71,128 @@ impl TokenKind {
             TokenKind::Openai => "openai",
         }
     }
+
+    /// The variables that hold this secret, in the order [`find`] reads them. In centralized
+    /// mode `OPENAI_API_KEY` carries the Coder token, but elsewhere it is a real OpenAI key, so
+    /// it never counts as a Coder token.
+    pub fn env_vars(self) -> &'static [&'static str] {
+        match self {
+            TokenKind::Coder => &[crate::mode::CODER_TOKEN_VAR, "CODER_SESSION_TOKEN"],
+            TokenKind::Openai => &["OPENAI_API_KEY"],
+        }
+    }
+
+    /// What to call it in messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            TokenKind::Coder => "Coder API token",
+            TokenKind::Openai => "OpenAI API key",
+        }
+    }
+}
+
+/// Checks the shape of a pasted token: surrounding whitespace (a trailing newline from `echo`)
+/// is dropped; empty values and inner whitespace are refused, as no token has them.
+pub fn parse_token(kind: TokenKind, text: &str) -> anyhow::Result<Secret> {
+    let value = text.trim();
+    if value.is_empty() {
+        return Err(error::usage(
+            format!("the {} is empty", kind.describe()),
+            format!(
+                "pipe it in, e.g. `printenv {} | codexgw token set {}`",
+                kind.env_vars()[0],
+                kind.name()
+            ),
+        ));
+    }
+    if value.chars().any(char::is_whitespace) {
+        return Err(error::usage(
+            format!(
+                "the {} contains whitespace ({}); tokens never do",
+                kind.describe(),
+                redact(value)
+            ),
+            "paste exactly one token, with nothing else on the line",
+        ));
+    }
+    Ok(Secret::new(value))
+}
+
+/// The store that holds secrets in real use: the OS keyring, and for reading also the
+/// plain-text file that `--insecure-file` wrote (never written to unless asked for).
+pub struct SystemStore {
+    pub keyring: KeyringStore,
+    pub file: Option<FileStore>,
+}
+
+/// The store for this machine and user; building it does no I/O, so `token print` pays only
+/// for the lookups it makes.
+pub fn system_store(env: &Environment) -> SystemStore {
+    SystemStore {
+        keyring: KeyringStore::for_env(env),
+        file: FileStore::for_env(env),
+    }
+}
+
+impl SecretStore for SystemStore {
+    fn backend(&self) -> String {
+        self.keyring.backend()
+    }
+
+    fn locate(&self, kind: TokenKind, host: &str) -> anyhow::Result<Option<Stored>> {
+        let from_keyring = self.keyring.locate(kind, host);
+        if let Ok(Some(stored)) = from_keyring {
+            return Ok(Some(stored));
+        }
+        if let Some(stored) = self
+            .file
+            .as_ref()
+            .and_then(|f| f.locate(kind, host).transpose())
+        {
+            return stored.map(Some);
+        }
+        from_keyring
+    }
+
+    /// Only the keyring: a plain-text file is written only when the user asks for it.
+    fn set(&self, kind: TokenKind, host: &str, secret: &Secret) -> anyhow::Result<String> {
+        self.keyring.set(kind, host, secret)
+    }
+
+    fn delete(&self, kind: TokenKind, host: &str) -> anyhow::Result<bool> {
+        let from_keyring = self.keyring.delete(kind, host);
+        let from_file = match &self.file {
+            Some(file) => file.delete(kind, host)?,
+            None => false,
+        };
+        match from_keyring {
+            Ok(deleted) => Ok(deleted || from_file),
+            Err(_) if from_file => Ok(true),
+            Err(err) => Err(err),
+        }
+    }
 }
 
 /// Where secrets are kept, keyed by kind and deployment host.
 pub trait SecretStore {
-    /// A name for messages, e.g. `Linux kernel keyutils`.
+    /// Where [`SecretStore::set`] writes, for messages: `the Linux kernel keyring (keyutils)`.
     fn backend(&self) -> String;
-    fn get(&self, kind: TokenKind, host: &str) -> anyhow::Result<Option<Secret>>;
-    fn set(&self, kind: TokenKind, host: &str, secret: &Secret) -> anyhow::Result<()>;
+    fn get(&self, kind: TokenKind, host: &str) -> anyhow::Result<Option<Secret>> {
+        Ok(self.locate(kind, host)?.map(|stored| stored.secret))
+    }
+    /// The secret and the backend that holds it (a store may read from more than one).
+    fn locate(&self, kind: TokenKind, host: &str) -> anyhow::Result<Option<Stored>>;
+    /// Stores the secret; returns the name of the backend that now holds it.
+    fn set(&self, kind: TokenKind, host: &str, secret: &Secret) -> anyhow::Result<String>;
     /// Whether something was deleted.
     fn delete(&self, kind: TokenKind, host: &str) -> anyhow::Result<bool>;
+}
+
+/// A secret read from a store, with the backend that held it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    pub secret: Secret,
+    pub backend: String,
 }
 
 /// Where a secret was found, for `token status` and doctor's evidence.
@@ -91,7 +210,7 @@ impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Origin::Env(var) => write!(f, "${var}"),
-            Origin::Store(backend) => write!(f, "the keyring ({backend})"),
+            Origin::Store(backend) => f.write_str(backend),
             Origin::CoderCli(path) => write!(f, "the coder CLI login (`{}`)", path.display()),
         }
     }
@@ -116,7 +235,8 @@ pub struct Found {
 
 /// Looks a secret up: the named environment variables in order, then the store (keyed by the
 /// deployment host), then — for the Coder token — the `coder` CLI's login for the same host.
-/// A store that fails (no keyring backend) is skipped: the other sources still count.
+/// A store that fails (no keyring backend) is skipped: the other sources still count. Stops at
+/// the first source that has it, so `token print` with a set variable never asks the keyring.
 pub fn find(
     kind: TokenKind,
     env: &Environment,
@@ -124,26 +244,46 @@ pub fn find(
     store: Option<&dyn SecretStore>,
     host: &str,
 ) -> Option<Found> {
-    for var in vars {
-        if let Some(value) = env.var(var) {
-            return Some(Found {
-                secret: Secret::new(value.trim()),
-                origin: Origin::Env((*var).to_string()),
-            });
-        }
-    }
-    if let Some(store) = store
-        && let Ok(Some(secret)) = store.get(kind, host)
-    {
-        return Some(Found {
-            secret,
-            origin: Origin::Store(store.backend()),
-        });
-    }
-    match kind {
+    sources(kind, env, vars, store, host).next()
+}
+
+/// Every source that has the secret, in [`find`]'s order (the first one is the one used).
+pub fn find_all(
+    kind: TokenKind,
+    env: &Environment,
+    vars: &[&str],
+    store: Option<&dyn SecretStore>,
+    host: &str,
+) -> Vec<Found> {
+    sources(kind, env, vars, store, host).collect()
+}
+
+/// The sources in order, each consulted only when the iterator gets to it.
+fn sources<'a>(
+    kind: TokenKind,
+    env: &'a Environment,
+    vars: &'a [&'a str],
+    store: Option<&'a dyn SecretStore>,
+    host: &'a str,
+) -> impl Iterator<Item = Found> + 'a {
+    let from_env = vars.iter().filter_map(move |var| {
+        env.var(var).map(|value| Found {
+            secret: Secret::new(value.trim()),
+            origin: Origin::Env((*var).to_string()),
+        })
+    });
+    let from_store = std::iter::once(()).filter_map(move |()| {
+        let stored = store?.locate(kind, host).ok()??;
+        Some(Found {
+            secret: stored.secret,
+            origin: Origin::Store(stored.backend),
+        })
+    });
+    let from_cli = std::iter::once(()).filter_map(move |()| match kind {
         TokenKind::Coder => coder_cli_session(env, host),
         TokenKind::Openai => None,
-    }
+    });
+    from_env.chain(from_store).chain(from_cli)
 }
 
 /// The `coder` CLI keeps `url` and `session` files side by side (on Linux; macOS and Windows
@@ -176,15 +316,20 @@ impl SecretStore for MemoryStore {
         "memory".into()
     }
 
-    fn get(&self, kind: TokenKind, host: &str) -> anyhow::Result<Option<Secret>> {
+    fn locate(&self, kind: TokenKind, host: &str) -> anyhow::Result<Option<Stored>> {
         let entries = self.entries.lock().expect("not poisoned");
-        Ok(entries.get(&(kind.name().into(), host.into())).cloned())
+        Ok(entries
+            .get(&(kind.name().into(), host.into()))
+            .map(|secret| Stored {
+                secret: secret.clone(),
+                backend: self.backend(),
+            }))
     }
 
-    fn set(&self, kind: TokenKind, host: &str, secret: &Secret) -> anyhow::Result<()> {
+    fn set(&self, kind: TokenKind, host: &str, secret: &Secret) -> anyhow::Result<String> {
         let mut entries = self.entries.lock().expect("not poisoned");
         entries.insert((kind.name().into(), host.into()), secret.clone());
-        Ok(())
+        Ok(self.backend())
     }
 
     fn delete(&self, kind: TokenKind, host: &str) -> anyhow::Result<bool> {
@@ -265,6 +410,42 @@ mod tests {
         .unwrap();
         assert_eq!(found.origin, Origin::Env("CODER_API_TOKEN".into()));
         assert_eq!(find(TokenKind::Openai, &env, &[], None, host), None);
+    }
+
+    #[test]
+    fn token_shape() {
+        assert_eq!(
+            parse_token(TokenKind::Coder, "  abc-123\n")
+                .unwrap()
+                .expose(),
+            "abc-123"
+        );
+        let empty = parse_token(TokenKind::Openai, " \n").unwrap_err();
+        assert_eq!(empty.to_string(), "the OpenAI API key is empty");
+        let inner = parse_token(TokenKind::Coder, "abc def-ghijklmnop").unwrap_err();
+        assert_eq!(
+            inner.to_string(),
+            "the Coder API token contains whitespace (abc … (18 chars)); tokens never do"
+        );
+    }
+
+    #[test]
+    fn find_all_lists_every_source_in_order() {
+        let store = MemoryStore::default();
+        store
+            .set(TokenKind::Openai, "h", &Secret::new("stored"))
+            .unwrap();
+        let env = Environment::new([("OPENAI_API_KEY".to_string(), "from-env".to_string())]);
+        let all = find_all(
+            TokenKind::Openai,
+            &env,
+            &["OPENAI_API_KEY"],
+            Some(&store),
+            "h",
+        );
+        let origins: Vec<_> = all.iter().map(|f| f.origin.kind()).collect();
+        assert_eq!(origins, ["env", "keyring"]);
+        assert_eq!(all[1].origin.to_string(), "memory");
     }
 
     #[test]

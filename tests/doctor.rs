@@ -11,7 +11,7 @@ use support::real_codex::{
     CHATGPT_ACCESS_TOKEN, CHATGPT_ACCOUNT_ID, OPENAI_KEY, login_with_api_key, run_codex,
     write_chatgpt_login,
 };
-use support::{TestHome, codex_bin};
+use support::{KeyringCleanup, TestHome, codex_bin};
 
 /// An OpenAI key that must never be printed.
 const LIVE_KEY: &str = "sk-live-this-must-stay-secret-42";
@@ -803,4 +803,53 @@ fn usage_errors_exit_2() {
     ] {
         home.codexgw().args(&args).assert().code(2);
     }
+}
+
+/// Issue 4: the keyring is a token source. byok/chatgpt pass with evidence `keyring`; in
+/// centralized mode the unset `env_key` still fails (plain `codex` would stop), and the fix
+/// names the keyring and `codexgw exec`.
+#[test]
+fn a_token_in_the_keyring_counts_and_the_fix_says_how_codex_gets_it() {
+    let fake = FakeCoder::start(Options::default());
+    let home = chatgpt_home(&fake);
+    let _cleanup = KeyringCleanup::new(&home, &[&fake.url]);
+    home.codexgw()
+        .args(["token", "set", "coder", "--stdin", "--url", &fake.url])
+        .write_stdin(VALID_TOKEN)
+        .assert()
+        .success();
+
+    let run = doctor(&home, &[], &[]);
+    assert_eq!(run.status("env.coder_api_token"), "pass", "{}", run.human);
+    assert_eq!(
+        run.check("env.coder_api_token")["evidence"]["origin"],
+        "keyring"
+    );
+    assert!(
+        run.summary("env.coder_api_token")
+            .contains("codexgw exec -- codex")
+    );
+    assert_eq!(run.status("net.auth"), "pass", "{}", run.human);
+
+    let centralized = TestHome::new();
+    let _cleanup = KeyringCleanup::new(&centralized, &[&fake.url]);
+    setup(&centralized, &fake, "centralized", &[]);
+    centralized
+        .codexgw()
+        .args(["token", "set", "coder", "--stdin", "--url", &fake.url])
+        .write_stdin(VALID_TOKEN)
+        .assert()
+        .success();
+    let run = doctor(&centralized, &[], &[]);
+    assert_eq!(run.status("env.openai_api_key"), "fail", "{}", run.human);
+    assert_eq!(
+        run.check("env.openai_api_key")["evidence"]["stored_in"],
+        "keyring"
+    );
+    assert!(
+        run.fix("env.openai_api_key")
+            .contains("codexgw exec -- codex"),
+        "{}",
+        run.fix("env.openai_api_key")
+    );
 }

@@ -53,6 +53,13 @@ fn the_wizard_asks_mode_url_and_confirmation_then_writes_the_block() {
     p.send_line("y").unwrap();
 
     p.exp_string("wrote").unwrap();
+    // Credentials come after the file: no Coder token anywhere, so it offers the keyring.
+    p.exp_string("Store one in the OS keyring now?").unwrap();
+    p.send_line("n").unwrap();
+    // byok and no API-key login: it offers to log Codex in; an empty answer skips.
+    p.exp_string("OpenAI API key for Codex's login").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("next:").unwrap();
     assert_eq!(exit_code(&mut p), 0);
     assert_eq!(
         home.read_config(),

@@ -27,9 +27,8 @@ pub fn run(
         offline: args.offline,
         timeout: Duration::from_secs(args.timeout),
     };
-    // The OS keyring store is wired in when it lands; until then tokens come from the
-    // environment and the coder CLI login.
-    let report = doctor::run(&options, &ctx.env, None);
+    let store = crate::secrets::system_store(&ctx.env);
+    let report = doctor::run(&options, &ctx.env, Some(&store));
     if args.json {
         print!("{}", report::json(&report));
     } else {

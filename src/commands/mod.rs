@@ -4,21 +4,26 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use crate::cli::{ProviderArgs, RouteChoice};
+use crate::cli::{ProviderArgs, RouteChoice, TokenSourceChoice};
 use crate::codex_home::CodexHome;
 use crate::deployment::{Deployment, Route};
 use crate::environment::Environment;
 use crate::error;
+use crate::launch::ConfiguredProvider;
 use crate::mode::{self, Mode, ProviderSpec, TokenSource};
 
 pub mod completions;
+pub mod credentials;
 pub mod doctor;
+pub mod env;
+pub mod exec;
 pub mod man;
 pub mod remove;
 pub mod restore;
 pub mod setup;
 pub mod show;
 pub mod template;
+pub mod token;
 
 /// What every command may know about the world it runs in.
 pub struct Context {
@@ -144,11 +149,65 @@ pub fn provider_spec(
     route: Route,
 ) -> anyhow::Result<ProviderSpec> {
     validate_provider_id(&args.provider_id)?;
+    let token_source = match (args.token_source, mode) {
+        (TokenSourceChoice::Env, _) => TokenSource::Env(args.env_key.clone()),
+        (TokenSourceChoice::Command, Mode::Centralized) => token_print_command(&deployment)?,
+        (TokenSourceChoice::Command, _) => {
+            return Err(error::usage(
+                format!("`--token-source command` works in centralized mode only, not {mode}"),
+                "drop `--token-source`: in this mode Codex reads the Coder token from `CODER_API_TOKEN` (`codexgw exec -- codex` sets it from the keyring)",
+            ));
+        }
+    };
     Ok(ProviderSpec {
         id: args.provider_id.clone(),
         mode,
         deployment,
         route,
-        token_source: TokenSource::Env(args.env_key.clone()),
+        token_source,
     })
+}
+
+/// Command-backed auth: Codex runs this very binary, by absolute path (Codex's PATH may not
+/// have it). The deployment is passed along so the lookup needs no config file: it works the
+/// same from a profile file, under any provider id, and costs no parsing on each request.
+fn token_print_command(deployment: &Deployment) -> anyhow::Result<TokenSource> {
+    let exe = std::env::current_exe().map_err(|e| {
+        error::failure(
+            format!("cannot tell where the codexgw program is: {e}"),
+            "use `--token-source env` instead",
+        )
+    })?;
+    let program = exe.to_str().ok_or_else(|| {
+        error::failure(
+            format!(
+                "the path `{}` is not UTF-8, so config.toml cannot hold it",
+                exe.display()
+            ),
+            "install codexgw under a UTF-8 path, or use `--token-source env`",
+        )
+    })?;
+    Ok(TokenSource::Command {
+        program: program.to_string(),
+        args: ["token", "print", "coder", "--url", deployment.as_str()]
+            .map(str::to_string)
+            .to_vec(),
+    })
+}
+
+/// The provider `id` as config.toml defines it (for `token`, `env` and `exec`).
+pub fn configured_provider(
+    ctx: &Context,
+    codex_home: Option<&std::path::Path>,
+    id: &str,
+) -> anyhow::Result<ConfiguredProvider> {
+    let path = ctx.codex_home(codex_home)?.config_path();
+    let text = crate::files::read_optional(&path)?.ok_or_else(|| {
+        error::failure(
+            format!("`{}` does not exist", path.display()),
+            "run `codexgw setup` first (or pass `--codex-home DIR`)",
+        )
+    })?;
+    let doc = crate::document::ConfigDocument::parse_file(&text, &path)?;
+    crate::launch::configured_provider(&doc, id)
 }

@@ -6,6 +6,7 @@ use dialoguer::theme::ColorfulTheme;
 
 use crate::cli::SetupArgs;
 use crate::codex_home::{CodexHome, validate_profile_name};
+use crate::commands::credentials::{self, Done};
 use crate::commands::{Context, provider_spec, resolve_route};
 use crate::deployment::Deployment;
 use crate::detect;
@@ -49,7 +50,8 @@ pub fn run(
             spec.base_url(),
             spec.mode
         ));
-        print_next_steps(ctx, &spec, args.profile.as_deref());
+        let done = credentials::after_setup(ctx, args, &spec, &home)?;
+        print_next_steps(ctx, &spec, args.profile.as_deref(), &done);
         return Ok(());
     }
     for change in &plan.changes {
@@ -93,7 +95,8 @@ pub fn run(
         state.save(&home.backups_dir())?;
     }
     ctx.status(reason.describe(route));
-    print_next_steps(ctx, &spec, args.profile.as_deref());
+    let done = credentials::after_setup(ctx, args, &spec, &home)?;
+    print_next_steps(ctx, &spec, args.profile.as_deref(), &done);
     Ok(())
 }
 
@@ -246,7 +249,7 @@ fn confirm(prompt: &str) -> anyhow::Result<bool> {
 }
 
 /// The one or two things left to do after setup, for the mode.
-fn print_next_steps(ctx: &Context, spec: &ProviderSpec, profile: Option<&str>) {
+fn print_next_steps(ctx: &Context, spec: &ProviderSpec, profile: Option<&str>, done: &Done) {
     let codex = match profile {
         Some(name) => format!("codex --profile {name}"),
         None => "codex".to_string(),
@@ -254,6 +257,10 @@ fn print_next_steps(ctx: &Context, spec: &ProviderSpec, profile: Option<&str>) {
     let export = |var: &str| {
         if ctx.env.var(var).is_some() {
             None
+        } else if done.coder_token_available {
+            Some(format!(
+                "  eval \"$(codexgw env)\"   # or start Codex as `codexgw exec -- {codex}`"
+            ))
         } else {
             Some(format!(
                 "  export {var}=<your Coder API token>   # create one with `coder tokens create`"
@@ -266,16 +273,17 @@ fn print_next_steps(ctx: &Context, spec: &ProviderSpec, profile: Option<&str>) {
         (Mode::Centralized, TokenSource::Command { .. }) => {}
         (Mode::Byok, _) => {
             steps.extend(export(CODER_TOKEN_VAR));
-            steps.push(
+            steps.extend((!done.codex_api_login).then(|| {
                 "  printenv OPENAI_API_KEY | codex login --with-api-key   # Codex reads your key only from its login"
-                    .into(),
-            );
+                    .to_string()
+            }));
         }
         (Mode::Chatgpt, _) => {
             steps.extend(export(CODER_TOKEN_VAR));
-            steps.push(
-                "  env -u OPENAI_API_KEY codex login   # sign in with your ChatGPT account".into(),
-            );
+            steps.extend((!done.codex_chatgpt_login).then(|| {
+                "  env -u OPENAI_API_KEY codex login   # sign in with ChatGPT (or `codexgw exec -- codex login`)"
+                    .to_string()
+            }));
             if ctx.env.is_set("OPENAI_API_KEY") {
                 ctx.warn("OPENAI_API_KEY is set: Coder requires it unset in chatgpt mode (older Codex builds and other OpenAI tools sign in with the key instead of ChatGPT); `unset OPENAI_API_KEY` and remove it from your shell start-up files (`codexgw doctor` names the line)");
             }

@@ -89,7 +89,7 @@ pub(super) fn check(
         .or_else(|| detected_deployment(env));
     let host = deployment.as_ref().map_or("", Deployment::host).to_string();
 
-    checks.push(openai_api_key(block.as_ref(), mode, env));
+    checks.push(openai_api_key(block.as_ref(), mode, env, store, &host));
     let (coder_check, coder_token) = coder_api_token(block.as_ref(), mode, env, store, &host);
     checks.push(coder_check);
     let credentials_store = files
@@ -443,7 +443,13 @@ fn describe_gateway(gateway: Option<&GatewayUrl>) -> String {
     )
 }
 
-fn openai_api_key(block: Option<&Block>, mode: Option<Mode>, env: &Environment) -> Check {
+fn openai_api_key(
+    block: Option<&Block>,
+    mode: Option<Mode>,
+    env: &Environment,
+    store: Option<&dyn SecretStore>,
+    host: &str,
+) -> Check {
     const ID: &str = "env.openai_api_key";
     const VAR: &str = mode::DEFAULT_ENV_KEY;
     let Some(mode) = mode else {
@@ -451,7 +457,7 @@ fn openai_api_key(block: Option<&Block>, mode: Option<Mode>, env: &Environment) 
     };
     let block = block.expect("a mode comes from a block");
     match mode {
-        Mode::Centralized => centralized_credential(block, env),
+        Mode::Centralized => centralized_credential(block, env, store, host),
         Mode::Byok => {
             let set = env.var(VAR).is_some();
             Check::pass(
@@ -501,7 +507,12 @@ fn openai_api_key(block: Option<&Block>, mode: Option<Mode>, env: &Environment) 
 }
 
 /// Centralized mode: the Coder token must reach Codex through `env_key`, `auth` or the file.
-fn centralized_credential(block: &Block, env: &Environment) -> Check {
+fn centralized_credential(
+    block: &Block,
+    env: &Environment,
+    store: Option<&dyn SecretStore>,
+    host: &str,
+) -> Check {
     const ID: &str = "env.openai_api_key";
     if let Some(auth) = &block.auth {
         let found = find_program(&auth.command, env);
@@ -533,16 +544,26 @@ fn centralized_credential(block: &Block, env: &Environment) -> Check {
         );
     };
     match env.var(var) {
-        None => Check::fail(
-            ID,
-            format!(
-                "${var} is not set; Codex stops with `Missing environment variable: `{var}`.`"
-            ),
-            format!(
-                "export {var}=<your Coder API token>   # create one with `coder tokens create`"
-            ),
-        )
-        .evidence(json!({ "var": var, "set": false })),
+        None => {
+            let stored = secrets::find(TokenKind::Coder, env, &[], store, host);
+            let fix = match &stored {
+                Some(found) => format!(
+                    "a Coder token is in {}: start Codex as `codexgw exec -- codex` (or `eval \"$(codexgw env)\"` first), or let Codex ask codexgw: `codexgw setup --mode centralized --token-source command`",
+                    found.origin
+                ),
+                None => format!(
+                    "export {var}=<your Coder API token>   # create one with `coder tokens create`"
+                ),
+            };
+            Check::fail(
+                ID,
+                format!(
+                    "${var} is not set; Codex stops with `Missing environment variable: `{var}`.`"
+                ),
+                fix,
+            )
+            .evidence(json!({ "var": var, "set": false, "stored_in": stored.map(|f| f.origin.kind()) }))
+        }
         Some(value) if value.trim().starts_with("sk-") => Check::fail(
             ID,
             format!(
@@ -567,9 +588,16 @@ fn centralized_credential(block: &Block, env: &Environment) -> Check {
 
 /// The executable Codex would run for `command`: a path, or the first match on `$PATH`.
 fn find_program(command: &str, env: &Environment) -> Option<PathBuf> {
+    #[cfg(unix)]
     use std::os::unix::fs::PermissionsExt;
     let executable = |p: &Path| {
-        std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        std::fs::metadata(p).is_ok_and(|m| {
+            #[cfg(unix)]
+            let runnable = m.permissions().mode() & 0o111 != 0;
+            #[cfg(not(unix))]
+            let runnable = true;
+            m.is_file() && runnable
+        })
     };
     if command.is_empty() {
         return None;
@@ -629,6 +657,16 @@ fn coder_api_token(
                 "${var} is set ({}); Codex sends it in `{}`",
                 secret.redacted(),
                 mode::GOVERNANCE_HEADER
+            ),
+        ),
+        Some(Found {
+            secret,
+            origin: origin @ secrets::Origin::Store(_),
+        }) => Check::pass(
+            ID,
+            format!(
+                "a Coder token ({}) is in {origin}; Codex gets it as ${var} when started as `codexgw exec -- codex` (or after `eval \"$(codexgw env)\"`)",
+                secret.redacted()
             ),
         ),
         Some(Found { secret, origin }) => Check::warn(

@@ -151,7 +151,7 @@ env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
     }
 
     #[test]
-    fn a_token_in_the_store_is_found_but_codex_cannot_see_it() {
+    fn a_token_in_the_store_counts_with_evidence_keyring() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("config.toml"), CHATGPT).unwrap();
         let store = MemoryStore::default();
@@ -163,7 +163,12 @@ env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
 
         let report = run(&offline(dir.path()), &env, Some(&store));
         let check = find(&report, "env.coder_api_token");
-        assert_eq!(check.status, Status::Warn);
+        assert_eq!(check.status, Status::Pass);
+        assert!(
+            check.summary.contains("codexgw exec -- codex"),
+            "{}",
+            check.summary
+        );
         assert_eq!(check.evidence["origin"], "keyring");
         assert_eq!(check.evidence["token"], "abcd… (33 chars)");
         assert!(

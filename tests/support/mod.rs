@@ -100,3 +100,33 @@ pub fn codex_bin() -> Option<PathBuf> {
     eprintln!("skipped: {reason}");
     None
 }
+
+/// Deletes what a test stored in the real keyring (under its unique service name) when it goes
+/// out of scope, also when the test panics.
+pub struct KeyringCleanup<'a> {
+    home: &'a TestHome,
+    urls: Vec<String>,
+}
+
+impl<'a> KeyringCleanup<'a> {
+    pub fn new(home: &'a TestHome, urls: &[&str]) -> KeyringCleanup<'a> {
+        KeyringCleanup {
+            home,
+            urls: urls.iter().map(|u| u.to_string()).collect(),
+        }
+    }
+}
+
+impl Drop for KeyringCleanup<'_> {
+    fn drop(&mut self) {
+        for url in &self.urls {
+            for kind in ["coder", "openai"] {
+                let _ = self
+                    .home
+                    .codexgw()
+                    .args(["token", "delete", kind, "--url", url])
+                    .output();
+            }
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! What `setup` does about credentials once the provider block is in place: store the Coder
+//! token in the keyring (`--store-token`), log Codex in with the OpenAI key (byok), and say
+//! what is missing.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::Stdio;
+
+use anyhow::Context as _;
+
+use crate::cli::SetupArgs;
+use crate::codex_home::{CodexHome, CodexLogin};
+use crate::commands::{Context, token};
+use crate::error;
+use crate::mode::{Mode, ProviderSpec, TokenSource};
+use crate::secrets::{self, Secret, SecretStore, SystemStore, TokenKind};
+
+/// What was taken care of, so the next steps leave it out.
+#[derive(Debug, Default)]
+pub struct Done {
+    /// Codex has an API-key login (byok needs one).
+    pub codex_api_login: bool,
+    /// Codex has a ChatGPT login (chatgpt mode needs one).
+    pub codex_chatgpt_login: bool,
+    /// A Coder token for the deployment is in the keyring or the coder CLI's login.
+    pub coder_token_available: bool,
+}
+
+pub fn after_setup(
+    ctx: &Context,
+    args: &SetupArgs,
+    spec: &ProviderSpec,
+    home: &CodexHome,
+) -> anyhow::Result<Done> {
+    let store = secrets::system_store(&ctx.env);
+    let host = spec.deployment.host();
+    let find = || {
+        secrets::find(
+            TokenKind::Coder,
+            &ctx.env,
+            TokenKind::Coder.env_vars(),
+            Some(&store),
+            host,
+        )
+    };
+    let mut coder_token = find();
+    let offer = ctx.interactive && !args.yes && coder_token.is_none();
+    if args.store_token || (offer && confirm_store(host)?) {
+        store_coder_token(ctx, &store, host)?;
+        coder_token = find();
+    }
+    if let (TokenSource::Command { .. }, Mode::Centralized, None) =
+        (&spec.token_source, spec.mode, &coder_token)
+    {
+        ctx.warn(format!(
+            "Codex will run `codexgw token print coder`, which finds no Coder token for `{host}` yet: store one with `codexgw token set coder --url {}`",
+            spec.deployment
+        ));
+    }
+    let login = home.login(&ctx.env);
+    let mut done = Done {
+        codex_api_login: login == CodexLogin::ApiKey,
+        codex_chatgpt_login: login == CodexLogin::Chatgpt,
+        coder_token_available: coder_token.is_some(),
+    };
+    if spec.mode == Mode::Byok && !done.codex_api_login {
+        done.codex_api_login = log_codex_in(ctx, args, home, &store, host)?;
+    }
+    Ok(done)
+}
+
+/// The wizard's question when no Coder token is found anywhere.
+fn confirm_store(host: &str) -> anyhow::Result<bool> {
+    dialoguer::Confirm::new()
+        .with_prompt(format!(
+            "No Coder API token for `{host}` found. Store one in the OS keyring now?"
+        ))
+        .default(true)
+        .interact()
+        .context("cannot read your answer")
+}
+
+/// `--store-token`: the token from `$CODER_API_TOKEN` (or `$CODER_SESSION_TOKEN`), else
+/// stdin or a hidden prompt, into the keyring for this deployment.
+fn store_coder_token(ctx: &Context, store: &SystemStore, host: &str) -> anyhow::Result<()> {
+    let from_env = TokenKind::Coder
+        .env_vars()
+        .iter()
+        .find_map(|var| ctx.env.var(var));
+    let secret = match from_env {
+        Some(value) => secrets::parse_token(TokenKind::Coder, value)?,
+        None => token::read_token(ctx, TokenKind::Coder, false)?,
+    };
+    let backend = store.set(TokenKind::Coder, host, &secret)?;
+    ctx.status(format!(
+        "stored the Coder API token for `{host}` in {backend}"
+    ));
+    Ok(())
+}
+
+/// Byok: Codex sends only the key of its own login, never `$OPENAI_API_KEY` (FACTS.md), so
+/// hand it the key with `codex login --with-api-key`. Returns whether Codex is now logged in.
+fn log_codex_in(
+    ctx: &Context,
+    args: &SetupArgs,
+    home: &CodexHome,
+    store: &SystemStore,
+    host: &str,
+) -> anyhow::Result<bool> {
+    let asked = !args.yes && ctx.interactive;
+    let key = match secrets::find(
+        TokenKind::Openai,
+        &ctx.env,
+        TokenKind::Openai.env_vars(),
+        Some(store),
+        host,
+    ) {
+        Some(found) => {
+            ctx.status(format!(
+                "Codex has no API-key login; your OpenAI key is in {}",
+                found.origin
+            ));
+            found.secret
+        }
+        None if asked => match ask_key()? {
+            Some(key) => key,
+            None => return Ok(false),
+        },
+        None => return Ok(false),
+    };
+    let consent = args.yes
+        || (asked
+            && dialoguer::Confirm::new()
+                .with_prompt("Log Codex in with this key (`codex login --with-api-key`)?")
+                .default(true)
+                .interact()
+                .context("cannot read your answer")?);
+    if !consent {
+        return Ok(false);
+    }
+    let codex = codex_bin(ctx, args)?;
+    run_codex_login(&codex, home, &key)?;
+    ctx.status(format!(
+        "logged Codex in with your OpenAI key ({})",
+        secrets::redact(key.expose())
+    ));
+    Ok(true)
+}
+
+fn ask_key() -> anyhow::Result<Option<Secret>> {
+    let text = dialoguer::Password::new()
+        .with_prompt("Your OpenAI API key for Codex's login (empty to skip)")
+        .allow_empty_password(true)
+        .interact()
+        .context("cannot read the key")?;
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    secrets::parse_token(TokenKind::Openai, &text).map(Some)
+}
+
+/// `--codex-bin` / `$CODEXGW_CODEX_BIN`, else `codex` on PATH.
+fn codex_bin(ctx: &Context, args: &SetupArgs) -> anyhow::Result<PathBuf> {
+    if let Some(path) = &args.codex_bin {
+        return Ok(path.clone());
+    }
+    let names: &[&str] = if cfg!(windows) {
+        &["codex.cmd", "codex.exe"]
+    } else {
+        &["codex"]
+    };
+    ctx.env
+        .var("PATH")
+        .into_iter()
+        .flat_map(std::env::split_paths)
+        .flat_map(|dir| names.iter().map(move |name| dir.join(name)))
+        .find(|path| path.is_file())
+        .ok_or_else(|| {
+            error::failure(
+                "cannot find the `codex` program on PATH to log it in with your OpenAI key",
+                "install Codex (`npm install -g @openai/codex`) or pass `--codex-bin PATH`, then run setup again",
+            )
+        })
+}
+
+fn run_codex_login(codex: &std::path::Path, home: &CodexHome, key: &Secret) -> anyhow::Result<()> {
+    let mut child = std::process::Command::new(codex)
+        .args(["login", "--with-api-key"])
+        .env("CODEX_HOME", home.dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            error::failure(
+                format!("cannot run `{}`: {e}", codex.display()),
+                "check the path, or pass `--codex-bin PATH`",
+            )
+        })?;
+    let mut stdin = child.stdin.take().expect("piped");
+    match stdin.write_all(key.expose().as_bytes()) {
+        // A program that quit without reading: its exit status below says why.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        written => written.context("cannot hand the key to `codex login`")?,
+    }
+    drop(stdin);
+    let output = child
+        .wait_with_output()
+        .context("`codex login` did not finish")?;
+    if output.status.success() {
+        return Ok(());
+    }
+    let said = String::from_utf8_lossy(&output.stderr).replace(key.expose(), "<key>");
+    Err(error::failure(
+        format!(
+            "`codex login --with-api-key` failed ({}): {}",
+            output.status,
+            said.trim()
+        ),
+        "run `printenv OPENAI_API_KEY | codex login --with-api-key` yourself",
+    ))
+}

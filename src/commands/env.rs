@@ -1,0 +1,24 @@
+//! `codexgw env`: shell lines that give this shell what the configured mode needs.
+
+use std::io::IsTerminal;
+
+use crate::cli::EnvArgs;
+use crate::commands::{Context, configured_provider};
+use crate::launch::{self, Shell};
+use crate::secrets;
+
+pub fn run(
+    ctx: &Context,
+    args: &EnvArgs,
+    codex_home: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    let provider = configured_provider(ctx, codex_home, &args.provider_id)?;
+    let store = secrets::system_store(&ctx.env);
+    let changes = launch::environment_for(&provider, &ctx.env, Some(&store))?;
+    let shell = args.shell.unwrap_or_else(|| Shell::from_env(&ctx.env));
+    if std::io::stdout().is_terminal() {
+        ctx.warn("these lines hold your token; apply them with `eval \"$(codexgw env)\"` instead of copying them");
+    }
+    print!("{}", shell.render(&changes));
+    Ok(())
+}

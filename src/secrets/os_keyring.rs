@@ -1,0 +1,260 @@
+//! The OS keyring through the `keyring` crate: the macOS Keychain, the Windows Credential
+//! Manager, and on Linux the Secret Service when a session bus answers, else the kernel's
+//! keyutils (headless servers, containers and SSH sessions, where Coder workspaces live).
+//!
+//! Entries live under the service `codexgw` (or `$CODEXGW_KEYRING_SERVICE`, which tests use to
+//! stay apart) with the account `<kind>@<host>`, so two deployments keep two tokens.
+//!
+//! Which kernel keyring: the user keyring (`@u`). Every process of the user reaches it by its
+//! special id, with or without a session keyring of its own (a service, a container `exec`, a
+//! new SSH login), so a later `token print` finds what `token set` stored; it lives until
+//! reboot. The key gets the user (not only the possessor) permission to read it, because a
+//! process in another session keyring does not possess it. The `keyring` crate's default
+//! (the session keyring plus a link into the persistent keyring) fails where a process has no
+//! session keyring of its own: the link is refused (EACCES), as on this project's CI machines,
+//! and a session keyring alone dies with the login.
+
+use ::keyring::{Entry, Error as KeyringError};
+
+use super::{Secret, SecretStore, Stored, TokenKind};
+use crate::environment::Environment;
+
+pub const DEFAULT_SERVICE: &str = "codexgw";
+/// Overrides the service name, so tests (and a second install) never touch the real entries.
+pub const SERVICE_VAR: &str = "CODEXGW_KEYRING_SERVICE";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    MacosKeychain,
+    WindowsCredentialManager,
+    SecretService,
+    Keyutils,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::MacosKeychain => "the macOS Keychain",
+            Backend::WindowsCredentialManager => "the Windows Credential Manager",
+            Backend::SecretService => "the Secret Service keyring",
+            Backend::Keyutils => "the Linux kernel keyring (keyutils)",
+        }
+    }
+
+    fn entry(self, service: &str, account: &str) -> ::keyring::Result<Entry> {
+        match self {
+            #[cfg(target_os = "linux")]
+            Backend::Keyutils => Ok(Entry::new_with_credential(Box::new(
+                ::keyring::keyutils::KeyutilsCredential {
+                    session: user_keyring()?,
+                    persistent: None,
+                    description: keyutils_description(service, account),
+                },
+            ))),
+            #[cfg(target_os = "linux")]
+            Backend::SecretService => Ok(Entry::new_with_credential(Box::new(
+                ::keyring::secret_service::SsCredential::new_with_target(None, service, account)?,
+            ))),
+            // The crate's default store is the platform's native one on macOS and Windows.
+            _ => Entry::new(service, account),
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn user_keyring() -> ::keyring::Result<linux_keyutils::KeyRing> {
+    use linux_keyutils::{KeyRing, KeyRingIdentifier};
+    KeyRing::from_special_id(KeyRingIdentifier::User, false)
+        .map_err(::keyring::keyutils::decode_error)
+}
+
+/// The key's description, as the `keyring` crate names keyutils entries.
+#[cfg(target_os = "linux")]
+fn keyutils_description(service: &str, account: &str) -> String {
+    format!("keyring-rs:{account}@{service}")
+}
+
+/// New keys are readable by their possessor only; let every process of the user read this one.
+#[cfg(target_os = "linux")]
+fn share_with_user(service: &str, account: &str) -> ::keyring::Result<()> {
+    use linux_keyutils::{KeyPermissionsBuilder, Permission};
+    let key = user_keyring()?
+        .search(&keyutils_description(service, account))
+        .map_err(::keyring::keyutils::decode_error)?;
+    let perms = KeyPermissionsBuilder::builder()
+        .posessor(Permission::ALL)
+        .user(Permission::ALL)
+        .build();
+    key.set_perms(perms)
+        .map_err(::keyring::keyutils::decode_error)
+}
+
+/// The backends to use on this machine, best first.
+fn candidates(env: &Environment) -> Vec<Backend> {
+    if cfg!(target_os = "macos") {
+        vec![Backend::MacosKeychain]
+    } else if cfg!(windows) {
+        vec![Backend::WindowsCredentialManager]
+    } else if cfg!(target_os = "linux") {
+        if session_bus_configured(env) {
+            vec![Backend::SecretService, Backend::Keyutils]
+        } else {
+            vec![Backend::Keyutils]
+        }
+    } else {
+        Vec::new()
+    }
+}
+
+/// Whether a D-Bus session bus may be listening, by the rules the D-Bus client uses. Without
+/// one, the Secret Service is not even tried: no time lost on Codex's request path.
+fn session_bus_configured(env: &Environment) -> bool {
+    if env.var("DBUS_SESSION_BUS_ADDRESS").is_some() {
+        return true;
+    }
+    env.var("XDG_RUNTIME_DIR")
+        .is_some_and(|dir| std::path::Path::new(dir).join("bus").exists())
+}
+
+pub struct KeyringStore {
+    service: String,
+    backends: Vec<Backend>,
+}
+
+impl KeyringStore {
+    pub fn for_env(env: &Environment) -> KeyringStore {
+        KeyringStore::new(
+            env.var(SERVICE_VAR).unwrap_or(DEFAULT_SERVICE),
+            candidates(env),
+        )
+    }
+
+    pub fn new(service: &str, backends: Vec<Backend>) -> KeyringStore {
+        KeyringStore {
+            service: service.to_string(),
+            backends,
+        }
+    }
+
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+
+    fn no_backend() -> anyhow::Error {
+        crate::error::failure(
+            "this platform has no OS keyring codexgw can use",
+            "pass `--insecure-file` to keep the token in a plain-text file, or set the variable in your environment",
+        )
+    }
+}
+
+/// The keyring account for a secret: `coder@coder.example.com`.
+pub fn account(kind: TokenKind, host: &str) -> String {
+    format!("{}@{}", kind.name(), host.to_ascii_lowercase())
+}
+
+impl SecretStore for KeyringStore {
+    fn backend(&self) -> String {
+        self.backends
+            .first()
+            .map_or("no OS keyring".to_string(), |b| b.name().to_string())
+    }
+
+    /// The first backend that has it wins; errors count only when no backend answered.
+    fn locate(&self, kind: TokenKind, host: &str) -> anyhow::Result<Option<Stored>> {
+        let account = account(kind, host);
+        let mut failure = None;
+        let mut answered = false;
+        for &backend in &self.backends {
+            match backend
+                .entry(&self.service, &account)
+                .and_then(|e| e.get_password())
+            {
+                Ok(value) => {
+                    return Ok(Some(Stored {
+                        secret: Secret::new(value),
+                        backend: backend.name().to_string(),
+                    }));
+                }
+                Err(KeyringError::NoEntry) => answered = true,
+                Err(err) => {
+                    failure.get_or_insert_with(|| {
+                        anyhow::Error::new(err).context(format!(
+                            "cannot read the {} in {}",
+                            kind.describe(),
+                            backend.name()
+                        ))
+                    });
+                }
+            }
+        }
+        match failure {
+            Some(err) if !answered => Err(err),
+            None if self.backends.is_empty() => Err(KeyringStore::no_backend()),
+            _ => Ok(None),
+        }
+    }
+
+    fn set(&self, kind: TokenKind, host: &str, secret: &Secret) -> anyhow::Result<String> {
+        let account = account(kind, host);
+        let mut failure = None;
+        for &backend in &self.backends {
+            let stored = backend
+                .entry(&self.service, &account)
+                .and_then(|e| e.set_password(secret.expose()));
+            #[cfg(target_os = "linux")]
+            let stored = stored.and_then(|()| match backend {
+                Backend::Keyutils => share_with_user(&self.service, &account),
+                _ => Ok(()),
+            });
+            match stored {
+                Ok(()) => return Ok(backend.name().to_string()),
+                Err(err) => {
+                    failure.get_or_insert((backend, err));
+                }
+            }
+        }
+        let Some((backend, err)) = failure else {
+            return Err(KeyringStore::no_backend());
+        };
+        Err(crate::error::failure(
+            format!(
+                "cannot store the {} in {}: {err}",
+                kind.describe(),
+                backend.name()
+            ),
+            format!(
+                "pass `--insecure-file` to keep it in a plain-text file only you can read, or set `{}` in the environment of the programs that need it",
+                kind.env_vars()[0]
+            ),
+        ))
+    }
+
+    fn delete(&self, kind: TokenKind, host: &str) -> anyhow::Result<bool> {
+        let mut deleted = false;
+        let mut failure = None;
+        let mut answered = false;
+        for &backend in &self.backends {
+            match backend
+                .entry(&self.service, &account(kind, host))
+                .and_then(|e| e.delete_credential())
+            {
+                Ok(()) => deleted = true,
+                Err(KeyringError::NoEntry) => answered = true,
+                Err(err) => {
+                    failure.get_or_insert_with(|| {
+                        anyhow::Error::new(err).context(format!(
+                            "cannot delete the {} from {}",
+                            kind.describe(),
+                            backend.name()
+                        ))
+                    });
+                }
+            }
+        }
+        match failure {
+            Some(err) if !deleted && !answered => Err(err),
+            _ => Ok(deleted),
+        }
+    }
+}
