@@ -68,6 +68,12 @@ impl Context {
     }
 }
 
+/// A file as it is on disk now, for planning an edit of it.
+pub fn read_state(path: std::path::PathBuf) -> anyhow::Result<crate::plan::FileState> {
+    let before = crate::files::read_optional(&path)?;
+    Ok(crate::plan::FileState { path, before })
+}
+
 /// How long `--route auto` waits for `/api/v2/buildinfo`.
 const ROUTE_PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 

@@ -3,11 +3,11 @@
 use crate::cli::RemoveArgs;
 use crate::codex_home::validate_profile_name;
 use crate::commands::setup::apply_changes;
-use crate::commands::{Context, validate_provider_id};
+use crate::commands::{Context, read_state, validate_provider_id};
 use crate::diff;
 use crate::error;
-use crate::files::{self, State};
-use crate::plan::{FileState, file_name, plan_remove};
+use crate::files::State;
+use crate::plan::{file_name, plan_remove};
 
 pub fn run(
     ctx: &Context,
@@ -19,21 +19,11 @@ pub fn run(
     if let Some(profile) = &args.profile {
         validate_profile_name(profile)?;
     }
-    let config_path = home.config_path();
-    let config = FileState {
-        before: files::read_optional(&config_path)?,
-        path: config_path,
-    };
+    let config = read_state(home.config_path())?;
     let profile = args
         .profile
         .as_ref()
-        .map(|name| -> anyhow::Result<FileState> {
-            let path = home.profile_path(name);
-            Ok(FileState {
-                before: files::read_optional(&path)?,
-                path,
-            })
-        })
+        .map(|name| read_state(home.profile_path(name)))
         .transpose()?;
     let pointer_file = file_name(profile.as_ref().map_or(&config.path, |p| &p.path));
     let mut state = State::load(&home.backups_dir())?;

@@ -7,14 +7,14 @@ use dialoguer::theme::ColorfulTheme;
 use crate::cli::SetupArgs;
 use crate::codex_home::{CodexHome, validate_profile_name};
 use crate::commands::credentials::{self, Done};
-use crate::commands::{Context, provider_spec, resolve_route};
+use crate::commands::{Context, provider_spec, read_state, resolve_route};
 use crate::deployment::Deployment;
 use crate::detect;
 use crate::diff;
 use crate::error;
 use crate::files::{self, State};
 use crate::mode::{CODER_TOKEN_VAR, Mode, ProviderSpec, TokenSource};
-use crate::plan::{FileChange, FileState, plan_setup};
+use crate::plan::{FileChange, plan_setup};
 
 pub fn run(
     ctx: &Context,
@@ -128,11 +128,6 @@ fn warn_about_unowned_problems(ctx: &Context, change: &FileChange) {
 
 /// The opening marker of the block the Coder registry's codex module owns.
 const CODER_MODULE_MARKER: &str = "# >>> coder-managed";
-
-fn read_state(path: std::path::PathBuf) -> anyhow::Result<FileState> {
-    let before = files::read_optional(&path)?;
-    Ok(FileState { path, before })
-}
 
 /// Backs up and writes each change; used by `setup`, `remove` and `restore`.
 pub fn apply_changes(
