@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use toml_edit::{ImDocument, Item, TableLike};
 
 use crate::deployment::{Deployment, Route};
-use crate::document::{ParseError, line_col};
+use crate::document::ParseError;
 use crate::mode::{self, Mode};
 
 /// Provider fields Codex 0.169 knows; anything else is rejected by `--strict-config`.
@@ -59,17 +59,26 @@ pub struct Stranded {
 /// A parsed config document with the positions of everything in it.
 pub struct Inspected {
     doc: ImDocument<String>,
+    /// Byte offset of each line's start: a line lookup is a binary search, so inspecting a file
+    /// of thousands of tables stays linear.
+    line_starts: Vec<usize>,
 }
 
 impl Inspected {
     pub fn parse(text: &str) -> Result<Inspected, ParseError> {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         ImDocument::parse(text.to_string())
-            .map(|doc| Inspected { doc })
+            .map(|doc| Inspected { doc, line_starts })
             .map_err(|e| ParseError::new(text, &e))
     }
 
+    /// The 1-based line of a span's start (0 without a span).
     fn line(&self, span: Option<std::ops::Range<usize>>) -> usize {
-        span.map_or(0, |s| line_col(self.doc.raw(), s.start).0)
+        span.map_or(0, |s| {
+            self.line_starts.partition_point(|&start| start <= s.start)
+        })
     }
 
     fn top_level(&self, key: &str) -> Option<Located<String>> {

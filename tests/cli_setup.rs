@@ -648,3 +648,18 @@ fn restore_without_a_terminal_needs_yes() {
     assert!(out.stderr.contains("pass `--yes`"), "{}", out.stderr);
     assert_eq!(home.read_config(), configured);
 }
+
+#[test]
+fn setup_with_a_profile_still_warns_about_a_legacy_profile_key_in_config_toml() {
+    let home = TestHome::new();
+    home.write_config("profile = \"aibridge\"\n[tui]\nnotifications = true\n");
+    let out = setup(&home, "centralized", &["--profile", "gateway", "--dry-run"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "config.toml:1: Codex refuses to start with a top-level `profile = \"aibridge\"`"
+        ),
+        "{}",
+        out.stderr
+    );
+}

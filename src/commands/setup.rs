@@ -54,8 +54,12 @@ pub fn run(
         print_next_steps(ctx, &spec, args.profile.as_deref(), &done);
         return Ok(());
     }
+    let pointer_file = match &args.profile {
+        Some(name) => home.profile_path(name),
+        None => home.config_path(),
+    };
     for change in &plan.changes {
-        warn_about_unowned_problems(ctx, change);
+        warn_about_unowned_problems(ctx, change, change.path == pointer_file);
     }
     if args.dry_run {
         let diff: String = plan.changes.iter().map(diff::unified).collect();
@@ -102,8 +106,25 @@ pub fn run(
 
 /// Problems in the file that codexgw does not own and so does not fix, but that would still
 /// keep Codex away from the gateway.
-fn warn_about_unowned_problems(ctx: &Context, change: &FileChange) {
+/// `has_pointer`: setup wrote the top-level `model_provider` into this file.
+fn warn_about_unowned_problems(ctx: &Context, change: &FileChange, has_pointer: bool) {
     let name = change.file_name();
+    if change.after.contains(CODER_MODULE_MARKER) {
+        ctx.warn(format!(
+            "{name} has a part managed by Coder's codex module, which rewrites it at every workspace start; make the same change in the template (`codexgw template --help`)"
+        ));
+    }
+    // A second parse (with positions) costs as much as the edit on a large file: pay it only
+    // when a line besides the pointer setup wrote could hold one of the keys in question.
+    let candidate_lines = change
+        .after
+        .lines()
+        .map(str::trim_start)
+        .filter(|line| line.starts_with("model_provider") || line.starts_with("profile"))
+        .count();
+    if candidate_lines <= usize::from(has_pointer) {
+        return;
+    }
     let Ok(inspected) = crate::inspect::Inspected::parse(&change.after) else {
         return;
     };
@@ -117,11 +138,6 @@ fn warn_about_unowned_problems(ctx: &Context, change: &FileChange) {
         ctx.warn(format!(
             "{name}:{}: Codex refuses to start with a top-level `profile = \"{}\"`; delete that line (profiles are now files: `codex --profile NAME` reads NAME.config.toml)",
             profile.line, profile.value
-        ));
-    }
-    if change.after.contains(CODER_MODULE_MARKER) {
-        ctx.warn(format!(
-            "{name} has a part managed by Coder's codex module, which rewrites it at every workspace start; make the same change in the template (`codexgw template --help`)"
         ));
     }
 }
