@@ -663,3 +663,46 @@ fn setup_with_a_profile_still_warns_about_a_legacy_profile_key_in_config_toml() 
         out.stderr
     );
 }
+
+/// `--route auto` asks `/api/v2/buildinfo`: v2.35+ serves `ai-gateway`, older versions and an
+/// unreachable deployment get `aibridge`, and the message says why.
+#[test]
+fn route_auto_follows_the_deployment_version_or_falls_back_to_aibridge() {
+    use support::fake_coder::{FakeCoder, Options};
+    let expect_route = |url: &str, route: &str, reason: &str| {
+        let home = TestHome::new();
+        let out = run(
+            &home,
+            &["setup", "--mode", "centralized", "--url", url, "--yes"],
+            &[],
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let base_url = format!("base_url = \"{url}/api/v2/{route}/openai/v1\"");
+        assert!(
+            home.read_config().contains(&base_url),
+            "{}",
+            home.read_config()
+        );
+        assert!(out.stderr.contains(reason), "{}", out.stderr);
+    };
+    let new = FakeCoder::start(Options::default());
+    expect_route(
+        &new.url,
+        "ai-gateway",
+        "the deployment runs Coder v2.35.6+abc1234",
+    );
+    let old = FakeCoder::start(Options {
+        version: "v2.34.9".into(),
+        ..Options::default()
+    });
+    expect_route(&old.url, "aibridge", "the deployment runs Coder v2.34.9");
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    expect_route(
+        &closed,
+        "aibridge",
+        "which every Coder version with the gateway serves (cannot connect",
+    );
+}
