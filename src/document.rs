@@ -306,10 +306,6 @@ impl ConfigDocument {
     pub fn to_json(&self) -> serde_json::Value {
         item_to_json(self.doc.as_item())
     }
-
-    pub fn as_document(&self) -> &DocumentMut {
-        &self.doc
-    }
 }
 
 fn uses_crlf(text: &str) -> bool {

@@ -16,6 +16,7 @@ use crate::error::{self, Help};
 
 const KEEP_BACKUPS: usize = 10;
 const NEW_FILE_MODE: u32 = 0o600;
+#[cfg(unix)]
 const NEW_DIR_MODE: u32 = 0o700;
 
 /// Reads a text file; `None` when it does not exist. Any other problem is an error.
@@ -32,6 +33,12 @@ pub fn read_optional(path: &Path) -> anyhow::Result<Option<String>> {
             )
         }),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) if e.kind() == io::ErrorKind::NotADirectory => {
+            let parent = path.parent().unwrap_or(path);
+            Err(e)
+                .with_context(|| format!("`{}` is not a folder", parent.display()))
+                .help("point `--codex-home` (or `CODEX_HOME`) at a folder")
+        }
         Err(e) if path.is_dir() => Err(e)
             .with_context(|| format!("`{}` is a folder, not a file", path.display()))
             .help("move the folder away so codexgw can create the file"),
@@ -89,6 +96,7 @@ pub fn write_atomic(path: &Path, contents: &str, expected: Option<&str>) -> anyh
         .unwrap_or(Path::new("."));
     create_private_dir(dir)?;
     let mode = existing_mode(&target)?;
+    refuse_read_only(&target)?;
     let not_writable = || format!("`{}` is not writable; nothing was changed", dir.display());
     let mut temp = tempfile::Builder::new()
         .prefix(".codexgw-")
@@ -132,6 +140,21 @@ fn existing_mode(path: &Path) -> anyhow::Result<u32> {
 #[cfg(not(unix))]
 fn existing_mode(_path: &Path) -> anyhow::Result<u32> {
     Ok(NEW_FILE_MODE)
+}
+
+/// A file its owner made read-only stays untouched: the rename would get past the protection
+/// (and root gets past it anyway), so the intent is checked here.
+fn refuse_read_only(path: &Path) -> anyhow::Result<()> {
+    if fs::metadata(path).is_ok_and(|meta| meta.permissions().readonly()) {
+        return Err(error::failure(
+            format!("`{}` is read-only", path.display()),
+            format!(
+                "make it writable (`chmod u+w {}`) and run the command again; nothing was written",
+                path.display()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(unix)]

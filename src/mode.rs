@@ -107,7 +107,7 @@ pub struct ProviderSpec {
     pub token_source: TokenSource,
 }
 
-/// A value codexgw writes: scalars, a string array, or a small inline table of them.
+/// A value codexgw writes: a string, a boolean, or an array of strings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Setting {
     Str(String),

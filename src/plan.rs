@@ -108,42 +108,42 @@ pub fn plan_setup(
     })
 }
 
-/// Deletes the provider table and un-points `model_provider` (in `file`, which is `config.toml`
-/// or a profile file), restoring `previous` when codexgw remembers it.
+/// What codexgw remembers of `model_provider` before its first setup, by file name
+/// (`None`: the key was absent).
+pub type PreviousPointers = std::collections::BTreeMap<String, Option<String>>;
+
+/// Deletes the provider table (with its sub-tables) and un-points every `model_provider` that
+/// named it, in `config.toml` and in the profile file when one is given, restoring the value
+/// codexgw remembers for that file. The profile's change comes first: written in this order, no
+/// file ever points at a table that is already gone.
 pub fn plan_remove(
     id: &str,
     config: FileState,
     profile: Option<FileState>,
-    previous: Option<Option<String>>,
+    previous: &PreviousPointers,
 ) -> anyhow::Result<Vec<FileChange>> {
-    let mut doc = parse(&config)?;
-    let mut changed = doc.remove_provider(id);
-    let mut profile_change = None;
-    let restore_pointer = |doc: &mut ConfigDocument| -> anyhow::Result<bool> {
+    let unpoint = |doc: &mut ConfigDocument, path: &Path| -> anyhow::Result<bool> {
         if doc.top_level_str("model_provider") != Some(id) {
             return Ok(false);
         }
-        match previous.clone().flatten() {
+        match previous.get(&file_name(path)).cloned().flatten() {
             Some(value) => doc.set_top_level_str("model_provider", &value),
             None => Ok(doc.remove_top_level("model_provider")),
         }
     };
-    match profile {
-        None => changed |= restore_pointer(&mut doc)?,
-        Some(profile) if profile.before.is_some() => {
-            let mut profile_doc = parse(&profile)?;
-            let profile_changed = restore_pointer(&mut profile_doc)?;
-            profile_change = change(profile, &profile_doc, profile_changed);
-        }
-        Some(_) => {}
+    let mut changes = Vec::new();
+    if let Some(profile) = profile.filter(|p| p.before.is_some()) {
+        let mut doc = parse(&profile)?;
+        let changed = unpoint(&mut doc, &profile.path)?;
+        changes.extend(change(profile, &doc, changed));
     }
-    if config.before.is_none() {
-        return Ok(profile_change.into_iter().collect());
+    if config.before.is_some() {
+        let mut doc = parse(&config)?;
+        let removed = doc.remove_provider(id);
+        let changed = unpoint(&mut doc, &config.path)? | removed;
+        changes.extend(change(config, &doc, changed));
     }
-    Ok(change(config, &doc, changed)
-        .into_iter()
-        .chain(profile_change)
-        .collect())
+    Ok(changes)
 }
 
 /// The block for `spec` exactly as `setup` writes it into an empty `config.toml`: what `show`
@@ -155,4 +155,31 @@ pub fn render_block(spec: &ProviderSpec) -> anyhow::Result<String> {
     };
     let plan = plan_setup(spec, empty, None)?;
     Ok(plan.changes.into_iter().map(|c| c.after).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str, text: &str) -> FileState {
+        FileState {
+            path: PathBuf::from(name),
+            before: Some(text.to_string()),
+        }
+    }
+
+    #[test]
+    fn remove_unpoints_the_profile_first_then_drops_the_table() {
+        let config = file(
+            "config.toml",
+            "model_provider = \"gw\"\n[model_providers.gw]\nname = \"AI Gateway\"\n",
+        );
+        let profile = file("work.config.toml", "model_provider = \"gw\"\n");
+        let previous = PreviousPointers::from([("config.toml".to_string(), Some("openai".into()))]);
+        let changes = plan_remove("gw", config, Some(profile), &previous).unwrap();
+        let order: Vec<String> = changes.iter().map(FileChange::file_name).collect();
+        assert_eq!(order, ["work.config.toml", "config.toml"]);
+        assert_eq!(changes[0].after, "");
+        assert_eq!(changes[1].after, "model_provider = \"openai\"\n");
+    }
 }

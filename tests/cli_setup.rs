@@ -706,3 +706,70 @@ fn route_auto_follows_the_deployment_version_or_falls_back_to_aibridge() {
         "which every Coder version with the gateway serves (cannot connect",
     );
 }
+
+/// Both files pointed at the gateway (setup, then setup --profile): removing with the profile
+/// un-points both, each back to what it held, so no file names a deleted table.
+#[test]
+fn remove_with_a_profile_also_unpoints_config_toml() {
+    let home = TestHome::new();
+    home.write_config("model_provider = \"openai\"\n");
+    let profile_path = home.codex_home().join("gw.config.toml");
+    assert_eq!(setup(&home, "centralized", &["--yes"]).code, 0);
+    assert_eq!(
+        setup(&home, "centralized", &["--yes", "--profile", "gw"]).code,
+        0
+    );
+    assert!(
+        home.read_config()
+            .contains("model_provider = \"ai_gateway\"")
+    );
+
+    let out = run(&home, &["remove", "--yes", "--profile", "gw"], &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(home.read_config(), "model_provider = \"openai\"\n");
+    let profile = std::fs::read_to_string(&profile_path).unwrap();
+    assert!(!profile.contains("ai_gateway"), "{profile}");
+}
+
+#[test]
+fn a_read_only_config_is_refused_not_replaced() {
+    let home = TestHome::new();
+    let text = "model = \"gpt-5\"\n";
+    home.write_config(text);
+    std::fs::set_permissions(home.config_path(), std::fs::Permissions::from_mode(0o444)).unwrap();
+    let out = setup(&home, "centralized", &["--yes"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("is read-only"), "{}", out.stderr);
+    assert!(out.stderr.contains("chmod u+w"), "{}", out.stderr);
+    assert_eq!(home.read_config(), text);
+    let mode = std::fs::metadata(home.config_path())
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o444);
+}
+
+#[test]
+fn a_codex_home_that_is_a_file_says_so() {
+    let home = TestHome::new();
+    let file = home.home().join("not-a-folder");
+    std::fs::write(&file, "x").unwrap();
+    let out = run(
+        &home,
+        &[
+            "--codex-home",
+            file.to_str().unwrap(),
+            "setup",
+            "--mode",
+            "centralized",
+            "--url",
+            URL,
+            "--yes",
+        ],
+        &[],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("is not a folder"), "{}", out.stderr);
+    assert!(out.stderr.contains("--codex-home"), "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+}

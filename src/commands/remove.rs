@@ -7,7 +7,7 @@ use crate::commands::{Context, read_state, validate_provider_id};
 use crate::diff;
 use crate::error;
 use crate::files::State;
-use crate::plan::{file_name, plan_remove};
+use crate::plan::plan_remove;
 
 pub fn run(
     ctx: &Context,
@@ -25,10 +25,13 @@ pub fn run(
         .as_ref()
         .map(|name| read_state(home.profile_path(name)))
         .transpose()?;
-    let pointer_file = file_name(profile.as_ref().map_or(&config.path, |p| &p.path));
     let mut state = State::load(&home.backups_dir())?;
-    let previous = state.previous_model_provider.get(&pointer_file).cloned();
-    let changes = plan_remove(&args.provider_id, config, profile, previous)?;
+    let changes = plan_remove(
+        &args.provider_id,
+        config,
+        profile,
+        &state.previous_model_provider,
+    )?;
 
     if changes.is_empty() {
         ctx.status(format!(
@@ -72,11 +75,12 @@ pub fn run(
         }
     }
     apply_changes(&home, &changes, true, ctx)?;
-    if state
-        .previous_model_provider
-        .remove(&pointer_file)
-        .is_some()
-    {
+    // A remembered value is spent once its file no longer points at the gateway.
+    let before = state.previous_model_provider.len();
+    for change in &changes {
+        state.previous_model_provider.remove(&change.file_name());
+    }
+    if state.previous_model_provider.len() != before {
         state.save(&home.backups_dir())?;
     }
     Ok(())

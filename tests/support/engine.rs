@@ -58,7 +58,12 @@ pub fn setup(spec: &ProviderSpec, text: &str) -> (String, Option<Option<String>>
 
 /// The text after `remove`, given what setup reported as the earlier `model_provider`.
 pub fn remove(text: &str, previous: Option<Option<String>>) -> String {
-    let after = plan_remove(ID, state(text), None, previous)
+    let file = state(text);
+    let previous = previous
+        .map(|value| (codexgw::plan::file_name(&file.path), value))
+        .into_iter()
+        .collect();
+    let after = plan_remove(ID, file, None, &previous)
         .unwrap()
         .into_iter()
         .next()
