@@ -75,6 +75,18 @@ fn mask_secret_value(line: &str) -> String {
     out
 }
 
+/// Colours `+`/`-` lines for a terminal.
+pub fn colorize(diff: &str) -> String {
+    diff.lines()
+        .map(|line| match line.as_bytes().first() {
+            Some(b'+') if !line.starts_with("+++") => format!("\x1b[32m{line}\x1b[0m\n"),
+            Some(b'-') if !line.starts_with("---") => format!("\x1b[31m{line}\x1b[0m\n"),
+            Some(b'@') => format!("\x1b[36m{line}\x1b[0m\n"),
+            _ => format!("{line}\n"),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,16 +125,4 @@ mod tests {
             "{diff}"
         );
     }
-}
-
-/// Colours `+`/`-` lines for a terminal.
-pub fn colorize(diff: &str) -> String {
-    diff.lines()
-        .map(|line| match line.as_bytes().first() {
-            Some(b'+') if !line.starts_with("+++") => format!("\x1b[32m{line}\x1b[0m\n"),
-            Some(b'-') if !line.starts_with("---") => format!("\x1b[31m{line}\x1b[0m\n"),
-            Some(b'@') => format!("\x1b[36m{line}\x1b[0m\n"),
-            _ => format!("{line}\n"),
-        })
-        .collect()
 }
