@@ -2,7 +2,7 @@
 //! token in the keyring (`--store-token`), log Codex in with the OpenAI key (byok), and say
 //! what is missing.
 
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::process::Stdio;
 
@@ -12,7 +12,7 @@ use crate::cli::SetupArgs;
 use crate::codex_home::{CodexHome, CodexLogin};
 use crate::commands::{Context, token};
 use crate::error;
-use crate::mode::{Mode, ProviderSpec, TokenSource};
+use crate::mode::{CODER_TOKEN_VAR, Mode, ProviderSpec, TokenSource};
 use crate::secrets::{self, Secret, SecretStore, SystemStore, TokenKind};
 
 /// What was taken care of, so the next steps leave it out.
@@ -26,14 +26,41 @@ pub struct Done {
     pub coder_token_available: bool,
 }
 
+/// `--store-token`: the token to store, from `$CODER_API_TOKEN` (or `$CODER_SESSION_TOKEN`),
+/// else stdin or a hidden prompt. Read before setup writes anything, so a missing or empty
+/// token leaves config.toml as it was.
+pub fn token_to_store(ctx: &Context, args: &SetupArgs) -> anyhow::Result<Option<Secret>> {
+    if !args.store_token {
+        return Ok(None);
+    }
+    let from_env = TokenKind::Coder
+        .env_vars()
+        .iter()
+        .find_map(|var| ctx.env.var(var));
+    if let Some(value) = from_env {
+        return secrets::parse_token(TokenKind::Coder, value).map(Some);
+    }
+    if !std::io::stdin().is_terminal() {
+        // Over `ssh host codexgw setup …` stdin never ends: say what codexgw waits for.
+        ctx.status(format!(
+            "reading the Coder API token for `--store-token` from stdin (or set `{CODER_TOKEN_VAR}`)"
+        ));
+    }
+    token::read_token(ctx, TokenKind::Coder, false).map(Some)
+}
+
+/// After the provider block is in place: store the token, offer to at a terminal, log Codex
+/// in for byok, and tell what is still missing.
 pub fn after_setup(
     ctx: &Context,
     args: &SetupArgs,
     spec: &ProviderSpec,
     home: &CodexHome,
+    token: Option<Secret>,
 ) -> anyhow::Result<Done> {
     let store = secrets::system_store(&ctx.env);
-    let host = spec.deployment.host();
+    let key = secrets::store_key(&spec.deployment);
+    let host = key.as_str();
     let find = || {
         secrets::find(
             TokenKind::Coder,
@@ -44,9 +71,19 @@ pub fn after_setup(
         )
     };
     let mut coder_token = find();
-    let offer = ctx.interactive && !args.yes && coder_token.is_none();
-    if args.store_token || (offer && confirm_store(host)?) {
-        store_coder_token(ctx, &store, host)?;
+    let offer = ctx.interactive && !args.yes && coder_token.is_none() && token.is_none();
+    let token = match token {
+        Some(token) => Some(token),
+        None if offer && confirm_store(host)? => {
+            Some(token::read_token(ctx, TokenKind::Coder, false)?)
+        }
+        None => None,
+    };
+    if let Some(token) = token {
+        let backend = store.set(TokenKind::Coder, host, &token)?;
+        ctx.status(format!(
+            "stored the Coder API token for `{host}` in {backend}"
+        ));
         coder_token = find();
     }
     if let (TokenSource::Command { .. }, Mode::Centralized, None) =
@@ -78,24 +115,6 @@ fn confirm_store(host: &str) -> anyhow::Result<bool> {
         .default(true)
         .interact()
         .context("cannot read your answer")
-}
-
-/// `--store-token`: the token from `$CODER_API_TOKEN` (or `$CODER_SESSION_TOKEN`), else
-/// stdin or a hidden prompt, into the keyring for this deployment.
-fn store_coder_token(ctx: &Context, store: &SystemStore, host: &str) -> anyhow::Result<()> {
-    let from_env = TokenKind::Coder
-        .env_vars()
-        .iter()
-        .find_map(|var| ctx.env.var(var));
-    let secret = match from_env {
-        Some(value) => secrets::parse_token(TokenKind::Coder, value)?,
-        None => token::read_token(ctx, TokenKind::Coder, false)?,
-    };
-    let backend = store.set(TokenKind::Coder, host, &secret)?;
-    ctx.status(format!(
-        "stored the Coder API token for `{host}` in {backend}"
-    ));
-    Ok(())
 }
 
 /// Byok: Codex sends only the key of its own login, never `$OPENAI_API_KEY` (FACTS.md), so

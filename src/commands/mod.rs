@@ -155,8 +155,36 @@ pub fn provider_spec(
     route: Route,
 ) -> anyhow::Result<ProviderSpec> {
     validate_provider_id(&args.provider_id)?;
+    if let Some(var) = &args.env_key {
+        if mode != Mode::Centralized || args.token_source == TokenSourceChoice::Command {
+            return Err(error::usage(
+                format!(
+                    "`--env-key` works with `--mode centralized --token-source env` only, not {mode}{}",
+                    if mode == Mode::Centralized {
+                        " with `--token-source command`"
+                    } else {
+                        " mode"
+                    }
+                ),
+                "drop `--env-key`: in this mode Codex does not read the Coder token from a variable named in config.toml",
+            ));
+        }
+        crate::launch::validate_var_name(var).map_err(|why| {
+            error::usage(
+                format!("`--env-key` {why}"),
+                format!(
+                    "pass the name of the variable that holds the token, e.g. `--env-key {}`",
+                    mode::DEFAULT_ENV_KEY
+                ),
+            )
+        })?;
+    }
     let token_source = match (args.token_source, mode) {
-        (TokenSourceChoice::Env, _) => TokenSource::Env(args.env_key.clone()),
+        (TokenSourceChoice::Env, _) => TokenSource::Env(
+            args.env_key
+                .clone()
+                .unwrap_or_else(|| mode::DEFAULT_ENV_KEY.to_string()),
+        ),
         (TokenSourceChoice::Command, Mode::Centralized) => token_print_command(&deployment)?,
         (TokenSourceChoice::Command, _) => {
             return Err(error::usage(
@@ -214,6 +242,17 @@ pub fn configured_provider(
             "run `codexgw setup` first (or pass `--codex-home DIR`)",
         )
     })?;
-    let doc = crate::document::ConfigDocument::parse_file(&text, &path)?;
-    crate::launch::configured_provider(&doc, id)
+    let config = crate::inspect::Inspected::parse(&text).map_err(|e| {
+        error::failure(
+            format!(
+                "`{}:{}:{}` is not valid TOML: {}",
+                path.display(),
+                e.line,
+                e.column,
+                e.message
+            ),
+            "fix the file at that line (or put a backup back with `codexgw restore`)",
+        )
+    })?;
+    crate::launch::configured_provider(&config, id, &path)
 }
