@@ -10,7 +10,7 @@ use anyhow::Context as _;
 
 use crate::cli::SetupArgs;
 use crate::codex_home::{CodexHome, CodexLogin};
-use crate::commands::{Context, token};
+use crate::commands::{Context, answer, token};
 use crate::error;
 use crate::mode::{CODER_TOKEN_VAR, Mode, ProviderSpec, TokenSource};
 use crate::secrets::{self, Secret, SecretStore, SystemStore, TokenKind};
@@ -108,13 +108,13 @@ pub fn after_setup(
 
 /// The wizard's question when no Coder token is found anywhere.
 fn confirm_store(host: &str) -> anyhow::Result<bool> {
-    dialoguer::Confirm::new()
+    let reply = dialoguer::Confirm::new()
         .with_prompt(format!(
             "No Coder API token for `{host}` found. Store one in the OS keyring now?"
         ))
         .default(true)
-        .interact()
-        .context("cannot read your answer")
+        .interact();
+    answer(reply, "cannot read your answer")
 }
 
 /// Byok: Codex sends only the key of its own login, never `$OPENAI_API_KEY` (FACTS.md), so
@@ -149,11 +149,13 @@ fn log_codex_in(
     };
     let consent = args.yes
         || (asked
-            && dialoguer::Confirm::new()
-                .with_prompt("Log Codex in with this key (`codex login --with-api-key`)?")
-                .default(true)
-                .interact()
-                .context("cannot read your answer")?);
+            && answer(
+                dialoguer::Confirm::new()
+                    .with_prompt("Log Codex in with this key (`codex login --with-api-key`)?")
+                    .default(true)
+                    .interact(),
+                "cannot read your answer",
+            )?);
     if !consent {
         return Ok(false);
     }
@@ -170,8 +172,8 @@ fn ask_key() -> anyhow::Result<Option<Secret>> {
     let text = dialoguer::Password::new()
         .with_prompt("Your OpenAI API key for Codex's login (empty to skip)")
         .allow_empty_password(true)
-        .interact()
-        .context("cannot read the key")?;
+        .interact();
+    let text = answer(text, "cannot read the key")?;
     if text.trim().is_empty() {
         return Ok(None);
     }

@@ -68,6 +68,32 @@ impl Context {
     }
 }
 
+/// A prompt's answer, or `what` went wrong. Ctrl-C at a prompt ends codexgw the way SIGINT
+/// does, with the cursor shown again.
+pub fn answer<T>(result: dialoguer::Result<T>, what: &'static str) -> anyhow::Result<T> {
+    match result {
+        Err(dialoguer::Error::IO(e)) if e.kind() == std::io::ErrorKind::Interrupted => {
+            interrupted()
+        }
+        other => anyhow::Context::context(other, what),
+    }
+}
+
+/// dialoguer hides the cursor while a menu is open and shows it again only when the prompt
+/// returns; Ctrl-C ends the process in between, so without this the user's terminal is left
+/// without a cursor. Exits with 130, as a shell expects after SIGINT.
+pub fn interrupted() -> ! {
+    eprintln!("\x1b[?25h");
+    std::process::exit(130)
+}
+
+/// At a prompt that reads keys one by one, console sends itself SIGINT on Ctrl-C; this catches
+/// it (and a SIGINT from elsewhere while a prompt is open) to give the cursor back.
+pub fn catch_interrupt() {
+    // Fails only when a handler is already set, which then owns the cleanup.
+    let _ = ctrlc::set_handler(|| interrupted());
+}
+
 /// A file as it is on disk now, for planning an edit of it.
 pub fn read_state(path: std::path::PathBuf) -> anyhow::Result<crate::plan::FileState> {
     let before = crate::files::read_optional(&path)?;

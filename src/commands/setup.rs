@@ -7,7 +7,7 @@ use dialoguer::theme::ColorfulTheme;
 use crate::cli::SetupArgs;
 use crate::codex_home::{CodexHome, validate_profile_name};
 use crate::commands::credentials::{self, Done};
-use crate::commands::{Context, provider_spec, read_state, resolve_route};
+use crate::commands::{Context, answer, provider_spec, read_state, resolve_route};
 use crate::deployment::Deployment;
 use crate::detect;
 use crate::diff;
@@ -23,7 +23,7 @@ pub fn run(
 ) -> anyhow::Result<()> {
     let home = ctx.codex_home(codex_home)?;
     if ctx.interactive {
-        show_cursor_on_interrupt();
+        crate::commands::catch_interrupt();
     }
     if let Some(profile) = &args.profile {
         validate_profile_name(profile)?;
@@ -256,8 +256,8 @@ fn ask_mode() -> anyhow::Result<Mode> {
         .with_prompt("How should Codex pay for the model?")
         .items(&items)
         .default(0)
-        .interact()
-        .context("cannot read your choice")?;
+        .interact();
+    let choice = answer(choice, "cannot read your choice")?;
     Ok(Mode::ALL[choice])
 }
 
@@ -275,26 +275,15 @@ fn ask_url(found: Option<&detect::DetectedUrl>, allow_http: bool) -> anyhow::Res
         eprintln!("(found {} in {})", found.url, found.source);
         input = input.default(found.url.clone());
     }
-    input.interact_text().context("cannot read the URL")
-}
-
-/// dialoguer hides the cursor while a prompt is open and shows it again only when the prompt
-/// returns; Ctrl-C ends the process in between and would leave the user's terminal without a
-/// cursor. Exits as the shell expects after SIGINT.
-fn show_cursor_on_interrupt() {
-    // Fails only when a handler is already set, which then owns the cleanup.
-    let _ = ctrlc::set_handler(|| {
-        eprint!("\x1b[?25h");
-        std::process::exit(130);
-    });
+    answer(input.interact_text(), "cannot read the URL")
 }
 
 fn confirm(prompt: &str) -> anyhow::Result<bool> {
-    dialoguer::Confirm::with_theme(&ColorfulTheme::default())
+    let reply = dialoguer::Confirm::with_theme(&ColorfulTheme::default())
         .with_prompt(prompt)
         .default(true)
-        .interact()
-        .context("cannot read your answer")
+        .interact();
+    answer(reply, "cannot read your answer")
 }
 
 /// What to print after setup: the one or two things left to do, for the mode.

@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 
 use crate::cli::{TargetArgs, TokenArgs, TokenCommand, TokenPrintArgs, TokenSetArgs};
-use crate::commands::{Context, configured_provider};
+use crate::commands::{Context, answer, configured_provider};
 use crate::deployment::Deployment;
 use crate::error;
 use crate::secrets::{self, FileStore, Secret, SecretStore, SystemStore, TokenKind};
@@ -138,10 +138,12 @@ pub fn read_token(ctx: &Context, kind: TokenKind, force_stdin: bool) -> anyhow::
             .context("cannot read the token from stdin")?;
         text
     } else if ctx.interactive {
-        dialoguer::Password::new()
-            .with_prompt(format!("{} (input is hidden)", kind.describe()))
-            .interact()
-            .context("cannot read the token")?
+        answer(
+            dialoguer::Password::new()
+                .with_prompt(format!("{} (input is hidden)", kind.describe()))
+                .interact(),
+            "cannot read the token",
+        )?
     } else {
         return Err(error::usage(
             format!("no {} on stdin and no terminal to ask", kind.describe()),
