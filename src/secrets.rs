@@ -74,8 +74,8 @@ impl TokenKind {
     }
 
     /// The variables that hold this secret, in the order [`find`] reads them. In centralized
-    /// mode `OPENAI_API_KEY` carries the Coder token, but elsewhere it is a real OpenAI key, so
-    /// it never counts as a Coder token.
+    /// mode the `env_key` variable (`OPENAI_API_KEY`) carries the Coder token, but elsewhere it
+    /// is a real OpenAI key, so only `launch::ConfiguredProvider::coder_token_vars` adds it.
     pub fn env_vars(self) -> &'static [&'static str] {
         match self {
             TokenKind::Coder => &[crate::mode::CODER_TOKEN_VAR, CODER_SESSION_TOKEN_VAR],
@@ -113,9 +113,7 @@ pub fn looks_like_coder_token(value: &str) -> bool {
 /// one host keep two tokens. A deployment at a host's root keeps the bare host, the key
 /// earlier versions used, so their entries still count.
 pub fn store_key(deployment: &Deployment) -> String {
-    let Ok(url) = url::Url::parse(deployment.as_str()) else {
-        return deployment.host().to_ascii_lowercase();
-    };
+    let url = url::Url::parse(deployment.as_str()).expect("a deployment root is a URL");
     let mut key = url.host_str().unwrap_or_default().to_ascii_lowercase();
     if let Some(port) = url.port() {
         key.push_str(&format!(":{port}"));

@@ -60,29 +60,29 @@ pub fn after_setup(
 ) -> anyhow::Result<Done> {
     let store = secrets::system_store(&ctx.env);
     let key = secrets::store_key(&spec.deployment);
-    let host = key.as_str();
+    let key = key.as_str();
     let find = || {
         secrets::find(
             TokenKind::Coder,
             &ctx.env,
             TokenKind::Coder.env_vars(),
             Some(&store),
-            host,
+            key,
         )
     };
     let mut coder_token = find();
     let offer = ctx.interactive && !args.yes && coder_token.is_none() && token.is_none();
     let token = match token {
         Some(token) => Some(token),
-        None if offer && confirm_store(host)? => {
+        None if offer && confirm_store(key)? => {
             Some(token::read_token(ctx, TokenKind::Coder, false)?)
         }
         None => None,
     };
     if let Some(token) = token {
-        let backend = store.set(TokenKind::Coder, host, &token)?;
+        let backend = store.set(TokenKind::Coder, key, &token)?;
         ctx.status(format!(
-            "stored the Coder API token for `{host}` in {backend}"
+            "stored the Coder API token for `{key}` in {backend}"
         ));
         coder_token = find();
     }
@@ -90,7 +90,7 @@ pub fn after_setup(
         (&spec.token_source, spec.mode, &coder_token)
     {
         ctx.warn(format!(
-            "Codex will run `codexgw token print coder`, which finds no Coder token for `{host}` yet: store one with `codexgw token set coder --url {}`",
+            "Codex will run `codexgw token print coder`, which finds no Coder token for `{key}` yet: store one with `codexgw token set coder --url {}`",
             spec.deployment
         ));
     }
@@ -101,7 +101,7 @@ pub fn after_setup(
         coder_token_available: coder_token.is_some(),
     };
     if spec.mode == Mode::Byok && !done.codex_api_login {
-        done.codex_api_login = log_codex_in(ctx, args, home, &store, host)?;
+        done.codex_api_login = log_codex_in(ctx, args, home, &store, key)?;
     }
     Ok(done)
 }

@@ -1,6 +1,7 @@
 //! `codexgw token set|print|status|delete`: the Coder token and the OpenAI key in the OS
-//! keyring, keyed by deployment host. `print` is on Codex's request path (command-backed
-//! auth): no prompt, no network, and no work beyond finding the host and one lookup.
+//! keyring, keyed by deployment (`secrets::store_key`). `print` is on Codex's request path
+//! (command-backed auth): no prompt, no network, and no work beyond finding the deployment and
+//! one lookup.
 
 use std::io::{IsTerminal, Read, Write};
 use std::time::Duration;
@@ -48,7 +49,8 @@ fn deployment(
     codex_home: Option<&std::path::Path>,
 ) -> anyhow::Result<Deployment> {
     match &target.url {
-        // Only the host is used (as the keyring key), so plain http is no risk here.
+        // Only the store key (host, port, path) comes from it, so plain http is no risk here;
+        // `--verify`, which sends the token, checks the scheme itself.
         Some(url) => Ok(Deployment::parse(url, true)?.deployment),
         None => configured_provider(ctx, codex_home, &target.provider_id)
             .map(|provider| provider.deployment)
