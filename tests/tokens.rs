@@ -778,3 +778,37 @@ fn env_refuses_a_shell_it_cannot_write_for() {
         "error: cannot write lines for the shell `/bin/tcsh` ($SHELL)\nhelp: pass `--shell sh|bash|zsh|fish|powershell` for the shell that will run them\n"
     );
 }
+
+#[test]
+fn env_reads_a_config_with_a_byte_order_mark_and_names_broken_toml() {
+    let home = TestHome::new();
+    setup_ok(&home, "byok");
+    let config = home.read_config();
+    home.write_config(&format!("\u{feff}{config}"));
+    let out = home
+        .codexgw()
+        .args(["env", "--shell", "sh"])
+        .env("CODER_API_TOKEN", TOKEN)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), format!("export CODER_API_TOKEN='{TOKEN}'\n"));
+
+    home.write_config("[model_providers.ai_gateway\n");
+    let out = home
+        .codexgw()
+        .args(["env", "--shell", "sh"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with(&format!("error: `{}:1:", home.config_path().display())),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("is not valid TOML"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -124,7 +124,7 @@ fn log_codex_in(
     args: &SetupArgs,
     home: &CodexHome,
     store: &SystemStore,
-    host: &str,
+    store_key: &str,
 ) -> anyhow::Result<bool> {
     let asked = !args.yes && ctx.interactive;
     let key = match secrets::find(
@@ -132,7 +132,7 @@ fn log_codex_in(
         &ctx.env,
         TokenKind::Openai.env_vars(),
         Some(store),
-        host,
+        store_key,
     ) {
         Some(found) => {
             ctx.status(format!(

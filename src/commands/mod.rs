@@ -268,17 +268,13 @@ pub fn configured_provider(
             "run `codexgw setup` first (or pass `--codex-home DIR`)",
         )
     })?;
-    let config = crate::inspect::Inspected::parse(&text).map_err(|e| {
-        error::failure(
-            format!(
-                "`{}:{}:{}` is not valid TOML: {}",
-                path.display(),
-                e.line,
-                e.column,
-                e.message
-            ),
-            "fix the file at that line (or put a backup back with `codexgw restore`)",
-        )
+    // Codex reads a file with a byte-order mark; so does setup's editor.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let config = crate::inspect::Inspected::parse(text).map_err(|e| {
+        // The same TOML parser: this words the error as every command that reads the file does.
+        crate::document::ConfigDocument::parse_file(text, &path)
+            .err()
+            .unwrap_or_else(|| anyhow::Error::new(e))
     })?;
     crate::launch::configured_provider(&config, id, &path)
 }
