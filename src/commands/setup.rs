@@ -22,7 +22,8 @@ pub fn run(
     codex_home: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
     let home = ctx.codex_home(codex_home)?;
-    if ctx.interactive {
+    // Only where a prompt may open: elsewhere SIGINT keeps its default.
+    if ctx.interactive && !args.yes {
         crate::commands::catch_interrupt();
     }
     if let Some(profile) = &args.profile {
