@@ -891,7 +891,7 @@ _codexgw() {
             return 0
             ;;
         codexgw__subcmd__token__subcmd__set)
-            opts="-h -V --url --provider-id --stdin --verify --insecure-file --codex-home --help --version coder openai"
+            opts="-h -V --url --provider-id --stdin --verify --allow-http --insecure-file --codex-home --help --version coder openai"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -47,7 +47,7 @@ complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l provider-id -d
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l route -d 'Which gateway path prefix to use' -r -f -a "auto\t'Ask the deployment\'s version (falls back to aibridge offline)'
 aibridge\t'/api/v2/aibridge/… (every Coder version with the gateway)'
 ai-gateway\t'/api/v2/ai-gateway/… (Coder v2.35 and later)'"
-complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l env-key -d 'Centralized mode: the variable Codex reads the Coder token from' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l env-key -d 'Centralized mode: the variable Codex reads the Coder token from [default: OPENAI_API_KEY]' -r
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l token-source -d 'Centralized mode: how Codex gets the Coder token (`command`: Codex runs `codexgw token print coder`, so the token stays in the keyring)' -r -f -a "env\t'Codex reads the `--env-key` variable'
 command\t'Codex runs `codexgw token print coder`, which reads the OS keyring'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l profile -d 'Point only `codex --profile NAME` at the gateway (writes NAME.config.toml)' -r
@@ -69,7 +69,7 @@ complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l provider-id -d 
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l route -d 'Which gateway path prefix to use' -r -f -a "auto\t'Ask the deployment\'s version (falls back to aibridge offline)'
 aibridge\t'/api/v2/aibridge/… (every Coder version with the gateway)'
 ai-gateway\t'/api/v2/ai-gateway/… (Coder v2.35 and later)'"
-complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l env-key -d 'Centralized mode: the variable Codex reads the Coder token from' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l env-key -d 'Centralized mode: the variable Codex reads the Coder token from [default: OPENAI_API_KEY]' -r
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l token-source -d 'Centralized mode: how Codex gets the Coder token (`command`: Codex runs `codexgw token print coder`, so the token stays in the keyring)' -r -f -a "env\t'Codex reads the `--env-key` variable'
 command\t'Codex runs `codexgw token print coder`, which reads the OS keyring'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
@@ -109,6 +109,7 @@ complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_s
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l stdin -d 'Read the token from stdin even at a terminal'
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l verify -d 'Check a Coder token against the deployment (`/api/v2/users/me`) before storing it'
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l allow-http -d 'With `--verify`: send the token over plain http to a host that is not loopback'
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l insecure-file -d 'Store it in a plain-text file (0600) instead of the OS keyring'
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'

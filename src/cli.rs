@@ -100,9 +100,9 @@ pub struct ProviderArgs {
     #[arg(long, value_enum, default_value_t = RouteChoice::Auto)]
     pub route: RouteChoice,
 
-    /// Centralized mode: the variable Codex reads the Coder token from
-    #[arg(long, value_name = "NAME", default_value = crate::mode::DEFAULT_ENV_KEY)]
-    pub env_key: String,
+    /// Centralized mode: the variable Codex reads the Coder token from [default: OPENAI_API_KEY]
+    #[arg(long, value_name = "NAME")]
+    pub env_key: Option<String>,
 
     /// Accept a plain http:// URL to a host that is not loopback
     #[arg(long)]
@@ -312,6 +312,10 @@ pub struct TokenSetArgs {
     /// Check a Coder token against the deployment (`/api/v2/users/me`) before storing it
     #[arg(long)]
     pub verify: bool,
+
+    /// With `--verify`: send the token over plain http to a host that is not loopback
+    #[arg(long, requires = "verify")]
+    pub allow_http: bool,
 
     /// Store it in a plain-text file (0600) instead of the OS keyring
     #[arg(long)]

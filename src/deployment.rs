@@ -65,7 +65,14 @@ impl Deployment {
                 "pass the address you open Coder at, e.g. `--url https://coder.example.com`",
             )
         };
-        let url = Url::parse(input).map_err(|e| bad(&e.to_string()))?;
+        let url = Url::parse(input).map_err(|e| match e {
+            // `coder.example.com`: the scheme is all that is missing.
+            url::ParseError::RelativeUrlWithoutBase if !input.contains("://") => error::usage(
+                format!("`{input}` is not a usable Coder URL: it has no scheme"),
+                format!("pass the full address, e.g. `--url https://{input}`"),
+            ),
+            e => bad(&e.to_string()),
+        })?;
         match url.scheme() {
             "https" | "http" => {}
             other => return Err(bad(&format!("the scheme `{other}` is not http or https"))),
@@ -234,7 +241,7 @@ mod tests {
     fn refuses_unusable_urls() {
         for (input, says) in [
             ("ftp://coder.example.com", "scheme `ftp`"),
-            ("coder.example.com", "relative URL"),
+            ("coder.example.com", "it has no scheme"),
             ("https://coder.example.com/?x=1", "query or fragment"),
             ("https://coder.example.com/#top", "query or fragment"),
             ("http://coder.example.com", "plain http"),
@@ -246,6 +253,11 @@ mod tests {
             assert_eq!(error::exit_kind(&err), error::ExitKind::Usage);
         }
         assert!(Deployment::parse("http://coder.internal", true).is_ok());
+        let bare = Deployment::parse("coder.example.com", false).unwrap_err();
+        assert!(
+            error::render(&bare)
+                .ends_with("help: pass the full address, e.g. `--url https://coder.example.com`\n")
+        );
     }
 
     #[test]

@@ -3,13 +3,14 @@
 //! process (`codexgw exec`).
 
 use std::fmt;
+use std::path::Path;
 
 use crate::deployment::Deployment;
-use crate::document::ConfigDocument;
 use crate::environment::Environment;
 use crate::error;
-use crate::mode::{CODER_TOKEN_VAR, DEFAULT_ENV_KEY, Mode};
-use crate::secrets::{self, Secret, SecretStore, TokenKind};
+use crate::inspect::Inspected;
+use crate::mode::{CODER_TOKEN_VAR, Mode};
+use crate::secrets::{self, Origin, Secret, SecretStore, TokenKind};
 
 /// What config.toml says about the gateway provider, as far as launching Codex needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,47 +18,63 @@ pub struct ConfiguredProvider {
     pub id: String,
     pub deployment: Deployment,
     pub mode: Mode,
-    /// Centralized mode's `env_key`; `None` with command-backed auth, where Codex asks
-    /// `codexgw token print` itself.
+    /// Centralized mode's `env_key`; `None` with command-backed auth (Codex asks `codexgw token
+    /// print` itself) or a bearer token in the file.
     pub env_key: Option<String>,
 }
 
-/// Reads the provider `id` from a parsed config: the deployment from its `base_url`, the mode
-/// from the gateway segment and `requires_openai_auth`.
-pub fn configured_provider(doc: &ConfigDocument, id: &str) -> anyhow::Result<ConfiguredProvider> {
-    let help = format!("run `codexgw setup --provider-id {id}`, or pass `--provider-id ID`");
-    let table = doc.provider(id).ok_or_else(|| {
+impl ConfiguredProvider {
+    /// Where the Coder token comes from, in order. In centralized mode the `env_key` variable
+    /// comes first: it is the key Codex sends, and the README has users export the token there.
+    pub fn coder_token_vars(&self) -> Vec<&str> {
+        self.env_key
+            .iter()
+            .map(String::as_str)
+            .chain(TokenKind::Coder.env_vars().iter().copied())
+            .collect()
+    }
+}
+
+/// Reads the provider `id` from config.toml (at `path`, for messages): the deployment from its
+/// `base_url`, the mode by the rule doctor uses ([`crate::inspect::Block::mode`]).
+pub fn configured_provider(
+    config: &Inspected,
+    id: &str,
+    path: &Path,
+) -> anyhow::Result<ConfiguredProvider> {
+    let file = path.display();
+    let block = config.provider(id).ok_or_else(|| {
         error::failure(
-            format!("config.toml has no provider `model_providers.{id}`"),
-            help.clone(),
+            format!("`{file}` has no provider `model_providers.{id}`"),
+            format!("run `codexgw setup --provider-id {id}`, or pass `--provider-id ID`"),
         )
     })?;
-    let base_url = table
-        .get("base_url")
-        .and_then(|item| item.as_str())
-        .ok_or_else(|| {
+    let setup = "run `codexgw setup --url https://coder.example.com` to rewrite the table";
+    let base_url = block.base_url.as_deref().ok_or_else(|| {
+        error::failure(
+            format!("`model_providers.{id}` in `{file}` has no `base_url`"),
+            setup,
+        )
+    })?;
+    let deployment = Deployment::parse(base_url, true)
+        .map_err(|err| {
             error::failure(
-                format!("`model_providers.{id}` has no `base_url`"),
-                help.clone(),
+                format!("`model_providers.{id}.base_url` in `{file}` is not usable: {err}"),
+                setup,
             )
-        })?;
-    let deployment = Deployment::parse(base_url, true)?.deployment;
-    let requires_openai_auth = table
-        .get("requires_openai_auth")
-        .and_then(|item| item.as_bool())
-        .unwrap_or(false);
-    let mode = if base_url.trim_end_matches('/').ends_with("/chatgpt/v1") {
-        Mode::Chatgpt
-    } else if requires_openai_auth {
-        Mode::Byok
-    } else {
-        Mode::Centralized
-    };
-    let env_key = match (mode, table.get("env_key").and_then(|item| item.as_str())) {
-        (Mode::Centralized, Some(var)) => Some(var.to_string()),
-        (Mode::Centralized, None) if table.contains_key("auth") => None,
-        (Mode::Centralized, None) => Some(DEFAULT_ENV_KEY.to_string()),
-        _ => None,
+        })?
+        .deployment;
+    let mode = block.mode().ok_or_else(|| {
+        error::failure(
+            format!(
+                "cannot tell which gateway mode `model_providers.{id}` in `{file}` is written for"
+            ),
+            "run `codexgw doctor`",
+        )
+    })?;
+    let env_key = match mode {
+        Mode::Centralized => block.env_key,
+        Mode::Byok | Mode::Chatgpt => None,
     };
     Ok(ConfiguredProvider {
         id: id.to_string(),
@@ -82,26 +99,18 @@ pub fn environment_for(
     env: &Environment,
     store: Option<&dyn SecretStore>,
 ) -> anyhow::Result<Vec<EnvChange>> {
-    let host = provider.deployment.host();
-    let coder_token = || {
-        secrets::find(TokenKind::Coder, env, TokenKind::Coder.env_vars(), store, host)
-            .map(|found| found.secret)
-            .ok_or_else(|| {
-                error::failure(
-                    format!("no Coder API token for `{host}`"),
-                    format!(
-                        "store one with `codexgw token set coder --url {}` (create it with `coder tokens create`), or set `{CODER_TOKEN_VAR}`",
-                        provider.deployment
-                    ),
-                )
-            })
-    };
+    if let Some(var) = &provider.env_key {
+        validate_var_name(var).map_err(|why| {
+            error::failure(
+                format!("`env_key` of `model_providers.{}` {why}", provider.id),
+                "use letters, digits and `_`: `codexgw setup --env-key OPENAI_API_KEY`",
+            )
+        })?;
+    }
+    let coder_token = || coder_token(provider, env, store);
     let mut changes = Vec::new();
     match (provider.mode, &provider.env_key) {
-        (Mode::Centralized, Some(var)) => {
-            validate_var_name(var)?;
-            changes.push(EnvChange::Set(var.clone(), coder_token()?));
-        }
+        (Mode::Centralized, Some(var)) => changes.push(EnvChange::Set(var.clone(), coder_token()?)),
         (Mode::Centralized, None) => {}
         (Mode::Byok, _) => changes.push(EnvChange::Set(CODER_TOKEN_VAR.into(), coder_token()?)),
         (Mode::Chatgpt, _) => {
@@ -112,8 +121,52 @@ pub fn environment_for(
     Ok(changes)
 }
 
-/// Variable names go into shell code unquoted, so only portable names pass.
-fn validate_var_name(name: &str) -> anyhow::Result<()> {
+/// The Coder token from [`ConfiguredProvider::coder_token_vars`], the store or the coder CLI.
+/// An exported OpenAI key in one of those variables is refused rather than sent as the token.
+fn coder_token(
+    provider: &ConfiguredProvider,
+    env: &Environment,
+    store: Option<&dyn SecretStore>,
+) -> anyhow::Result<Secret> {
+    let key = secrets::store_key(&provider.deployment);
+    let vars = provider.coder_token_vars();
+    let found = secrets::find(TokenKind::Coder, env, &vars, store, &key).ok_or_else(|| {
+        error::failure(
+            format!("no Coder API token for `{key}`"),
+            format!(
+                "store one with `codexgw token set coder --url {}` (create it with `coder tokens create`), or set `{}`",
+                provider.deployment, vars[0]
+            ),
+        )
+    })?;
+    match &found.origin {
+        Origin::Env(var) if secrets::looks_like_openai_key(found.secret.expose()) => {
+            Err(error::failure(
+                format!(
+                    "`{var}` holds an OpenAI API key ({}), but Codex would send it to the gateway as the Coder token",
+                    found.secret.redacted()
+                ),
+                format!(
+                    "set `{var}` to your Coder API token (`coder tokens create`), or `unset {var}` to use the stored one"
+                ),
+            ))
+        }
+        _ => Ok(found.secret),
+    }
+}
+
+/// Variable names go into shell code unquoted, so only portable names pass; a pasted token in
+/// their place would land in config.toml. `Err` says what is wrong, without the value.
+pub fn validate_var_name(name: &str) -> Result<(), String> {
+    if secrets::looks_like_openai_key(name) || secrets::looks_like_coder_token(name) {
+        return Err(format!(
+            "looks like a token ({}), not a variable name",
+            secrets::redact(name)
+        ));
+    }
+    if name.is_empty() {
+        return Err("is empty".into());
+    }
     let mut chars = name.chars();
     let valid = chars
         .next()
@@ -122,9 +175,8 @@ fn validate_var_name(name: &str) -> anyhow::Result<()> {
     if valid {
         Ok(())
     } else {
-        Err(error::failure(
-            format!("`env_key = \"{name}\"` is not a variable name a shell can export"),
-            "use letters, digits and `_`, e.g. `codexgw setup --env-key OPENAI_API_KEY`",
+        Err(format!(
+            "is not a variable name a shell can export (`{name}`)"
         ))
     }
 }
@@ -140,19 +192,31 @@ pub enum Shell {
 }
 
 impl Shell {
-    /// The shell named by `$SHELL` (its file name), else POSIX sh; PowerShell on Windows.
-    pub fn from_env(env: &Environment) -> Shell {
-        let name = env
-            .var("SHELL")
-            .and_then(|path| std::path::Path::new(path).file_name())
-            .and_then(|name| name.to_str());
+    /// The shell named by `$SHELL` (its file name); POSIX sh without one (PowerShell on
+    /// Windows). A shell that takes neither syntax (tcsh, nu) is an error: lines it cannot run
+    /// would fail at `eval`, or worse, half-apply.
+    pub fn from_env(env: &Environment) -> anyhow::Result<Shell> {
+        let Some(path) = env.var("SHELL") else {
+            return Ok(if cfg!(windows) {
+                Shell::Powershell
+            } else {
+                Shell::Sh
+            });
+        };
+        let name = std::path::Path::new(path)
+            .file_name()
+            .and_then(|name| name.to_str())
+            .unwrap_or_default();
         match name {
-            Some("bash") => Shell::Bash,
-            Some("zsh") => Shell::Zsh,
-            Some("fish") => Shell::Fish,
-            Some("pwsh" | "powershell" | "pwsh.exe" | "powershell.exe") => Shell::Powershell,
-            None if cfg!(windows) => Shell::Powershell,
-            _ => Shell::Sh,
+            "bash" => Ok(Shell::Bash),
+            "zsh" => Ok(Shell::Zsh),
+            "fish" => Ok(Shell::Fish),
+            "pwsh" | "powershell" | "pwsh.exe" | "powershell.exe" => Ok(Shell::Powershell),
+            "sh" | "dash" | "ash" | "ksh" | "mksh" | "yash" => Ok(Shell::Sh),
+            _ => Err(error::usage(
+                format!("cannot write lines for the shell `{path}` ($SHELL)"),
+                "pass `--shell sh|bash|zsh|fish|powershell` for the shell that will run them",
+            )),
         }
     }
 
@@ -202,15 +266,29 @@ mod tests {
     use crate::secrets::MemoryStore;
 
     fn provider(text: &str) -> anyhow::Result<ConfiguredProvider> {
-        configured_provider(&ConfigDocument::parse(text).unwrap(), "ai_gateway")
+        configured_provider(
+            &Inspected::parse(text).unwrap(),
+            "ai_gateway",
+            Path::new("/h/.codex/config.toml"),
+        )
+    }
+
+    const BASE: &str =
+        "[model_providers.ai_gateway]\nbase_url = \"https://c.example.com/api/v2/aibridge";
+
+    fn render(changes: &[EnvChange]) -> Vec<String> {
+        changes
+            .iter()
+            .map(|c| match c {
+                EnvChange::Set(n, v) => format!("{n}={}", v.expose()),
+                EnvChange::Unset(n) => format!("-{n}"),
+            })
+            .collect()
     }
 
     #[test]
     fn the_mode_comes_from_the_provider_block() {
-        let centralized = provider(
-            "[model_providers.ai_gateway]\nbase_url = \"https://c.example.com/api/v2/aibridge/openai/v1\"\nenv_key = \"MY_KEY\"\n",
-        )
-        .unwrap();
+        let centralized = provider(&format!("{BASE}/openai/v1\"\nenv_key = \"MY_KEY\"\n")).unwrap();
         assert_eq!(
             (centralized.mode, centralized.env_key.as_deref()),
             (Mode::Centralized, Some("MY_KEY"))
@@ -227,15 +305,71 @@ mod tests {
         )
         .unwrap();
         assert_eq!(byok.mode, Mode::Byok);
-        let chatgpt = provider(
-            "[model_providers.ai_gateway]\nbase_url = \"https://c.example.com/api/v2/aibridge/chatgpt/v1\"\nrequires_openai_auth = true\n",
-        )
+        let chatgpt = provider(&format!(
+            "{BASE}/chatgpt/v1\"\nrequires_openai_auth = true\n"
+        ))
         .unwrap();
         assert_eq!(chatgpt.mode, Mode::Chatgpt);
         let missing = provider("model = \"gpt-5\"\n").unwrap_err();
         assert_eq!(
             missing.to_string(),
-            "config.toml has no provider `model_providers.ai_gateway`"
+            "`/h/.codex/config.toml` has no provider `model_providers.ai_gateway`"
+        );
+    }
+
+    /// The reviewers' case: doctor reads this block as byok (the governance header), so `env`
+    /// must not export the Coder token as `OPENAI_API_KEY`.
+    #[test]
+    fn launch_and_doctor_read_the_mode_by_one_rule() {
+        let text = format!(
+            "{BASE}/openai/v1\"\nenv_http_headers = {{ \"X-Coder-AI-Governance-Token\" = \"CODER_API_TOKEN\" }}\n"
+        );
+        let doctor = Inspected::parse(&text)
+            .unwrap()
+            .provider("ai_gateway")
+            .unwrap()
+            .mode();
+        let launched = provider(&text).unwrap();
+        assert_eq!((doctor, launched.mode), (Some(Mode::Byok), Mode::Byok));
+        let env = Environment::new([("CODER_API_TOKEN".into(), "coder-token".into())]);
+        assert_eq!(
+            render(&environment_for(&launched, &env, None).unwrap()),
+            ["CODER_API_TOKEN=coder-token"]
+        );
+        // No credential, no header, an openai route: no mode to launch for.
+        let unknown = provider(&format!("{BASE}/openai/v1\"\n")).unwrap_err();
+        assert_eq!(
+            unknown.to_string(),
+            "cannot tell which gateway mode `model_providers.ai_gateway` in `/h/.codex/config.toml` is written for"
+        );
+        assert_eq!(
+            crate::error::render(&unknown).lines().last(),
+            Some("help: run `codexgw doctor`")
+        );
+    }
+
+    #[test]
+    fn a_bad_base_url_is_a_failure_that_names_the_file() {
+        let err = provider(
+            "[model_providers.ai_gateway]\nbase_url = \"ftp://c.example.com/x\"\nenv_key = \"K\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            crate::error::exit_kind(&err),
+            crate::error::ExitKind::Failure
+        );
+        let rendered = crate::error::render(&err);
+        assert!(
+            rendered.starts_with(
+                "error: `model_providers.ai_gateway.base_url` in `/h/.codex/config.toml` is not usable: "
+            ),
+            "{rendered}"
+        );
+        assert!(
+            rendered.ends_with(
+                "help: run `codexgw setup --url https://coder.example.com` to rewrite the table\n"
+            ),
+            "{rendered}"
         );
     }
 
@@ -249,51 +383,84 @@ mod tests {
                 &Secret::new("from-keyring"),
             )
             .unwrap();
-        let env = Environment::new([("OPENAI_API_KEY".into(), "sk-real".into())]);
-        let base =
-            "[model_providers.ai_gateway]\nbase_url = \"https://c.example.com/api/v2/aibridge";
-        let changes = |text: &str| {
-            environment_for(&provider(text).unwrap(), &env, Some(&store))
-                .unwrap()
-                .iter()
-                .map(|c| match c {
-                    EnvChange::Set(n, v) => format!("{n}={}", v.expose()),
-                    EnvChange::Unset(n) => format!("-{n}"),
-                })
-                .collect::<Vec<_>>()
+        let changes = |text: &str, env: &Environment| {
+            render(&environment_for(&provider(text).unwrap(), env, Some(&store)).unwrap())
         };
+        let none = Environment::default();
         assert_eq!(
-            changes(&format!("{base}/openai/v1\"\n")),
+            changes(
+                &format!("{BASE}/openai/v1\"\nenv_key = \"OPENAI_API_KEY\"\n"),
+                &none
+            ),
             ["OPENAI_API_KEY=from-keyring"]
         );
+        let byok = format!("{BASE}/openai/v1\"\nrequires_openai_auth = true\n");
+        // An OpenAI key in the environment is no Coder token outside centralized mode.
+        let with_key = Environment::new([("OPENAI_API_KEY".into(), "sk-real".into())]);
+        assert_eq!(changes(&byok, &with_key), ["CODER_API_TOKEN=from-keyring"]);
         assert_eq!(
-            changes(&format!(
-                "{base}/openai/v1\"\nrequires_openai_auth = true\n"
-            )),
-            ["CODER_API_TOKEN=from-keyring"]
-        );
-        assert_eq!(
-            changes(&format!(
-                "{base}/chatgpt/v1\"\nrequires_openai_auth = true\n"
-            )),
+            changes(
+                &format!("{BASE}/chatgpt/v1\"\nrequires_openai_auth = true\n"),
+                &with_key
+            ),
             ["CODER_API_TOKEN=from-keyring", "-OPENAI_API_KEY"]
         );
         let env = Environment::new([("CODER_API_TOKEN".into(), "from-env".into())]);
-        let byok = provider(&format!(
-            "{base}/openai/v1\"\nrequires_openai_auth = true\n"
+        assert_eq!(changes(&byok, &env), ["CODER_API_TOKEN=from-env"]);
+        let err = environment_for(&provider(&byok).unwrap(), &none, None).unwrap_err();
+        assert_eq!(err.to_string(), "no Coder API token for `c.example.com`");
+        let bad_name = provider(&format!("{BASE}/openai/v1\"\nenv_key = \"A;rm -rf\"\n")).unwrap();
+        assert_eq!(
+            environment_for(&bad_name, &env, None)
+                .unwrap_err()
+                .to_string(),
+            "`env_key` of `model_providers.ai_gateway` is not a variable name a shell can export (`A;rm -rf`)"
+        );
+    }
+
+    /// The README has users `export OPENAI_API_KEY=<Coder token>` for centralized mode: that
+    /// variable is the first source, and its value passes through unchanged.
+    #[test]
+    fn centralized_mode_takes_the_env_key_variable_first() {
+        let store = MemoryStore::default();
+        store
+            .set(TokenKind::Coder, "c.example.com", &Secret::new("stored"))
+            .unwrap();
+        let centralized = provider(&format!(
+            "{BASE}/openai/v1\"\nenv_key = \"OPENAI_API_KEY\"\n"
         ))
         .unwrap();
+        let exported = Environment::new([("OPENAI_API_KEY".into(), "exported-token".into())]);
+        for store in [None, Some(&store as &dyn SecretStore)] {
+            assert_eq!(
+                render(&environment_for(&centralized, &exported, store).unwrap()),
+                ["OPENAI_API_KEY=exported-token"]
+            );
+        }
+        let openai_key = Environment::new([("OPENAI_API_KEY".into(), "sk-proj-abcdefgh".into())]);
+        let err = environment_for(&centralized, &openai_key, Some(&store)).unwrap_err();
         assert_eq!(
-            environment_for(&byok, &env, Some(&store)).unwrap(),
-            [EnvChange::Set(
-                "CODER_API_TOKEN".into(),
-                Secret::new("from-env")
-            )]
+            err.to_string(),
+            "`OPENAI_API_KEY` holds an OpenAI API key (sk-p… (16 chars)), but Codex would send it to the gateway as the Coder token"
         );
-        let err = environment_for(&byok, &Environment::default(), None).unwrap_err();
-        assert_eq!(err.to_string(), "no Coder API token for `c.example.com`");
-        let bad_name = provider(&format!("{base}/openai/v1\"\nenv_key = \"A;rm -rf\"\n")).unwrap();
-        assert!(environment_for(&bad_name, &env, None).is_err());
+    }
+
+    #[test]
+    fn variable_names_and_tokens_in_their_place() {
+        assert_eq!(validate_var_name("CODER_TOKEN_2"), Ok(()));
+        assert_eq!(validate_var_name(""), Err("is empty".to_string()));
+        assert_eq!(
+            validate_var_name("sk-abc def"),
+            Err("looks like a token (… (10 chars)), not a variable name".to_string())
+        );
+        assert_eq!(
+            validate_var_name("abcdefghij-0123456789abcdefghijkl"),
+            Err("looks like a token (abcd… (33 chars)), not a variable name".to_string())
+        );
+        assert_eq!(
+            validate_var_name("9LIVES"),
+            Err("is not a variable name a shell can export (`9LIVES`)".to_string())
+        );
     }
 
     #[test]
@@ -318,10 +485,16 @@ mod tests {
 
     #[test]
     fn the_default_shell_is_the_login_shell() {
-        let shell =
-            |value: &str| Shell::from_env(&Environment::new([("SHELL".into(), value.into())]));
-        assert_eq!(shell("/usr/bin/fish"), Shell::Fish);
-        assert_eq!(shell("/bin/zsh"), Shell::Zsh);
-        assert_eq!(shell("/bin/dash"), Shell::Sh);
+        let shell = |value: &str| {
+            Shell::from_env(&Environment::new([("SHELL".into(), value.into())]))
+                .map_err(|e| crate::error::render(&e))
+        };
+        assert_eq!(shell("/usr/bin/fish").unwrap(), Shell::Fish);
+        assert_eq!(shell("/bin/zsh").unwrap(), Shell::Zsh);
+        assert_eq!(shell("/bin/dash").unwrap(), Shell::Sh);
+        assert_eq!(
+            shell("/bin/tcsh").unwrap_err(),
+            "error: cannot write lines for the shell `/bin/tcsh` ($SHELL)\nhelp: pass `--shell sh|bash|zsh|fish|powershell` for the shell that will run them\n"
+        );
     }
 }

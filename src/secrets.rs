@@ -4,6 +4,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::deployment::Deployment;
 use crate::environment::Environment;
 use crate::error;
 
@@ -73,11 +74,11 @@ impl TokenKind {
     }
 
     /// The variables that hold this secret, in the order [`find`] reads them. In centralized
-    /// mode `OPENAI_API_KEY` carries the Coder token, but elsewhere it is a real OpenAI key, so
-    /// it never counts as a Coder token.
+    /// mode the `env_key` variable (`OPENAI_API_KEY`) carries the Coder token, but elsewhere it
+    /// is a real OpenAI key, so only `launch::ConfiguredProvider::coder_token_vars` adds it.
     pub fn env_vars(self) -> &'static [&'static str] {
         match self {
-            TokenKind::Coder => &[crate::mode::CODER_TOKEN_VAR, "CODER_SESSION_TOKEN"],
+            TokenKind::Coder => &[crate::mode::CODER_TOKEN_VAR, CODER_SESSION_TOKEN_VAR],
             TokenKind::Openai => &["OPENAI_API_KEY"],
         }
     }
@@ -89,6 +90,44 @@ impl TokenKind {
             TokenKind::Openai => "OpenAI API key",
         }
     }
+}
+
+/// An OpenAI API key (`sk-…`, `sk-proj-…`): never a Coder token.
+pub fn looks_like_openai_key(value: &str) -> bool {
+    value.trim().starts_with("sk-")
+}
+
+/// A Coder API token: `<10-char id>-<22-char secret>`, both alphanumeric.
+pub fn looks_like_coder_token(value: &str) -> bool {
+    let alnum = |part: &str, len: usize| {
+        part.len() == len && part.chars().all(|c| c.is_ascii_alphanumeric())
+    };
+    value
+        .trim()
+        .split_once('-')
+        .is_some_and(|(id, secret)| alnum(id, 10) && alnum(secret, 22))
+}
+
+/// The key a deployment's secrets are stored under: the host, a non-default port and the path
+/// prefix (`coder.example.com`, `127.0.0.1:8080`, `example.com/coder`), so two deployments on
+/// one host keep two tokens. A deployment at a host's root keeps the bare host, the key
+/// earlier versions used, so their entries still count.
+pub fn store_key(deployment: &Deployment) -> String {
+    let url = url::Url::parse(deployment.as_str()).expect("a deployment root is a URL");
+    let mut key = url.host_str().unwrap_or_default().to_ascii_lowercase();
+    if let Some(port) = url.port() {
+        key.push_str(&format!(":{port}"));
+    }
+    key.push_str(url.path().trim_end_matches('/'));
+    key
+}
+
+/// The store key of a URL written by some other program (`CODER_URL`, the coder CLI's `url`
+/// file); `None` when it is not a usable deployment URL.
+fn store_key_of(url: &str) -> Option<String> {
+    Deployment::parse(url, true)
+        .ok()
+        .map(|parsed| store_key(&parsed.deployment))
 }
 
 /// Checks the shape of a pasted token: surrounding whitespace (a trailing newline from `echo`)
@@ -115,6 +154,15 @@ pub fn parse_token(kind: TokenKind, text: &str) -> anyhow::Result<Secret> {
             "paste exactly one token, with nothing else on the line",
         ));
     }
+    if kind == TokenKind::Coder && looks_like_openai_key(value) {
+        return Err(error::usage(
+            format!(
+                "this is an OpenAI API key ({}), not a Coder API token; nothing was stored",
+                redact(value)
+            ),
+            "store it as the OpenAI key with `codexgw token set openai`; a Coder token comes from `coder tokens create`",
+        ));
+    }
     Ok(Secret::new(value))
 }
 
@@ -139,15 +187,15 @@ impl SecretStore for SystemStore {
         self.keyring.backend()
     }
 
-    fn locate(&self, kind: TokenKind, host: &str) -> anyhow::Result<Option<Stored>> {
-        let from_keyring = self.keyring.locate(kind, host);
+    fn locate(&self, kind: TokenKind, key: &str) -> anyhow::Result<Option<Stored>> {
+        let from_keyring = self.keyring.locate(kind, key);
         if let Ok(Some(stored)) = from_keyring {
             return Ok(Some(stored));
         }
         if let Some(stored) = self
             .file
             .as_ref()
-            .and_then(|f| f.locate(kind, host).transpose())
+            .and_then(|f| f.locate(kind, key).transpose())
         {
             return stored.map(Some);
         }
@@ -155,14 +203,14 @@ impl SecretStore for SystemStore {
     }
 
     /// Only the keyring: a plain-text file is written only when the user asks for it.
-    fn set(&self, kind: TokenKind, host: &str, secret: &Secret) -> anyhow::Result<String> {
-        self.keyring.set(kind, host, secret)
+    fn set(&self, kind: TokenKind, key: &str, secret: &Secret) -> anyhow::Result<String> {
+        self.keyring.set(kind, key, secret)
     }
 
-    fn delete(&self, kind: TokenKind, host: &str) -> anyhow::Result<bool> {
-        let from_keyring = self.keyring.delete(kind, host);
+    fn delete(&self, kind: TokenKind, key: &str) -> anyhow::Result<bool> {
+        let from_keyring = self.keyring.delete(kind, key);
         let from_file = match &self.file {
-            Some(file) => file.delete(kind, host)?,
+            Some(file) => file.delete(kind, key)?,
             None => false,
         };
         match from_keyring {
@@ -173,19 +221,19 @@ impl SecretStore for SystemStore {
     }
 }
 
-/// Where secrets are kept, keyed by kind and deployment host.
+/// Where secrets are kept, keyed by kind and the deployment's [`store_key`].
 pub trait SecretStore {
     /// Where [`SecretStore::set`] writes, for messages: `the Linux kernel keyring (keyutils)`.
     fn backend(&self) -> String;
-    fn get(&self, kind: TokenKind, host: &str) -> anyhow::Result<Option<Secret>> {
-        Ok(self.locate(kind, host)?.map(|stored| stored.secret))
+    fn get(&self, kind: TokenKind, key: &str) -> anyhow::Result<Option<Secret>> {
+        Ok(self.locate(kind, key)?.map(|stored| stored.secret))
     }
     /// The secret and the backend that holds it (a store may read from more than one).
-    fn locate(&self, kind: TokenKind, host: &str) -> anyhow::Result<Option<Stored>>;
+    fn locate(&self, kind: TokenKind, key: &str) -> anyhow::Result<Option<Stored>>;
     /// Stores the secret; returns the name of the backend that now holds it.
-    fn set(&self, kind: TokenKind, host: &str, secret: &Secret) -> anyhow::Result<String>;
+    fn set(&self, kind: TokenKind, key: &str, secret: &Secret) -> anyhow::Result<String>;
     /// Whether something was deleted.
-    fn delete(&self, kind: TokenKind, host: &str) -> anyhow::Result<bool>;
+    fn delete(&self, kind: TokenKind, key: &str) -> anyhow::Result<bool>;
 }
 
 /// A secret read from a store, with the backend that held it.
@@ -233,8 +281,10 @@ pub struct Found {
     pub origin: Origin,
 }
 
-/// Looks a secret up: the named environment variables in order, then the store (keyed by the
-/// deployment host), then — for the Coder token — the `coder` CLI's login for the same host.
+/// Looks a secret up: the named environment variables in order, then the store under `key`
+/// (the deployment's [`store_key`]), then — for the Coder token — the `coder` CLI's login for
+/// the same deployment. `CODER_SESSION_TOKEN` counts only when `CODER_URL` is unset or names
+/// this deployment.
 /// A store that fails (no keyring backend) is skipped: the other sources still count. Stops at
 /// the first source that has it, so `token print` with a set variable never asks the keyring.
 pub fn find(
@@ -242,9 +292,9 @@ pub fn find(
     env: &Environment,
     vars: &[&str],
     store: Option<&dyn SecretStore>,
-    host: &str,
+    key: &str,
 ) -> Option<Found> {
-    sources(kind, env, vars, store, host).next()
+    sources(kind, env, vars, store, key).next()
 }
 
 /// Every source that has the secret, in [`find`]'s order (the first one is the one used).
@@ -253,9 +303,9 @@ pub fn find_all(
     env: &Environment,
     vars: &[&str],
     store: Option<&dyn SecretStore>,
-    host: &str,
+    key: &str,
 ) -> Vec<Found> {
-    sources(kind, env, vars, store, host).collect()
+    sources(kind, env, vars, store, key).collect()
 }
 
 /// The sources in order, each consulted only when the iterator gets to it.
@@ -264,36 +314,48 @@ fn sources<'a>(
     env: &'a Environment,
     vars: &'a [&'a str],
     store: Option<&'a dyn SecretStore>,
-    host: &'a str,
+    key: &'a str,
 ) -> impl Iterator<Item = Found> + 'a {
     let from_env = vars.iter().filter_map(move |var| {
+        if *var == CODER_SESSION_TOKEN_VAR && !coder_url_matches(env, key) {
+            return None;
+        }
         env.var(var).map(|value| Found {
             secret: Secret::new(value.trim()),
             origin: Origin::Env((*var).to_string()),
         })
     });
     let from_store = std::iter::once(()).filter_map(move |()| {
-        let stored = store?.locate(kind, host).ok()??;
+        let stored = store?.locate(kind, key).ok()??;
         Some(Found {
             secret: stored.secret,
             origin: Origin::Store(stored.backend),
         })
     });
     let from_cli = std::iter::once(()).filter_map(move |()| match kind {
-        TokenKind::Coder => coder_cli_session(env, host),
+        TokenKind::Coder => coder_cli_session(env, key),
         TokenKind::Openai => None,
     });
     from_env.chain(from_store).chain(from_cli)
 }
 
+/// The coder CLI's session token variable; the CLI pairs it with `CODER_URL`.
+const CODER_SESSION_TOKEN_VAR: &str = "CODER_SESSION_TOKEN";
+
+/// `CODER_SESSION_TOKEN` belongs to the deployment in `CODER_URL` (when that is set): a
+/// session for another deployment must not be sent to this one.
+fn coder_url_matches(env: &Environment, key: &str) -> bool {
+    env.var("CODER_URL")
+        .is_none_or(|url| store_key_of(url).as_deref() == Some(key))
+}
+
 /// The `coder` CLI keeps `url` and `session` files side by side (on Linux; macOS and Windows
 /// keep the session in their keychain, which codexgw does not read). The session counts only
-/// when its `url` is the same host.
-fn coder_cli_session(env: &Environment, host: &str) -> Option<Found> {
+/// when its `url` is the same deployment (the same [`store_key`]).
+fn coder_cli_session(env: &Environment, key: &str) -> Option<Found> {
     let dir = crate::detect::coder_config_dir(env)?;
     let url = std::fs::read_to_string(dir.join("url")).ok()?;
-    let login_host = url::Url::parse(url.trim()).ok()?.host_str()?.to_string();
-    if !login_host.eq_ignore_ascii_case(host) {
+    if store_key_of(url.trim())? != key {
         return None;
     }
     let path = dir.join("session");
@@ -316,25 +378,25 @@ impl SecretStore for MemoryStore {
         "memory".into()
     }
 
-    fn locate(&self, kind: TokenKind, host: &str) -> anyhow::Result<Option<Stored>> {
+    fn locate(&self, kind: TokenKind, key: &str) -> anyhow::Result<Option<Stored>> {
         let entries = self.entries.lock().expect("not poisoned");
         Ok(entries
-            .get(&(kind.name().into(), host.into()))
+            .get(&(kind.name().into(), key.into()))
             .map(|secret| Stored {
                 secret: secret.clone(),
                 backend: self.backend(),
             }))
     }
 
-    fn set(&self, kind: TokenKind, host: &str, secret: &Secret) -> anyhow::Result<String> {
+    fn set(&self, kind: TokenKind, key: &str, secret: &Secret) -> anyhow::Result<String> {
         let mut entries = self.entries.lock().expect("not poisoned");
-        entries.insert((kind.name().into(), host.into()), secret.clone());
+        entries.insert((kind.name().into(), key.into()), secret.clone());
         Ok(self.backend())
     }
 
-    fn delete(&self, kind: TokenKind, host: &str) -> anyhow::Result<bool> {
+    fn delete(&self, kind: TokenKind, key: &str) -> anyhow::Result<bool> {
         let mut entries = self.entries.lock().expect("not poisoned");
-        Ok(entries.remove(&(kind.name().into(), host.into())).is_some())
+        Ok(entries.remove(&(kind.name().into(), key.into())).is_some())
     }
 }
 
@@ -446,6 +508,52 @@ mod tests {
         let origins: Vec<_> = all.iter().map(|f| f.origin.kind()).collect();
         assert_eq!(origins, ["env", "keyring"]);
         assert_eq!(all[1].origin.to_string(), "memory");
+    }
+
+    #[test]
+    fn store_keys_tell_ports_and_paths_apart() {
+        let key = |url: &str| store_key(&Deployment::parse(url, true).unwrap().deployment);
+        assert_eq!(key("https://Coder.Example.com/"), "coder.example.com");
+        assert_eq!(key("https://coder.example.com:443"), "coder.example.com");
+        assert_eq!(key("http://127.0.0.1:18080"), "127.0.0.1:18080");
+        assert_eq!(key("http://127.0.0.1:18083"), "127.0.0.1:18083");
+        assert_eq!(key("https://h.example.com/other/"), "h.example.com/other");
+        assert_eq!(
+            key("https://h.example.com/other/api/v2/aibridge/openai/v1"),
+            "h.example.com/other"
+        );
+        assert_ne!(
+            key("https://h.example.com"),
+            key("https://h.example.com/other")
+        );
+    }
+
+    #[test]
+    fn a_session_token_counts_only_for_its_coder_url() {
+        let vars = TokenKind::Coder.env_vars();
+        let env = |url: Option<&str>| {
+            let mut vars = vec![("CODER_SESSION_TOKEN".to_string(), "session".to_string())];
+            vars.extend(url.map(|u| ("CODER_URL".to_string(), u.to_string())));
+            Environment::new(vars)
+        };
+        let host = "coder.example.com";
+        let found = |env: &Environment| find(TokenKind::Coder, env, vars, None, host);
+        assert!(found(&env(None)).is_some());
+        assert!(found(&env(Some("https://coder.example.com/"))).is_some());
+        assert_eq!(found(&env(Some("https://other.example.com"))), None);
+        assert_eq!(found(&env(Some("https://coder.example.com:8443"))), None);
+    }
+
+    #[test]
+    fn an_openai_key_is_no_coder_token() {
+        let err = parse_token(TokenKind::Coder, "sk-proj-abcdefghijkl\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "this is an OpenAI API key (sk-p… (20 chars)), not a Coder API token; nothing was stored"
+        );
+        assert!(parse_token(TokenKind::Openai, "sk-proj-abcdefghijkl").is_ok());
+        assert!(looks_like_coder_token("abcdefghij-0123456789abcdefghijkl"));
+        assert!(!looks_like_coder_token("abcdefghij-short"));
     }
 
     #[test]

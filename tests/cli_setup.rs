@@ -616,9 +616,10 @@ fn setup_warns_about_what_it_does_not_own_but_still_blocks_codex() {
     home.write_config(original);
     let out = setup(&home, "byok", &["--dry-run"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
+    // The line in the file as it is on disk, not in the edited text (one line further down).
     assert!(
         out.stderr
-            .contains("config.toml:5: `model_provider` sits under `[tui]`"),
+            .contains("config.toml:4: `model_provider` sits under `[tui]`"),
         "{}",
         out.stderr
     );
@@ -635,6 +636,89 @@ fn setup_warns_about_what_it_does_not_own_but_still_blocks_codex() {
         out.stderr
     );
     assert_eq!(home.read_config(), original, "a dry run wrote the file");
+
+    // Written for real: Codex still refuses to start, so the fix comes first and `codex` is
+    // no next step.
+    let out = setup(&home, "byok", &["--yes", "--offline"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let next = &out.stderr[out.stderr.find("next:\n").expect(&out.stderr)..];
+    assert_eq!(
+        next.lines().nth(1),
+        Some("  delete the line the warning above names; until then Codex refuses to start")
+    );
+    assert!(next.ends_with("  codexgw doctor\n"), "{next}");
+}
+
+#[test]
+fn setup_for_a_profile_names_the_profile_in_the_next_steps() {
+    let home = TestHome::new();
+    let out = setup(&home, "centralized", &["--yes", "--profile", "gw"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .ends_with("  codexgw doctor --profile gw\n  codex --profile gw\n"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn env_key_must_be_a_variable_name_and_only_where_codex_reads_it() {
+    let home = TestHome::new();
+    for (extra, says) in [
+        (&["--env-key", ""][..], "error: `--env-key` is empty\n"),
+        (
+            &["--env-key", "sk-abc def"][..],
+            "error: `--env-key` looks like a token (… (10 chars)), not a variable name\n",
+        ),
+        (
+            &["--env-key", "abcdefghij-0123456789abcdefghijkl"][..],
+            "error: `--env-key` looks like a token (abcd… (33 chars)), not a variable name\n",
+        ),
+        (
+            &["--env-key", "MY_KEY", "--token-source", "command"][..],
+            "error: `--env-key` works with `--mode centralized --token-source env` only, not centralized with `--token-source command`\n",
+        ),
+    ] {
+        let out = setup(&home, "centralized", &[&["--yes"][..], extra].concat());
+        assert_eq!(out.code, 2, "{extra:?}: {}", out.stderr);
+        assert!(out.stderr.starts_with(says), "{extra:?}: {}", out.stderr);
+        assert!(!out.stderr.contains("abc def"), "{}", out.stderr);
+        assert!(!home.config_path().exists(), "{extra:?} wrote config.toml");
+    }
+    let out = setup(&home, "byok", &["--yes", "--env-key", "MY_KEY"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("error: `--env-key` works with `--mode centralized --token-source env` only, not byok mode\n"),
+        "{}",
+        out.stderr
+    );
+    let out = setup(&home, "centralized", &["--yes", "--env-key", "MY_KEY"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_contains(&home.read_config(), "env_key = \"MY_KEY\"\n");
+}
+
+#[test]
+fn a_bare_host_gets_the_https_address_suggested() {
+    let home = TestHome::new();
+    let out = run(
+        &home,
+        &[
+            "setup",
+            "--mode",
+            "centralized",
+            "--url",
+            "coder.example.com",
+            "--yes",
+        ],
+        &[],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "error: `coder.example.com` is not a usable Coder URL: it has no scheme\nhelp: pass the full address, e.g. `--url https://coder.example.com`\n"
+    );
 }
 
 #[test]

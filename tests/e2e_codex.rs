@@ -1,6 +1,7 @@
 //! The acceptance test: the real Codex CLI, started by `codexgw exec`, reaches the loopback fake
 //! deployment in every mode with exactly the credentials FACTS.md lists, while the Coder token
 //! lives only in the OS keyring (never in a file under HOME or CODEX_HOME).
+#![cfg(unix)]
 
 mod support;
 

@@ -187,7 +187,7 @@ fn the_deployment_comes_from_the_configured_provider() {
         .assert()
         .code(1)
         .stderr(predicates::str::contains(
-            "config.toml has no provider `model_providers.nope`",
+            "config.toml` has no provider `model_providers.nope`",
         ));
 }
 
@@ -517,4 +517,298 @@ fn setup_next_steps_use_the_stored_token_and_a_failed_codex_login_is_an_error() 
         stderr(&out)
     );
     assert!(!stderr(&out).contains("sk-key-for-codex"));
+}
+
+#[test]
+fn a_dry_run_writes_no_keyring_entry_and_runs_no_codex_login() {
+    let home = TestHome::new();
+    let _cleanup = KeyringCleanup::new(&home, &[URL]);
+    // A stand-in for `codex` that leaves a mark when setup runs it.
+    let marker = home.home().join("codex-login-ran");
+    let fake_codex = home.home().join("fake-codex");
+    std::fs::write(
+        &fake_codex,
+        format!("#!/bin/sh\ntouch '{}'\n", marker.display()),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&fake_codex, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let codex_bin = fake_codex.display().to_string();
+    let args = [
+        "--mode",
+        "byok",
+        "--url",
+        URL,
+        "--store-token",
+        "--dry-run",
+        "--codex-bin",
+        &codex_bin,
+    ];
+    let env = [
+        ("CODER_API_TOKEN", TOKEN),
+        ("OPENAI_API_KEY", "sk-key-for-codex"),
+    ];
+    // Once on the "changes to show" path, once on the "already configured" path.
+    for configured in [false, true] {
+        if configured {
+            setup_ok(&home, "byok");
+        }
+        let out = setup_with(&home, &args, &env, "");
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(
+            !marker.exists(),
+            "a dry run ran `codex login` (configured: {configured})"
+        );
+        assert_eq!(
+            print(&home, "coder", URL).status.code(),
+            Some(1),
+            "a dry run stored the token (configured: {configured})"
+        );
+    }
+}
+
+#[test]
+fn store_token_without_a_token_fails_before_writing_and_says_it_reads_stdin() {
+    let home = TestHome::new();
+    let _cleanup = KeyringCleanup::new(&home, &[URL]);
+    let out = setup_with(
+        &home,
+        &["--mode", "centralized", "--url", URL, "--store-token"],
+        &[],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out).lines().take(2).collect::<Vec<_>>(),
+        [
+            "reading the Coder API token for `--store-token` from stdin (or set `CODER_API_TOKEN`)",
+            "error: the Coder API token is empty",
+        ]
+    );
+    assert!(!home.config_path().exists(), "config.toml was written");
+
+    // An OpenAI key is refused the same way, before anything is written.
+    let out = setup_with(
+        &home,
+        &["--mode", "centralized", "--url", URL, "--store-token"],
+        &[("CODER_API_TOKEN", "sk-proj-abcdefghijklmnop")],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(!home.config_path().exists(), "config.toml was written");
+}
+
+/// The README's quick start: `export OPENAI_API_KEY=<Coder token>` in centralized mode.
+#[test]
+fn centralized_exec_uses_the_exported_env_key_and_never_replaces_it() {
+    let home = TestHome::new();
+    let _cleanup = KeyringCleanup::new(&home, &[URL]);
+    setup_ok(&home, "centralized");
+    let exported = [("OPENAI_API_KEY", "exported-coder-token")];
+    let echo = "echo \"$OPENAI_API_KEY\"";
+    let out = exec_sh(&home, echo, &exported, "");
+    assert!(out.status.success(), "empty keyring: {}", stderr(&out));
+    assert_eq!(stdout(&out), "exported-coder-token\n");
+
+    set(&home, "coder", URL, TOKEN).success();
+    let out = exec_sh(&home, echo, &exported, "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "exported-coder-token\n",
+        "the stored token won"
+    );
+
+    let out = exec_sh(
+        &home,
+        "echo ran",
+        &[("OPENAI_API_KEY", "sk-proj-abcdefghijklmnop")],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "");
+    assert!(
+        stderr(&out).starts_with("error: `OPENAI_API_KEY` holds an OpenAI API key (sk-p… (24 chars)), but Codex would send it to the gateway as the Coder token\n"),
+        "{}",
+        stderr(&out)
+    );
+
+    // `token status` files the variable under the Coder token in this mode.
+    let status = home
+        .codexgw()
+        .args(["token", "status"])
+        .envs(exported)
+        .output()
+        .unwrap();
+    let text = stdout(&status);
+    assert!(
+        text.contains("Coder API token:\n  used: expo… (20 chars) from $OPENAI_API_KEY\n"),
+        "{text}"
+    );
+    assert!(text.contains("OpenAI API key:\n  none "), "{text}");
+}
+
+#[test]
+fn two_deployments_on_one_host_keep_two_tokens() {
+    let home = TestHome::new();
+    let a = "http://127.0.0.1:18080";
+    let b = "http://127.0.0.1:18083";
+    let root = "https://h.example.com";
+    let sub = "https://h.example.com/other";
+    let _cleanup = KeyringCleanup::new(&home, &[a, b, root, sub]);
+    set(&home, "coder", a, "token-a").success();
+    set(&home, "coder", b, "token-b")
+        .success()
+        .stderr(predicates::str::starts_with(
+            "stored the Coder API token for `127.0.0.1:18083` in ",
+        ));
+    set(&home, "coder", root, "token-root").success();
+    set(&home, "coder", sub, "token-sub").success();
+    assert_eq!(stdout(&print(&home, "coder", a)), "token-a");
+    assert_eq!(stdout(&print(&home, "coder", b)), "token-b");
+    assert_eq!(stdout(&print(&home, "coder", root)), "token-root");
+    assert_eq!(stdout(&print(&home, "coder", sub)), "token-sub");
+    set(&home, "coder", b, "token-b2")
+        .success()
+        .stderr(predicates::str::starts_with(
+            "replaced the stored Coder API token for `127.0.0.1:18083` in ",
+        ));
+    assert_eq!(stdout(&print(&home, "coder", b)), "token-b2");
+    assert_eq!(stdout(&print(&home, "coder", a)), "token-a");
+}
+
+#[test]
+fn token_set_coder_refuses_an_openai_key() {
+    let home = TestHome::new();
+    let _cleanup = KeyringCleanup::new(&home, &[URL]);
+    let out = set(&home, "coder", URL, "sk-proj-abcdefghijklmnop\n")
+        .code(2)
+        .get_output()
+        .clone();
+    assert_eq!(
+        stderr(&out),
+        "error: this is an OpenAI API key (sk-p… (24 chars)), not a Coder API token; nothing was stored\nhelp: store it as the OpenAI key with `codexgw token set openai`; a Coder token comes from `coder tokens create`\n"
+    );
+    assert_eq!(print(&home, "coder", URL).status.code(), Some(1));
+}
+
+#[test]
+fn verify_over_plain_http_takes_allow_http() {
+    let home = TestHome::new();
+    let _cleanup = KeyringCleanup::new(&home, &["http://coder.invalid"]);
+    let refused = home
+        .codexgw()
+        .args([
+            "token",
+            "set",
+            "coder",
+            "--verify",
+            "--url",
+            "http://coder.invalid",
+        ])
+        .write_stdin(TOKEN)
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).ends_with("or pass `--allow-http` if this network is trusted\n"),
+        "{}",
+        stderr(&refused)
+    );
+    // With the flag the check goes ahead (and fails here: `.invalid` never resolves).
+    let tried = home
+        .codexgw()
+        .args(["token", "set", "coder", "--verify", "--allow-http"])
+        .args(["--url", "http://coder.invalid"])
+        .write_stdin(TOKEN)
+        .output()
+        .unwrap();
+    assert_eq!(tried.status.code(), Some(1), "{}", stderr(&tried));
+    assert!(
+        stderr(&tried).starts_with("error: cannot reach `http://coder.invalid/api/v2/users/me`"),
+        "{}",
+        stderr(&tried)
+    );
+}
+
+#[test]
+fn env_and_exec_blame_config_toml_for_a_bad_base_url() {
+    let home = TestHome::new();
+    home.write_config(
+        "model_provider = \"ai_gateway\"\n[model_providers.ai_gateway]\nname = \"AI Gateway\"\nbase_url = \"ftp://coder.example.com/api/v2/aibridge/openai/v1\"\nenv_key = \"OPENAI_API_KEY\"\n",
+    );
+    let config = home.config_path().display().to_string();
+    for args in [&["env", "--shell", "sh"][..], &["exec", "--", "true"][..]] {
+        let out = home.codexgw().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        let text = stderr(&out);
+        assert!(
+            text.starts_with(&format!(
+                "error: `model_providers.ai_gateway.base_url` in `{config}` is not usable: "
+            )),
+            "{text}"
+        );
+        assert!(
+            text.ends_with(
+                "help: run `codexgw setup --url https://coder.example.com` to rewrite the table\n"
+            ),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn env_refuses_a_shell_it_cannot_write_for() {
+    let home = TestHome::new();
+    setup_ok(&home, "byok");
+    let out = home
+        .codexgw()
+        .arg("env")
+        .env("SHELL", "/bin/tcsh")
+        .env("CODER_API_TOKEN", TOKEN)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout(&out), "");
+    assert_eq!(
+        stderr(&out),
+        "error: cannot write lines for the shell `/bin/tcsh` ($SHELL)\nhelp: pass `--shell sh|bash|zsh|fish|powershell` for the shell that will run them\n"
+    );
+}
+
+#[test]
+fn env_reads_a_config_with_a_byte_order_mark_and_names_broken_toml() {
+    let home = TestHome::new();
+    setup_ok(&home, "byok");
+    let config = home.read_config();
+    home.write_config(&format!("\u{feff}{config}"));
+    let out = home
+        .codexgw()
+        .args(["env", "--shell", "sh"])
+        .env("CODER_API_TOKEN", TOKEN)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), format!("export CODER_API_TOKEN='{TOKEN}'\n"));
+
+    home.write_config("[model_providers.ai_gateway\n");
+    let out = home
+        .codexgw()
+        .args(["env", "--shell", "sh"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with(&format!("error: `{}:1:", home.config_path().display())),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("is not valid TOML"),
+        "{}",
+        stderr(&out)
+    );
 }

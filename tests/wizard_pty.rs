@@ -14,8 +14,13 @@ const DETECTED: &str = "https://coder.wizard.example.com";
 const DOWN: &str = "\x1b[B";
 
 fn wizard(home: &TestHome, extra_env: &[(&str, &str)]) -> PtySession {
+    wizard_with(home, extra_env, &[])
+}
+
+fn wizard_with(home: &TestHome, extra_env: &[(&str, &str)], args: &[&str]) -> PtySession {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_codexgw"));
     cmd.args(["setup", "--offline"])
+        .args(args)
         .env_clear()
         .envs(home.env())
         .env("TERM", "xterm")
@@ -88,6 +93,87 @@ fn declining_the_confirmation_writes_nothing() {
     p.exp_string("Write these changes?").unwrap();
     p.send_line("n").unwrap();
     p.exp_string("nothing written").unwrap();
-    assert_ne!(exit_code(&mut p), 0);
+    // Declining is an answer, not a failure.
+    let rest = p.exp_eof().unwrap();
+    assert!(!rest.contains("error"), "{rest}");
+    match p.process().wait().unwrap() {
+        WaitStatus::Exited(_, code) => assert_eq!(code, 0),
+        other => panic!("codexgw ended with {other:?}"),
+    }
     assert_eq!(home.read_config(), "model = \"gpt-5\"\n");
+}
+
+#[test]
+fn ctrl_c_in_the_menu_gives_the_cursor_back() {
+    let home = TestHome::new();
+    let mut p = wizard(&home, &[]);
+    p.exp_string("How should Codex pay for the model?").unwrap();
+    p.exp_string("byok").unwrap();
+    p.send_control('c').unwrap();
+    let rest = p.exp_eof().unwrap();
+    // dialoguer hid the cursor (`ESC[?25l`); the last word on it must be "show" (`ESC[?25h`).
+    assert!(
+        rest.ends_with("\x1b[?25h") || rest.contains("\x1b[?25h"),
+        "{rest:?}"
+    );
+    assert!(
+        rest.rfind("\x1b[?25h") > rest.rfind("\x1b[?25l"),
+        "{rest:?}"
+    );
+    match p.process().wait().unwrap() {
+        WaitStatus::Exited(_, code) => assert_eq!(code, 130),
+        other => panic!("codexgw ended with {other:?}"),
+    }
+    assert!(!home.config_path().exists());
+}
+
+#[test]
+fn the_url_prompt_applies_the_real_allow_http() {
+    let home = TestHome::new();
+    let mut p = wizard(&home, &[]);
+    p.exp_string("How should Codex pay for the model?").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("Coder deployment URL").unwrap();
+    p.send_line("http://coder.internal").unwrap();
+    // Refused at the prompt, which asks again, rather than accepted and refused by setup.
+    p.exp_string("plain http").unwrap();
+    p.send_line("https://typed.example.com").unwrap();
+    p.exp_string("Write these changes?").unwrap();
+    p.send_line("n").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+
+    let mut p = wizard_with(&home, &[], &["--allow-http"]);
+    p.exp_string("How should Codex pay for the model?").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("Coder deployment URL").unwrap();
+    p.send_line("http://coder.internal").unwrap();
+    p.exp_string("+base_url = \"http://coder.internal/api/v2/aibridge/openai/v1\"")
+        .unwrap();
+    p.exp_string("Write these changes?").unwrap();
+    p.send_line("n").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+}
+
+/// A bad token typed after config.toml was written: a failure (1), not a usage error (2),
+/// which scripts read as "nothing happened".
+#[test]
+fn an_error_after_the_write_exits_1() {
+    let home = TestHome::new();
+    let _cleanup = support::KeyringCleanup::new(&home, &["https://typed.example.com"]);
+    let mut p = wizard(&home, &[]);
+    p.exp_string("How should Codex pay for the model?").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("Coder deployment URL").unwrap();
+    p.send_line("https://typed.example.com").unwrap();
+    p.exp_string("Write these changes?").unwrap();
+    p.send_line("y").unwrap();
+    p.exp_string("Store one in the OS keyring now?").unwrap();
+    p.send("y").unwrap();
+    p.exp_string("input is hidden").unwrap();
+    // The password prompt flushes pending input when it turns echo off: type after that.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    p.send_line("two words").unwrap();
+    p.exp_string("contains whitespace").unwrap();
+    assert_eq!(exit_code(&mut p), 1);
+    assert!(home.read_config().contains("typed.example.com"));
 }

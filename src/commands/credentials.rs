@@ -2,7 +2,7 @@
 //! token in the keyring (`--store-token`), log Codex in with the OpenAI key (byok), and say
 //! what is missing.
 
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::process::Stdio;
 
@@ -10,9 +10,9 @@ use anyhow::Context as _;
 
 use crate::cli::SetupArgs;
 use crate::codex_home::{CodexHome, CodexLogin};
-use crate::commands::{Context, token};
+use crate::commands::{Context, answer, token};
 use crate::error;
-use crate::mode::{Mode, ProviderSpec, TokenSource};
+use crate::mode::{CODER_TOKEN_VAR, Mode, ProviderSpec, TokenSource};
 use crate::secrets::{self, Secret, SecretStore, SystemStore, TokenKind};
 
 /// What was taken care of, so the next steps leave it out.
@@ -26,34 +26,71 @@ pub struct Done {
     pub coder_token_available: bool,
 }
 
+/// `--store-token`: the token to store, from `$CODER_API_TOKEN` (or `$CODER_SESSION_TOKEN`),
+/// else stdin or a hidden prompt. Read before setup writes anything, so a missing or empty
+/// token leaves config.toml as it was.
+pub fn token_to_store(ctx: &Context, args: &SetupArgs) -> anyhow::Result<Option<Secret>> {
+    if !args.store_token {
+        return Ok(None);
+    }
+    let from_env = TokenKind::Coder
+        .env_vars()
+        .iter()
+        .find_map(|var| ctx.env.var(var));
+    if let Some(value) = from_env {
+        return secrets::parse_token(TokenKind::Coder, value).map(Some);
+    }
+    if !std::io::stdin().is_terminal() {
+        // Over `ssh host codexgw setup …` stdin never ends: say what codexgw waits for.
+        ctx.status(format!(
+            "reading the Coder API token for `--store-token` from stdin (or set `{CODER_TOKEN_VAR}`)"
+        ));
+    }
+    token::read_token(ctx, TokenKind::Coder, false).map(Some)
+}
+
+/// After the provider block is in place: store the token, offer to at a terminal, log Codex
+/// in for byok, and tell what is still missing.
 pub fn after_setup(
     ctx: &Context,
     args: &SetupArgs,
     spec: &ProviderSpec,
     home: &CodexHome,
+    token: Option<Secret>,
 ) -> anyhow::Result<Done> {
     let store = secrets::system_store(&ctx.env);
-    let host = spec.deployment.host();
+    let key = secrets::store_key(&spec.deployment);
+    let key = key.as_str();
     let find = || {
         secrets::find(
             TokenKind::Coder,
             &ctx.env,
             TokenKind::Coder.env_vars(),
             Some(&store),
-            host,
+            key,
         )
     };
     let mut coder_token = find();
-    let offer = ctx.interactive && !args.yes && coder_token.is_none();
-    if args.store_token || (offer && confirm_store(host)?) {
-        store_coder_token(ctx, &store, host)?;
+    let offer = ctx.interactive && !args.yes && coder_token.is_none() && token.is_none();
+    let token = match token {
+        Some(token) => Some(token),
+        None if offer && confirm_store(key)? => {
+            Some(token::read_token(ctx, TokenKind::Coder, false)?)
+        }
+        None => None,
+    };
+    if let Some(token) = token {
+        let backend = store.set(TokenKind::Coder, key, &token)?;
+        ctx.status(format!(
+            "stored the Coder API token for `{key}` in {backend}"
+        ));
         coder_token = find();
     }
     if let (TokenSource::Command { .. }, Mode::Centralized, None) =
         (&spec.token_source, spec.mode, &coder_token)
     {
         ctx.warn(format!(
-            "Codex will run `codexgw token print coder`, which finds no Coder token for `{host}` yet: store one with `codexgw token set coder --url {}`",
+            "Codex will run `codexgw token print coder`, which finds no Coder token for `{key}` yet: store one with `codexgw token set coder --url {}`",
             spec.deployment
         ));
     }
@@ -64,38 +101,20 @@ pub fn after_setup(
         coder_token_available: coder_token.is_some(),
     };
     if spec.mode == Mode::Byok && !done.codex_api_login {
-        done.codex_api_login = log_codex_in(ctx, args, home, &store, host)?;
+        done.codex_api_login = log_codex_in(ctx, args, home, &store, key)?;
     }
     Ok(done)
 }
 
 /// The wizard's question when no Coder token is found anywhere.
 fn confirm_store(host: &str) -> anyhow::Result<bool> {
-    dialoguer::Confirm::new()
+    let reply = dialoguer::Confirm::new()
         .with_prompt(format!(
             "No Coder API token for `{host}` found. Store one in the OS keyring now?"
         ))
         .default(true)
-        .interact()
-        .context("cannot read your answer")
-}
-
-/// `--store-token`: the token from `$CODER_API_TOKEN` (or `$CODER_SESSION_TOKEN`), else
-/// stdin or a hidden prompt, into the keyring for this deployment.
-fn store_coder_token(ctx: &Context, store: &SystemStore, host: &str) -> anyhow::Result<()> {
-    let from_env = TokenKind::Coder
-        .env_vars()
-        .iter()
-        .find_map(|var| ctx.env.var(var));
-    let secret = match from_env {
-        Some(value) => secrets::parse_token(TokenKind::Coder, value)?,
-        None => token::read_token(ctx, TokenKind::Coder, false)?,
-    };
-    let backend = store.set(TokenKind::Coder, host, &secret)?;
-    ctx.status(format!(
-        "stored the Coder API token for `{host}` in {backend}"
-    ));
-    Ok(())
+        .interact();
+    answer(reply, "cannot read your answer")
 }
 
 /// Byok: Codex sends only the key of its own login, never `$OPENAI_API_KEY` (FACTS.md), so
@@ -105,7 +124,7 @@ fn log_codex_in(
     args: &SetupArgs,
     home: &CodexHome,
     store: &SystemStore,
-    host: &str,
+    store_key: &str,
 ) -> anyhow::Result<bool> {
     let asked = !args.yes && ctx.interactive;
     let key = match secrets::find(
@@ -113,7 +132,7 @@ fn log_codex_in(
         &ctx.env,
         TokenKind::Openai.env_vars(),
         Some(store),
-        host,
+        store_key,
     ) {
         Some(found) => {
             ctx.status(format!(
@@ -130,11 +149,13 @@ fn log_codex_in(
     };
     let consent = args.yes
         || (asked
-            && dialoguer::Confirm::new()
-                .with_prompt("Log Codex in with this key (`codex login --with-api-key`)?")
-                .default(true)
-                .interact()
-                .context("cannot read your answer")?);
+            && answer(
+                dialoguer::Confirm::new()
+                    .with_prompt("Log Codex in with this key (`codex login --with-api-key`)?")
+                    .default(true)
+                    .interact(),
+                "cannot read your answer",
+            )?);
     if !consent {
         return Ok(false);
     }
@@ -151,8 +172,8 @@ fn ask_key() -> anyhow::Result<Option<Secret>> {
     let text = dialoguer::Password::new()
         .with_prompt("Your OpenAI API key for Codex's login (empty to skip)")
         .allow_empty_password(true)
-        .interact()
-        .context("cannot read the key")?;
+        .interact();
+    let text = answer(text, "cannot read the key")?;
     if text.trim().is_empty() {
         return Ok(None);
     }

@@ -12,10 +12,13 @@ pub fn run(
     args: &EnvArgs,
     codex_home: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
+    let shell = match args.shell {
+        Some(shell) => shell,
+        None => Shell::from_env(&ctx.env)?,
+    };
     let provider = configured_provider(ctx, codex_home, &args.provider_id)?;
     let store = secrets::system_store(&ctx.env);
     let changes = launch::environment_for(&provider, &ctx.env, Some(&store))?;
-    let shell = args.shell.unwrap_or_else(|| Shell::from_env(&ctx.env));
     if std::io::stdout().is_terminal() {
         ctx.warn("these lines hold your token; apply them with `eval \"$(codexgw env)\"` instead of copying them");
     }

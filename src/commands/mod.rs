@@ -68,6 +68,32 @@ impl Context {
     }
 }
 
+/// A prompt's answer, or `what` went wrong. Ctrl-C at a prompt ends codexgw the way SIGINT
+/// does, with the cursor shown again.
+pub fn answer<T>(result: dialoguer::Result<T>, what: &'static str) -> anyhow::Result<T> {
+    match result {
+        Err(dialoguer::Error::IO(e)) if e.kind() == std::io::ErrorKind::Interrupted => {
+            interrupted()
+        }
+        other => anyhow::Context::context(other, what),
+    }
+}
+
+/// dialoguer hides the cursor while a menu is open and shows it again only when the prompt
+/// returns; Ctrl-C ends the process in between, so without this the user's terminal is left
+/// without a cursor. Exits with 130, as a shell expects after SIGINT.
+pub fn interrupted() -> ! {
+    eprintln!("\x1b[?25h");
+    std::process::exit(130)
+}
+
+/// At a prompt that reads keys one by one, console sends itself SIGINT on Ctrl-C; this catches
+/// it (and a SIGINT from elsewhere while a prompt is open) to give the cursor back.
+pub fn catch_interrupt() {
+    // Fails only when a handler is already set, which then owns the cleanup.
+    let _ = ctrlc::set_handler(|| interrupted());
+}
+
 /// A file as it is on disk now, for planning an edit of it.
 pub fn read_state(path: std::path::PathBuf) -> anyhow::Result<crate::plan::FileState> {
     let before = crate::files::read_optional(&path)?;
@@ -155,8 +181,36 @@ pub fn provider_spec(
     route: Route,
 ) -> anyhow::Result<ProviderSpec> {
     validate_provider_id(&args.provider_id)?;
+    if let Some(var) = &args.env_key {
+        if mode != Mode::Centralized || args.token_source == TokenSourceChoice::Command {
+            return Err(error::usage(
+                format!(
+                    "`--env-key` works with `--mode centralized --token-source env` only, not {mode}{}",
+                    if mode == Mode::Centralized {
+                        " with `--token-source command`"
+                    } else {
+                        " mode"
+                    }
+                ),
+                "drop `--env-key`: in this mode Codex does not read the Coder token from a variable named in config.toml",
+            ));
+        }
+        crate::launch::validate_var_name(var).map_err(|why| {
+            error::usage(
+                format!("`--env-key` {why}"),
+                format!(
+                    "pass the name of the variable that holds the token, e.g. `--env-key {}`",
+                    mode::DEFAULT_ENV_KEY
+                ),
+            )
+        })?;
+    }
     let token_source = match (args.token_source, mode) {
-        (TokenSourceChoice::Env, _) => TokenSource::Env(args.env_key.clone()),
+        (TokenSourceChoice::Env, _) => TokenSource::Env(
+            args.env_key
+                .clone()
+                .unwrap_or_else(|| mode::DEFAULT_ENV_KEY.to_string()),
+        ),
         (TokenSourceChoice::Command, Mode::Centralized) => token_print_command(&deployment)?,
         (TokenSourceChoice::Command, _) => {
             return Err(error::usage(
@@ -214,6 +268,13 @@ pub fn configured_provider(
             "run `codexgw setup` first (or pass `--codex-home DIR`)",
         )
     })?;
-    let doc = crate::document::ConfigDocument::parse_file(&text, &path)?;
-    crate::launch::configured_provider(&doc, id)
+    // Codex reads a file with a byte-order mark; so does setup's editor.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let config = crate::inspect::Inspected::parse(text).map_err(|e| {
+        // The same TOML parser: this words the error as every command that reads the file does.
+        crate::document::ConfigDocument::parse_file(text, &path)
+            .err()
+            .unwrap_or_else(|| anyhow::Error::new(e))
+    })?;
+    crate::launch::configured_provider(&config, id, &path)
 }

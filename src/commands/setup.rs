@@ -7,7 +7,7 @@ use dialoguer::theme::ColorfulTheme;
 use crate::cli::SetupArgs;
 use crate::codex_home::{CodexHome, validate_profile_name};
 use crate::commands::credentials::{self, Done};
-use crate::commands::{Context, provider_spec, read_state, resolve_route};
+use crate::commands::{Context, answer, provider_spec, read_state, resolve_route};
 use crate::deployment::Deployment;
 use crate::detect;
 use crate::diff;
@@ -22,6 +22,10 @@ pub fn run(
     codex_home: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
     let home = ctx.codex_home(codex_home)?;
+    // Only where a prompt may open: elsewhere SIGINT keeps its default.
+    if ctx.interactive && !args.yes {
+        crate::commands::catch_interrupt();
+    }
     if let Some(profile) = &args.profile {
         validate_profile_name(profile)?;
     }
@@ -42,6 +46,10 @@ pub fn run(
         .map(|name| read_state(home.profile_path(name)))
         .transpose()?;
     let plan = plan_setup(&spec, config, profile)?;
+    let next = NextSteps {
+        spec: &spec,
+        profile: args.profile.as_deref(),
+    };
 
     if plan.changes.is_empty() {
         ctx.status(format!(
@@ -50,16 +58,17 @@ pub fn run(
             spec.base_url(),
             spec.mode
         ));
-        let done = credentials::after_setup(ctx, args, &spec, &home)?;
-        print_next_steps(ctx, &spec, args.profile.as_deref(), &done);
+        if args.dry_run {
+            return Ok(());
+        }
+        let token = credentials::token_to_store(ctx, args)?;
+        let done = credentials::after_setup(ctx, args, &spec, &home, token)?;
+        next.print(ctx, &done, false);
         return Ok(());
     }
-    let pointer_file = match &args.profile {
-        Some(name) => home.profile_path(name),
-        None => home.config_path(),
-    };
+    let mut codex_refuses = false;
     for change in &plan.changes {
-        warn_about_unowned_problems(ctx, change, change.path == pointer_file);
+        codex_refuses |= warn_about_unowned_problems(ctx, change);
     }
     if args.dry_run {
         let diff: String = plan.changes.iter().map(diff::unified).collect();
@@ -71,6 +80,8 @@ pub fn run(
         ));
         return Ok(());
     }
+    // Before anything is written: a missing token must not leave a half-done setup behind.
+    let token = credentials::token_to_store(ctx, args)?;
     if ctx.interactive && !args.yes {
         let diff: String = plan.changes.iter().map(diff::unified).collect();
         eprint!(
@@ -82,10 +93,9 @@ pub fn run(
             }
         );
         if !confirm("Write these changes?")? {
-            return Err(error::failure(
-                "nothing written",
-                "run `codexgw setup` again when ready",
-            ));
+            // An answer, not a failure: only a person at a terminal gets this question.
+            ctx.status("nothing written");
+            return Ok(());
         }
     }
     apply_changes(&home, &plan.changes, !args.no_backup, ctx)?;
@@ -99,34 +109,47 @@ pub fn run(
         state.save(&home.backups_dir())?;
     }
     ctx.status(reason.describe(route));
-    let done = credentials::after_setup(ctx, args, &spec, &home)?;
-    print_next_steps(ctx, &spec, args.profile.as_deref(), &done);
+    // The file is written: whatever fails now is not a misuse of the command line.
+    let done = credentials::after_setup(ctx, args, &spec, &home, token).map_err(written_already)?;
+    next.print(ctx, &done, codex_refuses);
     Ok(())
 }
 
+/// An error after config.toml was written exits 1, even one that would be a usage error
+/// before: scripts read exit 2 as "nothing happened".
+fn written_already(mut err: anyhow::Error) -> anyhow::Error {
+    if let Some(user) = err.downcast_mut::<error::UserError>() {
+        user.kind = error::ExitKind::Failure;
+    }
+    err
+}
+
 /// Problems in the file that codexgw does not own and so does not fix, but that would still
-/// keep Codex away from the gateway.
-/// `has_pointer`: setup wrote the top-level `model_provider` into this file.
-fn warn_about_unowned_problems(ctx: &Context, change: &FileChange, has_pointer: bool) {
+/// keep Codex away from the gateway. Lines are those of the file on disk now, which is what
+/// the user opens to fix them. Returns whether Codex will refuse to start.
+fn warn_about_unowned_problems(ctx: &Context, change: &FileChange) -> bool {
     let name = change.file_name();
     if change.after.contains(CODER_MODULE_MARKER) {
         ctx.warn(format!(
             "{name} has a part managed by Coder's codex module, which rewrites it at every workspace start; make the same change in the template (`codexgw template --help`)"
         ));
     }
+    // Setup fixes none of these, so the file as it is holds every one of them.
+    let Some(before) = change.before.as_deref() else {
+        return false;
+    };
     // A second parse (with positions) costs as much as the edit on a large file: pay it only
-    // when a line besides the pointer setup wrote could hold one of the keys in question.
-    let candidate_lines = change
-        .after
+    // when a line could hold one of the keys in question.
+    let candidate_lines = before
         .lines()
         .map(str::trim_start)
         .filter(|line| line.starts_with("model_provider") || line.starts_with("profile"))
         .count();
-    if candidate_lines <= usize::from(has_pointer) {
-        return;
+    if candidate_lines == 0 {
+        return false;
     }
-    let Ok(inspected) = crate::inspect::Inspected::parse(&change.after) else {
-        return;
+    let Ok(inspected) = crate::inspect::Inspected::parse(before) else {
+        return false;
     };
     for stranded in inspected.stranded() {
         ctx.warn(format!(
@@ -134,11 +157,15 @@ fn warn_about_unowned_problems(ctx: &Context, change: &FileChange, has_pointer: 
             stranded.line, stranded.key, stranded.table
         ));
     }
-    if let Some(profile) = inspected.legacy_profile() {
-        ctx.warn(format!(
-            "{name}:{}: Codex refuses to start with a top-level `profile = \"{}\"`; delete that line (profiles are now files: `codex --profile NAME` reads NAME.config.toml)",
-            profile.line, profile.value
-        ));
+    match inspected.legacy_profile() {
+        Some(profile) => {
+            ctx.warn(format!(
+                "{name}:{}: Codex refuses to start with a top-level `profile = \"{}\"`; delete that line (profiles are now files: `codex --profile NAME` reads NAME.config.toml)",
+                profile.line, profile.value
+            ));
+            true
+        }
+        None => false,
     }
 }
 
@@ -179,7 +206,7 @@ fn resolve_inputs(ctx: &Context, args: &SetupArgs) -> anyhow::Result<(Mode, Stri
     };
     let url = match (&args.provider.url, detected.first()) {
         (Some(url), _) => url.clone(),
-        (None, found) if ctx.interactive && !args.yes => ask_url(found)?,
+        (None, found) if ctx.interactive && !args.yes => ask_url(found, args.provider.allow_http)?,
         (None, Some(found)) if args.yes => {
             ctx.status(format!("using {} from {}", found.url, found.source));
             found.url.clone()
@@ -230,17 +257,18 @@ fn ask_mode() -> anyhow::Result<Mode> {
         .with_prompt("How should Codex pay for the model?")
         .items(&items)
         .default(0)
-        .interact()
-        .context("cannot read your choice")?;
+        .interact();
+    let choice = answer(choice, "cannot read your choice")?;
     Ok(Mode::ALL[choice])
 }
 
-fn ask_url(found: Option<&detect::DetectedUrl>) -> anyhow::Result<String> {
+/// `allow_http`: the `--allow-http` flag, so the wizard accepts exactly what setup will.
+fn ask_url(found: Option<&detect::DetectedUrl>, allow_http: bool) -> anyhow::Result<String> {
     let theme = ColorfulTheme::default();
     let mut input = dialoguer::Input::<String>::with_theme(&theme)
         .with_prompt("Coder deployment URL")
         .validate_with(|text: &String| -> Result<(), String> {
-            Deployment::parse(text, true)
+            Deployment::parse(text, allow_http)
                 .map(|_| ())
                 .map_err(|e| e.to_string())
         });
@@ -248,62 +276,82 @@ fn ask_url(found: Option<&detect::DetectedUrl>) -> anyhow::Result<String> {
         eprintln!("(found {} in {})", found.url, found.source);
         input = input.default(found.url.clone());
     }
-    input.interact_text().context("cannot read the URL")
+    answer(input.interact_text(), "cannot read the URL")
 }
 
 fn confirm(prompt: &str) -> anyhow::Result<bool> {
-    dialoguer::Confirm::with_theme(&ColorfulTheme::default())
+    let reply = dialoguer::Confirm::with_theme(&ColorfulTheme::default())
         .with_prompt(prompt)
         .default(true)
-        .interact()
-        .context("cannot read your answer")
+        .interact();
+    answer(reply, "cannot read your answer")
 }
 
-/// The one or two things left to do after setup, for the mode.
-fn print_next_steps(ctx: &Context, spec: &ProviderSpec, profile: Option<&str>, done: &Done) {
-    let codex = match profile {
-        Some(name) => format!("codex --profile {name}"),
-        None => "codex".to_string(),
-    };
-    let export = |var: &str| {
-        if ctx.env.var(var).is_some() {
-            None
-        } else if done.coder_token_available {
-            Some(format!(
-                "  eval \"$(codexgw env)\"   # or start Codex as `codexgw exec -- {codex}`"
-            ))
-        } else {
-            Some(format!(
-                "  export {var}=<your Coder API token>   # create one with `coder tokens create`"
-            ))
+/// What to print after setup: the one or two things left to do, for the mode.
+struct NextSteps<'a> {
+    spec: &'a ProviderSpec,
+    profile: Option<&'a str>,
+}
+
+impl NextSteps<'_> {
+    /// `codex_refuses`: a problem setup warned about stops Codex from starting, so its fix
+    /// comes first and starting Codex is left out.
+    fn print(&self, ctx: &Context, done: &Done, codex_refuses: bool) {
+        let (codex, doctor) = match self.profile {
+            Some(name) => (
+                format!("codex --profile {name}"),
+                format!("codexgw doctor --profile {name}"),
+            ),
+            None => ("codex".to_string(), "codexgw doctor".to_string()),
+        };
+        let export = |var: &str| {
+            if ctx.env.var(var).is_some() {
+                None
+            } else if done.coder_token_available {
+                Some(format!(
+                    "  eval \"$(codexgw env)\"   # or start Codex as `codexgw exec -- {codex}`"
+                ))
+            } else {
+                Some(format!(
+                    "  export {var}=<your Coder API token>   # create one with `coder tokens create`"
+                ))
+            }
+        };
+        let mut steps = Vec::new();
+        if codex_refuses {
+            steps.push(
+                "  delete the line the warning above names; until then Codex refuses to start"
+                    .to_string(),
+            );
         }
-    };
-    let mut steps = Vec::new();
-    match (&spec.mode, &spec.token_source) {
-        (Mode::Centralized, TokenSource::Env(var)) => steps.extend(export(var)),
-        (Mode::Centralized, TokenSource::Command { .. }) => {}
-        (Mode::Byok, _) => {
-            steps.extend(export(CODER_TOKEN_VAR));
-            steps.extend((!done.codex_api_login).then(|| {
-                "  printenv OPENAI_API_KEY | codex login --with-api-key   # Codex reads your key only from its login"
-                    .to_string()
-            }));
-        }
-        (Mode::Chatgpt, _) => {
-            steps.extend(export(CODER_TOKEN_VAR));
-            steps.extend((!done.codex_chatgpt_login).then(|| {
-                "  env -u OPENAI_API_KEY codex login   # sign in with ChatGPT (or `codexgw exec -- codex login`)"
-                    .to_string()
-            }));
-            if ctx.env.is_set("OPENAI_API_KEY") {
-                ctx.warn("OPENAI_API_KEY is set: Coder requires it unset in chatgpt mode (older Codex builds and other OpenAI tools sign in with the key instead of ChatGPT); `unset OPENAI_API_KEY` and remove it from your shell start-up files (`codexgw doctor` names the line)");
+        match (&self.spec.mode, &self.spec.token_source) {
+            (Mode::Centralized, TokenSource::Env(var)) => steps.extend(export(var)),
+            (Mode::Centralized, TokenSource::Command { .. }) => {}
+            (Mode::Byok, _) => {
+                steps.extend(export(CODER_TOKEN_VAR));
+                steps.extend((!done.codex_api_login).then(|| {
+                    "  printenv OPENAI_API_KEY | codex login --with-api-key   # Codex reads your key only from its login"
+                        .to_string()
+                }));
+            }
+            (Mode::Chatgpt, _) => {
+                steps.extend(export(CODER_TOKEN_VAR));
+                steps.extend((!done.codex_chatgpt_login).then(|| {
+                    "  env -u OPENAI_API_KEY codex login   # sign in with ChatGPT (or `codexgw exec -- codex login`)"
+                        .to_string()
+                }));
+                if ctx.env.is_set("OPENAI_API_KEY") {
+                    ctx.warn("OPENAI_API_KEY is set: Coder requires it unset in chatgpt mode (older Codex builds and other OpenAI tools sign in with the key instead of ChatGPT); `unset OPENAI_API_KEY` and remove it from your shell start-up files (`codexgw doctor` names the line)");
+                }
             }
         }
-    }
-    steps.push("  codexgw doctor".into());
-    steps.push(format!("  {codex}"));
-    ctx.status("next:");
-    for step in steps {
-        ctx.status(step);
+        steps.push(format!("  {doctor}"));
+        if !codex_refuses {
+            steps.push(format!("  {codex}"));
+        }
+        ctx.status("next:");
+        for step in steps {
+            ctx.status(step);
+        }
     }
 }

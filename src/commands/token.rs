@@ -1,6 +1,7 @@
 //! `codexgw token set|print|status|delete`: the Coder token and the OpenAI key in the OS
-//! keyring, keyed by deployment host. `print` is on Codex's request path (command-backed
-//! auth): no prompt, no network, and no work beyond finding the host and one lookup.
+//! keyring, keyed by deployment (`secrets::store_key`). `print` is on Codex's request path
+//! (command-backed auth): no prompt, no network, and no work beyond finding the deployment and
+//! one lookup.
 
 use std::io::{IsTerminal, Read, Write};
 use std::time::Duration;
@@ -8,7 +9,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 
 use crate::cli::{TargetArgs, TokenArgs, TokenCommand, TokenPrintArgs, TokenSetArgs};
-use crate::commands::{Context, configured_provider};
+use crate::commands::{Context, answer, configured_provider};
 use crate::deployment::Deployment;
 use crate::error;
 use crate::secrets::{self, FileStore, Secret, SecretStore, SystemStore, TokenKind};
@@ -48,7 +49,8 @@ fn deployment(
     codex_home: Option<&std::path::Path>,
 ) -> anyhow::Result<Deployment> {
     match &target.url {
-        // Only the host is used (as the keyring key), so plain http is no risk here.
+        // Only the store key (host, port, path) comes from it, so plain http is no risk here;
+        // `--verify`, which sends the token, checks the scheme itself.
         Some(url) => Ok(Deployment::parse(url, true)?.deployment),
         None => configured_provider(ctx, codex_home, &target.provider_id)
             .map(|provider| provider.deployment)
@@ -76,13 +78,13 @@ fn set(
     }
     let secret = read_token(ctx, args.kind, args.stdin)?;
     if args.verify {
-        let user = verify_coder_token(&deployment, &secret)?;
+        let user = verify_coder_token(&deployment, &secret, args.allow_http)?;
         ctx.status(format!(
             "{deployment} accepts the token (signed in as {user})"
         ));
     }
-    let host = deployment.host();
-    let backend = if args.insecure_file {
+    let key = secrets::store_key(&deployment);
+    let store: Box<dyn SecretStore> = if args.insecure_file {
         let file = FileStore::for_env(&ctx.env).ok_or_else(|| {
             error::failure(
                 "cannot find a config folder for the credentials file",
@@ -94,12 +96,20 @@ fn set(
             args.kind.describe(),
             file.path().display()
         ));
-        file.set(args.kind, host, &secret)?
+        Box::new(file)
     } else {
-        secrets::system_store(&ctx.env).set(args.kind, host, &secret)?
+        Box::new(secrets::system_store(&ctx.env))
+    };
+    // An unreadable store counts as empty here: `set` reports its own failure.
+    let replaced = matches!(store.locate(args.kind, &key), Ok(Some(_)));
+    let backend = store.set(args.kind, &key, &secret)?;
+    let verb = if replaced {
+        "replaced the stored"
+    } else {
+        "stored the"
     };
     ctx.status(format!(
-        "stored the {} for `{host}` in {backend}",
+        "{verb} {} for `{key}` in {backend}",
         args.kind.describe()
     ));
     if let Some(var) = shadowing_var(ctx, args.kind) {
@@ -130,10 +140,12 @@ pub fn read_token(ctx: &Context, kind: TokenKind, force_stdin: bool) -> anyhow::
             .context("cannot read the token from stdin")?;
         text
     } else if ctx.interactive {
-        dialoguer::Password::new()
-            .with_prompt(format!("{} (input is hidden)", kind.describe()))
-            .interact()
-            .context("cannot read the token")?
+        answer(
+            dialoguer::Password::new()
+                .with_prompt(format!("{} (input is hidden)", kind.describe()))
+                .interact(),
+            "cannot read the token",
+        )?
     } else {
         return Err(error::usage(
             format!("no {} on stdin and no terminal to ask", kind.describe()),
@@ -148,9 +160,13 @@ pub fn read_token(ctx: &Context, kind: TokenKind, force_stdin: bool) -> anyhow::
 }
 
 /// `GET /api/v2/users/me` with the token: the user name, or why the deployment refused it.
-pub fn verify_coder_token(deployment: &Deployment, token: &Secret) -> anyhow::Result<String> {
+pub fn verify_coder_token(
+    deployment: &Deployment,
+    token: &Secret,
+    allow_http: bool,
+) -> anyhow::Result<String> {
     // The token must not travel in plain text to a host that is not loopback.
-    Deployment::parse(deployment.as_str(), false)?;
+    Deployment::parse(deployment.as_str(), allow_http)?;
     let url = deployment.join("api/v2/users/me");
     let answer = crate::http::get(
         &url,
@@ -185,27 +201,27 @@ fn print(
     codex_home: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
     let (deployment, store) = target(ctx, &args.target, codex_home)?;
-    let host = deployment.host();
+    let key = secrets::store_key(&deployment);
     let found = secrets::find(
         args.kind,
         &ctx.env,
         args.kind.env_vars(),
         Some(&store),
-        host,
+        &key,
     )
     .ok_or_else(|| {
         let set = format!("codexgw token set {} --url {deployment}", args.kind.name());
         // "Not stored" and "the keyring would not answer" need different fixes.
-        match store.locate(args.kind, host) {
+        match store.locate(args.kind, &key) {
             Err(cause) => error::failure(
-                format!("no {} found for `{host}`: {cause:#}", args.kind.describe()),
+                format!("no {} found for `{key}`: {cause:#}", args.kind.describe()),
                 format!(
                     "store it in a plain-text file with `{set} --insecure-file`, or set `{}`",
                     args.kind.env_vars()[0]
                 ),
             ),
             Ok(_) => error::failure(
-                format!("no {} stored for `{host}`", args.kind.describe()),
+                format!("no {} stored for `{key}`", args.kind.describe()),
                 format!("store one with `{set}`"),
             ),
         }
@@ -224,7 +240,15 @@ fn status(
     codex_home: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
     let (deployment, store) = target(ctx, args, codex_home)?;
-    let host = deployment.host();
+    let key = secrets::store_key(&deployment);
+    // In centralized mode the `env_key` variable carries the Coder token, not an OpenAI key.
+    let provider = configured_provider(ctx, codex_home, &args.provider_id)
+        .ok()
+        .filter(|p| secrets::store_key(&p.deployment) == key);
+    let coder_vars = provider.as_ref().map_or_else(
+        || TokenKind::Coder.env_vars().to_vec(),
+        |p| p.coder_token_vars(),
+    );
     println!("deployment: {deployment}");
     println!(
         "keyring: {} (service `{}`)",
@@ -233,7 +257,16 @@ fn status(
     );
     for kind in [TokenKind::Coder, TokenKind::Openai] {
         println!("{}:", kind.describe());
-        let found = secrets::find_all(kind, &ctx.env, kind.env_vars(), Some(&store), host);
+        let vars: Vec<&str> = match kind {
+            TokenKind::Coder => coder_vars.clone(),
+            TokenKind::Openai => kind
+                .env_vars()
+                .iter()
+                .copied()
+                .filter(|var| !coder_vars.contains(var))
+                .collect(),
+        };
+        let found = secrets::find_all(kind, &ctx.env, &vars, Some(&store), &key);
         for (i, source) in found.iter().enumerate() {
             let role = if i == 0 { "used" } else { "also" };
             println!(
@@ -242,7 +275,7 @@ fn status(
                 source.origin
             );
         }
-        if let Err(err) = store.locate(kind, host) {
+        if let Err(err) = store.locate(kind, &key) {
             println!("  keyring unavailable: {err:#}");
         }
         if found.is_empty() {
@@ -261,12 +294,12 @@ fn delete(
     codex_home: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
     let (deployment, store) = target(ctx, &args.target, codex_home)?;
-    let host = deployment.host();
-    if store.delete(args.kind, host)? {
-        ctx.status(format!("deleted the {} for `{host}`", args.kind.describe()));
+    let key = secrets::store_key(&deployment);
+    if store.delete(args.kind, &key)? {
+        ctx.status(format!("deleted the {} for `{key}`", args.kind.describe()));
     } else {
         ctx.status(format!(
-            "no {} was stored for `{host}`; nothing deleted",
+            "no {} was stored for `{key}`; nothing deleted",
             args.kind.describe()
         ));
     }

@@ -87,7 +87,10 @@ pub(super) fn check(
         .as_ref()
         .map(|g| g.deployment.clone())
         .or_else(|| detected_deployment(env));
-    let host = deployment.as_ref().map_or("", Deployment::host).to_string();
+    // Secrets are stored per deployment (host, port, path), not per host.
+    let host = deployment
+        .as_ref()
+        .map_or_else(String::new, secrets::store_key);
 
     checks.push(openai_api_key(block.as_ref(), mode, env, store, &host));
     let (coder_check, coder_token) = coder_api_token(block.as_ref(), mode, env, store, &host);

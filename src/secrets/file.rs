@@ -59,10 +59,10 @@ impl SecretStore for FileStore {
         format!("the plain-text file `{}`", self.path.display())
     }
 
-    fn locate(&self, kind: TokenKind, host: &str) -> anyhow::Result<Option<Stored>> {
+    fn locate(&self, kind: TokenKind, key: &str) -> anyhow::Result<Option<Stored>> {
         let (_, doc) = self.read()?;
         let value = doc
-            .get(&host.to_ascii_lowercase())
+            .get(&key.to_ascii_lowercase())
             .and_then(|t| t.get(kind.name()))
             .and_then(Item::as_str)
             .filter(|v| !v.is_empty());
@@ -72,18 +72,18 @@ impl SecretStore for FileStore {
         }))
     }
 
-    fn set(&self, kind: TokenKind, host: &str, secret: &Secret) -> anyhow::Result<String> {
+    fn set(&self, kind: TokenKind, key: &str, secret: &Secret) -> anyhow::Result<String> {
         let (before, mut doc) = self.read()?;
         if before.is_none() {
             doc.decor_mut().set_prefix(
                 "# codexgw credentials, stored here because `--insecure-file` was given.\n# Plain text: anyone who can read this file can use these tokens.\n",
             );
         }
-        let host = host.to_ascii_lowercase();
-        if !doc.contains_table(&host) {
-            doc.insert(&host, Item::Table(Table::new()));
+        let key = key.to_ascii_lowercase();
+        if !doc.contains_table(&key) {
+            doc.insert(&key, Item::Table(Table::new()));
         }
-        doc[&host][kind.name()] = value(secret.expose());
+        doc[&key][kind.name()] = value(secret.expose());
         if before.is_some() {
             restrict_to_owner(&self.path)?;
         }
@@ -92,19 +92,19 @@ impl SecretStore for FileStore {
         Ok(self.backend())
     }
 
-    fn delete(&self, kind: TokenKind, host: &str) -> anyhow::Result<bool> {
+    fn delete(&self, kind: TokenKind, key: &str) -> anyhow::Result<bool> {
         let (Some(before), mut doc) = self.read()? else {
             return Ok(false);
         };
-        let host = host.to_ascii_lowercase();
-        let Some(table) = doc.get_mut(&host).and_then(Item::as_table_like_mut) else {
+        let key = key.to_ascii_lowercase();
+        let Some(table) = doc.get_mut(&key).and_then(Item::as_table_like_mut) else {
             return Ok(false);
         };
         if table.remove(kind.name()).is_none() {
             return Ok(false);
         }
         if table.is_empty() {
-            doc.remove(&host);
+            doc.remove(&key);
         }
         files::write_atomic(&self.path, &doc.to_string(), Some(&before))?;
         Ok(true)

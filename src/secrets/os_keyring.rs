@@ -3,7 +3,8 @@
 //! keyutils (headless servers, containers and SSH sessions, where Coder workspaces live).
 //!
 //! Entries live under the service `codexgw` (or `$CODEXGW_KEYRING_SERVICE`, which tests use to
-//! stay apart) with the account `<kind>@<host>`, so two deployments keep two tokens.
+//! stay apart) with the account `<kind>@<store key>` (`coder@coder.example.com`, see
+//! `secrets::store_key`), so two deployments keep two tokens.
 //!
 //! Which kernel keyring: the user keyring (`@u`). Every process of the user reaches it by its
 //! special id, with or without a session keyring of its own (a service, a container `exec`, a
@@ -13,6 +14,8 @@
 //! (the session keyring plus a link into the persistent keyring) fails where a process has no
 //! session keyring of its own: the link is refused (EACCES), as on this project's CI machines,
 //! and a session keyring alone dies with the login.
+
+use std::time::Duration;
 
 use ::keyring::{Entry, Error as KeyringError};
 
@@ -148,9 +151,31 @@ impl KeyringStore {
     }
 }
 
+/// How long a Secret Service read may take. The `keyring` crate unlocks a locked item before
+/// reading it, and the Secret Service then waits for its unlock prompt without end; `token
+/// print` runs on Codex's request path, where a hidden prompt would hang every request.
+const SECRET_SERVICE_DEADLINE: Duration = Duration::from_secs(3);
+
+/// Runs `read` on its own thread and gives up after `deadline` (`Err(None)`); the thread is left
+/// behind, blocked, and ends with the process.
+fn within<T: Send + 'static>(
+    deadline: Duration,
+    read: impl FnOnce() -> ::keyring::Result<T> + Send + 'static,
+) -> Result<T, Option<KeyringError>> {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        // The receiver is gone after a timeout; nobody is left to tell.
+        let _ = sender.send(read());
+    });
+    match receiver.recv_timeout(deadline) {
+        Ok(answer) => answer.map_err(Some),
+        Err(_) => Err(None),
+    }
+}
+
 /// The keyring account for a secret: `coder@coder.example.com`.
-pub fn account(kind: TokenKind, host: &str) -> String {
-    format!("{}@{}", kind.name(), host.to_ascii_lowercase())
+pub fn account(kind: TokenKind, key: &str) -> String {
+    format!("{}@{}", kind.name(), key.to_ascii_lowercase())
 }
 
 impl SecretStore for KeyringStore {
@@ -160,16 +185,39 @@ impl SecretStore for KeyringStore {
             .map_or("no OS keyring".to_string(), |b| b.name().to_string())
     }
 
-    /// The first backend that has it wins; errors count only when no backend answered.
-    fn locate(&self, kind: TokenKind, host: &str) -> anyhow::Result<Option<Stored>> {
-        let account = account(kind, host);
+    /// The first backend that has it wins; errors count only when no backend answered, except
+    /// a Secret Service that did not answer in time: it may hold the token behind its lock.
+    fn locate(&self, kind: TokenKind, key: &str) -> anyhow::Result<Option<Stored>> {
+        let account = account(kind, key);
         let mut failure = None;
         let mut answered = false;
+        let mut stuck = false;
         for &backend in &self.backends {
-            match backend
-                .entry(&self.service, &account)
-                .and_then(|e| e.get_password())
-            {
+            let read = match backend.entry(&self.service, &account) {
+                Ok(entry) if backend == Backend::SecretService => {
+                    within(SECRET_SERVICE_DEADLINE, move || entry.get_password())
+                }
+                entry => entry.and_then(|e| e.get_password()).map_err(Some),
+            };
+            let read = match read {
+                Ok(value) => Ok(value),
+                Err(Some(err)) => Err(err),
+                Err(None) => {
+                    stuck = true;
+                    failure.get_or_insert_with(|| {
+                        crate::error::failure(
+                            format!(
+                                "{} did not answer within {}s; it is probably locked and waiting for an unlock prompt",
+                                backend.name(),
+                                SECRET_SERVICE_DEADLINE.as_secs()
+                            ),
+                            "unlock the keyring (your desktop's keyring manager, e.g. Seahorse), or keep the token where no prompt can block: `codexgw token set coder --insecure-file`, or set `CODER_API_TOKEN`",
+                        )
+                    });
+                    continue;
+                }
+            };
+            match read {
                 Ok(value) => {
                     return Ok(Some(Stored {
                         secret: Secret::new(value),
@@ -189,14 +237,14 @@ impl SecretStore for KeyringStore {
             }
         }
         match failure {
-            Some(err) if !answered => Err(err),
+            Some(err) if stuck || !answered => Err(err),
             None if self.backends.is_empty() => Err(KeyringStore::no_backend()),
             _ => Ok(None),
         }
     }
 
-    fn set(&self, kind: TokenKind, host: &str, secret: &Secret) -> anyhow::Result<String> {
-        let account = account(kind, host);
+    fn set(&self, kind: TokenKind, key: &str, secret: &Secret) -> anyhow::Result<String> {
+        let account = account(kind, key);
         let mut failure = None;
         for &backend in &self.backends {
             let stored = backend
@@ -230,13 +278,13 @@ impl SecretStore for KeyringStore {
         ))
     }
 
-    fn delete(&self, kind: TokenKind, host: &str) -> anyhow::Result<bool> {
+    fn delete(&self, kind: TokenKind, key: &str) -> anyhow::Result<bool> {
         let mut deleted = false;
         let mut failure = None;
         let mut answered = false;
         for &backend in &self.backends {
             match backend
-                .entry(&self.service, &account(kind, host))
+                .entry(&self.service, &account(kind, key))
                 .and_then(|e| e.delete_credential())
             {
                 Ok(()) => deleted = true,
@@ -256,5 +304,29 @@ impl SecretStore for KeyringStore {
             Some(err) if !deleted && !answered => Err(err),
             _ => Ok(deleted),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_read_that_hangs_gives_up_at_the_deadline() {
+        let answer = within(Duration::from_millis(50), || {
+            std::thread::sleep(Duration::from_secs(30));
+            Ok("late")
+        });
+        assert!(matches!(answer, Err(None)));
+        assert!(matches!(
+            within(Duration::from_secs(5), || Ok("prompt")),
+            Ok("prompt")
+        ));
+        assert!(matches!(
+            within(Duration::from_secs(5), || Err::<(), _>(
+                KeyringError::NoEntry
+            )),
+            Err(Some(KeyringError::NoEntry))
+        ));
     }
 }
