@@ -264,7 +264,10 @@ fn detected_deployment(env: &Environment) -> (Option<Deployment>, Option<String>
     (deployment, note)
 }
 
-fn read(path: PathBuf) -> (File, Result<Option<()>, String>) {
+/// A file that cannot be used: what is wrong, and what to do about it.
+type Unusable = (String, String);
+
+fn read(path: PathBuf) -> (File, Result<Option<()>, Unusable>) {
     let name = crate::plan::file_name(&path);
     let mut file = File {
         path,
@@ -278,11 +281,30 @@ fn read(path: PathBuf) -> (File, Result<Option<()>, String>) {
                 file.doc = Some(doc);
                 Ok(Some(()))
             }
-            Err(e) => Err(e.in_file(&file.path)),
+            Err(e) => Err((
+                e.in_file(&file.path),
+                "fix the file at that line (or put a backup back with `codexgw restore`)"
+                    .to_string(),
+            )),
         },
-        Err(e) => Err(format!("{e:#}")),
+        Err(e) => Err(unusable(&e)),
     };
     (file, outcome)
+}
+
+/// An I/O error as one line (each cause once) and the next step it carries.
+fn unusable(err: &anyhow::Error) -> Unusable {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if parts.last() != Some(&text) {
+            parts.push(text);
+        }
+    }
+    let fix = crate::error::find_user_error(err)
+        .and_then(|u| u.help.clone())
+        .unwrap_or_else(|| "check the file and its permissions".to_string());
+    (parts.join(": "), fix)
 }
 
 fn config_file(options: &Options) -> (Check, File, Option<File>) {
@@ -302,12 +324,18 @@ fn config_file(options: &Options) -> (Check, File, Option<File>) {
         evidence["profile_exists"] = file.path.exists().into();
     }
     let shown = config.path.display().to_string();
+    let errors: Vec<&Unusable> = std::iter::once(&config_outcome)
+        .chain(profile.as_ref().map(|(_, o)| o))
+        .filter_map(|o| o.as_ref().err())
+        .collect();
     let check = match (&config_outcome, profile.as_ref().map(|(_, o)| o)) {
-        (Err(why), _) | (_, Some(Err(why))) => Check::fail(
-            ID,
-            why.clone(),
-            "fix the file at that place (or put a backup back with `codexgw restore`)",
-        ),
+        (Err(_), _) | (_, Some(Err(_))) => {
+            let (found, fixes): (Vec<&str>, Vec<&str>) = errors
+                .iter()
+                .map(|(why, fix)| (why.as_str(), fix.as_str()))
+                .unzip();
+            Check::fail(ID, found.join("; "), fixes.join("\n"))
+        }
         (Ok(None), _) => Check::fail(
             ID,
             format!("`{shown}` does not exist, so Codex talks to OpenAI directly"),
@@ -403,11 +431,32 @@ fn config_provider(options: &Options, files: &[&File]) -> (Check, Option<(String
         );
     }
 
-    let stranded_provider = stranded.iter().find(|(_, s)| s.key == "model_provider");
+    let gateway_id = target_id.as_deref().unwrap_or(mode::DEFAULT_PROVIDER_ID);
+    // Deleting is always right; moving is not (a stranded `model_provider = "openai"` would then
+    // select OpenAI, and next to a top-level key it would be a duplicate).
+    let stranded_findings = |skip: Option<usize>| -> Vec<(String, String)> {
+        stranded
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != skip)
+            .map(|(_, (f, s))| {
+                (
+                    format!(
+                        "`{} = \"{}\"` at {} sits under `[{}]`, where Codex ignores it",
+                        s.key,
+                        s.value,
+                        f.at(s.line),
+                        s.table
+                    ),
+                    format!("delete line {} of {}", s.line, f.name),
+                )
+            })
+            .collect()
+    };
+    let stranded_provider = stranded.iter().position(|(_, s)| s.key == "model_provider");
     let Some((file, selected)) = selected else {
-        let check = match stranded_provider {
-            Some((f, s)) => Check::fail(
-                ID,
+        let (summary, fix) = match stranded_provider.map(|i| &stranded[i]) {
+            Some((f, s)) => (
                 format!(
                     "`model_provider = \"{}\"` at {} sits under `[{}]`{}, so Codex reads it as `{}.model_provider`, ignores it, and talks to OpenAI",
                     s.value,
@@ -418,13 +467,12 @@ fn config_provider(options: &Options, files: &[&File]) -> (Check, Option<(String
                     s.table
                 ),
                 format!(
-                    "move `model_provider = \"{}\"` above the first `[table]` header of {} (or run `codexgw setup`, which puts it there)",
-                    s.value, f.name
+                    "delete line {} of {} and put `model_provider = \"{gateway_id}\"` above its first `[table]` header (or run `codexgw setup`, which does both)",
+                    s.line, f.name
                 ),
             ),
-            None => Check::fail(
-                ID,
-                "no `model_provider` is set, so Codex talks to OpenAI directly",
+            None => (
+                "no `model_provider` is set, so Codex talks to OpenAI directly".to_string(),
                 match &options.profile {
                     Some(p) => format!("run `codexgw setup --profile {p} …`"),
                     None => {
@@ -434,6 +482,10 @@ fn config_provider(options: &Options, files: &[&File]) -> (Check, Option<(String
                 },
             ),
         };
+        let (found, fixes): (Vec<String>, Vec<String>) = std::iter::once((summary, fix))
+            .chain(stranded_findings(stranded_provider))
+            .unzip();
+        let check = Check::fail(ID, found.join("; "), fixes.join("\n"));
         return (check.evidence(evidence), target);
     };
 
@@ -481,21 +533,7 @@ fn config_provider(options: &Options, files: &[&File]) -> (Check, Option<(String
     }
 
     let mut warnings: Vec<(String, String)> = Vec::new();
-    for (f, s) in &stranded {
-        warnings.push((
-            format!(
-                "`{} = \"{}\"` at {} sits under `[{}]`, where Codex ignores it",
-                s.key,
-                s.value,
-                f.at(s.line),
-                s.table
-            ),
-            format!(
-                "delete line {} of {} (or move it above the first `[table]`)",
-                s.line, f.name
-            ),
-        ));
-    }
+    warnings.extend(stranded_findings(None));
     let older: Vec<&str> = std::iter::once(mode::DEFAULT_PROVIDER_ID)
         .chain(OLDER_GATEWAY_IDS)
         .filter(|id| *id != value && table_file(id).is_some())
@@ -508,7 +546,25 @@ fn config_provider(options: &Options, files: &[&File]) -> (Check, Option<(String
             ),
         ));
     }
-    let summary = format!("`model_provider = \"{value}\"` at {at}{over}");
+    // `[profiles.X]` tables are harmless but do nothing any more: a note, not a warning.
+    let inert: Vec<String> = docs()
+        .flat_map(|(f, d)| {
+            d.profile_tables()
+                .into_iter()
+                .map(move |name| format!("`[profiles.{name}]` in {}", f.name))
+        })
+        .collect();
+    evidence["inert_profile_tables"] = inert.clone().into();
+    let note = if inert.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (note: {} {} inert: Codex 0.169 reads a profile only from `NAME.config.toml`, via `codex --profile NAME`)",
+            inert.join(", "),
+            if inert.len() == 1 { "is" } else { "are" }
+        )
+    };
+    let summary = format!("`model_provider = \"{value}\"` at {at}{over}{note}");
     let check = if warnings.is_empty() {
         Check::pass(ID, summary)
     } else {
