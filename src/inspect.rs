@@ -512,10 +512,10 @@ impl Block {
         }
         if self.bearer_token.is_some() {
             let at = self.at("experimental_bearer_token");
-            let line = self
-                .lines
-                .get("experimental_bearer_token")
-                .map_or_else(|| "the `experimental_bearer_token` line".to_string(), |l| format!("line {l}"));
+            let line = self.lines.get("experimental_bearer_token").map_or_else(
+                || "the `experimental_bearer_token` line".to_string(),
+                |l| format!("line {l}"),
+            );
             match (mode, &self.env_key) {
                 (_, Some(var)) => out.push(Finding::warning(
                     format!("`experimental_bearer_token`{at} is ignored (`env_key` wins, so Codex sends ${var}) and keeps a secret in plain text in the config file"),
@@ -751,6 +751,83 @@ env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
             })
         );
         assert_eq!(block.findings(), vec![]);
+    }
+
+    #[test]
+    fn keys_of_inline_tables_and_dotted_keys_are_not_stranded() {
+        let text = "model_provider = \"ai_gateway\"\n[mcp_servers.aws]\ncommand = \"x\"\nenv = { profile = \"dev\" }\nopts.model_provider = \"y\"\n[tui]\nsub = { model_provider = \"z\" }\n[tui.deeper]\nmodel_provider = \"w\"\n";
+        let found = doc(text).stranded();
+        assert_eq!(
+            found,
+            vec![Stranded {
+                key: "model_provider".into(),
+                value: "w".into(),
+                table: "tui.deeper".into(),
+                line: 9,
+                table_line: Some(8),
+            }]
+        );
+    }
+
+    #[test]
+    fn urls_lose_userinfo_and_query() {
+        assert_eq!(
+            redact_url("https://u:tok@c.example.com/api/v2/aibridge/openai/v1?api-key=s#f"),
+            "https://***@c.example.com/api/v2/aibridge/openai/v1?…#…"
+        );
+        assert_eq!(
+            redact_url("https://c.example.com/api"),
+            "https://c.example.com/api"
+        );
+        assert_eq!(redact_url("tok@host?x"), "***@host?…");
+    }
+
+    #[test]
+    fn every_table_codex_refuses_is_named() {
+        let text = format!(
+            "{CENTRALIZED}\n[model_providers.aibridge]\nname = \"AI Bridge\"\nwire_api = \"chat\"\n\n[model_providers.openai]\nname = \"x\"\n\n[model_providers.fine]\nname = \"y\"\n"
+        );
+        let refused: Vec<(String, usize, usize)> = doc(&text)
+            .refused_providers(Some("ai_gateway"))
+            .into_iter()
+            .map(|(b, f)| (b.id, b.line, f.len()))
+            .collect();
+        assert_eq!(
+            refused,
+            vec![
+                ("aibridge".to_string(), 9, 1),
+                ("openai".to_string(), 13, 1)
+            ]
+        );
+        assert!(doc(CENTRALIZED).refused_providers(None).is_empty());
+    }
+
+    #[test]
+    fn a_bearer_token_replaces_the_login_in_byok_and_chatgpt() {
+        let with_token = |text: &str| {
+            text.replace(
+                "wire_api = \"responses\"",
+                "wire_api = \"responses\"\nexperimental_bearer_token = \"abcdefghij-0123456789abcdefghijkl\"",
+            )
+        };
+        let found = messages(&with_token(CHATGPT));
+        assert_eq!(found[0].0, Severity::Error, "{found:?}");
+        assert!(
+            found[0].1.contains("replaces your ChatGPT login"),
+            "{found:?}"
+        );
+        let byok = with_token(&CHATGPT.replace("chatgpt/v1", "openai/v1"));
+        assert!(messages(&byok)[0].1.contains("replaces your API-key login"));
+        let found = messages(&with_token(CENTRALIZED));
+        assert_eq!(found[0].0, Severity::Warning);
+        assert!(
+            found[0].1.contains("is ignored (`env_key` wins"),
+            "{found:?}"
+        );
+        let block = doc(&with_token(CHATGPT)).provider("ai_gateway").unwrap();
+        let fixes: Vec<String> = block.findings().into_iter().map(|f| f.fix).collect();
+        assert!(fixes[0].starts_with("delete line 5 "), "{fixes:?}");
+        assert!(!format!("{block:?}").contains("0123456789"));
     }
 
     #[test]

@@ -478,7 +478,10 @@ fn centralized_needs_the_coder_token_not_an_openai_key() {
         .into_iter()
         .filter(|r| format!("{:?}", r.headers).contains(LIVE_KEY))
         .collect();
-    assert!(leaked.is_empty(), "sent the OpenAI key to Coder: {leaked:?}");
+    assert!(
+        leaked.is_empty(),
+        "sent the OpenAI key to Coder: {leaked:?}"
+    );
     assert!(fake.requests_to("/users/me").is_empty());
 }
 
@@ -905,8 +908,9 @@ fn a_bearer_token_in_a_chatgpt_table_fails_and_is_what_gets_sent() {
         run.summary("config.block")
     );
     assert!(
-        run.fix("config.block")
-            .contains(&format!("delete line {line} and keep the Coder token in the keyring")),
+        run.fix("config.block").contains(&format!(
+            "delete line {line} and keep the Coder token in the keyring"
+        )),
         "{}",
         run.fix("config.block")
     );
@@ -934,11 +938,17 @@ fn a_bearer_token_in_a_chatgpt_table_fails_and_is_what_gets_sent() {
 fn a_bearer_token_in_a_centralized_table_warns() {
     let home = TestHome::new();
     // With `env_key`, the token is dead weight.
-    let text = format!("model_provider = \"ai_gateway\"\n{}", with_bearer(BLOCK, FILE_TOKEN));
+    let text = format!(
+        "model_provider = \"ai_gateway\"\n{}",
+        with_bearer(BLOCK, FILE_TOKEN)
+    );
     let run = offline_centralized(&home, &text);
     assert_eq!(run.code, 0, "{}", run.human);
     assert_eq!(run.status("config.block"), "warn");
-    assert!(run.summary("config.block").contains("is ignored (`env_key` wins"));
+    assert!(
+        run.summary("config.block")
+            .contains("is ignored (`env_key` wins")
+    );
     assert_eq!(
         run.fix("config.block"),
         format!("delete line {}", bearer_line(&text))
@@ -1000,12 +1010,17 @@ fn command_backed_auth_is_judged_by_the_token_codexgw_would_print() {
     assert_eq!(run.code, 0, "{}", run.human);
     let summary = run.summary("env.openai_api_key");
     assert!(summary.contains("$CODER_SESSION_TOKEN"), "{summary}");
-    let program = assert_cmd::cargo::cargo_bin("codexgw").display().to_string();
+    let program = assert_cmd::cargo::cargo_bin("codexgw")
+        .display()
+        .to_string();
     assert_eq!(summary.matches(&program).count(), 1, "{summary}");
     assert_eq!(run.status("net.auth"), "pass");
     assert_eq!(run.status("net.gateway"), "pass");
     assert_eq!(
-        fake.requests_to("/models").last().unwrap().header("Authorization"),
+        fake.requests_to("/models")
+            .last()
+            .unwrap()
+            .header("Authorization"),
         Some(format!("Bearer {VALID_TOKEN}").as_str())
     );
 }
@@ -1030,13 +1045,21 @@ fn another_provider_table_codex_refuses_fails_config_block() {
     assert_eq!(run.failing(), ["config.block"], "{}", run.human);
     let summary = run.summary("config.block");
     assert!(
-        summary.contains(&format!("`[model_providers.aibridge]` at config.toml:{header}")),
+        summary.contains(&format!(
+            "`[model_providers.aibridge]` at config.toml:{header}"
+        )),
         "{summary}"
     );
     assert!(summary.contains("no longer supported"), "{summary}");
     let fix = run.fix("config.block");
-    assert!(fix.contains("delete the `[model_providers.aibridge]` table"), "{fix}");
-    assert!(fix.contains("codexgw setup --provider-id aibridge"), "{fix}");
+    assert!(
+        fix.contains("delete the `[model_providers.aibridge]` table"),
+        "{fix}"
+    );
+    assert!(
+        fix.contains("codexgw setup --provider-id aibridge"),
+        "{fix}"
+    );
     if let Some(codex) = codex_bin() {
         let out = run_codex(&home, &codex, &env);
         assert!(!out.status.success(), "codex loaded the file after all");
@@ -1047,7 +1070,8 @@ fn another_provider_table_codex_refuses_fails_config_block() {
         );
     }
 
-    let reserved = "\n[model_providers.openai]\nname = \"OpenAI\"\nbase_url = \"https://api.openai.com/v1\"\n";
+    let reserved =
+        "\n[model_providers.openai]\nname = \"OpenAI\"\nbase_url = \"https://api.openai.com/v1\"\n";
     home.write_config(&format!("{healthy}{reserved}"));
     let run = doctor(&home, &env, &["--offline"]);
     assert_eq!(run.failing(), ["config.block"], "{}", run.human);
@@ -1057,7 +1081,10 @@ fn another_provider_table_codex_refuses_fails_config_block() {
         "{}",
         run.summary("config.block")
     );
-    assert!(run.fix("config.block").contains("delete the `[model_providers.openai]` table"));
+    assert!(
+        run.fix("config.block")
+            .contains("delete the `[model_providers.openai]` table")
+    );
     if let Some(codex) = codex_bin() {
         let out = run_codex(&home, &codex, &env);
         assert!(!out.status.success(), "codex loaded the file after all");
@@ -1075,10 +1102,14 @@ fn settings_of_other_tables_are_not_stranded_keys() {
     let run = offline_centralized(&home, &text);
     assert_eq!(run.code, 0, "{}", run.human);
     assert_eq!(run.status("config.provider"), "pass", "{}", run.human);
-    assert_eq!(run.check("config.provider")["evidence"]["stranded"], serde_json::json!([]));
+    assert_eq!(
+        run.check("config.provider")["evidence"]["stranded"],
+        serde_json::json!([])
+    );
 
     // A stranded `model_provider = "openai"` next to a top-level key: delete it, never move it.
-    let text = format!("model_provider = \"ai_gateway\"\n\n[tui]\nmodel_provider = \"openai\"\n\n{BLOCK}");
+    let text =
+        format!("model_provider = \"ai_gateway\"\n\n[tui]\nmodel_provider = \"openai\"\n\n{BLOCK}");
     let run = offline_centralized(&home, &text);
     assert_eq!(run.status("config.provider"), "warn");
     assert_eq!(run.fix("config.provider"), "delete line 4 of config.toml");
@@ -1098,7 +1129,10 @@ fn urls_with_credentials_or_a_query_are_redacted() {
     let run = doctor(&home, &[("OPENAI_API_KEY", VALID_TOKEN)], &[]);
     let everything = format!("{}{}", run.human, run.json);
     for secret in ["userinfo-secret-1234", "query-secret-5678", "alice:"] {
-        assert!(!everything.contains(secret), "`{secret}` leaked:\n{everything}");
+        assert!(
+            !everything.contains(secret),
+            "`{secret}` leaked:\n{everything}"
+        );
     }
     assert_eq!(run.status("config.block"), "fail");
     assert!(
@@ -1117,15 +1151,17 @@ fn the_missing_token_fix_names_the_env_key_variable() {
     let fake = FakeCoder::start(Options::default());
     let home = TestHome::new();
     setup(&home, &fake, "centralized", &["--route", "aibridge"]);
-    let text = home
-        .read_config()
-        .replace("env_key = \"OPENAI_API_KEY\"", "env_key = \"MY_GATEWAY_TOKEN\"");
+    let text = home.read_config().replace(
+        "env_key = \"OPENAI_API_KEY\"",
+        "env_key = \"MY_GATEWAY_TOKEN\"",
+    );
     home.write_config(&text);
     let run = doctor(&home, &[], &[]);
     assert_eq!(run.status("net.gateway"), "fail", "{}", run.human);
     assert!(run.summary("net.gateway").contains("no Coder token"));
     assert!(
-        run.fix("net.gateway").starts_with("export MY_GATEWAY_TOKEN="),
+        run.fix("net.gateway")
+            .starts_with("export MY_GATEWAY_TOKEN="),
         "{}",
         run.fix("net.gateway")
     );
@@ -1176,7 +1212,10 @@ fn env_key_in_a_byok_table_wins_over_the_login_in_every_check() {
     )
     .unwrap();
     let run = doctor(&home, &[CODER, ("OPENAI_API_KEY", LIVE_KEY)], &[]);
-    assert!(run.summary("config.block").contains("Codex sends $OPENAI_API_KEY"));
+    assert!(
+        run.summary("config.block")
+            .contains("Codex sends $OPENAI_API_KEY")
+    );
     assert_eq!(run.status("codex.login"), "warn");
     assert!(
         run.summary("codex.login")
@@ -1185,7 +1224,10 @@ fn env_key_in_a_byok_table_wins_over_the_login_in_every_check() {
         run.summary("codex.login")
     );
     assert_eq!(
-        fake.requests_to("/models").last().unwrap().header("Authorization"),
+        fake.requests_to("/models")
+            .last()
+            .unwrap()
+            .header("Authorization"),
         Some(format!("Bearer {LIVE_KEY}").as_str())
     );
 }
@@ -1194,9 +1236,21 @@ fn env_key_in_a_byok_table_wins_over_the_login_in_every_check() {
 fn every_start_up_file_that_exports_the_key_is_named_the_shells_first() {
     let fake = FakeCoder::start(Options::default());
     let home = chatgpt_home(&fake);
-    std::fs::write(home.home().join(".bashrc"), format!("export OPENAI_API_KEY={LIVE_KEY}\n")).unwrap();
-    std::fs::write(home.home().join(".zshrc"), format!("\nexport OPENAI_API_KEY={LIVE_KEY}\n")).unwrap();
-    let env = [CODER, ("OPENAI_API_KEY", LIVE_KEY), ("SHELL", "/usr/bin/zsh")];
+    std::fs::write(
+        home.home().join(".bashrc"),
+        format!("export OPENAI_API_KEY={LIVE_KEY}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        home.home().join(".zshrc"),
+        format!("\nexport OPENAI_API_KEY={LIVE_KEY}\n"),
+    )
+    .unwrap();
+    let env = [
+        CODER,
+        ("OPENAI_API_KEY", LIVE_KEY),
+        ("SHELL", "/usr/bin/zsh"),
+    ];
     let run = doctor(&home, &env, &["--offline"]);
     assert!(
         run.fix("env.openai_api_key")

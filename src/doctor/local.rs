@@ -100,7 +100,11 @@ pub(super) fn check(
         None => detected_deployment(env),
     };
     let host = deployment.as_ref().map_or("", Deployment::host).to_string();
-    let lookup = Lookup { env, store, host: &host };
+    let lookup = Lookup {
+        env,
+        store,
+        host: &host,
+    };
 
     let (openai_check, sent) = openai_api_key(block.as_ref(), mode, &lookup);
     checks.push(openai_check);
@@ -160,11 +164,14 @@ impl Lookup<'_> {
             .chain(TokenKind::Coder.env_vars().iter().copied())
             .collect();
         let mut seen = Vec::new();
-        let vars: Vec<&str> = vars.into_iter().filter(|v| {
-            let new = !seen.contains(v);
-            seen.push(*v);
-            new
-        }).collect();
+        let vars: Vec<&str> = vars
+            .into_iter()
+            .filter(|v| {
+                let new = !seen.contains(v);
+                seen.push(*v);
+                new
+            })
+            .collect();
         secrets::find(TokenKind::Coder, self.env, &vars, self.store, self.host)
     }
 }
@@ -220,7 +227,9 @@ fn refused_providers(files: &[&File], judged: Option<&str>) -> Vec<Finding> {
         for (block, refusals) in doc.refused_providers(judged) {
             let id = &block.id;
             let convert = if OLDER_GATEWAY_IDS.contains(&id.as_str()) {
-                format!(", or convert it in place with `codexgw setup --provider-id {id} --mode centralized|byok|chatgpt --url <deployment>`")
+                format!(
+                    ", or convert it in place with `codexgw setup --provider-id {id} --mode centralized|byok|chatgpt --url <deployment>`"
+                )
             } else {
                 String::new()
             };
@@ -252,7 +261,9 @@ fn detected_deployment(env: &Environment) -> (Option<Deployment>, Option<String>
     else {
         return (None, None);
     };
-    let deployment = Deployment::parse(&found.url, true).ok().map(|p| p.deployment);
+    let deployment = Deployment::parse(&found.url, true)
+        .ok()
+        .map(|p| p.deployment);
     // Loopback http stays allowed, as everywhere else.
     let note = Deployment::parse(&found.url, false).is_err().then(|| {
         format!(
@@ -691,9 +702,8 @@ fn openai_api_key(block: Option<&Block>, mode: Option<Mode>, lookup: &Lookup) ->
                 return (check, byok_sent());
             };
             let home = env.home_dir.as_deref();
-            let exports = home.map_or_else(Vec::new, |h| {
-                shell::find_exports(h, VAR, env.var("SHELL"))
-            });
+            let exports =
+                home.map_or_else(Vec::new, |h| shell::find_exports(h, VAR, env.var("SHELL")));
             // Codex 0.169's `exec`, `login` and `login status` ignore the variable and keep the
             // ChatGPT login (verified); older builds and other OpenAI tools sign in with it.
             let summary = format!(
@@ -791,7 +801,9 @@ fn centralized_credential(block: &Block, lookup: &Lookup) -> (Check, Sent) {
                 ),
                 fix,
             )
-            .evidence(json!({ "var": var, "set": false, "stored_in": stored.map(|f| f.origin.kind()) }));
+            .evidence(
+                json!({ "var": var, "set": false, "stored_in": stored.map(|f| f.origin.kind()) }),
+            );
             (check, Sent::none(token_fix))
         }
         Some(value) if value.trim().starts_with("sk-") => {
@@ -839,11 +851,9 @@ fn centralized_credential(block: &Block, lookup: &Lookup) -> (Check, Sent) {
 
 /// How to get a Coder token where `codexgw token print coder` finds it.
 fn lookup_fix(block: &Block, url: Option<&str>) -> String {
-    let url = url.map(str::to_string).or_else(|| {
-        block
-            .gateway()
-            .map(|g| g.deployment.to_string())
-    });
+    let url = url
+        .map(str::to_string)
+        .or_else(|| block.gateway().map(|g| g.deployment.to_string()));
     match url {
         Some(url) => format!("codexgw token set coder --url {}", redact_url(&url)),
         None => "codexgw token set coder --url <deployment>".to_string(),
@@ -891,9 +901,9 @@ fn auth_command(
         .evidence(evidence);
         // Doctor does not run a foreign command: the token it prints stays unknown.
         let sent = Sent {
-            withheld: table_bearer.is_none().then(|| {
-                format!("Codex gets its token from {program}, which doctor does not run")
-            }),
+            withheld: table_bearer
+                .is_none()
+                .then(|| format!("Codex gets its token from {program}, which doctor does not run")),
             bearer: table_bearer,
             token_fix,
         };
@@ -902,7 +912,10 @@ fn auth_command(
     let host = url
         .as_deref()
         .and_then(|u| Deployment::parse(u, true).ok())
-        .map_or_else(|| lookup.host.to_string(), |p| p.deployment.host().to_string());
+        .map_or_else(
+            || lookup.host.to_string(),
+            |p| p.deployment.host().to_string(),
+        );
     let token = secrets::find(
         TokenKind::Coder,
         lookup.env,
@@ -937,7 +950,11 @@ fn auth_command(
     (check, sent)
 }
 
-fn coder_api_token(block: Option<&Block>, mode: Option<Mode>, lookup: &Lookup) -> (Check, Option<Credential>) {
+fn coder_api_token(
+    block: Option<&Block>,
+    mode: Option<Mode>,
+    lookup: &Lookup,
+) -> (Check, Option<Credential>) {
     const ID: &str = "env.coder_api_token";
     let host = lookup.host;
     let Some(mode) = mode else {
@@ -1059,7 +1076,8 @@ fn codex_login(
                 },
                 check.summary
             );
-            let mut fix = format!("delete {key}{line} so Codex sends your login (see config.block)");
+            let mut fix =
+                format!("delete {key}{line} so Codex sends your login (see config.block)");
             if let (super::Status::Fail | super::Status::Warn, Some(login_fix)) =
                 (check.status, &check.fix)
             {
@@ -1231,4 +1249,52 @@ fn judge_login(
         }
     };
     (check.evidence(evidence), user)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(vars: &[(&str, &str)]) -> Environment {
+        Environment::new(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+    }
+
+    #[test]
+    fn a_plain_http_deployment_from_the_environment_gets_no_token() {
+        let (deployment, note) =
+            detected_deployment(&env(&[("CODER_URL", "http://coder.internal:3000")]));
+        assert_eq!(deployment.unwrap().as_str(), "http://coder.internal:3000");
+        assert!(note.unwrap().contains("plain http"));
+        let (deployment, note) =
+            detected_deployment(&env(&[("CODER_URL", "http://127.0.0.1:3000")]));
+        assert!(deployment.is_some());
+        assert_eq!(note, None);
+        let (_, note) = detected_deployment(&env(&[("CODER_URL", "https://coder.example.com")]));
+        assert_eq!(note, None);
+    }
+
+    #[test]
+    fn recognises_codexgw_token_print() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            token_print_url(&args(&[
+                "token",
+                "print",
+                "coder",
+                "--url",
+                "https://c.example.com"
+            ])),
+            Some(Some("https://c.example.com".to_string()))
+        );
+        assert_eq!(
+            token_print_url(&args(&["token", "print", "coder", "--url=https://c"])),
+            Some(Some("https://c".to_string()))
+        );
+        assert_eq!(
+            token_print_url(&args(&["token", "print", "coder"])),
+            Some(None)
+        );
+        assert_eq!(token_print_url(&args(&["token", "print", "openai"])), None);
+        assert_eq!(token_print_url(&args(&["print"])), None);
+    }
 }

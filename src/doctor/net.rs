@@ -10,8 +10,8 @@ use serde_json::json;
 use super::Check;
 use crate::deployment::{Deployment, Route};
 use crate::http::{self, Answer};
-use crate::mode::{self, Mode};
 use crate::inspect::redact_url;
+use crate::mode::{self, Mode};
 use crate::secrets::{Found, Secret};
 
 /// Slack on top of `--timeout` for the threads to report after their own timeout fired.
@@ -439,6 +439,37 @@ mod tests {
 
     fn quick(_: &Probe, _: Duration) -> Check {
         Check::pass("net.auth", "answered")
+    }
+
+    #[test]
+    fn a_withheld_token_is_never_sent() {
+        // An address nobody answers at: a request would time out, a skip returns at once.
+        let deployment = Deployment::parse("http://10.255.255.1", true)
+            .unwrap()
+            .deployment;
+        let token = Credential {
+            secret: Secret::new("abcdefghij-0123456789abcdefghijkl"),
+            from: "$CODER_API_TOKEN".into(),
+            kind: "env",
+            account_id: None,
+        };
+        let probe = Probe {
+            mode: Some(Mode::Centralized),
+            deployment: Some(deployment),
+            route: Some(Route::Aibridge),
+            base_url: Some("http://10.255.255.1/api/v2/aibridge/openai/v1".into()),
+            coder_token: Some(token.clone()),
+            bearer: Some(token),
+            withheld: Some("plain http".into()),
+            token_fix: String::new(),
+        };
+        let started = Instant::now();
+        for job in [auth, gateway] {
+            let check = job(&probe, Duration::from_secs(5));
+            assert_eq!(check.status, super::super::Status::Skip);
+            assert!(check.summary.contains("plain http"), "{}", check.summary);
+        }
+        assert!(started.elapsed() < Duration::from_secs(1));
     }
 
     #[test]

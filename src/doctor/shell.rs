@@ -229,16 +229,28 @@ mod tests {
         // Every file that exports it, in the usual order...
         assert_eq!(
             shown(None),
-            ["~/.profile:1", "~/.zshrc:3", "~/.config/fish/conf.d/keys.fish:1"]
+            [
+                "~/.profile:1",
+                "~/.zshrc:3",
+                "~/.config/fish/conf.d/keys.fish:1"
+            ]
         );
         // ...with the files of the user's shell first.
         assert_eq!(
             shown(Some("/usr/bin/fish")),
-            ["~/.config/fish/conf.d/keys.fish:1", "~/.profile:1", "~/.zshrc:3"]
+            [
+                "~/.config/fish/conf.d/keys.fish:1",
+                "~/.profile:1",
+                "~/.zshrc:3"
+            ]
         );
         assert_eq!(
             shown(Some("/bin/zsh")),
-            ["~/.zshrc:3", "~/.profile:1", "~/.config/fish/conf.d/keys.fish:1"]
+            [
+                "~/.zshrc:3",
+                "~/.profile:1",
+                "~/.config/fish/conf.d/keys.fish:1"
+            ]
         );
         assert!(find_exports(h, "CODER_API_TOKEN", None).is_empty());
     }
