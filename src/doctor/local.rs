@@ -149,6 +149,7 @@ pub(super) fn check(
 }
 
 /// Where tokens are looked up: the environment, the store, for one deployment host.
+#[derive(Clone, Copy)]
 struct Lookup<'a> {
     env: &'a Environment,
     store: Option<&'a dyn SecretStore>,
@@ -159,19 +160,13 @@ impl Lookup<'_> {
     /// The Coder token as `codexgw exec` and `token print` find it, with `first` (the variable
     /// Codex itself reads) asked before the usual ones.
     fn coder_token(&self, first: Option<&str>) -> Option<Found> {
-        let vars: Vec<&str> = first
-            .into_iter()
-            .chain(TokenKind::Coder.env_vars().iter().copied())
-            .collect();
-        let mut seen = Vec::new();
-        let vars: Vec<&str> = vars
-            .into_iter()
-            .filter(|v| {
-                let new = !seen.contains(v);
-                seen.push(*v);
-                new
-            })
-            .collect();
+        let mut vars: Vec<&str> = first.into_iter().collect();
+        vars.extend(
+            TokenKind::Coder
+                .env_vars()
+                .iter()
+                .filter(|v| Some(**v) != first),
+        );
         secrets::find(TokenKind::Coder, self.env, &vars, self.store, self.host)
     }
 }
@@ -193,6 +188,11 @@ impl Sent {
             token_fix,
         }
     }
+}
+
+/// OpenAI keys start with `sk-`; Coder tokens never do.
+fn is_openai_key(value: &str) -> bool {
+    value.trim().starts_with("sk-")
 }
 
 fn export_fix(var: &str) -> String {
@@ -806,7 +806,7 @@ fn centralized_credential(block: &Block, lookup: &Lookup) -> (Check, Sent) {
             );
             (check, Sent::none(token_fix))
         }
-        Some(value) if value.trim().starts_with("sk-") => {
+        Some(value) if is_openai_key(value) => {
             let check = Check::fail(
                 ID,
                 format!(
@@ -916,13 +916,12 @@ fn auth_command(
             || lookup.host.to_string(),
             |p| p.deployment.host().to_string(),
         );
-    let token = secrets::find(
-        TokenKind::Coder,
-        lookup.env,
-        TokenKind::Coder.env_vars(),
-        lookup.store,
-        &host,
-    );
+    // What `token print` does: its own `--url` names the host.
+    let token = Lookup {
+        host: &host,
+        ..*lookup
+    }
+    .coder_token(None);
     evidence["token"] = token_evidence(TokenKind::Coder.env_vars()[0], token.as_ref());
     let check = match &token {
         Some(found) => Check::pass(
@@ -966,7 +965,12 @@ fn coder_api_token(
     };
     let block = block.expect("a mode comes from a block");
     if mode == Mode::Centralized {
-        let found = lookup.coder_token(block.env_key.as_deref());
+        // An OpenAI key in the `env_key` variable is no Coder token (see env.openai_api_key).
+        let var = block
+            .env_key
+            .as_deref()
+            .filter(|var| !lookup.env.var(var).is_some_and(is_openai_key));
+        let found = lookup.coder_token(var);
         let check = Check::skip(
             ID,
             "not needed: in centralized mode the Coder token is the key Codex sends",
