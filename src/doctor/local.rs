@@ -128,11 +128,6 @@ pub(super) fn check(
         Some(Mode::Byok | Mode::Chatgpt) => (coder_token, bearer.or(login)),
         None => (coder_token, None),
     };
-    let token_fix = match (mode, block.as_ref()) {
-        (Some(Mode::Centralized), _) => token_fix,
-        (_, Some(b)) => export_fix(b.governance_var.as_deref().unwrap_or(mode::CODER_TOKEN_VAR)),
-        (_, None) => export_fix(mode::CODER_TOKEN_VAR),
-    };
     Local {
         checks,
         probe: Probe {
@@ -188,6 +183,16 @@ impl Sent {
             token_fix,
         }
     }
+}
+
+/// `experimental_bearer_token`, which Codex sends when `env_key` is not set.
+fn table_bearer(block: &Block) -> Option<Credential> {
+    block.bearer_token.clone().map(|secret| Credential {
+        secret,
+        from: "`experimental_bearer_token` in the config file".to_string(),
+        kind: "config",
+        account_id: None,
+    })
 }
 
 /// OpenAI keys start with `sk-`; Coder tokens never do.
@@ -664,21 +669,32 @@ fn openai_api_key(block: Option<&Block>, mode: Option<Mode>, lookup: &Lookup) ->
             })
         })
     };
-    let table_bearer = || {
-        block.bearer_token.clone().map(|secret| Credential {
-            secret,
-            from: "`experimental_bearer_token` in the config file".to_string(),
-            kind: "config",
-            account_id: None,
-        })
-    };
     let byok_sent = || Sent {
-        bearer: env_key_bearer().or_else(table_bearer),
+        bearer: env_key_bearer().or_else(|| table_bearer(block)),
         withheld: None,
-        token_fix: String::new(),
+        token_fix: export_fix(
+            block
+                .governance_var
+                .as_deref()
+                .unwrap_or(mode::CODER_TOKEN_VAR),
+        ),
     };
     match mode {
         Mode::Centralized => centralized_credential(block, lookup),
+        Mode::Byok if block.env_key.is_some() => {
+            // `env_key` wins over the login, so here Codex does read the variable.
+            let var = block.env_key.as_deref().unwrap_or(VAR);
+            let set = env.var(var).is_some();
+            let check = Check::pass(
+                ID,
+                format!(
+                    "`env_key = \"{var}\"` in the table: Codex sends ${var} ({}) as your key, not your login (see config.block)",
+                    env.var(var).map_or_else(|| "not set".to_string(), secrets::redact)
+                ),
+            )
+            .evidence(json!({ "var": var, "set": set }));
+            (check, byok_sent())
+        }
         Mode::Byok => {
             let set = env.var(VAR).is_some();
             let check = Check::pass(
@@ -760,12 +776,7 @@ fn token_print_url(args: &[String]) -> Option<Option<String>> {
 fn centralized_credential(block: &Block, lookup: &Lookup) -> (Check, Sent) {
     const ID: &str = "env.openai_api_key";
     let env = lookup.env;
-    let table_bearer = block.bearer_token.clone().map(|secret| Credential {
-        secret,
-        from: "`experimental_bearer_token` in the config file".to_string(),
-        kind: "config",
-        account_id: None,
-    });
+    let table_bearer = table_bearer(block);
     if let (Some(auth), None) = (&block.auth, &block.env_key) {
         return auth_command(block, auth, lookup, table_bearer);
     }
@@ -1073,11 +1084,7 @@ fn codex_login(
                 .and_then(|b| b.lines.get(field))
                 .map_or_else(String::new, |l| format!(" (line {l})"));
             let summary = format!(
-                "{key} in the table wins over the login: Codex sends {sends}, not your login ({}: {})",
-                match check.status {
-                    super::Status::Pass => "which is fine",
-                    _ => "which needs attention too",
-                },
+                "{key} in the table wins over the login: Codex sends {sends}, not your login ({})",
                 check.summary
             );
             let mut fix =
