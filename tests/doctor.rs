@@ -1216,6 +1216,12 @@ fn env_key_in_a_byok_table_wins_over_the_login_in_every_check() {
         run.summary("config.block")
             .contains("Codex sends $OPENAI_API_KEY")
     );
+    assert!(
+        run.summary("env.openai_api_key")
+            .contains("Codex sends $OPENAI_API_KEY (sk-l… (32 chars)) as your key"),
+        "{}",
+        run.summary("env.openai_api_key")
+    );
     assert_eq!(run.status("codex.login"), "warn");
     assert!(
         run.summary("codex.login")
