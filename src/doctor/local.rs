@@ -113,7 +113,11 @@ pub(super) fn check(
     let credentials_store = files
         .iter()
         .find_map(|f| f.doc.as_ref().and_then(Inspected::credentials_store));
-    let (login_check, login) = codex_login(block.as_ref(), mode, home, env, credentials_store);
+    let (login_check, login) = login_as_used(
+        block.as_ref(),
+        mode,
+        codex_login(mode, home, env, credentials_store),
+    );
     checks.push(login_check);
 
     let Sent {
@@ -1054,15 +1058,13 @@ fn token_evidence(var: &str, found: Option<&Found>) -> serde_json::Value {
     })
 }
 
-fn codex_login(
+/// codex.login as Codex will use it: a key in the table overrides the login it judged.
+fn login_as_used(
     block: Option<&Block>,
     mode: Option<Mode>,
-    home: &CodexHome,
-    env: &Environment,
-    credentials_store: Option<String>,
+    (check, login): (Check, Option<Credential>),
 ) -> (Check, Option<Credential>) {
     const ID: &str = "codex.login";
-    let (check, login) = judge_login(mode, home, env, credentials_store);
     // FACTS: `env_key` > `experimental_bearer_token` > the login. Either key in the table means
     // Codex never sends the login, whatever it is.
     let overridden = block.and_then(|b| match (&b.env_key, &b.bearer_token) {
@@ -1107,7 +1109,7 @@ fn codex_login(
     }
 }
 
-fn judge_login(
+fn codex_login(
     mode: Option<Mode>,
     home: &CodexHome,
     env: &Environment,
