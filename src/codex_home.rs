@@ -3,19 +3,11 @@
 use std::path::{Path, PathBuf};
 
 use crate::error;
+use crate::secrets::Secret;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CodexHome {
     dir: PathBuf,
-    /// Why this folder: shown in messages so a surprising choice explains itself.
-    pub source: HomeSource,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HomeSource {
-    Flag,
-    EnvVar,
-    Default,
 }
 
 impl CodexHome {
@@ -26,16 +18,10 @@ impl CodexHome {
         home_dir: Option<&Path>,
     ) -> anyhow::Result<CodexHome> {
         if let Some(dir) = flag {
-            return Ok(CodexHome {
-                dir: dir.to_path_buf(),
-                source: HomeSource::Flag,
-            });
+            return Ok(CodexHome::at(dir));
         }
         if let Some(dir) = codex_home_var.filter(|v| !v.is_empty()) {
-            return Ok(CodexHome {
-                dir: PathBuf::from(dir),
-                source: HomeSource::EnvVar,
-            });
+            return Ok(CodexHome::at(dir));
         }
         let home = home_dir.ok_or_else(|| {
             error::failure(
@@ -43,17 +29,11 @@ impl CodexHome {
                 "set `CODEX_HOME` or pass `--codex-home DIR`",
             )
         })?;
-        Ok(CodexHome {
-            dir: home.join(".codex"),
-            source: HomeSource::Default,
-        })
+        Ok(CodexHome::at(home.join(".codex")))
     }
 
     pub fn at(dir: impl Into<PathBuf>) -> CodexHome {
-        CodexHome {
-            dir: dir.into(),
-            source: HomeSource::Flag,
-        }
+        CodexHome { dir: dir.into() }
     }
 
     pub fn dir(&self) -> &Path {
@@ -89,23 +69,66 @@ pub enum CodexLogin {
     None,
 }
 
+/// What `$CODEX_HOME/auth.json` holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Login {
+    Missing,
+    /// Why it cannot be read (a read error, or not JSON).
+    Unreadable(String),
+    ApiKey(Secret),
+    Chatgpt {
+        access_token: Secret,
+        account_id: Option<String>,
+    },
+    /// A login of a kind codexgw does not know, by its `auth_mode`.
+    Other(String),
+}
+
 impl CodexHome {
-    /// Reads `auth.json`; an unreadable or foreign file counts as no login.
+    /// Reads `auth.json`. Files written before Codex recorded `auth_mode` count by what they
+    /// hold: ChatGPT tokens, else an API key.
+    pub fn read_login(&self) -> Login {
+        let path = self.auth_path();
+        let text = match crate::files::read_optional(&path) {
+            Ok(None) => return Login::Missing,
+            Ok(Some(text)) => text,
+            Err(e) => return Login::Unreadable(format!("{e:#}")),
+        };
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
+            return Login::Unreadable(format!("`{}` is not JSON", path.display()));
+        };
+        let field = |v: &serde_json::Value, k: &str| {
+            v.get(k)
+                .and_then(|x| x.as_str())
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        let auth_mode = field(&value, "auth_mode");
+        let tokens = value.get("tokens").cloned().unwrap_or_default();
+        match (
+            auth_mode.as_deref(),
+            field(&value, "OPENAI_API_KEY"),
+            field(&tokens, "access_token"),
+        ) {
+            (Some("chatgpt") | None, _, Some(access)) => Login::Chatgpt {
+                access_token: Secret::new(access),
+                account_id: field(&tokens, "account_id"),
+            },
+            (Some("apikey") | None, Some(key), _) => Login::ApiKey(Secret::new(key)),
+            (mode, _, _) => Login::Other(mode.unwrap_or("none").to_string()),
+        }
+    }
+
+    /// The kind of login Codex will use: `$CODEX_API_KEY` first, then `auth.json`; an
+    /// unreadable or foreign file counts as no login.
     pub fn login(&self, env: &crate::environment::Environment) -> CodexLogin {
         if env.var("CODEX_API_KEY").is_some() {
             return CodexLogin::ApiKey;
         }
-        let Ok(text) = std::fs::read_to_string(self.auth_path()) else {
-            return CodexLogin::None;
-        };
-        let Ok(auth) = serde_json::from_str::<serde_json::Value>(&text) else {
-            return CodexLogin::None;
-        };
-        let has = |key: &str| auth.get(key).is_some_and(|v| !v.is_null());
-        match auth.get("auth_mode").and_then(|m| m.as_str()) {
-            Some("apikey") if has("OPENAI_API_KEY") => CodexLogin::ApiKey,
-            Some("chatgpt") if has("tokens") => CodexLogin::Chatgpt,
-            _ => CodexLogin::None,
+        match self.read_login() {
+            Login::ApiKey(_) => CodexLogin::ApiKey,
+            Login::Chatgpt { .. } => CodexLogin::Chatgpt,
+            Login::Missing | Login::Unreadable(_) | Login::Other(_) => CodexLogin::None,
         }
     }
 }
@@ -139,7 +162,6 @@ mod tests {
         assert_eq!(env.config_path(), Path::new("/e/config.toml"));
         let empty_env = CodexHome::resolve(None, Some(""), Some(home)).unwrap();
         assert_eq!(empty_env.dir(), Path::new("/home/u/.codex"));
-        assert_eq!(empty_env.source, HomeSource::Default);
         assert!(CodexHome::resolve(None, None, None).is_err());
     }
 
@@ -161,6 +183,13 @@ mod tests {
         )
         .unwrap();
         assert_eq!(home.login(&env), CodexLogin::Chatgpt);
+        // Older files have no `auth_mode`: what they hold decides.
+        std::fs::write(home.auth_path(), r#"{"OPENAI_API_KEY":"sk-3"}"#).unwrap();
+        assert_eq!(home.login(&env), CodexLogin::ApiKey);
+        assert_eq!(home.read_login(), Login::ApiKey(Secret::new("sk-3")));
+        std::fs::write(home.auth_path(), "{").unwrap();
+        assert!(matches!(home.read_login(), Login::Unreadable(why) if why.contains("not JSON")));
+        assert_eq!(home.login(&env), CodexLogin::None);
         let with_var = crate::environment::Environment::new([(
             "CODEX_API_KEY".to_string(),
             "sk-2".to_string(),

@@ -30,6 +30,17 @@ impl fmt::Display for ParseError {
 impl std::error::Error for ParseError {}
 
 impl ParseError {
+    /// The one wording of "this file is not TOML", for every command that reads one.
+    pub fn in_file(&self, path: &std::path::Path) -> String {
+        format!(
+            "`{}:{}:{}` is not valid TOML: {}",
+            path.display(),
+            self.line,
+            self.column,
+            self.message
+        )
+    }
+
     /// The position of a toml_edit error in `text`, the text that was parsed.
     pub fn new(text: &str, error: &toml_edit::TomlError) -> ParseError {
         let (line, column) = line_col(text, error.span().map_or(0, |s| s.start));
@@ -98,13 +109,7 @@ impl ConfigDocument {
     pub fn parse_file(text: &str, path: &Path) -> anyhow::Result<Self> {
         ConfigDocument::parse(text).map_err(|e| {
             error::failure(
-                format!(
-                    "`{}:{}:{}` is not valid TOML: {}",
-                    path.display(),
-                    e.line,
-                    e.column,
-                    e.message
-                ),
+                e.in_file(path),
                 "fix the file at that line (or put a backup back with `codexgw restore`); nothing was written",
             )
         })

@@ -10,6 +10,7 @@ use toml_edit::{ImDocument, Item, TableLike};
 use crate::deployment::{Deployment, Route};
 use crate::document::ParseError;
 use crate::mode::{self, Mode};
+use crate::secrets::Secret;
 
 /// Provider fields Codex 0.169 knows; anything else is rejected by `--strict-config`.
 pub const KNOWN_PROVIDER_FIELDS: [&str; 16] = [
@@ -126,8 +127,10 @@ impl Inspected {
         self.doc.get("model_providers")?.as_table_like()
     }
 
-    /// `model_provider` and `profile` keys below a table header. `[profiles.X]` is skipped:
-    /// `model_provider` is at home there (and inert).
+    /// `model_provider` and `profile` keys written directly in the body of a `[header]` table
+    /// (or `[[array]]` element), where a user meant them as top-level keys. Keys inside inline
+    /// tables and dotted keys are deliberate settings of that table (`env = { profile = … }`),
+    /// and `[profiles.X]` is where `model_provider` belongs (inert, but not misplaced).
     pub fn stranded(&self) -> Vec<Stranded> {
         let mut found = Vec::new();
         for (key, item) in self.doc.as_table().iter() {
@@ -140,18 +143,18 @@ impl Inspected {
     }
 
     fn collect_stranded(&self, item: &Item, path: String, found: &mut Vec<Stranded>) {
-        let tables: Vec<(&dyn TableLike, Option<usize>)> = match item {
-            Item::Table(table) => vec![(table, header_span(item).map(|s| self.line(Some(s))))],
-            Item::ArrayOfTables(array) => array
-                .iter()
-                .map(|t| (t as &dyn TableLike, t.span().map(|s| self.line(Some(s)))))
-                .collect(),
-            Item::Value(toml_edit::Value::InlineTable(table)) => vec![(table, None)],
+        let tables: Vec<&toml_edit::Table> = match item {
+            Item::Table(table) if !table.is_dotted() => vec![table],
+            Item::ArrayOfTables(array) => array.iter().collect(),
             _ => return,
         };
-        for (table, table_line) in tables {
+        for table in tables {
+            let table_line = (!table.is_implicit())
+                .then(|| table.span().map(|s| self.line(Some(s))))
+                .flatten();
             for (key, child) in table.iter() {
-                if STRANDABLE_KEYS.contains(&key) && child.is_value() && !child.is_table_like() {
+                let bare_value = child.as_value().is_some_and(|v| !v.is_inline_table());
+                if !table.is_implicit() && STRANDABLE_KEYS.contains(&key) && bare_value {
                     let (k, _) = table.get_key_value(key).expect("iterated key");
                     found.push(Stranded {
                         key: key.to_string(),
@@ -167,6 +170,21 @@ impl Inspected {
                 }
             }
         }
+    }
+
+    /// Every provider table other than `except` that Codex refuses to load (it then starts with
+    /// none of the file), each with the reason and the fix.
+    pub fn refused_providers(&self, except: Option<&str>) -> Vec<(Block, Vec<Finding>)> {
+        self.provider_ids()
+            .iter()
+            .filter(|id| Some(id.as_str()) != except)
+            .filter_map(|id| self.provider(id))
+            .map(|block| {
+                let refusals = block.load_errors();
+                (block, refusals)
+            })
+            .filter(|(_, refusals)| !refusals.is_empty())
+            .collect()
     }
 
     /// The provider table `id`, read field by field.
@@ -224,7 +242,7 @@ impl Inspected {
                 .and_then(Item::as_bool)
                 .unwrap_or(false),
             auth,
-            bearer_token: table.contains_key("experimental_bearer_token"),
+            bearer_token: text("experimental_bearer_token").map(Secret::new),
             governance_var,
             unknown_fields: table
                 .iter()
@@ -235,6 +253,30 @@ impl Inspected {
             lines,
         })
     }
+}
+
+/// A URL fit to print: `user:token@` becomes `***@` and a query string `?…`, since either may
+/// carry a secret (`?api-key=…`). Text that is no URL is cut the same way.
+pub fn redact_url(url: &str) -> String {
+    let (before_fragment, fragment) = match url.split_once('#') {
+        Some((a, _)) => (a, "#…"),
+        None => (url, ""),
+    };
+    let (base, query) = match before_fragment.split_once('?') {
+        Some((a, _)) => (a, "?…"),
+        None => (before_fragment, ""),
+    };
+    let (scheme, rest) = match base.split_once("://") {
+        Some((scheme, rest)) => (format!("{scheme}://"), rest),
+        None => (String::new(), base),
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    let authority = match authority.rsplit_once('@') {
+        Some((_, host)) => format!("***@{host}"),
+        None => authority.to_string(),
+    };
+    format!("{scheme}{authority}{path}{query}{fragment}")
 }
 
 /// Only a `[header]` table has a line of its own worth naming.
@@ -263,8 +305,8 @@ pub struct Block {
     pub env_key: Option<String>,
     pub requires_openai_auth: bool,
     pub auth: Option<AuthCommand>,
-    /// `experimental_bearer_token` is present (its value is never kept).
-    pub bearer_token: bool,
+    /// `experimental_bearer_token`: the bearer Codex sends when `env_key` is not set.
+    pub bearer_token: Option<Secret>,
     /// The variable named for `X-Coder-AI-Governance-Token` in `env_http_headers`.
     pub governance_var: Option<String>,
     pub unknown_fields: Vec<String>,
@@ -332,7 +374,7 @@ impl Block {
                 Mode::Byok
             });
         }
-        if self.env_key.is_some() || self.auth.is_some() || self.bearer_token {
+        if self.env_key.is_some() || self.auth.is_some() || self.bearer_token.is_some() {
             return Some(Mode::Centralized);
         }
         if chatgpt_route {
@@ -360,6 +402,36 @@ impl Block {
         })
     }
 
+    /// What makes Codex refuse to load the whole file, whichever provider is selected.
+    pub fn load_errors(&self) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let id = &self.id;
+        if mode::is_reserved_provider_id(id) {
+            out.push(Finding::error(
+                format!("`{id}` is a built-in provider id; Codex refuses to start: `model_providers contains reserved built-in provider IDs: `{id}`.`"),
+                format!("rename the table, e.g. `[model_providers.{}]`, and `model_provider` with it (or delete it: Codex has `{id}` built in)", mode::DEFAULT_PROVIDER_ID),
+            ));
+        }
+        match self.wire_api.as_deref() {
+            None | Some("responses") => {}
+            Some("chat") => out.push(Finding::error(
+                format!("`wire_api = \"chat\"`{}: Codex refuses to start (`wire_api = \"chat\"` is no longer supported.)", self.at("wire_api")),
+                "set `wire_api = \"responses\"`",
+            )),
+            Some(other) => out.push(Finding::error(
+                format!("`wire_api = \"{other}\"`{}: Codex 0.169 only speaks `responses`", self.at("wire_api")),
+                "set `wire_api = \"responses\"`",
+            )),
+        }
+        if self.auth.is_some() && (self.env_key.is_some() || self.requires_openai_auth) {
+            out.push(Finding::error(
+                format!("`model_providers.{id}.auth` is combined with `env_key` or `requires_openai_auth`; Codex refuses to load that"),
+                "keep `auth` (centralized, token from a command) or the other key, not both",
+            ));
+        }
+        out
+    }
+
     /// Everything that keeps this table from working as a gateway provider, worst first.
     pub fn findings(&self) -> Vec<Finding> {
         let mut out = Vec::new();
@@ -374,12 +446,7 @@ impl Block {
         };
         let gateway = self.gateway();
         let deployment = gateway.as_ref().map(|g| &g.deployment);
-        if mode::is_reserved_provider_id(id) {
-            out.push(Finding::error(
-                format!("`{id}` is a built-in provider id; Codex refuses to start: `model_providers contains reserved built-in provider IDs: `{id}`.`"),
-                format!("rename the table, e.g. `[model_providers.{}]`, and `model_provider` with it", mode::DEFAULT_PROVIDER_ID),
-            ));
-        }
+        out.extend(self.load_errors());
         match self.name.as_deref().map(str::trim) {
             None | Some("") => out.push(Finding::error(
                 format!("`model_providers.{id}` has no `name`; Codex requires a non-empty one"),
@@ -387,21 +454,14 @@ impl Block {
             )),
             Some(_) => {}
         }
-        match self.wire_api.as_deref() {
-            None | Some("responses") => {}
-            Some("chat") => out.push(Finding::error(
-                format!("`wire_api = \"chat\"`{}: Codex refuses to start (`wire_api = \"chat\"` is no longer supported.)", self.at("wire_api")),
-                "set `wire_api = \"responses\"`",
-            )),
-            Some(other) => out.push(Finding::error(
-                format!("`wire_api = \"{other}\"`{}: Codex 0.169 only speaks `responses`", self.at("wire_api")),
-                "set `wire_api = \"responses\"`",
-            )),
-        }
         match self.base_url.as_deref() {
             None => out.push(Finding::error(
                 format!("`model_providers.{id}` has no `base_url`, so Codex silently sends every request to https://api.openai.com/v1"),
                 setup(mode, None),
+            )),
+            Some(url) if redact_url(url).contains("***@") => out.push(Finding::error(
+                format!("`base_url = \"{}\"`{} carries credentials in plain text", redact_url(url), self.at("base_url")),
+                "remove the `user:password@` part; keep the Coder token in the keyring (`codexgw token set coder`)",
             )),
             Some(url) if url.contains('?') => out.push(Finding::error(
                 format!("`base_url` has a query string{}; Codex appends `/responses` after it and the path breaks", self.at("base_url")),
@@ -409,14 +469,14 @@ impl Block {
             )),
             Some(url) => match (&gateway, mode) {
                 (None, _) => out.push(Finding::error(
-                    format!("`base_url = \"{url}\"`{} is not an AI Gateway URL (`<deployment>/api/v2/aibridge/openai/v1`)", self.at("base_url")),
+                    format!("`base_url = \"{}\"`{} is not an AI Gateway URL (`<deployment>/api/v2/aibridge/openai/v1`)", redact_url(url), self.at("base_url")),
                     setup(mode, None),
                 )),
                 (Some(g), Some(m)) => {
                     let expected = g.deployment.base_url(m, g.route);
                     if url.trim_end_matches('/') != expected {
                         out.push(Finding::error(
-                            format!("`base_url = \"{url}\"`{} does not fit {m} mode, which needs `{expected}`", self.at("base_url")),
+                            format!("`base_url = \"{}\"`{} does not fit {m} mode, which needs `{expected}`", redact_url(url), self.at("base_url")),
                             format!("set `base_url = \"{expected}\"`"),
                         ));
                     }
@@ -424,12 +484,8 @@ impl Block {
                 (Some(_), None) => {}
             },
         }
-        if self.auth.is_some() && (self.env_key.is_some() || self.requires_openai_auth) {
-            out.push(Finding::error(
-                format!("`model_providers.{id}.auth` is combined with `env_key` or `requires_openai_auth`; Codex refuses to load that"),
-                "keep `auth` (centralized, token from a command) or the other key, not both",
-            ));
-        } else if self.env_key.is_some() && self.requires_openai_auth {
+        // `auth` with either key is a load error, reported above.
+        if self.auth.is_none() && self.env_key.is_some() && self.requires_openai_auth {
             out.push(Finding::error(
                 format!("`env_key` and `requires_openai_auth = true` together: Codex sends ${} as the key and never your login", self.env_key.as_deref().unwrap_or_default()),
                 format!("delete `env_key`{} for byok/chatgpt, or `requires_openai_auth` for centralized", self.at("env_key")),
@@ -454,11 +510,29 @@ impl Block {
                 ),
             ));
         }
-        if self.bearer_token {
-            out.push(Finding::warning(
-                format!("`experimental_bearer_token`{} keeps a secret in plain text in the config file", self.at("experimental_bearer_token")),
-                "delete it and keep the token out of the file: `env_key` with an exported variable, or the OS keyring behind an `auth` command",
-            ));
+        if self.bearer_token.is_some() {
+            let at = self.at("experimental_bearer_token");
+            let line = self.lines.get("experimental_bearer_token").map_or_else(
+                || "the `experimental_bearer_token` line".to_string(),
+                |l| format!("line {l}"),
+            );
+            match (mode, &self.env_key) {
+                (_, Some(var)) => out.push(Finding::warning(
+                    format!("`experimental_bearer_token`{at} is ignored (`env_key` wins, so Codex sends ${var}) and keeps a secret in plain text in the config file"),
+                    format!("delete {line}"),
+                )),
+                (Some(Mode::Byok | Mode::Chatgpt), None) => out.push(Finding::error(
+                    format!("`experimental_bearer_token`{at} replaces your {} login: Codex sends that token as the bearer instead", if mode == Some(Mode::Chatgpt) { "ChatGPT" } else { "API-key" }),
+                    format!("delete {line} and keep the Coder token in the keyring: `codexgw token set coder{}`", deployment.map_or_else(String::new, |d| format!(" --url {d}"))),
+                )),
+                _ => out.push(Finding::warning(
+                    format!("`experimental_bearer_token`{at} keeps a secret in plain text in the config file"),
+                    format!(
+                        "keep the token in the keyring instead: `codexgw token set coder{url}`, then `codexgw setup --mode centralized --token-source command{url}` (which deletes {line})",
+                        url = deployment.map_or_else(String::new, |d| format!(" --url {d}"))
+                    ),
+                )),
+            }
         }
         if !self.unknown_fields.is_empty() {
             let names: Vec<String> = self
@@ -677,6 +751,83 @@ env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
             })
         );
         assert_eq!(block.findings(), vec![]);
+    }
+
+    #[test]
+    fn keys_of_inline_tables_and_dotted_keys_are_not_stranded() {
+        let text = "model_provider = \"ai_gateway\"\n[mcp_servers.aws]\ncommand = \"x\"\nenv = { profile = \"dev\" }\nopts.model_provider = \"y\"\n[tui]\nsub = { model_provider = \"z\" }\n[tui.deeper]\nmodel_provider = \"w\"\n";
+        let found = doc(text).stranded();
+        assert_eq!(
+            found,
+            vec![Stranded {
+                key: "model_provider".into(),
+                value: "w".into(),
+                table: "tui.deeper".into(),
+                line: 9,
+                table_line: Some(8),
+            }]
+        );
+    }
+
+    #[test]
+    fn urls_lose_userinfo_and_query() {
+        assert_eq!(
+            redact_url("https://u:tok@c.example.com/api/v2/aibridge/openai/v1?api-key=s#f"),
+            "https://***@c.example.com/api/v2/aibridge/openai/v1?…#…"
+        );
+        assert_eq!(
+            redact_url("https://c.example.com/api"),
+            "https://c.example.com/api"
+        );
+        assert_eq!(redact_url("tok@host?x"), "***@host?…");
+    }
+
+    #[test]
+    fn every_table_codex_refuses_is_named() {
+        let text = format!(
+            "{CENTRALIZED}\n[model_providers.aibridge]\nname = \"AI Bridge\"\nwire_api = \"chat\"\n\n[model_providers.openai]\nname = \"x\"\n\n[model_providers.fine]\nname = \"y\"\n"
+        );
+        let refused: Vec<(String, usize, usize)> = doc(&text)
+            .refused_providers(Some("ai_gateway"))
+            .into_iter()
+            .map(|(b, f)| (b.id, b.line, f.len()))
+            .collect();
+        assert_eq!(
+            refused,
+            vec![
+                ("aibridge".to_string(), 9, 1),
+                ("openai".to_string(), 13, 1)
+            ]
+        );
+        assert!(doc(CENTRALIZED).refused_providers(None).is_empty());
+    }
+
+    #[test]
+    fn a_bearer_token_replaces_the_login_in_byok_and_chatgpt() {
+        let with_token = |text: &str| {
+            text.replace(
+                "wire_api = \"responses\"",
+                "wire_api = \"responses\"\nexperimental_bearer_token = \"abcdefghij-0123456789abcdefghijkl\"",
+            )
+        };
+        let found = messages(&with_token(CHATGPT));
+        assert_eq!(found[0].0, Severity::Error, "{found:?}");
+        assert!(
+            found[0].1.contains("replaces your ChatGPT login"),
+            "{found:?}"
+        );
+        let byok = with_token(&CHATGPT.replace("chatgpt/v1", "openai/v1"));
+        assert!(messages(&byok)[0].1.contains("replaces your API-key login"));
+        let found = messages(&with_token(CENTRALIZED));
+        assert_eq!(found[0].0, Severity::Warning);
+        assert!(
+            found[0].1.contains("is ignored (`env_key` wins"),
+            "{found:?}"
+        );
+        let block = doc(&with_token(CHATGPT)).provider("ai_gateway").unwrap();
+        let fixes: Vec<String> = block.findings().into_iter().map(|f| f.fix).collect();
+        assert!(fixes[0].starts_with("delete line 5 "), "{fixes:?}");
+        assert!(!format!("{block:?}").contains("0123456789"));
     }
 
     #[test]

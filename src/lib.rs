@@ -20,5 +20,6 @@ pub mod inspect;
 pub mod launch;
 pub mod mode;
 pub mod plan;
+pub mod programs;
 pub mod secrets;
 pub mod template;

@@ -344,9 +344,9 @@ fn a_model_provider_stranded_under_a_table_fails_with_table_and_line() {
     let summary = run.summary("config.provider");
     assert!(summary.contains("config.toml:4"), "{summary}");
     assert!(summary.contains("under `[tui]` (line 1)"), "{summary}");
-    assert!(
-        run.fix("config.provider")
-            .contains("above the first `[table]`")
+    assert_eq!(
+        run.fix("config.provider"),
+        "delete line 4 of config.toml and put `model_provider = \"ai_gateway\"` above its first `[table]` header (or run `codexgw setup`, which does both)"
     );
     // The block itself is still judged.
     assert_eq!(run.status("config.block"), "pass");
@@ -464,10 +464,25 @@ fn centralized_needs_the_coder_token_not_an_openai_key() {
         run.summary("env.openai_api_key")
             .contains("holds an OpenAI key (sk-l… (32 chars))")
     );
-    // The deployment agrees: that key is no Coder token.
-    assert_eq!(run.status("net.auth"), "fail");
-    assert_eq!(run.status("net.gateway"), "fail");
-    assert!(run.summary("net.gateway").contains("rejected"));
+    // An OpenAI key is no Coder token: it is not sent to Coder at all, and doctor says so.
+    assert_eq!(run.status("net.auth"), "skip");
+    assert_eq!(run.status("net.gateway"), "skip");
+    assert!(
+        run.summary("net.gateway")
+            .contains("$OPENAI_API_KEY holds an OpenAI key, which doctor does not send"),
+        "{}",
+        run.summary("net.gateway")
+    );
+    let leaked: Vec<_> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| format!("{:?}", r.headers).contains(LIVE_KEY))
+        .collect();
+    assert!(
+        leaked.is_empty(),
+        "sent the OpenAI key to Coder: {leaked:?}"
+    );
+    assert!(fake.requests_to("/users/me").is_empty());
 }
 
 #[test]
@@ -619,7 +634,9 @@ fn net_deployment_reports_unreachable_garbage_and_route_mismatch() {
     setup(&home, &fake, "centralized", &["--route", "ai-gateway"]);
     let run = doctor(&home, &env, &[]);
     assert_eq!(run.code, 1);
-    assert_eq!(run.status("net.deployment"), "fail");
+    // A warning: net.gateway is the check that fails, because the route really is missing.
+    assert_eq!(run.failing(), ["net.gateway"]);
+    assert_eq!(run.status("net.deployment"), "warn");
     assert!(run.summary("net.deployment").contains("does not serve"));
     assert!(
         run.fix("net.deployment")
@@ -849,6 +866,401 @@ fn a_token_in_the_keyring_counts_and_the_fix_says_how_codex_gets_it() {
     assert!(
         run.fix("env.openai_api_key")
             .contains("codexgw exec -- codex"),
+        "{}",
+        run.fix("env.openai_api_key")
+    );
+}
+
+/// A bearer token written into the table; never printed.
+const FILE_TOKEN: &str = "filetoken0-thisonelivesinconfigtoml";
+
+fn with_bearer(config: &str, token: &str) -> String {
+    config.replace(
+        "wire_api = \"responses\"",
+        &format!("wire_api = \"responses\"\nexperimental_bearer_token = \"{token}\""),
+    )
+}
+
+fn bearer_line(config: &str) -> usize {
+    config
+        .lines()
+        .position(|l| l.starts_with("experimental_bearer_token"))
+        .unwrap()
+        + 1
+}
+
+/// FACTS: bearer order is `env_key` > `experimental_bearer_token` > login, so in chatgpt mode
+/// the token in the table replaces the ChatGPT login; Codex really sends it.
+#[test]
+fn a_bearer_token_in_a_chatgpt_table_fails_and_is_what_gets_sent() {
+    let fake = FakeCoder::start(Options::default());
+    let home = chatgpt_home(&fake);
+    let text = with_bearer(&home.read_config(), FILE_TOKEN);
+    home.write_config(&text);
+    let line = bearer_line(&text);
+    let run = doctor(&home, &[CODER], &[]);
+    assert!(!run.human.contains(FILE_TOKEN) && !run.json.to_string().contains(FILE_TOKEN));
+    assert_eq!(run.failing(), ["config.block"], "{}", run.human);
+    assert!(
+        run.summary("config.block")
+            .contains("replaces your ChatGPT login"),
+        "{}",
+        run.summary("config.block")
+    );
+    assert!(
+        run.fix("config.block").contains(&format!(
+            "delete line {line} and keep the Coder token in the keyring"
+        )),
+        "{}",
+        run.fix("config.block")
+    );
+    assert_eq!(run.status("codex.login"), "warn");
+    assert!(run.summary("codex.login").contains("wins over the login"));
+    // The probe went out with the bearer Codex sends: the table's token, not the login.
+    let probe = fake.requests_to("/models").last().cloned().unwrap();
+    assert_eq!(
+        probe.header("Authorization"),
+        Some(format!("Bearer {FILE_TOKEN}").as_str())
+    );
+
+    let Some(codex) = codex_bin() else { return };
+    let _ = run_codex(&home, &codex, &[CODER]);
+    let post = fake.requests_to("/responses");
+    assert!(!post.is_empty(), "codex never reached the gateway");
+    assert_eq!(
+        post[0].header("Authorization"),
+        Some(format!("Bearer {FILE_TOKEN}").as_str()),
+        "Codex did not send the table's token after all"
+    );
+}
+
+#[test]
+fn a_bearer_token_in_a_centralized_table_warns() {
+    let home = TestHome::new();
+    // With `env_key`, the token is dead weight.
+    let text = format!(
+        "model_provider = \"ai_gateway\"\n{}",
+        with_bearer(BLOCK, FILE_TOKEN)
+    );
+    let run = offline_centralized(&home, &text);
+    assert_eq!(run.code, 0, "{}", run.human);
+    assert_eq!(run.status("config.block"), "warn");
+    assert!(
+        run.summary("config.block")
+            .contains("is ignored (`env_key` wins")
+    );
+    assert_eq!(
+        run.fix("config.block"),
+        format!("delete line {}", bearer_line(&text))
+    );
+    assert!(!run.human.contains(FILE_TOKEN));
+
+    // Without it, the token is the key: a plain-text secret, with the keyring as the fix.
+    let fake = FakeCoder::start(Options::default());
+    let text = format!(
+        "model_provider = \"ai_gateway\"\n{}",
+        with_bearer(BLOCK, VALID_TOKEN)
+            .replace("env_key = \"OPENAI_API_KEY\"\n", "")
+            .replace("https://coder.example.com", &fake.url)
+    );
+    home.write_config(&text);
+    let run = doctor(&home, &[], &[]);
+    assert_eq!(run.code, 0, "{}", run.human);
+    assert_eq!(run.status("config.block"), "warn");
+    let fix = run.fix("config.block");
+    assert!(fix.contains("codexgw token set coder --url"), "{fix}");
+    assert!(fix.contains("--token-source command"), "{fix}");
+    // net.auth and net.gateway use the token Codex sends.
+    assert_eq!(run.status("net.auth"), "pass");
+    assert_eq!(run.status("net.gateway"), "pass");
+    assert_eq!(
+        fake.requests_to("/models")[0].header("Authorization"),
+        Some(format!("Bearer {VALID_TOKEN}").as_str())
+    );
+}
+
+/// `auth.command` is codexgw's own `token print coder`: doctor does the same lookup, so it
+/// cannot pass while Codex gets no token.
+#[test]
+fn command_backed_auth_is_judged_by_the_token_codexgw_would_print() {
+    let fake = FakeCoder::start(Options::default());
+    let home = TestHome::new();
+    setup(&home, &fake, "centralized", &["--token-source", "command"]);
+    let run = doctor(&home, &[], &["--offline"]);
+    assert_eq!(run.failing(), ["env.openai_api_key"], "{}", run.human);
+    assert!(
+        run.summary("env.openai_api_key")
+            .contains("finds no Coder token"),
+        "{}",
+        run.summary("env.openai_api_key")
+    );
+    assert_eq!(
+        run.fix("env.openai_api_key"),
+        format!("codexgw token set coder --url {}", fake.url)
+    );
+    let online = doctor(&home, &[], &[]);
+    assert_eq!(online.status("net.gateway"), "fail");
+    assert_eq!(
+        online.fix("net.gateway"),
+        format!("codexgw token set coder --url {}", fake.url)
+    );
+
+    // `CODER_SESSION_TOKEN` counts, as it does for `token print` and `exec`.
+    let run = doctor(&home, &[("CODER_SESSION_TOKEN", VALID_TOKEN)], &[]);
+    assert_eq!(run.code, 0, "{}", run.human);
+    let summary = run.summary("env.openai_api_key");
+    assert!(summary.contains("$CODER_SESSION_TOKEN"), "{summary}");
+    let program = assert_cmd::cargo::cargo_bin("codexgw")
+        .display()
+        .to_string();
+    assert_eq!(summary.matches(&program).count(), 1, "{summary}");
+    assert_eq!(run.status("net.auth"), "pass");
+    assert_eq!(run.status("net.gateway"), "pass");
+    assert_eq!(
+        fake.requests_to("/models")
+            .last()
+            .unwrap()
+            .header("Authorization"),
+        Some(format!("Bearer {VALID_TOKEN}").as_str())
+    );
+}
+
+/// Codex refuses the whole file for a bad table it never selects.
+#[test]
+fn another_provider_table_codex_refuses_fails_config_block() {
+    let fake = FakeCoder::start(Options::default());
+    let home = TestHome::new();
+    setup(&home, &fake, "centralized", &[]);
+    let healthy = home.read_config();
+    let old = "\n[model_providers.aibridge]\nname = \"AI Bridge\"\nbase_url = \"https://coder.example.com/api/v2/aibridge/openai/v1\"\nenv_key = \"OPENAI_API_KEY\"\nwire_api = \"chat\"\n";
+    let text = format!("{healthy}{old}");
+    home.write_config(&text);
+    let header = text
+        .lines()
+        .position(|l| l == "[model_providers.aibridge]")
+        .unwrap()
+        + 1;
+    let env = [("OPENAI_API_KEY", VALID_TOKEN)];
+    let run = doctor(&home, &env, &["--offline"]);
+    assert_eq!(run.failing(), ["config.block"], "{}", run.human);
+    let summary = run.summary("config.block");
+    assert!(
+        summary.contains(&format!(
+            "`[model_providers.aibridge]` at config.toml:{header}"
+        )),
+        "{summary}"
+    );
+    assert!(summary.contains("no longer supported"), "{summary}");
+    let fix = run.fix("config.block");
+    assert!(
+        fix.contains("delete the `[model_providers.aibridge]` table"),
+        "{fix}"
+    );
+    assert!(
+        fix.contains("codexgw setup --provider-id aibridge"),
+        "{fix}"
+    );
+    if let Some(codex) = codex_bin() {
+        let out = run_codex(&home, &codex, &env);
+        assert!(!out.status.success(), "codex loaded the file after all");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("is no longer supported"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    let reserved =
+        "\n[model_providers.openai]\nname = \"OpenAI\"\nbase_url = \"https://api.openai.com/v1\"\n";
+    home.write_config(&format!("{healthy}{reserved}"));
+    let run = doctor(&home, &env, &["--offline"]);
+    assert_eq!(run.failing(), ["config.block"], "{}", run.human);
+    assert!(
+        run.summary("config.block")
+            .contains("reserved built-in provider IDs"),
+        "{}",
+        run.summary("config.block")
+    );
+    assert!(
+        run.fix("config.block")
+            .contains("delete the `[model_providers.openai]` table")
+    );
+    if let Some(codex) = codex_bin() {
+        let out = run_codex(&home, &codex, &env);
+        assert!(!out.status.success(), "codex loaded the file after all");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("reserved built-in provider IDs"));
+    }
+}
+
+/// Keys inside inline tables and dotted keys are settings of their table, not stranded ones.
+#[test]
+fn settings_of_other_tables_are_not_stranded_keys() {
+    let home = TestHome::new();
+    let text = format!(
+        "model_provider = \"ai_gateway\"\n\n[mcp_servers.aws]\ncommand = \"aws-mcp\"\nenv = {{ profile = \"dev\" }}\n\n[tui]\ntheme.profile = \"dark\"\n\n{BLOCK}"
+    );
+    let run = offline_centralized(&home, &text);
+    assert_eq!(run.code, 0, "{}", run.human);
+    assert_eq!(run.status("config.provider"), "pass", "{}", run.human);
+    assert_eq!(
+        run.check("config.provider")["evidence"]["stranded"],
+        serde_json::json!([])
+    );
+
+    // A stranded `model_provider = "openai"` next to a top-level key: delete it, never move it.
+    let text =
+        format!("model_provider = \"ai_gateway\"\n\n[tui]\nmodel_provider = \"openai\"\n\n{BLOCK}");
+    let run = offline_centralized(&home, &text);
+    assert_eq!(run.status("config.provider"), "warn");
+    assert_eq!(run.fix("config.provider"), "delete line 4 of config.toml");
+}
+
+#[test]
+fn urls_with_credentials_or_a_query_are_redacted() {
+    let fake = FakeCoder::start(Options::default());
+    let home = TestHome::new();
+    setup(&home, &fake, "centralized", &["--route", "aibridge"]);
+    let port = fake.url.rsplit(':').next().unwrap().to_string();
+    let text = home.read_config().replace(
+        &format!("{}/api/v2/aibridge/openai/v1", fake.url),
+        &format!("http://alice:userinfo-secret-1234@127.0.0.1:{port}/api/v2/aibridge/openai/v1?api-key=query-secret-5678"),
+    );
+    home.write_config(&text);
+    let run = doctor(&home, &[("OPENAI_API_KEY", VALID_TOKEN)], &[]);
+    let everything = format!("{}{}", run.human, run.json);
+    for secret in ["userinfo-secret-1234", "query-secret-5678", "alice:"] {
+        assert!(
+            !everything.contains(secret),
+            "`{secret}` leaked:\n{everything}"
+        );
+    }
+    assert_eq!(run.status("config.block"), "fail");
+    assert!(
+        run.check("config.block")["evidence"]["base_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://***@127.0.0.1:"),
+        "{}",
+        run.check("config.block")["evidence"]
+    );
+}
+
+/// The gateway's "no authentication key" fix names the variable the file really uses.
+#[test]
+fn the_missing_token_fix_names_the_env_key_variable() {
+    let fake = FakeCoder::start(Options::default());
+    let home = TestHome::new();
+    setup(&home, &fake, "centralized", &["--route", "aibridge"]);
+    let text = home.read_config().replace(
+        "env_key = \"OPENAI_API_KEY\"",
+        "env_key = \"MY_GATEWAY_TOKEN\"",
+    );
+    home.write_config(&text);
+    let run = doctor(&home, &[], &[]);
+    assert_eq!(run.status("net.gateway"), "fail", "{}", run.human);
+    assert!(run.summary("net.gateway").contains("no Coder token"));
+    assert!(
+        run.fix("net.gateway")
+            .starts_with("export MY_GATEWAY_TOKEN="),
+        "{}",
+        run.fix("net.gateway")
+    );
+}
+
+#[test]
+fn inert_profile_tables_are_a_note() {
+    let home = TestHome::new();
+    let text = format!(
+        "model_provider = \"ai_gateway\"\n\n[profiles.aibridge]\nmodel_provider = \"aibridge\"\n\n{BLOCK}"
+    );
+    let run = offline_centralized(&home, &text);
+    assert_eq!(run.code, 0, "{}", run.human);
+    assert_eq!(run.status("config.provider"), "pass");
+    assert!(
+        run.summary("config.provider")
+            .contains("`[profiles.aibridge]` in config.toml is inert"),
+        "{}",
+        run.summary("config.provider")
+    );
+}
+
+#[test]
+fn a_folder_where_config_toml_belongs_says_so_once() {
+    let home = TestHome::new();
+    std::fs::create_dir_all(home.config_path()).unwrap();
+    let run = doctor(&home, &[], &["--offline"]);
+    assert_eq!(run.failing(), ["config.file"]);
+    let summary = run.summary("config.file");
+    assert_eq!(summary.matches("is a folder").count(), 1, "{summary}");
+    assert!(run.fix("config.file").contains("move the folder away"));
+}
+
+/// `env_key` next to `requires_openai_auth`: `env_key` wins (FACTS), and both checks say so.
+#[test]
+fn env_key_in_a_byok_table_wins_over_the_login_in_every_check() {
+    let fake = FakeCoder::start(Options::default());
+    let home = TestHome::new();
+    setup(&home, &fake, "byok", &[]);
+    let text = home.read_config().replace(
+        "requires_openai_auth = true",
+        "requires_openai_auth = true\nenv_key = \"OPENAI_API_KEY\"",
+    );
+    home.write_config(&text);
+    std::fs::write(
+        home.codex_home().join("auth.json"),
+        format!(r#"{{"auth_mode":"apikey","OPENAI_API_KEY":"{OPENAI_KEY}"}}"#),
+    )
+    .unwrap();
+    let run = doctor(&home, &[CODER, ("OPENAI_API_KEY", LIVE_KEY)], &[]);
+    assert!(
+        run.summary("config.block")
+            .contains("Codex sends $OPENAI_API_KEY")
+    );
+    assert!(
+        run.summary("env.openai_api_key")
+            .contains("Codex sends $OPENAI_API_KEY (sk-l… (32 chars)) as your key"),
+        "{}",
+        run.summary("env.openai_api_key")
+    );
+    assert_eq!(run.status("codex.login"), "warn");
+    assert!(
+        run.summary("codex.login")
+            .contains("Codex sends $OPENAI_API_KEY, not your login"),
+        "{}",
+        run.summary("codex.login")
+    );
+    assert_eq!(
+        fake.requests_to("/models")
+            .last()
+            .unwrap()
+            .header("Authorization"),
+        Some(format!("Bearer {LIVE_KEY}").as_str())
+    );
+}
+
+#[test]
+fn every_start_up_file_that_exports_the_key_is_named_the_shells_first() {
+    let fake = FakeCoder::start(Options::default());
+    let home = chatgpt_home(&fake);
+    std::fs::write(
+        home.home().join(".bashrc"),
+        format!("export OPENAI_API_KEY={LIVE_KEY}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        home.home().join(".zshrc"),
+        format!("\nexport OPENAI_API_KEY={LIVE_KEY}\n"),
+    )
+    .unwrap();
+    let env = [
+        CODER,
+        ("OPENAI_API_KEY", LIVE_KEY),
+        ("SHELL", "/usr/bin/zsh"),
+    ];
+    let run = doctor(&home, &env, &["--offline"]);
+    assert!(
+        run.fix("env.openai_api_key")
+            .starts_with("delete the lines that export it at `~/.zshrc:2`, `~/.bashrc:1`"),
         "{}",
         run.fix("env.openai_api_key")
     );

@@ -185,17 +185,7 @@ fn codex_bin(ctx: &Context, args: &SetupArgs) -> anyhow::Result<PathBuf> {
     if let Some(path) = &args.codex_bin {
         return Ok(path.clone());
     }
-    let names: &[&str] = if cfg!(windows) {
-        &["codex.cmd", "codex.exe"]
-    } else {
-        &["codex"]
-    };
-    ctx.env
-        .var("PATH")
-        .into_iter()
-        .flat_map(std::env::split_paths)
-        .flat_map(|dir| names.iter().map(move |name| dir.join(name)))
-        .find(|path| path.is_file())
+    crate::programs::find_program("codex", &ctx.env)
         .ok_or_else(|| {
             error::failure(
                 "cannot find the `codex` program on PATH to log it in with your OpenAI key",

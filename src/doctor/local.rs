@@ -1,16 +1,20 @@
 //! The checks that need no network: the config files, the environment, Codex's login.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::json;
 
-use super::net::{Probe, UserCredential};
+use super::net::{Credential, Probe};
 use super::{Check, Options, shell};
+use crate::codex_home::{CodexHome, Login};
 use crate::deployment::Deployment;
 use crate::environment::Environment;
 use crate::files;
-use crate::inspect::{Block, GatewayUrl, Inspected, OLDER_GATEWAY_IDS, Severity};
+use crate::inspect::{
+    AuthCommand, Block, Finding, GatewayUrl, Inspected, OLDER_GATEWAY_IDS, Severity, redact_url,
+};
 use crate::mode::{self, Mode};
+use crate::programs;
 use crate::secrets::{self, Found, Secret, SecretStore, TokenKind};
 
 pub(super) struct Local {
@@ -64,43 +68,73 @@ pub(super) fn check(
             .and_then(|d| d.provider(&id))
             .map(|b| (b, files[file]))
     });
+    let refused = refused_providers(&files, block.as_ref().map(|(b, _)| b.id.as_str()));
     checks.push(match (&block, readable) {
-        (Some((block, file)), _) => config_block(block, file),
+        (Some((block, file)), _) => config_block(block, file, &refused),
         (None, false) => Check::skip("config.block", "no config file to read (see config.file)"),
-        (None, true) => Check::fail(
-            "config.block",
-            format!(
-                "there is no `[model_providers.{}]` table",
-                options
-                    .provider_id
-                    .as_deref()
-                    .unwrap_or(mode::DEFAULT_PROVIDER_ID)
-            ),
-            "run `codexgw setup --mode centralized|byok|chatgpt --url <deployment>` to write it",
-        ),
+        (None, true) => {
+            let missing = Finding {
+                severity: Severity::Error,
+                message: format!(
+                    "there is no `[model_providers.{}]` table",
+                    options
+                        .provider_id
+                        .as_deref()
+                        .unwrap_or(mode::DEFAULT_PROVIDER_ID)
+                ),
+                fix: "run `codexgw setup --mode centralized|byok|chatgpt --url <deployment>` to write it"
+                    .to_string(),
+            };
+            let all: Vec<&Finding> = std::iter::once(&missing)
+                .chain(&refused)
+                .collect();
+            joined("config.block", &all)
+        }
     });
 
     let block = block.map(|(b, _)| b);
     let mode = block.as_ref().and_then(Block::mode);
     let gateway = block.as_ref().and_then(Block::gateway);
-    let deployment = gateway
-        .as_ref()
-        .map(|g| g.deployment.clone())
-        .or_else(|| detected_deployment(env));
+    let (deployment, deployment_note) = match &gateway {
+        Some(g) => (Some(g.deployment.clone()), None),
+        None => detected_deployment(env),
+    };
     // Secrets are stored per deployment (host, port, path), not per host.
     let host = deployment
         .as_ref()
         .map_or_else(String::new, secrets::store_key);
+    let lookup = Lookup {
+        env,
+        store,
+        host: &host,
+    };
 
-    checks.push(openai_api_key(block.as_ref(), mode, env, store, &host));
-    let (coder_check, coder_token) = coder_api_token(block.as_ref(), mode, env, store, &host);
+    let (openai_check, sent) = openai_api_key(block.as_ref(), mode, &lookup);
+    checks.push(openai_check);
+    let (coder_check, coder_token) = coder_api_token(block.as_ref(), mode, &lookup);
     checks.push(coder_check);
     let credentials_store = files
         .iter()
         .find_map(|f| f.doc.as_ref().and_then(Inspected::credentials_store));
-    let (login_check, user) = codex_login(mode, &home.auth_path(), env, credentials_store);
+    let (login_check, login) = login_as_used(
+        block.as_ref(),
+        mode,
+        codex_login(mode, home, env, credentials_store),
+    );
     checks.push(login_check);
 
+    let Sent {
+        bearer,
+        withheld,
+        token_fix,
+    } = sent;
+    let (coder_token, bearer) = match mode {
+        // The bearer is the Coder token; when Codex would send none, a token found elsewhere
+        // still lets net.auth tell whether the deployment knows it.
+        Some(Mode::Centralized) => (bearer.clone().or(coder_token), bearer),
+        Some(Mode::Byok | Mode::Chatgpt) => (coder_token, bearer.or(login)),
+        None => (coder_token, None),
+    };
     Local {
         checks,
         probe: Probe {
@@ -109,19 +143,154 @@ pub(super) fn check(
             base_url: gateway.and(block.and_then(|b| b.base_url)),
             deployment,
             coder_token,
-            user,
+            bearer,
+            withheld: withheld.or(deployment_note),
+            token_fix,
         },
     }
 }
 
-fn detected_deployment(env: &Environment) -> Option<Deployment> {
-    crate::detect::deployment_urls(env)
-        .into_iter()
-        .find_map(|d| Deployment::parse(&d.url, true).ok())
-        .map(|p| p.deployment)
+/// Where tokens are looked up: the environment, the store, for one deployment host.
+#[derive(Clone, Copy)]
+struct Lookup<'a> {
+    env: &'a Environment,
+    store: Option<&'a dyn SecretStore>,
+    host: &'a str,
 }
 
-fn read(path: PathBuf) -> (File, Result<Option<()>, String>) {
+impl Lookup<'_> {
+    /// The Coder token as `codexgw exec` and `token print` find it, with `first` (the variable
+    /// Codex itself reads) asked before the usual ones.
+    fn coder_token(&self, first: Option<&str>) -> Option<Found> {
+        let mut vars: Vec<&str> = first.into_iter().collect();
+        vars.extend(
+            TokenKind::Coder
+                .env_vars()
+                .iter()
+                .filter(|v| Some(**v) != first),
+        );
+        secrets::find(TokenKind::Coder, self.env, &vars, self.store, self.host)
+    }
+}
+
+/// What Codex would send as its bearer in centralized mode, as far as doctor may send it too.
+struct Sent {
+    bearer: Option<Credential>,
+    /// Set when the bearer must not be sent (it is no Coder token).
+    withheld: Option<String>,
+    /// How to give Codex the Coder token.
+    token_fix: String,
+}
+
+impl Sent {
+    fn none(token_fix: String) -> Sent {
+        Sent {
+            bearer: None,
+            withheld: None,
+            token_fix,
+        }
+    }
+}
+
+/// `experimental_bearer_token`, which Codex sends when `env_key` is not set.
+fn table_bearer(block: &Block) -> Option<Credential> {
+    block.bearer_token.clone().map(|secret| Credential {
+        secret,
+        from: "`experimental_bearer_token` in the config file".to_string(),
+        kind: "config",
+        account_id: None,
+    })
+}
+
+/// OpenAI keys start with `sk-`; Coder tokens never do.
+fn is_openai_key(value: &str) -> bool {
+    value.trim().starts_with("sk-")
+}
+
+fn export_fix(var: &str) -> String {
+    format!("export {var}=<your Coder API token>   # create one with `coder tokens create`")
+}
+
+/// One check from several findings: the worst decides the status, every fix is listed.
+fn joined(id: &'static str, findings: &[&Finding]) -> Check {
+    let summary = findings
+        .iter()
+        .map(|f| f.message.as_str())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let fix = findings
+        .iter()
+        .map(|f| f.fix.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    if findings.iter().any(|f| f.severity == Severity::Error) {
+        Check::fail(id, summary, fix)
+    } else {
+        Check::warn(id, summary, fix)
+    }
+}
+
+/// Provider tables other than the judged one that make Codex refuse the whole file, as
+/// findings that name the file, table and line.
+fn refused_providers(files: &[&File], judged: Option<&str>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for file in files {
+        let Some(doc) = &file.doc else { continue };
+        for (block, refusals) in doc.refused_providers(judged) {
+            let id = &block.id;
+            let convert = if OLDER_GATEWAY_IDS.contains(&id.as_str()) {
+                format!(
+                    ", or convert it in place with `codexgw setup --provider-id {id} --mode centralized|byok|chatgpt --url <deployment>`"
+                )
+            } else {
+                String::new()
+            };
+            for refusal in refusals {
+                out.push(Finding {
+                        severity: Severity::Error,
+                        message: format!(
+                            "Codex refuses to load the file because of `[model_providers.{id}]` at {}: {}",
+                            file.at(block.line),
+                            refusal.message
+                        ),
+                        fix: format!(
+                            "delete the `[model_providers.{id}]` table (line {} of {}){convert}; or {}",
+                            block.line, file.name, refusal.fix
+                        ),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// `$CODER_URL`, the coder CLI's login or the agent URL, when the config names no deployment,
+/// and why no token may go there (plain http to a host that is not loopback).
+fn detected_deployment(env: &Environment) -> (Option<Deployment>, Option<String>) {
+    let Some(found) = crate::detect::deployment_urls(env)
+        .into_iter()
+        .find(|d| Deployment::parse(&d.url, true).is_ok())
+    else {
+        return (None, None);
+    };
+    let deployment = Deployment::parse(&found.url, true)
+        .ok()
+        .map(|p| p.deployment);
+    // Loopback http stays allowed, as everywhere else.
+    let note = Deployment::parse(&found.url, false).is_err().then(|| {
+        format!(
+            "`{}` (from {}) is plain http to a host that is not loopback, and a token would travel unencrypted",
+            redact_url(&found.url),
+            found.source
+        )
+    });
+    (deployment, note)
+}
+
+/// A file that cannot be used: what is wrong, and what to do about it.
+type Unusable = (String, String);
+
+fn read(path: PathBuf) -> (File, Result<Option<()>, Unusable>) {
     let name = crate::plan::file_name(&path);
     let mut file = File {
         path,
@@ -135,17 +304,30 @@ fn read(path: PathBuf) -> (File, Result<Option<()>, String>) {
                 file.doc = Some(doc);
                 Ok(Some(()))
             }
-            Err(e) => Err(format!(
-                "`{}:{}:{}` is not valid TOML: {}",
-                file.path.display(),
-                e.line,
-                e.column,
-                e.message
+            Err(e) => Err((
+                e.in_file(&file.path),
+                "fix the file at that line (or put a backup back with `codexgw restore`)"
+                    .to_string(),
             )),
         },
-        Err(e) => Err(format!("{e:#}")),
+        Err(e) => Err(unusable(&e)),
     };
     (file, outcome)
+}
+
+/// An I/O error as one line (each cause once) and the next step it carries.
+fn unusable(err: &anyhow::Error) -> Unusable {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if parts.last() != Some(&text) {
+            parts.push(text);
+        }
+    }
+    let fix = crate::error::find_user_error(err)
+        .and_then(|u| u.help.clone())
+        .unwrap_or_else(|| "check the file and its permissions".to_string());
+    (parts.join(": "), fix)
 }
 
 fn config_file(options: &Options) -> (Check, File, Option<File>) {
@@ -165,12 +347,18 @@ fn config_file(options: &Options) -> (Check, File, Option<File>) {
         evidence["profile_exists"] = file.path.exists().into();
     }
     let shown = config.path.display().to_string();
+    let errors: Vec<&Unusable> = std::iter::once(&config_outcome)
+        .chain(profile.as_ref().map(|(_, o)| o))
+        .filter_map(|o| o.as_ref().err())
+        .collect();
     let check = match (&config_outcome, profile.as_ref().map(|(_, o)| o)) {
-        (Err(why), _) | (_, Some(Err(why))) => Check::fail(
-            ID,
-            why.clone(),
-            "fix the file at that place (or put a backup back with `codexgw restore`)",
-        ),
+        (Err(_), _) | (_, Some(Err(_))) => {
+            let (found, fixes): (Vec<&str>, Vec<&str>) = errors
+                .iter()
+                .map(|(why, fix)| (why.as_str(), fix.as_str()))
+                .unzip();
+            Check::fail(ID, found.join("; "), fixes.join("\n"))
+        }
         (Ok(None), _) => Check::fail(
             ID,
             format!("`{shown}` does not exist, so Codex talks to OpenAI directly"),
@@ -266,11 +454,32 @@ fn config_provider(options: &Options, files: &[&File]) -> (Check, Option<(String
         );
     }
 
-    let stranded_provider = stranded.iter().find(|(_, s)| s.key == "model_provider");
+    let gateway_id = target_id.as_deref().unwrap_or(mode::DEFAULT_PROVIDER_ID);
+    // Deleting is always right; moving is not (a stranded `model_provider = "openai"` would then
+    // select OpenAI, and next to a top-level key it would be a duplicate).
+    let stranded_findings = |skip: Option<usize>| -> Vec<(String, String)> {
+        stranded
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != skip)
+            .map(|(_, (f, s))| {
+                (
+                    format!(
+                        "`{} = \"{}\"` at {} sits under `[{}]`, where Codex ignores it",
+                        s.key,
+                        s.value,
+                        f.at(s.line),
+                        s.table
+                    ),
+                    format!("delete line {} of {}", s.line, f.name),
+                )
+            })
+            .collect()
+    };
+    let stranded_provider = stranded.iter().position(|(_, s)| s.key == "model_provider");
     let Some((file, selected)) = selected else {
-        let check = match stranded_provider {
-            Some((f, s)) => Check::fail(
-                ID,
+        let (summary, fix) = match stranded_provider.map(|i| &stranded[i]) {
+            Some((f, s)) => (
                 format!(
                     "`model_provider = \"{}\"` at {} sits under `[{}]`{}, so Codex reads it as `{}.model_provider`, ignores it, and talks to OpenAI",
                     s.value,
@@ -281,13 +490,12 @@ fn config_provider(options: &Options, files: &[&File]) -> (Check, Option<(String
                     s.table
                 ),
                 format!(
-                    "move `model_provider = \"{}\"` above the first `[table]` header of {} (or run `codexgw setup`, which puts it there)",
-                    s.value, f.name
+                    "delete line {} of {} and put `model_provider = \"{gateway_id}\"` above its first `[table]` header (or run `codexgw setup`, which does both)",
+                    s.line, f.name
                 ),
             ),
-            None => Check::fail(
-                ID,
-                "no `model_provider` is set, so Codex talks to OpenAI directly",
+            None => (
+                "no `model_provider` is set, so Codex talks to OpenAI directly".to_string(),
                 match &options.profile {
                     Some(p) => format!("run `codexgw setup --profile {p} …`"),
                     None => {
@@ -297,6 +505,10 @@ fn config_provider(options: &Options, files: &[&File]) -> (Check, Option<(String
                 },
             ),
         };
+        let (found, fixes): (Vec<String>, Vec<String>) = std::iter::once((summary, fix))
+            .chain(stranded_findings(stranded_provider))
+            .unzip();
+        let check = Check::fail(ID, found.join("; "), fixes.join("\n"));
         return (check.evidence(evidence), target);
     };
 
@@ -344,21 +556,7 @@ fn config_provider(options: &Options, files: &[&File]) -> (Check, Option<(String
     }
 
     let mut warnings: Vec<(String, String)> = Vec::new();
-    for (f, s) in &stranded {
-        warnings.push((
-            format!(
-                "`{} = \"{}\"` at {} sits under `[{}]`, where Codex ignores it",
-                s.key,
-                s.value,
-                f.at(s.line),
-                s.table
-            ),
-            format!(
-                "delete line {} of {} (or move it above the first `[table]`)",
-                s.line, f.name
-            ),
-        ));
-    }
+    warnings.extend(stranded_findings(None));
     let older: Vec<&str> = std::iter::once(mode::DEFAULT_PROVIDER_ID)
         .chain(OLDER_GATEWAY_IDS)
         .filter(|id| *id != value && table_file(id).is_some())
@@ -371,7 +569,25 @@ fn config_provider(options: &Options, files: &[&File]) -> (Check, Option<(String
             ),
         ));
     }
-    let summary = format!("`model_provider = \"{value}\"` at {at}{over}");
+    // `[profiles.X]` tables are harmless but do nothing any more: a note, not a warning.
+    let inert: Vec<String> = docs()
+        .flat_map(|(f, d)| {
+            d.profile_tables()
+                .into_iter()
+                .map(move |name| format!("`[profiles.{name}]` in {}", f.name))
+        })
+        .collect();
+    evidence["inert_profile_tables"] = inert.clone().into();
+    let note = if inert.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (note: {} {} inert: Codex 0.169 reads a profile only from `NAME.config.toml`, via `codex --profile NAME`)",
+            inert.join(", "),
+            if inert.len() == 1 { "is" } else { "are" }
+        )
+    };
+    let summary = format!("`model_provider = \"{value}\"` at {at}{over}{note}");
     let check = if warnings.is_empty() {
         Check::pass(ID, summary)
     } else {
@@ -385,56 +601,48 @@ fn config_provider(options: &Options, files: &[&File]) -> (Check, Option<(String
     (check.evidence(evidence), target)
 }
 
-fn config_block(block: &Block, file: &File) -> Check {
+fn config_block(block: &Block, file: &File, refused: &[Finding]) -> Check {
     const ID: &str = "config.block";
     let mode = block.mode();
     let gateway = block.gateway();
-    let findings = block.findings();
+    let mut findings = block.findings();
+    let table = format!(
+        "`[model_providers.{}]` at {}",
+        block.id,
+        file.at(block.line)
+    );
+    if let Some(first) = findings.first_mut() {
+        first.message = format!("{table}: {}", first.message);
+    }
+    // Another table Codex refuses breaks this one too: the whole file is refused.
+    findings.splice(0..0, refused.iter().cloned());
     let evidence = json!({
         "provider_id": block.id,
         "at": file.at(block.line),
         "mode": mode,
-        "base_url": block.base_url,
+        "base_url": block.base_url.as_deref().map(redact_url),
         "route": gateway.as_ref().map(|g| g.route.name()),
         "gateway_provider": gateway.as_ref().map(|g| g.provider.clone()),
         "wire_api": block.wire_api,
         "env_key": block.env_key,
         "requires_openai_auth": block.requires_openai_auth,
         "auth_command": block.auth.as_ref().map(|a| a.command.clone()),
-        "experimental_bearer_token": block.bearer_token,
+        "experimental_bearer_token": block.bearer_token.as_ref().map(Secret::redacted),
         "governance_header_var": block.governance_var,
         "unknown_fields": block.unknown_fields,
         "findings": findings.iter().map(|f| &f.message).collect::<Vec<_>>(),
     });
-    let table = format!(
-        "`[model_providers.{}]` at {}",
-        block.id,
-        file.at(block.line)
-    );
-    let check = match findings.first() {
-        None => Check::pass(
+    let check = if findings.is_empty() {
+        Check::pass(
             ID,
             format!(
                 "{table} is a {} block for {}",
                 mode.map_or("gateway", Mode::name),
                 describe_gateway(gateway.as_ref())
             ),
-        ),
-        Some(first) => {
-            let summary = std::iter::once(format!("{table}: {}", first.message))
-                .chain(findings[1..].iter().map(|f| f.message.clone()))
-                .collect::<Vec<_>>()
-                .join("; ");
-            let fix = findings
-                .iter()
-                .map(|f| f.fix.as_str())
-                .collect::<Vec<_>>()
-                .join("\n");
-            match first.severity {
-                Severity::Error => Check::fail(ID, summary, fix),
-                Severity::Warning => Check::warn(ID, summary, fix),
-            }
-        }
+        )
+    } else {
+        joined(ID, &findings.iter().collect::<Vec<_>>())
     };
     check.evidence(evidence)
 }
@@ -446,24 +654,57 @@ fn describe_gateway(gateway: Option<&GatewayUrl>) -> String {
     )
 }
 
-fn openai_api_key(
-    block: Option<&Block>,
-    mode: Option<Mode>,
-    env: &Environment,
-    store: Option<&dyn SecretStore>,
-    host: &str,
-) -> Check {
+fn openai_api_key(block: Option<&Block>, mode: Option<Mode>, lookup: &Lookup) -> (Check, Sent) {
     const ID: &str = "env.openai_api_key";
     const VAR: &str = mode::DEFAULT_ENV_KEY;
+    let env = lookup.env;
     let Some(mode) = mode else {
-        return Check::skip(ID, "no gateway mode to judge by (see config.block)");
+        return (
+            Check::skip(ID, "no gateway mode to judge by (see config.block)"),
+            Sent::none(export_fix(mode::CODER_TOKEN_VAR)),
+        );
     };
     let block = block.expect("a mode comes from a block");
+    // In byok and chatgpt a set `env_key` wins over the login (see codex.login).
+    let env_key_bearer = || {
+        block.env_key.as_deref().and_then(|var| {
+            env.var(var).map(|value| Credential {
+                secret: Secret::new(value),
+                from: format!("${var} (`env_key`)"),
+                kind: "env",
+                account_id: None,
+            })
+        })
+    };
+    let byok_sent = || Sent {
+        bearer: env_key_bearer().or_else(|| table_bearer(block)),
+        withheld: None,
+        token_fix: export_fix(
+            block
+                .governance_var
+                .as_deref()
+                .unwrap_or(mode::CODER_TOKEN_VAR),
+        ),
+    };
     match mode {
-        Mode::Centralized => centralized_credential(block, env, store, host),
+        Mode::Centralized => centralized_credential(block, lookup),
+        Mode::Byok if block.env_key.is_some() => {
+            // `env_key` wins over the login, so here Codex does read the variable.
+            let var = block.env_key.as_deref().unwrap_or(VAR);
+            let set = env.var(var).is_some();
+            let check = Check::pass(
+                ID,
+                format!(
+                    "`env_key = \"{var}\"` in the table: Codex sends ${var} ({}) as your key, not your login (see config.block)",
+                    env.var(var).map_or_else(|| "not set".to_string(), secrets::redact)
+                ),
+            )
+            .evidence(json!({ "var": var, "set": set }));
+            (check, byok_sent())
+        }
         Mode::Byok => {
             let set = env.var(VAR).is_some();
-            Check::pass(
+            let check = Check::pass(
                 ID,
                 if set {
                     format!("${VAR} is set; in byok mode `codex exec` does not read it (your key must be in Codex's login, see codex.login)")
@@ -471,190 +712,300 @@ fn openai_api_key(
                     format!("${VAR} is not set; byok mode does not need it (Codex reads your key from its login)")
                 },
             )
-            .evidence(json!({ "var": VAR, "set": set }))
+            .evidence(json!({ "var": VAR, "set": set }));
+            (check, byok_sent())
         }
         Mode::Chatgpt => {
             let Some(value) = env.var(VAR) else {
-                return Check::pass(
+                let check = Check::pass(
                     ID,
                     format!("${VAR} is not set, so Codex uses your ChatGPT login"),
                 )
                 .evidence(json!({ "var": VAR, "set": false }));
+                return (check, byok_sent());
             };
             let home = env.home_dir.as_deref();
-            let export = home.and_then(|h| shell::find_export(h, VAR));
+            let exports =
+                home.map_or_else(Vec::new, |h| shell::find_exports(h, VAR, env.var("SHELL")));
             // Codex 0.169's `exec`, `login` and `login status` ignore the variable and keep the
             // ChatGPT login (verified); older builds and other OpenAI tools sign in with it.
             let summary = format!(
                 "${VAR} is set ({}): Codex 0.169 keeps using your ChatGPT login, but older Codex builds and other OpenAI tools sign in with the key instead, which the chatgpt route rejects",
                 secrets::redact(value)
             );
-            let fix = match (&export, home) {
-                (Some(found), Some(home)) => format!(
-                    "delete the line that exports it at `{}:{}`, then `unset {VAR}` (or start codex with `env -u {VAR} codex`)",
-                    shell::display(&found.path, home),
-                    found.line
-                ),
+            let fix = match home {
+                Some(home) if !exports.is_empty() => {
+                    let places: Vec<String> = exports
+                        .iter()
+                        .map(|e| format!("`{}:{}`", shell::display(&e.path, home), e.line))
+                        .collect();
+                    format!(
+                        "delete the line{} that export{} it at {}, then `unset {VAR}` (or start codex with `env -u {VAR} codex`)",
+                        if places.len() == 1 { "" } else { "s" },
+                        if places.len() == 1 { "s" } else { "" },
+                        places.join(", ")
+                    )
+                }
                 _ => format!(
                     "`unset {VAR}` and remove it from wherever it is exported (or start codex with `env -u {VAR} codex`)"
                 ),
             };
-            Check::warn(ID, summary, fix).evidence(json!({
+            let check = Check::warn(ID, summary, fix).evidence(json!({
                 "var": VAR,
                 "set": true,
                 "value": secrets::redact(value),
-                "exported_at": export.map(|e| format!("{}:{}", e.path.display(), e.line)),
-            }))
+                "exported_at": exports.first().map(|e| format!("{}:{}", e.path.display(), e.line)),
+                "exported_in": exports.iter().map(|e| format!("{}:{}", e.path.display(), e.line)).collect::<Vec<_>>(),
+            }));
+            (check, byok_sent())
         }
     }
 }
 
+/// `codexgw token print coder [--url U]`, the command `setup --token-source command` writes:
+/// `Some(U)` (or `Some(None)` without `--url`) when `auth` runs it.
+fn token_print_url(args: &[String]) -> Option<Option<String>> {
+    if args.len() < 3 || args[..3] != ["token", "print", "coder"] {
+        return None;
+    }
+    let rest = &args[3..];
+    let url = rest.iter().enumerate().find_map(|(i, arg)| {
+        arg.strip_prefix("--url=")
+            .map(str::to_string)
+            .or_else(|| (arg == "--url").then(|| rest.get(i + 1).cloned()).flatten())
+    });
+    Some(url)
+}
+
 /// Centralized mode: the Coder token must reach Codex through `env_key`, `auth` or the file.
-fn centralized_credential(
-    block: &Block,
-    env: &Environment,
-    store: Option<&dyn SecretStore>,
-    host: &str,
-) -> Check {
+/// Returns the bearer Codex would send, in the order Codex picks it: `env_key`, then
+/// `experimental_bearer_token`, then the `auth` command.
+fn centralized_credential(block: &Block, lookup: &Lookup) -> (Check, Sent) {
     const ID: &str = "env.openai_api_key";
-    if let Some(auth) = &block.auth {
-        let found = find_program(&auth.command, env);
-        let evidence = json!({ "auth_command": auth.command, "resolved": found.as_ref().map(|p| p.display().to_string()) });
-        return match found {
-            Some(path) => Check::pass(
-                ID,
-                format!(
-                    "no variable needed: Codex runs `{}` (`{}`) for the Coder token",
-                    auth.command,
-                    path.display()
-                ),
-            ),
-            None => Check::fail(
-                ID,
-                format!(
-                    "`[model_providers.{}.auth] command = \"{}\"` is not an executable file or on PATH, so Codex gets no token",
-                    block.id, auth.command
-                ),
-                "install it, or set `command` to its full path",
-            ),
-        }
-        .evidence(evidence);
+    let env = lookup.env;
+    let table_bearer = table_bearer(block);
+    if let (Some(auth), None) = (&block.auth, &block.env_key) {
+        return auth_command(block, auth, lookup, table_bearer);
     }
     let Some(var) = block.env_key.as_deref() else {
-        return Check::pass(
-            ID,
-            "no variable needed: the table carries `experimental_bearer_token` (see config.block)",
+        let fix = lookup_fix(block, None);
+        return (
+            Check::pass(
+                ID,
+                "no variable needed: the table carries `experimental_bearer_token` (see config.block)",
+            ),
+            Sent {
+                bearer: table_bearer,
+                withheld: None,
+                token_fix: fix,
+            },
         );
     };
+    let token_fix = export_fix(var);
     match env.var(var) {
         None => {
-            let stored = secrets::find(TokenKind::Coder, env, &[], store, host);
+            let stored = lookup.coder_token(None);
             let fix = match &stored {
                 Some(found) => format!(
                     "a Coder token is in {}: start Codex as `codexgw exec -- codex` (or `eval \"$(codexgw env)\"` first), or let Codex ask codexgw: `codexgw setup --mode centralized --token-source command`",
                     found.origin
                 ),
-                None => format!(
-                    "export {var}=<your Coder API token>   # create one with `coder tokens create`"
-                ),
+                None => token_fix.clone(),
             };
-            Check::fail(
+            let check = Check::fail(
                 ID,
                 format!(
                     "${var} is not set; Codex stops with `Missing environment variable: `{var}`.`"
                 ),
                 fix,
             )
-            .evidence(json!({ "var": var, "set": false, "stored_in": stored.map(|f| f.origin.kind()) }))
+            .evidence(
+                json!({ "var": var, "set": false, "stored_in": stored.map(|f| f.origin.kind()) }),
+            );
+            (check, Sent::none(token_fix))
         }
-        Some(value) if value.trim().starts_with("sk-") => Check::fail(
-            ID,
-            format!(
-                "${var} holds an OpenAI key ({}); centralized mode sends it to Coder, which wants your Coder API token",
-                secrets::redact(value)
-            ),
-            format!(
-                "export {var}=<your Coder API token>   # create one with `coder tokens create`; for your own key use `codexgw setup --mode byok`"
-            ),
-        )
-        .evidence(json!({ "var": var, "set": true, "value": secrets::redact(value), "looks_like_openai_key": true })),
-        Some(value) => Check::pass(
-            ID,
-            format!(
-                "${var} is set ({}); Codex sends it as the Coder token",
-                secrets::redact(value)
-            ),
-        )
-        .evidence(json!({ "var": var, "set": true, "value": secrets::redact(value), "looks_like_openai_key": false })),
+        Some(value) if is_openai_key(value) => {
+            let check = Check::fail(
+                ID,
+                format!(
+                    "${var} holds an OpenAI key ({}); centralized mode sends it to Coder, which wants your Coder API token",
+                    secrets::redact(value)
+                ),
+                format!("{token_fix}; for your own key use `codexgw setup --mode byok`"),
+            )
+            .evidence(json!({ "var": var, "set": true, "value": secrets::redact(value), "looks_like_openai_key": true }));
+            let sent = Sent {
+                bearer: None,
+                withheld: Some(format!(
+                    "${var} holds an OpenAI key, which doctor does not send to the deployment (see env.openai_api_key)"
+                )),
+                token_fix,
+            };
+            (check, sent)
+        }
+        Some(value) => {
+            let check = Check::pass(
+                ID,
+                format!(
+                    "${var} is set ({}); Codex sends it as the Coder token",
+                    secrets::redact(value)
+                ),
+            )
+            .evidence(json!({ "var": var, "set": true, "value": secrets::redact(value), "looks_like_openai_key": false }));
+            let sent = Sent {
+                bearer: Some(Credential {
+                    secret: Secret::new(value),
+                    from: format!("${var}"),
+                    kind: "env",
+                    account_id: None,
+                }),
+                withheld: None,
+                token_fix,
+            };
+            (check, sent)
+        }
     }
 }
 
-/// The executable Codex would run for `command`: a path, or the first match on `$PATH`.
-fn find_program(command: &str, env: &Environment) -> Option<PathBuf> {
-    #[cfg(unix)]
-    use std::os::unix::fs::PermissionsExt;
-    let executable = |p: &Path| {
-        std::fs::metadata(p).is_ok_and(|m| {
-            #[cfg(unix)]
-            let runnable = m.permissions().mode() & 0o111 != 0;
-            #[cfg(not(unix))]
-            let runnable = true;
-            m.is_file() && runnable
-        })
+/// How to get a Coder token where `codexgw token print coder` finds it.
+fn lookup_fix(block: &Block, url: Option<&str>) -> String {
+    let url = url
+        .map(str::to_string)
+        .or_else(|| block.gateway().map(|g| g.deployment.to_string()));
+    match url {
+        Some(url) => format!("codexgw token set coder --url {}", redact_url(&url)),
+        None => "codexgw token set coder --url <deployment>".to_string(),
+    }
+}
+
+/// Command-backed auth: the program must exist, and when it is codexgw's own `token print
+/// coder`, it must find a token (the same lookup, so doctor does not pass while Codex fails).
+fn auth_command(
+    block: &Block,
+    auth: &AuthCommand,
+    lookup: &Lookup,
+    table_bearer: Option<Credential>,
+) -> (Check, Sent) {
+    const ID: &str = "env.openai_api_key";
+    let found = programs::find_program(&auth.command, lookup.env);
+    let mut evidence = json!({ "auth_command": auth.command, "resolved": found.as_ref().map(|p| p.display().to_string()) });
+    let print_url = token_print_url(&auth.args);
+    let token_fix = match &print_url {
+        Some(url) => lookup_fix(block, url.as_deref()),
+        None => format!("make `{}` print your Coder API token", auth.command),
     };
-    if command.is_empty() {
-        return None;
+    let Some(path) = found else {
+        let check = Check::fail(
+            ID,
+            format!(
+                "`[model_providers.{}.auth] command = \"{}\"` is not an executable file or on PATH, so Codex gets no token",
+                block.id, auth.command
+            ),
+            "install it, or set `command` to its full path",
+        )
+        .evidence(evidence);
+        return (check, Sent::none(token_fix));
+    };
+    let program = if path.as_os_str() == auth.command.as_str() {
+        format!("`{}`", auth.command)
+    } else {
+        format!("`{}` (`{}`)", auth.command, path.display())
+    };
+    let Some(url) = print_url else {
+        let check = Check::pass(
+            ID,
+            format!("no variable needed: Codex runs {program} for the Coder token"),
+        )
+        .evidence(evidence);
+        // Doctor does not run a foreign command: the token it prints stays unknown.
+        let sent = Sent {
+            withheld: table_bearer
+                .is_none()
+                .then(|| format!("Codex gets its token from {program}, which doctor does not run")),
+            bearer: table_bearer,
+            token_fix,
+        };
+        return (check, sent);
+    };
+    let host = url
+        .as_deref()
+        .and_then(|u| Deployment::parse(u, true).ok())
+        .map_or_else(
+            || lookup.host.to_string(),
+            |p| secrets::store_key(&p.deployment),
+        );
+    // What `token print` does: its own `--url` names the host.
+    let token = Lookup {
+        host: &host,
+        ..*lookup
     }
-    if command.contains('/') {
-        let path = PathBuf::from(command);
-        return executable(&path).then_some(path);
+    .coder_token(None);
+    evidence["token"] = token_evidence(TokenKind::Coder.env_vars()[0], token.as_ref());
+    let check = match &token {
+        Some(found) => Check::pass(
+            ID,
+            format!(
+                "no variable needed: Codex runs {program} `token print coder`, which finds the Coder token for `{host}` ({}) in {}",
+                found.secret.redacted(),
+                found.origin
+            ),
+        ),
+        None => Check::fail(
+            ID,
+            format!(
+                "Codex runs {program} `token print coder`, which finds no Coder token for `{host}` (environment, keyring, coder CLI login), so Codex gets none"
+            ),
+            token_fix.clone(),
+        ),
     }
-    std::env::split_paths(env.var("PATH")?)
-        .map(|dir| dir.join(command))
-        .find(|p| executable(p))
+    .evidence(evidence);
+    let sent = Sent {
+        bearer: table_bearer.or_else(|| token.map(Credential::from)),
+        withheld: None,
+        token_fix,
+    };
+    (check, sent)
 }
 
 fn coder_api_token(
     block: Option<&Block>,
     mode: Option<Mode>,
-    env: &Environment,
-    store: Option<&dyn SecretStore>,
-    host: &str,
-) -> (Check, Option<Found>) {
+    lookup: &Lookup,
+) -> (Check, Option<Credential>) {
     const ID: &str = "env.coder_api_token";
+    let host = lookup.host;
     let Some(mode) = mode else {
-        let found = secrets::find(TokenKind::Coder, env, &[mode::CODER_TOKEN_VAR], store, host);
+        let found = lookup.coder_token(None);
         return (
             Check::skip(ID, "no gateway mode to judge by (see config.block)"),
-            found,
+            found.map(Credential::from),
         );
     };
     let block = block.expect("a mode comes from a block");
     if mode == Mode::Centralized {
-        let vars: Vec<&str> = block
+        // An OpenAI key in the `env_key` variable is no Coder token (see env.openai_api_key).
+        let var = block
             .env_key
-            .iter()
-            .map(String::as_str)
-            .chain([mode::CODER_TOKEN_VAR])
-            .collect();
-        let found = secrets::find(TokenKind::Coder, env, &vars, store, host);
+            .as_deref()
+            .filter(|var| !lookup.env.var(var).is_some_and(is_openai_key));
+        let found = lookup.coder_token(var);
         let check = Check::skip(
             ID,
             "not needed: in centralized mode the Coder token is the key Codex sends",
         )
         .evidence(token_evidence(mode::CODER_TOKEN_VAR, found.as_ref()));
-        return (check, found);
+        return (check, found.map(Credential::from));
     }
     let var = block
         .governance_var
         .as_deref()
         .unwrap_or(mode::CODER_TOKEN_VAR);
-    let found = secrets::find(TokenKind::Coder, env, &[var], store, host);
+    let found = lookup.coder_token(Some(var));
     let check = match &found {
         Some(Found {
             secret,
-            origin: secrets::Origin::Env(_),
-        }) => Check::pass(
+            origin: secrets::Origin::Env(from),
+        }) if from == var => Check::pass(
             ID,
             format!(
                 "${var} is set ({}); Codex sends it in `{}`",
@@ -664,7 +1015,7 @@ fn coder_api_token(
         ),
         Some(Found {
             secret,
-            origin: origin @ secrets::Origin::Store(_),
+            origin: origin @ (secrets::Origin::Store(_) | secrets::Origin::Env(_)),
         }) => Check::pass(
             ID,
             format!(
@@ -694,13 +1045,11 @@ fn coder_api_token(
             format!(
                 "${var} is not set and no Coder token for `{host}` was found (keyring, coder CLI login), so Coder cannot tell who you are"
             ),
-            format!(
-                "export {var}=<your Coder API token>   # create one with `coder tokens create`"
-            ),
+            export_fix(var),
         ),
     };
     let check = check.evidence(token_evidence(var, found.as_ref()));
-    (check, found)
+    (check, found.map(Credential::from))
 }
 
 fn token_evidence(var: &str, found: Option<&Found>) -> serde_json::Value {
@@ -712,61 +1061,70 @@ fn token_evidence(var: &str, found: Option<&Found>) -> serde_json::Value {
     })
 }
 
-/// What `$CODEX_HOME/auth.json` holds.
-enum Login {
-    Missing,
-    Unreadable(String),
-    ApiKey(Secret),
-    Chatgpt {
-        access_token: Secret,
-        account_id: Option<String>,
-    },
-    Other(String),
-}
-
-fn read_login(path: &Path) -> Login {
-    let text = match files::read_optional(path) {
-        Ok(None) => return Login::Missing,
-        Ok(Some(text)) => text,
-        Err(e) => return Login::Unreadable(format!("{e:#}")),
-    };
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
-        return Login::Unreadable(format!("`{}` is not JSON", path.display()));
-    };
-    let field = |v: &serde_json::Value, k: &str| {
-        v.get(k)
-            .and_then(|x| x.as_str())
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
-    let auth_mode = field(&value, "auth_mode");
-    let tokens = value.get("tokens").cloned().unwrap_or_default();
-    match (
-        auth_mode.as_deref(),
-        field(&value, "OPENAI_API_KEY"),
-        field(&tokens, "access_token"),
-    ) {
-        (Some("chatgpt") | None, _, Some(access)) => Login::Chatgpt {
-            access_token: Secret::new(access),
-            account_id: field(&tokens, "account_id"),
-        },
-        (Some("apikey") | None, Some(key), _) => Login::ApiKey(Secret::new(key)),
-        (mode, _, _) => Login::Other(mode.unwrap_or("none").to_string()),
+/// codex.login as Codex will use it: a key in the table overrides the login it judged.
+fn login_as_used(
+    block: Option<&Block>,
+    mode: Option<Mode>,
+    (check, login): (Check, Option<Credential>),
+) -> (Check, Option<Credential>) {
+    const ID: &str = "codex.login";
+    // FACTS: `env_key` > `experimental_bearer_token` > the login. Either key in the table means
+    // Codex never sends the login, whatever it is.
+    let overridden = block.and_then(|b| match (&b.env_key, &b.bearer_token) {
+        (Some(var), _) => Some((
+            format!("`env_key = \"{var}\"`"),
+            format!("${var}"),
+            "env_key",
+        )),
+        (None, Some(_)) => Some((
+            "`experimental_bearer_token`".to_string(),
+            "that token".to_string(),
+            "experimental_bearer_token",
+        )),
+        (None, None) => None,
+    });
+    match (mode, overridden) {
+        (Some(Mode::Byok | Mode::Chatgpt), Some((key, sends, field))) => {
+            let line = block
+                .and_then(|b| b.lines.get(field))
+                .map_or_else(String::new, |l| format!(" (line {l})"));
+            let summary = format!(
+                "{key} in the table wins over the login: Codex sends {sends}, not your login ({})",
+                check.summary
+            );
+            let mut fix =
+                format!("delete {key}{line} so Codex sends your login (see config.block)");
+            if let (super::Status::Fail | super::Status::Warn, Some(login_fix)) =
+                (check.status, &check.fix)
+            {
+                fix = format!("{fix}\n{login_fix}");
+            }
+            let status = check.status;
+            let evidence = check.evidence;
+            let judged = if status == super::Status::Fail {
+                Check::fail(ID, summary, fix)
+            } else {
+                Check::warn(ID, summary, fix)
+            };
+            (judged.evidence(evidence), None)
+        }
+        _ => (check, login),
     }
 }
 
 fn codex_login(
     mode: Option<Mode>,
-    auth_path: &Path,
+    home: &CodexHome,
     env: &Environment,
     credentials_store: Option<String>,
-) -> (Check, UserCredential) {
+) -> (Check, Option<Credential>) {
     const ID: &str = "codex.login";
+    let auth_path = home.auth_path();
     let (wanted, login_cmd) = match mode {
         None => {
             return (
                 Check::skip(ID, "no gateway mode to judge by (see config.block)"),
-                UserCredential::None,
+                None,
             );
         }
         Some(Mode::Centralized) => {
@@ -775,7 +1133,7 @@ fn codex_login(
                     ID,
                     "not needed: in centralized mode Codex sends the Coder token, not a login",
                 ),
-                UserCredential::None,
+                None,
             );
         }
         Some(Mode::Byok) => (
@@ -802,10 +1160,15 @@ fn codex_login(
                 ),
             )
             .evidence(evidence),
-            UserCredential::ApiKey(Secret::new(key)),
+            Some(Credential {
+                secret: Secret::new(key),
+                from: "$CODEX_API_KEY".to_string(),
+                kind: "login",
+                account_id: None,
+            }),
         );
     }
-    let login = read_login(auth_path);
+    let login = home.read_login();
     let (check, user) = match (mode, login) {
         (_, Login::Unreadable(why)) => (
             Check::fail(
@@ -813,7 +1176,7 @@ fn codex_login(
                 format!("cannot read Codex's login: {why}"),
                 format!("`codex logout`, then `{login_cmd}`"),
             ),
-            UserCredential::None,
+            None,
         ),
         (Some(Mode::Byok), Login::ApiKey(key)) => {
             evidence["source"] = "auth.json".into();
@@ -823,7 +1186,12 @@ fn codex_login(
                     ID,
                     format!("API-key login in `{shown}` ({})", key.redacted()),
                 ),
-                UserCredential::ApiKey(key),
+                Some(Credential {
+                    secret: key,
+                    from: "Codex's API-key login".to_string(),
+                    kind: "login",
+                    account_id: None,
+                }),
             )
         }
         (
@@ -837,10 +1205,12 @@ fn codex_login(
             evidence["access_token"] = access_token.redacted().into();
             (
                 Check::pass(ID, format!("ChatGPT login in `{shown}`")),
-                UserCredential::Chatgpt {
-                    access_token,
+                Some(Credential {
+                    secret: access_token,
+                    from: "your ChatGPT login".to_string(),
+                    kind: "login",
                     account_id,
-                },
+                }),
             )
         }
         (_, Login::Missing) if keyring_store.is_some() => (
@@ -854,7 +1224,7 @@ fn codex_login(
                     "`codex login status` shows the login; if it is not {wanted}, run `{login_cmd}`"
                 ),
             ),
-            UserCredential::None,
+            None,
         ),
         (Some(Mode::Byok), Login::Missing) => (
             Check::fail(
@@ -864,7 +1234,7 @@ fn codex_login(
                 ),
                 format!("`{login_cmd}` (or export CODEX_API_KEY)"),
             ),
-            UserCredential::None,
+            None,
         ),
         (_, Login::Missing) => (
             Check::fail(
@@ -872,7 +1242,7 @@ fn codex_login(
                 format!("no login in `{shown}`; chatgpt mode needs {wanted}"),
                 format!("`{login_cmd}`"),
             ),
-            UserCredential::None,
+            None,
         ),
         (_, other) => {
             let has = match other {
@@ -890,9 +1260,57 @@ fn codex_login(
                     ),
                     format!("`{login_cmd}`"),
                 ),
-                UserCredential::None,
+                None,
             )
         }
     };
     (check.evidence(evidence), user)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(vars: &[(&str, &str)]) -> Environment {
+        Environment::new(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+    }
+
+    #[test]
+    fn a_plain_http_deployment_from_the_environment_gets_no_token() {
+        let (deployment, note) =
+            detected_deployment(&env(&[("CODER_URL", "http://coder.internal:3000")]));
+        assert_eq!(deployment.unwrap().as_str(), "http://coder.internal:3000");
+        assert!(note.unwrap().contains("plain http"));
+        let (deployment, note) =
+            detected_deployment(&env(&[("CODER_URL", "http://127.0.0.1:3000")]));
+        assert!(deployment.is_some());
+        assert_eq!(note, None);
+        let (_, note) = detected_deployment(&env(&[("CODER_URL", "https://coder.example.com")]));
+        assert_eq!(note, None);
+    }
+
+    #[test]
+    fn recognises_codexgw_token_print() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            token_print_url(&args(&[
+                "token",
+                "print",
+                "coder",
+                "--url",
+                "https://c.example.com"
+            ])),
+            Some(Some("https://c.example.com".to_string()))
+        );
+        assert_eq!(
+            token_print_url(&args(&["token", "print", "coder", "--url=https://c"])),
+            Some(Some("https://c".to_string()))
+        );
+        assert_eq!(
+            token_print_url(&args(&["token", "print", "coder"])),
+            Some(None)
+        );
+        assert_eq!(token_print_url(&args(&["token", "print", "openai"])), None);
+        assert_eq!(token_print_url(&args(&["print"])), None);
+    }
 }

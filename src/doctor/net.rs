@@ -10,21 +10,34 @@ use serde_json::json;
 use super::Check;
 use crate::deployment::{Deployment, Route};
 use crate::http::{self, Answer};
+use crate::inspect::redact_url;
 use crate::mode::{self, Mode};
 use crate::secrets::{Found, Secret};
 
 /// Slack on top of `--timeout` for the threads to report after their own timeout fired.
 const MARGIN: Duration = Duration::from_millis(300);
 
-/// The user's own credential, which Codex sends next to the Coder token in byok and chatgpt.
+/// A credential doctor sends the way Codex would, and where it came from.
 #[derive(Debug, Clone)]
-pub enum UserCredential {
-    None,
-    ApiKey(Secret),
-    Chatgpt {
-        access_token: Secret,
-        account_id: Option<String>,
-    },
+pub struct Credential {
+    pub secret: Secret,
+    /// For findings: `$CODER_API_TOKEN`, `your ChatGPT login`, `` `experimental_bearer_token` ``.
+    pub from: String,
+    /// For evidence: `env`, `keyring`, `coder_cli`, `config`, `login`.
+    pub kind: &'static str,
+    /// A ChatGPT login also sends its account id.
+    pub account_id: Option<String>,
+}
+
+impl From<Found> for Credential {
+    fn from(found: Found) -> Credential {
+        Credential {
+            secret: found.secret,
+            from: found.origin.to_string(),
+            kind: found.origin.kind(),
+            account_id: None,
+        }
+    }
 }
 
 /// What the local checks learnt that the network checks need.
@@ -35,8 +48,14 @@ pub struct Probe {
     pub route: Option<Route>,
     /// The gateway `base_url`, when the block has one that points at a gateway route.
     pub base_url: Option<String>,
-    pub coder_token: Option<Found>,
-    pub user: UserCredential,
+    /// The Coder token: what net.auth tests, and the governance header in byok/chatgpt.
+    pub coder_token: Option<Credential>,
+    /// What Codex sends as `Authorization: Bearer` (in centralized mode, the Coder token).
+    pub bearer: Option<Credential>,
+    /// Why no token is sent at all (it is not the Coder token, or would travel in plain text).
+    pub withheld: Option<String>,
+    /// How to give Codex the Coder token, for the gateway's "no authentication key".
+    pub token_fix: String,
 }
 
 type Job = fn(&Probe, Duration) -> Check;
@@ -99,16 +118,18 @@ fn fetch(
     headers: &[(&str, &str)],
     timeout: Duration,
 ) -> Result<Answer, Check> {
+    let shown = redact_url(url);
     let answer = http::get(url, headers, timeout).map_err(|why| {
         Check::fail(
             id,
-            format!("`{url}`: {why}"),
+            format!("`{shown}`: {}", why.to_string().replace(url, &shown)),
             "check the deployment URL in config.toml and your network (VPN, proxy, firewall)",
         )
-        .evidence(json!({ "url": url, "error": why.to_string() }))
+        .evidence(json!({ "url": shown, "error": why.to_string().replace(url, &shown) }))
     })?;
     if (300..400).contains(&answer.status) {
         let location = answer.location.clone().unwrap_or_default();
+        let shown_location = redact_url(&location);
         let target = url::Url::parse(url)
             .ok()
             .and_then(|u| u.join(&location).ok());
@@ -124,12 +145,12 @@ fn fetch(
         return Err(Check::fail(
             id,
             format!(
-                "`{url}` redirects (HTTP {}) to `{location}` ({whose}); codexgw did not follow it, and no token was sent there",
+                "`{shown}` redirects (HTTP {}) to `{shown_location}` ({whose}); codexgw did not follow it, and no token was sent there",
                 answer.status
             ),
             "if the deployment moved, run `codexgw setup --url <its address>`; Codex does not follow gateway redirects with your token either",
         )
-        .evidence(json!({ "url": url, "status": answer.status, "location": location, "same_origin": same_origin })));
+        .evidence(json!({ "url": shown, "status": answer.status, "location": shown_location, "same_origin": same_origin })));
     }
     Ok(answer)
 }
@@ -145,7 +166,7 @@ fn message(answer: &Answer, sent: &[&str]) -> String {
 
 fn answer_evidence(url: &str, answer: &Answer, sent: &[&str]) -> serde_json::Value {
     json!({
-        "url": url,
+        "url": redact_url(url),
         "status": answer.status,
         "content_type": answer.content_type,
         "message": message(answer, sent),
@@ -184,7 +205,8 @@ fn deployment(probe: &Probe, timeout: Duration) -> Check {
     match probe.route {
         Some(Route::AiGateway) if serves == Route::Aibridge => {
             let mode = probe.mode.unwrap_or(Mode::Centralized);
-            Check::fail(
+            // A warning: net.gateway fails on its own when the route is really missing.
+            Check::warn(
                 ID,
                 format!(
                     "{deployment} runs Coder {}, which does not serve the configured `/api/v2/ai-gateway/…` route (added in v2.35)",
@@ -210,6 +232,9 @@ fn auth(probe: &Probe, timeout: Duration) -> Check {
     let Some(deployment) = &probe.deployment else {
         return Check::skip(ID, "no deployment URL to ask");
     };
+    if let Some(why) = &probe.withheld {
+        return Check::skip(ID, format!("no token sent: {why}"));
+    }
     let Some(token) = &probe.coder_token else {
         return Check::skip(
             ID,
@@ -224,10 +249,10 @@ fn auth(probe: &Probe, timeout: Duration) -> Check {
     };
     let mut evidence = answer_evidence(&url, &answer, &[secret]);
     evidence["token"] = token.secret.redacted().into();
-    evidence["origin"] = token.origin.kind().into();
+    evidence["origin"] = token.kind.into();
     let from = format!(
         "the Coder token from {} ({})",
-        token.origin,
+        token.from,
         token.secret.redacted()
     );
     match answer.status {
@@ -246,7 +271,10 @@ fn auth(probe: &Probe, timeout: Duration) -> Check {
         401 => Check::fail(
             ID,
             format!("{deployment} rejects {from}: {}", message(&answer, &[secret])),
-            "create a new token with `coder tokens create` (or in the dashboard under Tokens) and export it",
+            format!(
+                "create a new token with `coder tokens create` (or in the dashboard under Tokens), then: {}",
+                probe.token_fix
+            ),
         ),
         status => Check::fail(
             ID,
@@ -265,44 +293,35 @@ fn gateway(probe: &Probe, timeout: Duration) -> Check {
             "no gateway base_url and mode to probe (see config.block)",
         );
     };
-    let url = format!("{}/models", base_url.trim_end_matches('/'));
-    let coder = probe
-        .coder_token
-        .as_ref()
-        .map(|f| f.secret.expose().to_string());
-    let bearer;
-    let mut headers: Vec<(&str, &str)> = Vec::new();
-    let user_credential = match (mode, &probe.user) {
-        (Mode::Centralized, _) => "",
-        (_, UserCredential::ApiKey(key)) => key.expose(),
-        (_, UserCredential::Chatgpt { access_token, .. }) => access_token.expose(),
-        (_, UserCredential::None) => "",
-    };
-    match mode {
-        Mode::Centralized => {
-            if let Some(token) = &coder {
-                bearer = format!("Bearer {token}");
-                headers.push(("Authorization", &bearer));
-            }
-        }
-        Mode::Byok | Mode::Chatgpt => {
-            if let Some(token) = &coder {
-                headers.push((mode::GOVERNANCE_HEADER, token));
-            }
-            if !user_credential.is_empty() {
-                bearer = format!("Bearer {user_credential}");
-                headers.push(("Authorization", &bearer));
-            }
-            if let UserCredential::Chatgpt {
-                account_id: Some(account),
-                ..
-            } = &probe.user
-            {
-                headers.push(("ChatGPT-Account-Id", account));
-            }
-        }
+    if let Some(why) = &probe.withheld {
+        return Check::skip(ID, format!("not probed: {why}"));
     }
-    let sent = [coder.as_deref().unwrap_or_default(), user_credential];
+    let url = format!("{}/models", base_url.trim_end_matches('/'));
+    let shown = redact_url(&url);
+    let coder = match mode {
+        // The Coder token travels as the bearer itself.
+        Mode::Centralized => None,
+        Mode::Byok | Mode::Chatgpt => probe.coder_token.as_ref(),
+    };
+    let bearer_header = probe
+        .bearer
+        .as_ref()
+        .map(|b| format!("Bearer {}", b.secret.expose()));
+    let mut headers: Vec<(&str, &str)> = Vec::new();
+    if let Some(token) = coder {
+        headers.push((mode::GOVERNANCE_HEADER, token.secret.expose()));
+    }
+    if let Some(bearer) = &bearer_header {
+        headers.push(("Authorization", bearer));
+    }
+    if let Some(account) = probe.bearer.as_ref().and_then(|b| b.account_id.as_deref()) {
+        headers.push(("ChatGPT-Account-Id", account));
+    }
+    let sent: Vec<&str> = coder
+        .into_iter()
+        .chain(&probe.bearer)
+        .map(|c| c.secret.expose())
+        .collect();
     let answer = match fetch(ID, &url, &headers, timeout) {
         Ok(answer) => answer,
         Err(check) => return check,
@@ -313,23 +332,29 @@ fn gateway(probe: &Probe, timeout: Duration) -> Check {
         .map(|(name, _)| *name)
         .collect::<Vec<_>>()
         .into();
+    evidence["bearer_from"] = probe.bearer.as_ref().map(|b| b.from.clone()).into();
     let text = message(&answer, &sent);
-    let coder_credential = match mode {
-        Mode::Centralized => "the Coder token (sent as `Authorization: Bearer`)".to_string(),
+    let coder_credential = match (mode, &probe.bearer) {
+        (Mode::Centralized, Some(b)) => format!(
+            "the Coder token from {} (sent as `Authorization: Bearer`)",
+            b.from
+        ),
+        (Mode::Centralized, None) => "the Coder token".to_string(),
         _ => format!("the Coder token (sent in `{}`)", mode::GOVERNANCE_HEADER),
     };
-    let user_name = match mode {
-        Mode::Chatgpt => "your ChatGPT login",
-        _ => "your OpenAI API key",
+    let user_name = match (mode, &probe.bearer) {
+        (_, Some(b)) if b.kind != "login" => format!("the bearer token from {}", b.from),
+        (Mode::Chatgpt, _) => "your ChatGPT login".to_string(),
+        _ => "your OpenAI API key".to_string(),
     };
     let lower = text.to_ascii_lowercase();
     let (summary, fix) = match (answer.status, answer.is_json()) {
         (200, _) => {
             return match serde_json::from_str::<serde_json::Value>(&answer.body) {
-                Ok(_) => Check::pass(ID, format!("`{url}` answers with {mode} credentials")),
+                Ok(_) => Check::pass(ID, format!("`{shown}` answers with {mode} credentials")),
                 Err(_) => Check::warn(
                     ID,
-                    format!("`{url}` answered 200 but not JSON"),
+                    format!("`{shown}` answered 200 but not JSON"),
                     "check that base_url points at the gateway, not a proxy or login page",
                 ),
             }
@@ -337,18 +362,21 @@ fn gateway(probe: &Probe, timeout: Duration) -> Check {
         }
         (400, _) if lower.contains("no authentication key") => (
             format!("the gateway got no Coder token: {text}"),
-            "export CODER_API_TOKEN=<your Coder API token> (centralized: the variable named by `env_key`)".to_string(),
+            probe.token_fix.clone(),
         ),
         (401, _) => {
-            let what = match (mode, user_credential.is_empty()) {
+            let what = match (mode, &probe.bearer) {
                 (Mode::Centralized, _) => format!("{coder_credential} was rejected"),
-                (_, true) => format!("no {} was sent, since Codex has none (see codex.login)", user_name.trim_start_matches("your ")),
-                (_, false) => format!("{user_name} was rejected"),
+                (_, None) => format!(
+                    "no {} was sent, since Codex has none (see codex.login)",
+                    user_name.trim_start_matches("your ")
+                ),
+                (_, Some(_)) => format!("{user_name} was rejected"),
             };
             (
                 format!("{what} (HTTP 401): {text}"),
                 match mode {
-                    Mode::Centralized => "create a new token with `coder tokens create` and export it".to_string(),
+                    Mode::Centralized => format!("create a new token with `coder tokens create`, then: {}", probe.token_fix),
                     Mode::Byok => "`printenv OPENAI_API_KEY | codex login --with-api-key` with a valid key".to_string(),
                     Mode::Chatgpt => "`env -u OPENAI_API_KEY codex login` to sign in with ChatGPT again".to_string(),
                 },
@@ -364,11 +392,11 @@ fn gateway(probe: &Probe, timeout: Duration) -> Check {
         ),
         (403, _) if coder.is_none() && mode != Mode::Centralized => (
             format!("no Coder token was sent, so Coder took {user_name} for one and rejected it: {text}"),
-            format!("export {}=<your Coder API token>   # create one with `coder tokens create`", mode::CODER_TOKEN_VAR),
+            probe.token_fix.clone(),
         ),
         (403, _) => (
             format!("{coder_credential} was rejected: {text}"),
-            "create a new token with `coder tokens create` and export it".to_string(),
+            format!("create a new token with `coder tokens create`, then: {}", probe.token_fix),
         ),
         (404, true) if lower.contains("not mounted") => (
             format!("AI Gateway is switched off on this deployment: {text}"),
@@ -391,7 +419,7 @@ fn gateway(probe: &Probe, timeout: Duration) -> Check {
             "ask your Coder admin to enable the provider".to_string(),
         ),
         (status, _) => (
-            format!("`{url}` answered HTTP {status}: {text}"),
+            format!("`{shown}` answered HTTP {status}: {text}"),
             "check base_url; ask your Coder admin if it persists".to_string(),
         ),
     };
@@ -414,6 +442,37 @@ mod tests {
     }
 
     #[test]
+    fn a_withheld_token_is_never_sent() {
+        // An address nobody answers at: a request would time out, a skip returns at once.
+        let deployment = Deployment::parse("http://10.255.255.1", true)
+            .unwrap()
+            .deployment;
+        let token = Credential {
+            secret: Secret::new("abcdefghij-0123456789abcdefghijkl"),
+            from: "$CODER_API_TOKEN".into(),
+            kind: "env",
+            account_id: None,
+        };
+        let probe = Probe {
+            mode: Some(Mode::Centralized),
+            deployment: Some(deployment),
+            route: Some(Route::Aibridge),
+            base_url: Some("http://10.255.255.1/api/v2/aibridge/openai/v1".into()),
+            coder_token: Some(token.clone()),
+            bearer: Some(token),
+            withheld: Some("plain http".into()),
+            token_fix: String::new(),
+        };
+        let started = Instant::now();
+        for job in [auth, gateway] {
+            let check = job(&probe, Duration::from_secs(5));
+            assert_eq!(check.status, super::super::Status::Skip);
+            assert!(check.summary.contains("plain http"), "{}", check.summary);
+        }
+        assert!(started.elapsed() < Duration::from_secs(1));
+    }
+
+    #[test]
     fn a_stuck_check_is_reported_not_waited_for() {
         let probe = Probe {
             mode: None,
@@ -421,7 +480,9 @@ mod tests {
             route: None,
             base_url: None,
             coder_token: None,
-            user: UserCredential::None,
+            bearer: None,
+            withheld: None,
+            token_fix: String::new(),
         };
         let jobs: [(&str, Job); 2] = [("net.deployment", stuck), ("net.auth", quick)];
         let checks = run_jobs(&jobs, &probe, Duration::from_millis(100));

@@ -36,14 +36,39 @@ pub fn rc_files(home: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// The first start-up file and line that exports `var`.
-pub fn find_export(home: &Path, var: &str) -> Option<Export> {
-    rc_files(home).into_iter().find_map(|path| {
-        let text = std::fs::read_to_string(&path).ok()?;
-        let fish = path.extension().is_some_and(|e| e == "fish");
-        let line = exported_at(&text, var, fish)?;
-        Some(Export { path, line })
-    })
+/// Every start-up file (and line) that exports `var`: the files of the user's `$SHELL` first,
+/// since those are the ones that run, then the rest in the usual order.
+pub fn find_exports(home: &Path, var: &str, shell: Option<&str>) -> Vec<Export> {
+    let mut found: Vec<Export> = rc_files(home)
+        .into_iter()
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(&path).ok()?;
+            let fish = path.extension().is_some_and(|e| e == "fish");
+            let line = exported_at(&text, var, fish)?;
+            Some(Export { path, line })
+        })
+        .collect();
+    let shell = shell
+        .and_then(|s| Path::new(s).file_name())
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    found.sort_by_key(|e| !belongs_to(&e.path, shell));
+    found
+}
+
+/// Whether `path` is a start-up file `shell` (`bash`, `zsh`, `fish`, `sh`) reads.
+fn belongs_to(path: &Path, shell: &str) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    match shell {
+        "bash" => name.starts_with(".bash") || name == ".profile",
+        "zsh" => name.starts_with(".z"),
+        "fish" => name.ends_with(".fish"),
+        "sh" | "dash" => name == ".profile",
+        _ => false,
+    }
 }
 
 /// `~/.bashrc` rather than the full path, when the file is under `home`.
@@ -186,19 +211,47 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            find_export(h, VAR),
-            Some(Export {
+            find_exports(h, VAR, None),
+            vec![Export {
                 path: h.join(".config/fish/conf.d/keys.fish"),
                 line: 1
-            })
+            }]
         );
         std::fs::write(h.join(".zshrc"), "# keys\n\nexport OPENAI_API_KEY=sk-abc\n").unwrap();
         std::fs::write(h.join(".bashrc"), "export EDITOR=vi\n").unwrap();
-        let found = find_export(h, VAR).unwrap();
+        std::fs::write(h.join(".profile"), "export OPENAI_API_KEY=sk-abc\n").unwrap();
+        let shown = |shell: Option<&str>| -> Vec<String> {
+            find_exports(h, VAR, shell)
+                .iter()
+                .map(|e| format!("{}:{}", display(&e.path, h), e.line))
+                .collect()
+        };
+        // Every file that exports it, in the usual order...
         assert_eq!(
-            (display(&found.path, h), found.line),
-            ("~/.zshrc".to_string(), 3)
+            shown(None),
+            [
+                "~/.profile:1",
+                "~/.zshrc:3",
+                "~/.config/fish/conf.d/keys.fish:1"
+            ]
         );
-        assert_eq!(find_export(h, "CODER_API_TOKEN"), None);
+        // ...with the files of the user's shell first.
+        assert_eq!(
+            shown(Some("/usr/bin/fish")),
+            [
+                "~/.config/fish/conf.d/keys.fish:1",
+                "~/.profile:1",
+                "~/.zshrc:3"
+            ]
+        );
+        assert_eq!(
+            shown(Some("/bin/zsh")),
+            [
+                "~/.zshrc:3",
+                "~/.profile:1",
+                "~/.config/fish/conf.d/keys.fish:1"
+            ]
+        );
+        assert!(find_exports(h, "CODER_API_TOKEN", None).is_empty());
     }
 }
