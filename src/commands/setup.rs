@@ -139,13 +139,14 @@ fn warn_about_unowned_problems(ctx: &Context, change: &FileChange) -> bool {
         return false;
     };
     // A second parse (with positions) costs as much as the edit on a large file: pay it only
-    // when a line could hold one of the keys in question.
-    let candidate_lines = before
-        .lines()
-        .map(str::trim_start)
-        .filter(|line| line.starts_with("model_provider") || line.starts_with("profile"))
-        .count();
-    if candidate_lines == 0 {
+    // when a line could hold one of the keys in question — a `profile` key anywhere, or a
+    // `model_provider` below the first table header (the top-level one is fine).
+    let mut below_a_header = false;
+    let candidate = before.lines().map(str::trim_start).any(|line| {
+        below_a_header |= line.starts_with('[');
+        line.starts_with("profile") || (below_a_header && line.starts_with("model_provider"))
+    });
+    if !candidate {
         return false;
     }
     let Ok(inspected) = crate::inspect::Inspected::parse(before) else {
