@@ -109,22 +109,28 @@ pub fn write_atomic(path: &Path, contents: &str, expected: Option<&str>) -> anyh
         .and_then(|()| temp.as_file().sync_all())
         .with_context(|| format!("cannot write a temporary file in `{}`", dir.display()))?;
 
-    let now = read_optional(&target)?;
-    if now.as_deref() != expected {
-        return Err(error::failure(
-            format!(
-                "`{}` changed on disk while codexgw was working (Codex may have written it)",
-                target.display()
-            ),
-            "run the command again; nothing was written",
-        ));
-    }
+    ensure_unchanged(&target, expected)?;
     temp.persist(&target)
         .map_err(|e| e.error)
         .with_context(|| format!("cannot replace `{}`", target.display()))
         .help("check the file's permissions; the old file is unchanged")?;
     sync_dir(dir);
     Ok(())
+}
+
+/// Fails when `path` no longer holds `expected` (what it held when it was read; `None`: it did
+/// not exist). Checked before a backup is taken and again right before the rename.
+pub fn ensure_unchanged(path: &Path, expected: Option<&str>) -> anyhow::Result<()> {
+    if read_optional(path)?.as_deref() == expected {
+        return Ok(());
+    }
+    Err(error::failure(
+        format!(
+            "`{}` changed on disk while codexgw was working (Codex may have written it)",
+            path.display()
+        ),
+        "run the command again; nothing was written",
+    ))
 }
 
 #[cfg(unix)]

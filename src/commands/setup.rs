@@ -182,6 +182,8 @@ pub fn apply_changes(
 ) -> anyhow::Result<()> {
     files::create_private_dir(home.dir())?;
     for change in changes {
+        // A file someone else changed since it was read gets neither a backup nor a write.
+        files::ensure_unchanged(&change.path, change.before.as_deref())?;
         if let (true, Some(before)) = (backup, &change.before) {
             let saved = files::save_backup(&home.backups_dir(), &change.path, before)?;
             ctx.status(format!(
@@ -354,5 +356,34 @@ impl NextSteps<'_> {
         for step in steps {
             ctx.status(step);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_changed_since_it_was_read_gets_no_backup_and_no_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = CodexHome::at(dir.path());
+        std::fs::write(home.config_path(), "model = \"from codex\"\n").unwrap();
+        let ctx = Context {
+            env: crate::environment::Environment::default(),
+            interactive: false,
+            color: false,
+        };
+        let change = FileChange {
+            path: home.config_path(),
+            before: Some("model = \"old\"\n".into()),
+            after: "model_provider = \"x\"\n".into(),
+        };
+        let err = apply_changes(&home, &[change], true, &ctx).unwrap_err();
+        assert!(err.to_string().contains("changed on disk"), "{err}");
+        assert!(files::list_backups(&home.backups_dir()).unwrap().is_empty());
+        assert_eq!(
+            std::fs::read_to_string(home.config_path()).unwrap(),
+            "model = \"from codex\"\n"
+        );
     }
 }
