@@ -94,6 +94,30 @@ pub fn catch_interrupt() {
     let _ = ctrlc::set_handler(|| interrupted());
 }
 
+/// Shows the planned changes on stderr (coloured at a terminal) and asks whether to write them:
+/// the one confirmation `setup`, `remove` and `restore` share.
+pub fn confirm_changes(
+    ctx: &Context,
+    changes: &[crate::plan::FileChange],
+    prompt: &str,
+    default: bool,
+) -> anyhow::Result<bool> {
+    let diff: String = changes.iter().map(crate::diff::unified).collect();
+    eprint!(
+        "{}",
+        if ctx.color {
+            crate::diff::colorize(&diff)
+        } else {
+            diff
+        }
+    );
+    let reply = dialoguer::Confirm::with_theme(&dialoguer::theme::ColorfulTheme::default())
+        .with_prompt(prompt)
+        .default(default)
+        .interact();
+    answer(reply, "cannot read your answer")
+}
+
 /// A file as it is on disk now, for planning an edit of it.
 pub fn read_state(path: std::path::PathBuf) -> anyhow::Result<crate::plan::FileState> {
     let before = crate::files::read_optional(&path)?;

@@ -2,6 +2,7 @@
 
 use crate::cli::RemoveArgs;
 use crate::codex_home::validate_profile_name;
+use crate::commands::confirm_changes;
 use crate::commands::setup::apply_changes;
 use crate::commands::{Context, read_state, validate_provider_id};
 use crate::diff;
@@ -41,8 +42,8 @@ pub fn run(
         ));
         return Ok(());
     }
-    let diff: String = changes.iter().map(diff::unified).collect();
     if args.dry_run {
+        let diff: String = changes.iter().map(diff::unified).collect();
         print!("{diff}");
         ctx.status("dry run: nothing written");
         return Ok(());
@@ -54,19 +55,7 @@ pub fn run(
                 "pass `--yes` (see the change first with `--dry-run`)",
             ));
         }
-        eprint!(
-            "{}",
-            if ctx.color {
-                diff::colorize(&diff)
-            } else {
-                diff
-            }
-        );
-        let ok = dialoguer::Confirm::new()
-            .with_prompt("Remove the gateway provider?")
-            .default(false)
-            .interact()
-            .map_err(anyhow::Error::from)?;
+        let ok = confirm_changes(ctx, &changes, "Remove the gateway provider?", false)?;
         if !ok {
             return Err(error::failure(
                 "nothing written",

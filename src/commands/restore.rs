@@ -2,6 +2,7 @@
 
 use crate::cli::RestoreArgs;
 use crate::commands::Context;
+use crate::commands::confirm_changes;
 use crate::commands::setup::apply_changes;
 use crate::error;
 use crate::files::{self, Backup};
@@ -65,12 +66,12 @@ pub fn run(
         ));
     }
     if !args.yes {
-        eprint!("{}", crate::diff::unified(&change));
-        let ok = dialoguer::Confirm::new()
-            .with_prompt(format!("Put `{}` back?", backup.name()))
-            .default(true)
-            .interact()
-            .map_err(anyhow::Error::from)?;
+        let ok = confirm_changes(
+            ctx,
+            std::slice::from_ref(&change),
+            &format!("Put `{}` back?", backup.name()),
+            true,
+        )?;
         if !ok {
             return Err(error::failure(
                 "nothing written",

@@ -6,6 +6,7 @@ use dialoguer::theme::ColorfulTheme;
 
 use crate::cli::SetupArgs;
 use crate::codex_home::{CodexHome, validate_profile_name};
+use crate::commands::confirm_changes;
 use crate::commands::credentials::{self, Done};
 use crate::commands::{Context, answer, provider_spec, read_state, resolve_route};
 use crate::deployment::Deployment;
@@ -82,21 +83,13 @@ pub fn run(
     }
     // Before anything is written: a missing token must not leave a half-done setup behind.
     let token = credentials::token_to_store(ctx, args)?;
-    if ctx.interactive && !args.yes {
-        let diff: String = plan.changes.iter().map(diff::unified).collect();
-        eprint!(
-            "{}",
-            if ctx.color {
-                diff::colorize(&diff)
-            } else {
-                diff
-            }
-        );
-        if !confirm("Write these changes?")? {
-            // An answer, not a failure: only a person at a terminal gets this question.
-            ctx.status("nothing written");
-            return Ok(());
-        }
+    // An answer, not a failure: only a person at a terminal gets this question.
+    if ctx.interactive
+        && !args.yes
+        && !confirm_changes(ctx, &plan.changes, "Write these changes?", true)?
+    {
+        ctx.status("nothing written");
+        return Ok(());
     }
     apply_changes(&home, &plan.changes, !args.no_backup, ctx)?;
     if let Some((file, previous)) = plan.replaced_model_provider {
@@ -280,14 +273,6 @@ fn ask_url(found: Option<&detect::DetectedUrl>, allow_http: bool) -> anyhow::Res
         input = input.default(found.url.clone());
     }
     answer(input.interact_text(), "cannot read the URL")
-}
-
-fn confirm(prompt: &str) -> anyhow::Result<bool> {
-    let reply = dialoguer::Confirm::with_theme(&ColorfulTheme::default())
-        .with_prompt(prompt)
-        .default(true)
-        .interact();
-    answer(reply, "cannot read your answer")
 }
 
 /// What to print after setup: the one or two things left to do, for the mode.
