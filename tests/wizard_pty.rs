@@ -29,6 +29,14 @@ fn wizard_with(home: &TestHome, extra_env: &[(&str, &str)], args: &[&str]) -> Pt
     spawn_command(cmd, Some(15_000)).expect("start codexgw in a pty")
 }
 
+/// Answers a hidden prompt. It turns echo off with TCSAFLUSH, which discards anything typed
+/// before that call (console's `read_secure`), so wait out the moment between its text
+/// appearing and that call.
+fn type_hidden(p: &mut PtySession, text: &str) {
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    p.send_line(text).unwrap();
+}
+
 fn exit_code(p: &mut PtySession) -> i32 {
     p.exp_eof().unwrap();
     match p.process().wait().unwrap() {
@@ -63,7 +71,7 @@ fn the_wizard_asks_mode_url_and_confirmation_then_writes_the_block() {
     p.send_line("n").unwrap();
     // byok and no API-key login: it offers to log Codex in; an empty answer skips.
     p.exp_string("OpenAI API key for Codex's login").unwrap();
-    p.send_line("").unwrap();
+    type_hidden(&mut p, "");
     p.exp_string("next:").unwrap();
     assert_eq!(exit_code(&mut p), 0);
     assert_eq!(
@@ -170,9 +178,7 @@ fn an_error_after_the_write_exits_1() {
     p.exp_string("Store one in the OS keyring now?").unwrap();
     p.send("y").unwrap();
     p.exp_string("input is hidden").unwrap();
-    // The password prompt flushes pending input when it turns echo off: type after that.
-    std::thread::sleep(std::time::Duration::from_millis(500));
-    p.send_line("two words").unwrap();
+    type_hidden(&mut p, "two words");
     p.exp_string("contains whitespace").unwrap();
     assert_eq!(exit_code(&mut p), 1);
     assert!(home.read_config().contains("typed.example.com"));
