@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use codexgw::deployment::{Deployment, Route};
-use codexgw::mode::{Mode, ProviderSpec, TokenSource};
-use codexgw::plan::{FileState, plan_setup};
+use codexgw::coder::deployment::{Deployment, Route};
+use codexgw::codex::mode::{Mode, ProviderSpec, TokenSource};
+use codexgw::setup::plan::{FileState, plan_setup};
 
 const BIN: &str = env!("CARGO_BIN_EXE_codexgw");
 const TARGET_BYTES: usize = 1 << 20;
@@ -141,7 +141,7 @@ fn main() {
     )
     .unwrap();
     let diff = time_runs(runs, || {
-        assert!(!codexgw::diff::unified(&plan.changes[0]).is_empty());
+        assert!(!codexgw::setup::diff::unified(&plan.changes[0]).is_empty());
     });
     // Doctor reads the same file with positions (inspect.rs): a per-table cost there once made
     // this quadratic, so it is measured on the same 1 MiB.

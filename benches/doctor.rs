@@ -6,7 +6,7 @@
 //!
 //! Prints the median and the fastest of each, in milliseconds.
 
-#[path = "../tests/support/fake_coder.rs"]
+#[path = "../tests/it/support/fake_coder.rs"]
 mod fake_coder;
 
 use std::path::Path;

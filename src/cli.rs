@@ -4,9 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
-use crate::deployment::Route;
-use crate::launch::Shell;
-use crate::mode::Mode;
+use crate::coder::deployment::Route;
+use crate::codex::launch::Shell;
+use crate::codex::mode::Mode;
 use crate::secrets::TokenKind;
 
 /// Get OpenAI's Codex CLI working through a Coder deployment's AI Gateway, and prove it works.
@@ -93,7 +93,7 @@ pub struct ProviderArgs {
     pub url: Option<String>,
 
     /// The id of the provider table in config.toml
-    #[arg(long, value_name = "ID", default_value = crate::mode::DEFAULT_PROVIDER_ID)]
+    #[arg(long, value_name = "ID", default_value = crate::codex::mode::DEFAULT_PROVIDER_ID)]
     pub provider_id: String,
 
     /// Which gateway path prefix to use
@@ -165,7 +165,7 @@ pub struct ShowArgs {
 #[derive(Debug, Args)]
 pub struct RemoveArgs {
     /// The id of the provider table to remove
-    #[arg(long, value_name = "ID", default_value = crate::mode::DEFAULT_PROVIDER_ID)]
+    #[arg(long, value_name = "ID", default_value = crate::codex::mode::DEFAULT_PROVIDER_ID)]
     pub provider_id: String,
 
     /// Also un-point this profile file (NAME.config.toml)
@@ -292,7 +292,7 @@ pub struct TargetArgs {
     pub url: Option<String>,
 
     /// The provider in config.toml whose deployment to use
-    #[arg(long, value_name = "ID", default_value = crate::mode::DEFAULT_PROVIDER_ID)]
+    #[arg(long, value_name = "ID", default_value = crate::codex::mode::DEFAULT_PROVIDER_ID)]
     pub provider_id: String,
 }
 
@@ -339,14 +339,14 @@ pub struct EnvArgs {
     pub shell: Option<Shell>,
 
     /// The provider in config.toml to prepare for
-    #[arg(long, value_name = "ID", default_value = crate::mode::DEFAULT_PROVIDER_ID)]
+    #[arg(long, value_name = "ID", default_value = crate::codex::mode::DEFAULT_PROVIDER_ID)]
     pub provider_id: String,
 }
 
 #[derive(Debug, Args)]
 pub struct ExecArgs {
     /// The provider in config.toml to prepare for
-    #[arg(long, value_name = "ID", default_value = crate::mode::DEFAULT_PROVIDER_ID)]
+    #[arg(long, value_name = "ID", default_value = crate::codex::mode::DEFAULT_PROVIDER_ID)]
     pub provider_id: String,
 
     /// The command and its arguments, after `--`

@@ -5,21 +5,14 @@
 //! passes it in.
 
 pub mod cli;
-pub mod codex_home;
+pub mod coder;
+pub mod codex;
 pub mod commands;
-pub mod deployment;
-pub mod detect;
-pub mod diff;
 pub mod doctor;
-pub mod document;
 pub mod environment;
 pub mod error;
 pub mod files;
-pub mod http;
-pub mod inspect;
-pub mod launch;
-pub mod mode;
-pub mod plan;
 pub mod programs;
 pub mod secrets;
+pub mod setup;
 pub mod template;

@@ -4,10 +4,10 @@
 
 use std::fmt::Write as _;
 
-use crate::deployment::{Deployment, Route};
+use crate::coder::deployment::{Deployment, Route};
+use crate::codex::mode::{self, Mode, ProviderSpec, TokenSource};
 use crate::error;
-use crate::mode::{self, Mode, ProviderSpec, TokenSource};
-use crate::plan::render_block;
+use crate::setup::plan::render_block;
 
 pub const MODULE_SOURCE: &str = "registry.coder.com/coder-labs/codex/coder";
 /// Module 5.x is the one with `enable_ai_gateway` (provider id `aigateway`).

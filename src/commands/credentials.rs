@@ -9,10 +9,10 @@ use std::process::Stdio;
 use anyhow::Context as _;
 
 use crate::cli::SetupArgs;
-use crate::codex_home::{CodexHome, CodexLogin};
+use crate::codex::home::{CodexHome, CodexLogin};
+use crate::codex::mode::{CODER_TOKEN_VAR, Mode, ProviderSpec, TokenSource};
 use crate::commands::{Context, answer, token};
 use crate::error;
-use crate::mode::{CODER_TOKEN_VAR, Mode, ProviderSpec, TokenSource};
 use crate::secrets::{self, Secret, SecretStore, SystemStore, TokenKind};
 
 /// What was taken care of, so the next steps leave it out.

@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::time::Duration;
 
 use crate::cli::DoctorArgs;
-use crate::codex_home::validate_profile_name;
+use crate::codex::home::validate_profile_name;
 use crate::commands::{Context, validate_provider_id};
 use crate::doctor::{self, Status, report};
 use crate::error;

@@ -3,8 +3,8 @@
 use std::io::IsTerminal;
 
 use crate::cli::EnvArgs;
+use crate::codex::launch::{self, Shell};
 use crate::commands::{Context, configured_provider};
-use crate::launch::{self, Shell};
 use crate::secrets;
 
 pub fn run(

@@ -5,9 +5,9 @@
 use std::process::ExitCode;
 
 use crate::cli::ExecArgs;
+use crate::codex::launch::{self, EnvChange};
 use crate::commands::{Context, configured_provider};
 use crate::error;
-use crate::launch::{self, EnvChange};
 use crate::secrets;
 
 pub fn run(

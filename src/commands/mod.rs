@@ -5,12 +5,12 @@ use std::io::IsTerminal;
 use std::time::Duration;
 
 use crate::cli::{ProviderArgs, RouteChoice, TokenSourceChoice};
-use crate::codex_home::CodexHome;
-use crate::deployment::{Deployment, Route};
+use crate::coder::deployment::{Deployment, Route};
+use crate::codex::home::CodexHome;
+use crate::codex::launch::ConfiguredProvider;
+use crate::codex::mode::{self, Mode, ProviderSpec, TokenSource};
 use crate::environment::Environment;
 use crate::error;
-use crate::launch::ConfiguredProvider;
-use crate::mode::{self, Mode, ProviderSpec, TokenSource};
 
 pub mod completions;
 pub mod credentials;
@@ -98,15 +98,15 @@ pub fn catch_interrupt() {
 /// the one confirmation `setup`, `remove` and `restore` share.
 pub fn confirm_changes(
     ctx: &Context,
-    changes: &[crate::plan::FileChange],
+    changes: &[crate::setup::plan::FileChange],
     prompt: &str,
     default: bool,
 ) -> anyhow::Result<bool> {
-    let diff: String = changes.iter().map(crate::diff::unified).collect();
+    let diff: String = changes.iter().map(crate::setup::diff::unified).collect();
     eprint!(
         "{}",
         if ctx.color {
-            crate::diff::colorize(&diff)
+            crate::setup::diff::colorize(&diff)
         } else {
             diff
         }
@@ -119,9 +119,9 @@ pub fn confirm_changes(
 }
 
 /// A file as it is on disk now, for planning an edit of it.
-pub fn read_state(path: std::path::PathBuf) -> anyhow::Result<crate::plan::FileState> {
+pub fn read_state(path: std::path::PathBuf) -> anyhow::Result<crate::setup::plan::FileState> {
     let before = crate::files::read_optional(&path)?;
-    Ok(crate::plan::FileState { path, before })
+    Ok(crate::setup::plan::FileState { path, before })
 }
 
 /// How long `--route auto` waits for `/api/v2/buildinfo`.
@@ -172,7 +172,7 @@ pub fn resolve_route(
     if offline {
         return (Route::Aibridge, RouteReason::Fallback("offline".into()));
     }
-    match crate::http::coder_version(deployment, ROUTE_PROBE_TIMEOUT) {
+    match crate::coder::http::coder_version(deployment, ROUTE_PROBE_TIMEOUT) {
         Ok(version) => (
             Route::for_version(&version),
             RouteReason::Version(version.raw),
@@ -219,7 +219,7 @@ pub fn provider_spec(
                 "drop `--env-key`: in this mode Codex does not read the Coder token from a variable named in config.toml",
             ));
         }
-        crate::launch::validate_var_name(var).map_err(|why| {
+        crate::codex::launch::validate_var_name(var).map_err(|why| {
             error::usage(
                 format!("`--env-key` {why}"),
                 format!(
@@ -294,11 +294,11 @@ pub fn configured_provider(
     })?;
     // Codex reads a file with a byte-order mark; so does setup's editor.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let config = crate::inspect::Inspected::parse(text).map_err(|e| {
+    let config = crate::codex::inspect::Inspected::parse(text).map_err(|e| {
         // The same TOML parser: this words the error as every command that reads the file does.
-        crate::document::ConfigDocument::parse_file(text, &path)
+        crate::codex::document::ConfigDocument::parse_file(text, &path)
             .err()
             .unwrap_or_else(|| anyhow::Error::new(e))
     })?;
-    crate::launch::configured_provider(&config, id, &path)
+    crate::codex::launch::configured_provider(&config, id, &path)
 }

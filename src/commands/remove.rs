@@ -1,14 +1,14 @@
 //! `codexgw remove`: take the provider out again and put back the earlier `model_provider`.
 
 use crate::cli::RemoveArgs;
-use crate::codex_home::validate_profile_name;
+use crate::codex::home::validate_profile_name;
 use crate::commands::confirm_changes;
 use crate::commands::setup::apply_changes;
 use crate::commands::{Context, read_state, validate_provider_id};
-use crate::diff;
 use crate::error;
 use crate::files::State;
-use crate::plan::plan_remove;
+use crate::setup::diff;
+use crate::setup::plan::plan_remove;
 
 pub fn run(
     ctx: &Context,

@@ -6,7 +6,7 @@ use crate::commands::confirm_changes;
 use crate::commands::setup::apply_changes;
 use crate::error;
 use crate::files::{self, Backup};
-use crate::plan::FileChange;
+use crate::setup::plan::FileChange;
 
 pub fn run(
     ctx: &Context,

@@ -5,17 +5,17 @@ use anyhow::Context as _;
 use dialoguer::theme::ColorfulTheme;
 
 use crate::cli::SetupArgs;
-use crate::codex_home::{CodexHome, validate_profile_name};
+use crate::coder::deployment::Deployment;
+use crate::coder::detect;
+use crate::codex::home::{CodexHome, validate_profile_name};
+use crate::codex::mode::{CODER_TOKEN_VAR, Mode, ProviderSpec, TokenSource};
 use crate::commands::confirm_changes;
 use crate::commands::credentials::{self, Done};
 use crate::commands::{Context, answer, provider_spec, read_state, resolve_route};
-use crate::deployment::Deployment;
-use crate::detect;
-use crate::diff;
 use crate::error;
 use crate::files::{self, State};
-use crate::mode::{CODER_TOKEN_VAR, Mode, ProviderSpec, TokenSource};
-use crate::plan::{FileChange, plan_setup};
+use crate::setup::diff;
+use crate::setup::plan::{FileChange, plan_setup};
 
 pub fn run(
     ctx: &Context,
@@ -142,7 +142,7 @@ fn warn_about_unowned_problems(ctx: &Context, change: &FileChange) -> bool {
     if !candidate {
         return false;
     }
-    let Ok(inspected) = crate::inspect::Inspected::parse(before) else {
+    let Ok(inspected) = crate::codex::inspect::Inspected::parse(before) else {
         return false;
     };
     for stranded in inspected.stranded() {

@@ -1,10 +1,10 @@
 //! `codexgw show`: the provider block as setup would write it into an empty file.
 
 use crate::cli::ShowArgs;
+use crate::coder::deployment::Deployment;
 use crate::commands::{Context, provider_spec, resolve_route};
-use crate::deployment::Deployment;
 use crate::error;
-use crate::plan::render_block;
+use crate::setup::plan::render_block;
 
 pub fn run(_ctx: &Context, args: &ShowArgs) -> anyhow::Result<()> {
     let missing: Vec<&str> = [

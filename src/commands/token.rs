@@ -9,8 +9,8 @@ use std::time::Duration;
 use anyhow::Context as _;
 
 use crate::cli::{TargetArgs, TokenArgs, TokenCommand, TokenPrintArgs, TokenSetArgs};
+use crate::coder::deployment::Deployment;
 use crate::commands::{Context, answer, configured_provider};
-use crate::deployment::Deployment;
 use crate::error;
 use crate::secrets::{self, FileStore, Secret, SecretStore, SystemStore, TokenKind};
 
@@ -168,7 +168,7 @@ pub fn verify_coder_token(
     // The token must not travel in plain text to a host that is not loopback.
     Deployment::parse(deployment.as_str(), allow_http)?;
     let url = deployment.join("api/v2/users/me");
-    let answer = crate::http::get(
+    let answer = crate::coder::http::get(
         &url,
         &[("Coder-Session-Token", token.expose())],
         VERIFY_TIMEOUT,

@@ -6,14 +6,14 @@ use serde_json::json;
 
 use super::net::{Credential, Probe};
 use super::{Check, Options, shell};
-use crate::codex_home::{CodexHome, Login};
-use crate::deployment::Deployment;
-use crate::environment::Environment;
-use crate::files;
-use crate::inspect::{
+use crate::coder::deployment::Deployment;
+use crate::codex::home::{CodexHome, Login};
+use crate::codex::inspect::{
     AuthCommand, Block, Finding, GatewayUrl, Inspected, OLDER_GATEWAY_IDS, Severity, redact_url,
 };
-use crate::mode::{self, Mode};
+use crate::codex::mode::{self, Mode};
+use crate::environment::Environment;
+use crate::files;
 use crate::programs;
 use crate::secrets::{self, Found, Secret, SecretStore, TokenKind};
 
@@ -267,7 +267,7 @@ fn refused_providers(files: &[&File], judged: Option<&str>) -> Vec<Finding> {
 /// `$CODER_URL`, the coder CLI's login or the agent URL, when the config names no deployment,
 /// and why no token may go there (plain http to a host that is not loopback).
 fn detected_deployment(env: &Environment) -> (Option<Deployment>, Option<String>) {
-    let Some(found) = crate::detect::deployment_urls(env)
+    let Some(found) = crate::coder::detect::deployment_urls(env)
         .into_iter()
         .find(|d| Deployment::parse(&d.url, true).is_ok())
     else {
@@ -291,7 +291,7 @@ fn detected_deployment(env: &Environment) -> (Option<Deployment>, Option<String>
 type Unusable = (String, String);
 
 fn read(path: PathBuf) -> (File, Result<Option<()>, Unusable>) {
-    let name = crate::plan::file_name(&path);
+    let name = crate::setup::plan::file_name(&path);
     let mut file = File {
         path,
         name,
@@ -403,7 +403,7 @@ fn config_provider(options: &Options, files: &[&File]) -> (Check, Option<(String
             .position(|f| f.doc.as_ref().is_some_and(|d| d.provider(id).is_some()))
     };
     let selected = docs().find_map(|(f, d)| d.model_provider().map(|l| (f, l)));
-    let stranded: Vec<(&File, crate::inspect::Stranded)> = docs()
+    let stranded: Vec<(&File, crate::codex::inspect::Stranded)> = docs()
         .flat_map(|(f, d)| d.stranded().into_iter().map(move |s| (f, s)))
         .collect();
     let ids: Vec<String> = docs().flat_map(|(_, d)| d.provider_ids()).collect();

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::codex_home::CodexHome;
+use crate::codex::home::CodexHome;
+use crate::codex::mode::Mode;
 use crate::environment::Environment;
-use crate::mode::Mode;
 use crate::secrets::SecretStore;
 
 mod local;

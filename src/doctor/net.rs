@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use super::Check;
-use crate::deployment::{Deployment, Route};
-use crate::http::{self, Answer};
-use crate::inspect::redact_url;
-use crate::mode::{self, Mode};
+use crate::coder::deployment::{Deployment, Route};
+use crate::coder::http::{self, Answer};
+use crate::codex::inspect::redact_url;
+use crate::codex::mode::{self, Mode};
 use crate::secrets::{Found, Secret};
 
 /// Slack on top of `--timeout` for the threads to report after their own timeout fired.

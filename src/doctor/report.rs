@@ -69,8 +69,8 @@ pub fn json(report: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codex::mode::Mode;
     use crate::doctor::Check;
-    use crate::mode::Mode;
 
     fn report() -> Report {
         Report {

@@ -2,13 +2,11 @@
 //! home: what the user sees, the exit code, and the bytes on disk.
 #![cfg(unix)]
 
-mod support;
-
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use support::TestHome;
+use crate::support::TestHome;
 
 const URL: &str = "https://coder.example.com";
 const BASE_URL: &str = "https://coder.example.com/api/v2/aibridge/openai/v1";
@@ -752,7 +750,7 @@ fn setup_with_a_profile_still_warns_about_a_legacy_profile_key_in_config_toml() 
 /// unreachable deployment get `aibridge`, and the message says why.
 #[test]
 fn route_auto_follows_the_deployment_version_or_falls_back_to_aibridge() {
-    use support::fake_coder::{FakeCoder, Options};
+    use crate::support::fake_coder::{FakeCoder, Options};
     let expect_route = |url: &str, route: &str, reason: &str| {
         let home = TestHome::new();
         let out = run(

@@ -1,14 +1,12 @@
 //! After `codexgw setup`, the real Codex CLI loads the file under `--strict-config` and sends
 //! its request to the gateway path of a loopback fake deployment, with each mode's credentials.
 
-mod support;
-
-use support::fake_coder::{FakeCoder, Options, VALID_TOKEN};
-use support::real_codex::{
+use crate::support::fake_coder::{FakeCoder, Options, VALID_TOKEN};
+use crate::support::real_codex::{
     CHATGPT_ACCESS_TOKEN, CHATGPT_ACCOUNT_ID, OPENAI_KEY, login_with_api_key, run_codex,
     run_codex_with, write_chatgpt_login,
 };
-use support::{TestHome, codex_bin};
+use crate::support::{TestHome, codex_bin};
 
 fn setup(home: &TestHome, fake: &FakeCoder, mode: &str) {
     home.codexgw()

@@ -1,10 +1,8 @@
 //! `codexgw template`: golden Terraform per mode, parsed and evaluated with a real HCL2 parser.
 
-mod support;
-
+use crate::support::{TestHome, golden};
 use hcl::eval::{Context, Evaluate, FuncArgs, FuncDef, ParamType};
 use hcl::{Block, Body, Expression, Value};
-use support::{TestHome, golden};
 
 const MODES: [&str; 3] = ["centralized", "byok", "chatgpt"];
 

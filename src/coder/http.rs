@@ -123,16 +123,18 @@ fn classify(error: ureq::Error) -> Failure {
 
 /// `GET /api/v2/buildinfo`: the deployment's version, or why it could not be read.
 pub fn coder_version(
-    deployment: &crate::deployment::Deployment,
+    deployment: &crate::coder::deployment::Deployment,
     timeout: Duration,
-) -> Result<crate::deployment::CoderVersion, String> {
+) -> Result<crate::coder::deployment::CoderVersion, String> {
     let answer =
         get(&deployment.join("api/v2/buildinfo"), &[], timeout).map_err(|e| e.to_string())?;
     buildinfo_version(&answer)
 }
 
 /// The version in an answer to `GET /api/v2/buildinfo`, or what is wrong with the answer.
-pub fn buildinfo_version(answer: &Answer) -> Result<crate::deployment::CoderVersion, String> {
+pub fn buildinfo_version(
+    answer: &Answer,
+) -> Result<crate::coder::deployment::CoderVersion, String> {
     if answer.status != 200 {
         return Err(format!(
             "`/api/v2/buildinfo` answered HTTP {}",
@@ -146,6 +148,6 @@ pub fn buildinfo_version(answer: &Answer) -> Result<crate::deployment::CoderVers
         .get("version")
         .and_then(|v| v.as_str())
         .ok_or("`/api/v2/buildinfo` has no `version`")?;
-    crate::deployment::CoderVersion::parse(raw)
+    crate::coder::deployment::CoderVersion::parse(raw)
         .ok_or_else(|| format!("cannot read the version `{raw}`"))
 }

@@ -1,11 +1,9 @@
 //! The interface as users see it: `--help` of every command pinned in `fixtures/help/`, so an
 //! accidental change shows up in review, and the man pages generated from the same definition.
 
-mod support;
-
+use crate::support::{TestHome, golden};
 use clap::CommandFactory;
 use codexgw::cli::Cli;
-use support::{TestHome, golden};
 
 /// Every command's words after `codexgw`, the top level first (clap's `help` excluded).
 fn command_paths() -> Vec<Vec<String>> {

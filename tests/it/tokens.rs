@@ -1,10 +1,8 @@
 //! `token`, `env`, `exec` and setup's credential options, driving the real binary against the
 //! real OS keyring (kernel keyutils on Linux CI) under a service name unique to each test.
 
-mod support;
-
-use support::fake_coder::{FakeCoder, Options, VALID_TOKEN};
-use support::{KeyringCleanup, TestHome};
+use crate::support::fake_coder::{FakeCoder, Options, VALID_TOKEN};
+use crate::support::{KeyringCleanup, TestHome};
 
 const URL: &str = "https://coder.example.com";
 const TOKEN: &str = "abcdefghij-tokentokentokentoken12";

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::deployment::Deployment;
+use crate::coder::deployment::Deployment;
 use crate::environment::Environment;
 use crate::error;
 
@@ -78,7 +78,7 @@ impl TokenKind {
     /// is a real OpenAI key, so only `launch::ConfiguredProvider::coder_token_vars` adds it.
     pub fn env_vars(self) -> &'static [&'static str] {
         match self {
-            TokenKind::Coder => &[crate::mode::CODER_TOKEN_VAR, CODER_SESSION_TOKEN_VAR],
+            TokenKind::Coder => &[crate::codex::mode::CODER_TOKEN_VAR, CODER_SESSION_TOKEN_VAR],
             TokenKind::Openai => &["OPENAI_API_KEY"],
         }
     }
@@ -353,7 +353,7 @@ fn coder_url_matches(env: &Environment, key: &str) -> bool {
 /// keep the session in their keychain, which codexgw does not read). The session counts only
 /// when its `url` is the same deployment (the same [`store_key`]).
 fn coder_cli_session(env: &Environment, key: &str) -> Option<Found> {
-    let dir = crate::detect::coder_config_dir(env)?;
+    let dir = crate::coder::detect::coder_config_dir(env)?;
     let url = std::fs::read_to_string(dir.join("url")).ok()?;
     if store_key_of(url.trim())? != key {
         return None;

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use toml_edit::{ImDocument, Item, TableLike};
 
-use crate::deployment::{Deployment, Route};
-use crate::document::ParseError;
-use crate::mode::{self, Mode};
+use crate::coder::deployment::{Deployment, Route};
+use crate::codex::document::ParseError;
+use crate::codex::mode::{self, Mode};
 use crate::secrets::Secret;
 
 /// Provider fields Codex 0.169 knows; anything else is rejected by `--strict-config`.

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::deployment::{Deployment, Route};
+use crate::coder::deployment::{Deployment, Route};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -3,13 +3,11 @@
 //! lives only in the OS keyring (never in a file under HOME or CODEX_HOME).
 #![cfg(unix)]
 
-mod support;
-
 use std::path::Path;
 
-use support::fake_coder::{FakeCoder, Options, Recorded, VALID_TOKEN};
-use support::real_codex::{CHATGPT_ACCESS_TOKEN, CHATGPT_ACCOUNT_ID, write_chatgpt_login};
-use support::{KeyringCleanup, TestHome, codex_bin};
+use crate::support::fake_coder::{FakeCoder, Options, Recorded, VALID_TOKEN};
+use crate::support::real_codex::{CHATGPT_ACCESS_TOKEN, CHATGPT_ACCOUNT_ID, write_chatgpt_login};
+use crate::support::{KeyringCleanup, TestHome, codex_bin};
 
 const OPENAI_KEY: &str = "sk-test-byok-key-0000";
 

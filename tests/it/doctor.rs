@@ -2,16 +2,14 @@
 //! asserting the check id, its status, the exit code, and that no secret leaks into the output.
 //! Where it matters, the real Codex CLI is run against the same fake to show doctor is right.
 
-mod support;
-
 use serde_json::Value;
 
-use support::fake_coder::{FakeCoder, Gateway, Options, VALID_TOKEN};
-use support::real_codex::{
+use crate::support::fake_coder::{FakeCoder, Gateway, Options, VALID_TOKEN};
+use crate::support::real_codex::{
     CHATGPT_ACCESS_TOKEN, CHATGPT_ACCOUNT_ID, OPENAI_KEY, login_with_api_key, run_codex,
     write_chatgpt_login,
 };
-use support::{KeyringCleanup, TestHome, codex_bin};
+use crate::support::{KeyringCleanup, TestHome, codex_bin};
 
 /// An OpenAI key that must never be printed.
 const LIVE_KEY: &str = "sk-live-this-must-stay-secret-42";

@@ -6,14 +6,12 @@
 //! `CODEXGW_BLESS=1 cargo test --test fixtures_setup` rewrites the out files; read every one
 //! before committing it.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 
-use codexgw::deployment::Route;
-use codexgw::document::ConfigDocument;
-use codexgw::mode::ProviderSpec;
-use support::engine::{self, ID, outside_owned, remove, setup, without_provider};
+use crate::support::engine::{self, ID, outside_owned, remove, setup, without_provider};
+use codexgw::coder::deployment::Route;
+use codexgw::codex::document::ConfigDocument;
+use codexgw::codex::mode::ProviderSpec;
 
 /// Cases where `remove` after `setup` gives the same data but not the same bytes, and why.
 /// Every other case without a gateway provider in `in.toml` must round-trip byte for byte.

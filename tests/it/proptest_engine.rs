@@ -1,12 +1,10 @@
 //! Property tests of the config engine over generated configs: setup in every mode changes
 //! nothing outside the keys codexgw owns, is idempotent, and `remove` undoes it.
 
-mod support;
-
-use codexgw::deployment::Route;
-use codexgw::document::ConfigDocument;
+use crate::support::engine::{ID, outside_owned, remove, setup, variants, without_provider};
+use codexgw::coder::deployment::Route;
+use codexgw::codex::document::ConfigDocument;
 use proptest::prelude::*;
-use support::engine::{ID, outside_owned, remove, setup, variants, without_provider};
 
 #[derive(Debug, Clone)]
 enum Scalar {

@@ -1,15 +1,13 @@
 //! Shell completions: the checked-in scripts match the binary, and real bash, zsh and fish
 //! offer the subcommands and every option's fixed values from them.
 
-mod support;
-
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::support::{TestHome, golden};
 use clap::CommandFactory;
 use codexgw::cli::Cli;
-use support::{TestHome, golden};
 
 /// Each shell and the file name its script is checked in under (and installed as).
 const SCRIPTS: [(&str, &str); 5] = [
@@ -135,7 +133,7 @@ fn matches_with_descriptions(cmd: Command) -> Vec<(String, String)> {
 }
 
 fn driver(name: &str) -> PathBuf {
-    golden::path(&format!("tests/completion/{name}"))
+    golden::path(&format!("tests/it/completion/{name}"))
 }
 
 /// A temp folder with the script written to `file`, and a place to complete file names in.

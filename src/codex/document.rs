@@ -6,8 +6,8 @@ use std::path::Path;
 
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Key, RawString, Table, TableLike, Value};
 
+use crate::codex::mode::{Desired, OwnedHeader, ProviderSpec, Setting};
 use crate::error;
-use crate::mode::{Desired, OwnedHeader, ProviderSpec, Setting};
 
 /// Where a TOML document is wrong, in the terms editors use.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -497,7 +497,7 @@ fn governance_keys(headers: &dyn TableLike) -> Vec<String> {
 }
 
 fn set_governance_entry(headers: &mut Item) -> anyhow::Result<bool> {
-    let value = Value::from(crate::mode::CODER_TOKEN_VAR);
+    let value = Value::from(crate::codex::mode::CODER_TOKEN_VAR);
     let entries = headers.as_table_like_mut().expect("ensured a table");
     let spellings = governance_keys(entries);
     if let Some((first, others)) = spellings.split_first() {

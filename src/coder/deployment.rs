@@ -5,8 +5,8 @@ use std::net::IpAddr;
 
 use url::Url;
 
+use crate::codex::mode::Mode;
 use crate::error;
-use crate::mode::Mode;
 
 /// Which path prefix the gateway is reached under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -2,13 +2,11 @@
 //! detected URL, confirm the diff, and get the mode's block in config.toml.
 #![cfg(unix)]
 
-mod support;
-
 use std::process::Command;
 
+use crate::support::TestHome;
 use rexpect::process::WaitStatus;
 use rexpect::session::{PtySession, spawn_command};
-use support::TestHome;
 
 const DETECTED: &str = "https://coder.wizard.example.com";
 const DOWN: &str = "\x1b[B";
@@ -167,7 +165,7 @@ fn the_url_prompt_applies_the_real_allow_http() {
 #[test]
 fn an_error_after_the_write_exits_1() {
     let home = TestHome::new();
-    let _cleanup = support::KeyringCleanup::new(&home, &["https://typed.example.com"]);
+    let _cleanup = crate::support::KeyringCleanup::new(&home, &["https://typed.example.com"]);
     let mut p = wizard(&home, &[]);
     p.exp_string("How should Codex pay for the model?").unwrap();
     p.send_line("").unwrap();

@@ -1,10 +1,8 @@
 //! The README stays true: its first commands, and the block it says setup writes.
 
-mod support;
-
+use crate::support::{TestHome, golden};
 use clap::ValueEnum;
 use codexgw::cli::CompletionShell;
-use support::{TestHome, golden};
 
 fn readme() -> String {
     std::fs::read_to_string(golden::path("README.md")).unwrap()

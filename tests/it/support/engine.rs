@@ -3,10 +3,10 @@
 
 use std::path::PathBuf;
 
-use codexgw::deployment::{Deployment, Route};
-use codexgw::document::ConfigDocument;
-use codexgw::mode::{Mode, OWNED_KEYS, OwnedHeader, ProviderSpec, TokenSource};
-use codexgw::plan::{FileState, plan_remove, plan_setup};
+use codexgw::coder::deployment::{Deployment, Route};
+use codexgw::codex::document::ConfigDocument;
+use codexgw::codex::mode::{Mode, OWNED_KEYS, OwnedHeader, ProviderSpec, TokenSource};
+use codexgw::setup::plan::{FileState, plan_remove, plan_setup};
 use serde_json::Value;
 
 pub const ID: &str = "ai_gateway";
@@ -60,7 +60,7 @@ pub fn setup(spec: &ProviderSpec, text: &str) -> (String, Option<Option<String>>
 pub fn remove(text: &str, previous: Option<Option<String>>) -> String {
     let file = state(text);
     let previous = previous
-        .map(|value| (codexgw::plan::file_name(&file.path), value))
+        .map(|value| (codexgw::setup::plan::file_name(&file.path), value))
         .into_iter()
         .collect();
     let after = plan_remove(ID, file, None, &previous)

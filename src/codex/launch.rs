@@ -5,11 +5,11 @@
 use std::fmt;
 use std::path::Path;
 
-use crate::deployment::Deployment;
+use crate::coder::deployment::Deployment;
+use crate::codex::inspect::Inspected;
+use crate::codex::mode::{CODER_TOKEN_VAR, Mode};
 use crate::environment::Environment;
 use crate::error;
-use crate::inspect::Inspected;
-use crate::mode::{CODER_TOKEN_VAR, Mode};
 use crate::secrets::{self, Origin, Secret, SecretStore, TokenKind};
 
 /// What config.toml says about the gateway provider, as far as launching Codex needs it.
@@ -36,7 +36,7 @@ impl ConfiguredProvider {
 }
 
 /// Reads the provider `id` from config.toml (at `path`, for messages): the deployment from its
-/// `base_url`, the mode by the rule doctor uses ([`crate::inspect::Block::mode`]).
+/// `base_url`, the mode by the rule doctor uses ([`crate::codex::inspect::Block::mode`]).
 pub fn configured_provider(
     config: &Inspected,
     id: &str,

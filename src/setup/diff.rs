@@ -4,7 +4,7 @@
 //! secrets codexgw would never print (`experimental_bearer_token`, an `Authorization` header):
 //! their values are masked.
 
-use crate::plan::FileChange;
+use crate::setup::plan::FileChange;
 
 /// Keys whose values are secrets in Codex's config (compared case-insensitively).
 const SECRET_KEYS: [&str; 5] = [

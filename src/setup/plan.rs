@@ -2,8 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::document::ConfigDocument;
-use crate::mode::ProviderSpec;
+use crate::codex::document::ConfigDocument;
+use crate::codex::mode::ProviderSpec;
 
 /// A file as read from disk (`before: None`: it does not exist yet).
 #[derive(Debug, Clone, PartialEq, Eq)]

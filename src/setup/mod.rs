@@ -1,0 +1,4 @@
+//! The setup operation: plans over the config files, and the diffs that show them.
+
+pub mod diff;
+pub mod plan;
