@@ -4,5 +4,6 @@
 pub mod document;
 pub mod home;
 pub mod inspect;
+pub mod installed;
 pub mod launch;
 pub mod mode;
