@@ -2,6 +2,7 @@
 
 mod support;
 
+mod agrees_with_codex;
 mod cli_setup;
 mod codex_probe;
 mod completions;
