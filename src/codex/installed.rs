@@ -6,11 +6,12 @@
 //! - `codex login status` loads the config first and prints `Error loading configuration:
 //!   <file>:<line>:<col>: <reason>` on a file it refuses. It reads auth.json but never refreshes
 //!   a login or fetches anything (traced: no socket opened, also with a stale ChatGPT login).
-//! - It refuses `-p`, so a profile is judged by `codex -p NAME mcp get <no such server>`, which
-//!   loads the layered config and then fails on the missing server. Runtime commands such as
-//!   `mcp` fetch a ChatGPT workspace's cloud policies and refresh stale tokens (traced: DNS
-//!   queries to chatgpt.com, 4 s offline), so this probe runs with
-//!   `-c cli_auth_credentials_store="ephemeral"`: no login is loaded, nothing is fetched.
+//! - It refuses `-p` and `--strict-config`, so with either the interactive `codex` judges:
+//!   `codex [-p NAME] [--strict-config] resume <nil id>` with no terminal on stdin loads the
+//!   config exactly as the TUI does, then stops with `stdin is not a terminal` before it starts
+//!   anything. Runtime commands fetch a ChatGPT workspace's cloud policies and refresh stale
+//!   tokens (traced on `mcp get`: DNS queries to chatgpt.com, 4 s offline), so this probe runs
+//!   with `-c cli_auth_credentials_store="ephemeral"`: no login is loaded, nothing is fetched.
 //! - Every Codex start creates `$CODEX_HOME/tmp/arg0-*/codex-arg0XXXX/` (helper symlinks) and
 //!   leaves it behind, unless `CODEX_HOME` lies inside the temp folder. The probes therefore run
 //!   with `TMPDIR` (and `TMP`/`TEMP`) set to `CODEX_HOME`: Codex then skips the helpers with a
@@ -156,6 +157,8 @@ fn native_target() -> Option<(&'static str, &'static str)> {
 pub struct Question<'a> {
     pub codex_home: &'a Path,
     pub profile: Option<&'a str>,
+    /// Judge `codex --strict-config`: unknown keys are errors.
+    pub strict: bool,
     /// The user's environment: Codex sees what a `codex` started from their shell would.
     pub env: &'a Environment,
     pub timeout: Duration,
@@ -204,8 +207,8 @@ pub struct Judgement {
     pub elapsed: Duration,
 }
 
-/// The server name `mcp get` looks up; no one names an MCP server like this.
-const NO_SUCH_SERVER: &str = "codexgw-probe-no-such-server";
+/// The session `resume` would look for, had it got that far.
+const NIL_SESSION: &str = "00000000-0000-0000-0000-000000000000";
 
 impl Codex {
     /// Asks this Codex whether it loads the config, with its version, all at once.
@@ -213,9 +216,8 @@ impl Codex {
         let start = Instant::now();
         let (version, base, layered) = std::thread::scope(|scope| {
             let version = scope.spawn(|| self.version(question.timeout));
-            let layered = question
-                .profile
-                .map(|profile| scope.spawn(move || self.ask_layered(question, profile)));
+            let layered = (question.profile.is_some() || question.strict)
+                .then(|| scope.spawn(|| self.ask_interactive(question)));
             let base = self.ask_base(question);
             (
                 version.join().ok().flatten(),
@@ -227,8 +229,8 @@ impl Codex {
                 }),
             )
         });
-        // `login status` names the file and position; when the base file is fine, the layered
-        // load speaks for the profile.
+        // `login status` names the file and position best; when the base file is fine, the
+        // interactive load speaks for the profile and strictness.
         let verdict = match (base, layered) {
             (Verdict::Accepts, Some(layered)) => layered,
             (base, _) => base,
@@ -242,25 +244,22 @@ impl Codex {
 
     /// Judges config files that are not written yet (`files`: name in CODEX_HOME and bytes), in
     /// a private temporary CODEX_HOME. Paths in Codex's words are given as `shown_dir/name`.
+    /// `question.codex_home` is the folder the files will be written to.
     pub fn judge_planned(
         &self,
         files: &[(String, Vec<u8>)],
-        shown_dir: &Path,
-        profile: Option<&str>,
-        env: &Environment,
-        timeout: Duration,
+        question: &Question,
     ) -> std::io::Result<Judgement> {
         let dir = tempfile::Builder::new().prefix("codexgw-judge").tempdir()?;
         for (name, bytes) in files {
             std::fs::write(dir.path().join(name), bytes)?;
         }
-        let question = Question {
+        let shown_dir = question.codex_home;
+        let private = Question {
             codex_home: dir.path(),
-            profile,
-            env,
-            timeout,
+            ..question.clone()
         };
-        let mut judgement = self.judge(&question);
+        let mut judgement = self.judge(&private);
         if let Verdict::Refuses(refusal) = &mut judgement.verdict {
             let private = dir.path().display().to_string();
             let shown = shown_dir.display().to_string();
@@ -279,17 +278,18 @@ impl Codex {
         }
     }
 
-    fn ask_layered(&self, question: &Question, profile: &str) -> Verdict {
+    fn ask_interactive(&self, question: &Question) -> Verdict {
         let mut cmd = self.command(question);
-        cmd.args([
-            "-c",
-            "cli_auth_credentials_store=\"ephemeral\"",
-            "-p",
-            profile,
-        ])
-        .args(["mcp", "get", NO_SUCH_SERVER]);
+        cmd.args(["-c", "cli_auth_credentials_store=\"ephemeral\""]);
+        if let Some(profile) = question.profile {
+            cmd.args(["-p", profile]);
+        }
+        if question.strict {
+            cmd.arg("--strict-config");
+        }
+        cmd.args(["resume", NIL_SESSION]);
         match run_bounded(cmd, question.timeout) {
-            Ok(out) => read_mcp_get(&out),
+            Ok(out) => read_interactive(&out),
             Err(why) => Verdict::Unknown { why },
         }
     }
@@ -398,19 +398,34 @@ fn read_login_status(out: &Output) -> Verdict {
     unknown("codex login status", out, &stderr)
 }
 
-/// `codex -p NAME mcp get <no such server>`: `No MCP server named` = accepted; `failed to load
-/// (bootstrap) configuration` + the causes = refused.
-fn read_mcp_get(out: &Output) -> Verdict {
+/// `codex … resume <nil id>` without a terminal: `stdin is not a terminal` = accepted;
+/// `Error loading config.toml: …` (the position on the next line, then a source snippet) =
+/// refused.
+fn read_interactive(out: &Output) -> Verdict {
     let stderr = said(&out.stderr);
-    if stderr.contains("No MCP server named") || out.code == Some(0) {
+    if stderr.contains("stdin is not a terminal") {
         return Verdict::Accepts;
     }
-    if stderr.contains("failed to load configuration")
-        || stderr.contains("failed to load bootstrap configuration")
-    {
-        return Verdict::Refuses(refusal(&first_cause(&stderr)));
-    }
-    unknown("codex mcp get", out, &stderr)
+    let start = ["Error loading config.toml:", "Error loading configuration:"]
+        .iter()
+        .find_map(|marker| stderr.find(marker).map(|at| at + marker.len()));
+    let Some(start) = start else {
+        return unknown("codex resume", out, &stderr);
+    };
+    // The snippet (`  |`, `4 | wire_api = …`, `  |   ^^^`) repeats the file; the position says it.
+    let message: Vec<&str> = stderr[start..]
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !is_snippet(l))
+        .collect();
+    Verdict::Refuses(refusal(&message.join("\n")))
+}
+
+fn is_snippet(line: &str) -> bool {
+    let gutter = line
+        .trim_start_matches(|c: char| c.is_ascii_digit())
+        .trim_start();
+    gutter == "|" || gutter.starts_with("| ")
 }
 
 fn unknown(probe: &str, out: &Output, stderr: &str) -> Verdict {
@@ -425,23 +440,6 @@ fn unknown(probe: &str, out: &Output, stderr: &str) -> Verdict {
     Verdict::Unknown {
         why: format!("`{probe}` {exit} and said: {said}"),
     }
-}
-
-/// The first cause of an anyhow report (`Caused by:` then `    0: …` or one unnumbered cause),
-/// dedented; the whole text when there is none.
-fn first_cause(report: &str) -> String {
-    let Some((_, causes)) = report.split_once("Caused by:") else {
-        return report.trim().to_string();
-    };
-    let mut lines = Vec::new();
-    for line in causes.lines().skip_while(|l| l.trim().is_empty()) {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("1: ") {
-            break;
-        }
-        lines.push(trimmed.strip_prefix("0: ").unwrap_or(trimmed));
-    }
-    lines.join("\n").trim().to_string()
 }
 
 /// Splits `<file>:<line>:<col>: <reason>` when Codex gave a position.
@@ -536,18 +534,20 @@ mod tests {
     }
 
     #[test]
-    fn mcp_get_reads_the_first_cause() {
-        let numbered = "Error: failed to load configuration\n\nCaused by:\n    0: /h/.codex/g.config.toml:2:12: `wire_api = \"chat\"` is no longer supported.\n       How to fix: set it.\n    1: `wire_api = \"chat\"` is no longer supported.\n       in `model_providers.gw.wire_api`\n";
-        let Verdict::Refuses(refusal) = read_mcp_get(&output(1, "", numbered)) else {
+    fn the_interactive_load_drops_the_snippet_and_keeps_the_position() {
+        let stderr = format!(
+            "{WARNING}Error loading config.toml:\n/h/.codex/config.toml:4:12: `wire_api = \"chat\"` is no longer supported.\nHow to fix: set it.\n  |\n4 | wire_api = \"chat\"\n  |            ^^^^^^\n"
+        );
+        let Verdict::Refuses(refusal) = read_interactive(&output(1, "", &stderr)) else {
             panic!("not a refusal");
         };
         assert_eq!(
             refusal.message,
-            "/h/.codex/g.config.toml:2:12: `wire_api = \"chat\"` is no longer supported.\nHow to fix: set it."
+            "/h/.codex/config.toml:4:12: `wire_api = \"chat\"` is no longer supported.\nHow to fix: set it."
         );
-        assert_eq!(refusal.line, Some(2));
-        let single = "Error: failed to load configuration\n\nCaused by:\n    --profile `g` cannot be used while /h/config.toml contains legacy `[profiles.g]` config\n";
-        let Verdict::Refuses(refusal) = read_mcp_get(&output(1, "", single)) else {
+        assert_eq!((refusal.line, refusal.column), (Some(4), Some(12)));
+        let single = "Error loading config.toml: --profile `g` cannot be used while /h/config.toml contains legacy `[profiles.g]` config\n";
+        let Verdict::Refuses(refusal) = read_interactive(&output(1, "", single)) else {
             panic!("not a refusal");
         };
         assert_eq!(
@@ -555,13 +555,13 @@ mod tests {
             "--profile `g` cannot be used while /h/config.toml contains legacy `[profiles.g]` config"
         );
         assert_eq!(
-            read_mcp_get(&output(
-                1,
-                "",
-                "Error: No MCP server named 'codexgw-probe-no-such-server' found.\n"
-            )),
+            read_interactive(&output(1, "", "Error: stdin is not a terminal\n")),
             Verdict::Accepts
         );
+        assert!(matches!(
+            read_interactive(&output(1, "", "Error: something new\n")),
+            Verdict::Unknown { .. }
+        ));
     }
 
     #[test]

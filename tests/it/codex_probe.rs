@@ -70,12 +70,13 @@ impl Home {
         out
     }
 
-    fn judge(&self, codex: &Codex, profile: Option<&str>) -> Verdict {
+    fn judge(&self, codex: &Codex, profile: Option<&str>, strict: bool) -> Verdict {
         let env = self.env();
         let before = self.snapshot();
         let judgement = codex.judge(&Question {
             codex_home: &self.codex_home(),
             profile,
+            strict,
             env: &env,
             timeout: Duration::from_secs(20),
         });
@@ -97,6 +98,7 @@ struct Case {
     name: &'static str,
     files: &'static [(&'static str, &'static str)],
     profile: Option<&'static str>,
+    strict: bool,
     expect: Expect,
 }
 
@@ -105,6 +107,7 @@ const CASES: &[Case] = &[
         name: "a gateway block",
         files: &[("config.toml", GATEWAY)],
         profile: None,
+        strict: false,
         expect: Expect::Accepts,
     },
     Case {
@@ -114,6 +117,7 @@ const CASES: &[Case] = &[
             "model_provider = \"gw\"\n[model_providers.gw]\nname = \"GW\"\nbase_url = \"http://127.0.0.1:9/v1\"\nenv_http_headers = {\n  \"X-Coder-AI-Governance-Token\" = \"CODER_API_TOKEN\",\n}\n",
         )],
         profile: None,
+        strict: false,
         expect: Expect::Accepts,
     },
     Case {
@@ -123,6 +127,7 @@ const CASES: &[Case] = &[
             "model_provider = \"gw\"\n[model_providers.gw]\nname = \"GW\"\nbase_url = \"http://127.0.0.1:9/v1\"\nwire_api = \"chat\"\n",
         )],
         profile: None,
+        strict: false,
         expect: Expect::Refuses {
             words: "`wire_api = \"chat\"` is no longer supported.\nHow to fix: set `wire_api = \"responses\"` in your provider config.",
             at: Some(("config.toml", 5, 12)),
@@ -132,6 +137,7 @@ const CASES: &[Case] = &[
         name: "legacy profile key",
         files: &[("config.toml", "profile = \"x\"\n")],
         profile: None,
+        strict: false,
         expect: Expect::Refuses {
             words: "legacy `profile = \"x\"` config is no longer supported; use `--profile x` with `x.config.toml` instead",
             at: None,
@@ -141,6 +147,7 @@ const CASES: &[Case] = &[
         name: "a reserved id",
         files: &[("config.toml", "[model_providers.openai]\nname = \"x\"\n")],
         profile: None,
+        strict: false,
         expect: Expect::Refuses {
             words: "model_providers contains reserved built-in provider IDs: `openai`. Built-in providers cannot be overridden.",
             at: Some(("config.toml", 1, 2)),
@@ -150,6 +157,7 @@ const CASES: &[Case] = &[
         name: "model_provider stranded under [features]",
         files: &[("config.toml", "[features]\nmodel_provider = \"gw\"\n")],
         profile: None,
+        strict: false,
         expect: Expect::Refuses {
             words: "invalid type: string \"gw\", expected a boolean",
             at: Some(("config.toml", 2, 18)),
@@ -159,12 +167,14 @@ const CASES: &[Case] = &[
         name: "model_provider stranded under [tui] (ignored without --strict-config)",
         files: &[("config.toml", "[tui]\nmodel_provider = \"gw\"\n")],
         profile: None,
+        strict: false,
         expect: Expect::Accepts,
     },
     Case {
         name: "approval_policy = untrusted",
         files: &[("config.toml", "approval_policy = \"untrusted\"\n")],
         profile: None,
+        strict: false,
         expect: Expect::Refuses {
             words: "approval_policy = \"untrusted\" is no longer supported; remove this setting",
             at: None,
@@ -177,6 +187,7 @@ const CASES: &[Case] = &[
             "model_catalog_json = \"/nonexistent/catalog.json\"\n",
         )],
         profile: None,
+        strict: false,
         expect: Expect::Refuses {
             words: "No such file or directory (os error 2)",
             at: None,
@@ -186,6 +197,7 @@ const CASES: &[Case] = &[
         name: "a TOML syntax error",
         files: &[("config.toml", "model = \n")],
         profile: None,
+        strict: false,
         expect: Expect::Refuses {
             words: "string values must be quoted",
             at: Some(("config.toml", 1, 9)),
@@ -195,6 +207,7 @@ const CASES: &[Case] = &[
         name: "an undefined model_provider",
         files: &[("config.toml", "model_provider = \"nope\"\n")],
         profile: None,
+        strict: false,
         expect: Expect::Refuses {
             words: "Model provider `nope` not found",
             at: None,
@@ -210,9 +223,11 @@ const CASES: &[Case] = &[
             ),
         ],
         profile: Some("g"),
+        strict: false,
         expect: Expect::Refuses {
-            words: "`wire_api = \"chat\"` is no longer supported.",
-            at: Some(("g.config.toml", 2, 12)),
+            // The interactive load names the key, not the position.
+            words: "`wire_api = \"chat\"` is no longer supported.\nHow to fix: set `wire_api = \"responses\"` in your provider config.\nMore info: https://github.com/openai/codex/discussions/7782\nin `model_providers.gw.wire_api`",
+            at: None,
         },
     },
     Case {
@@ -222,6 +237,7 @@ const CASES: &[Case] = &[
             ("g.config.toml", "model_provider = \"nope\"\n"),
         ],
         profile: Some("g"),
+        strict: false,
         expect: Expect::Refuses {
             words: "Model provider `nope` not found",
             at: None,
@@ -234,6 +250,7 @@ const CASES: &[Case] = &[
             ("g.config.toml", "model_provider = \"nope\"\n"),
         ],
         profile: None,
+        strict: false,
         expect: Expect::Accepts,
     },
     Case {
@@ -243,6 +260,7 @@ const CASES: &[Case] = &[
             "model_provider = \"gw\"\n[model_providers.gw]\nname = \"GW\"\n[profiles.g]\nmodel = \"gpt-5\"\n",
         )],
         profile: Some("g"),
+        strict: false,
         expect: Expect::Refuses {
             words: "--profile `g` cannot be used while",
             at: None,
@@ -255,12 +273,86 @@ const CASES: &[Case] = &[
             "model_provider = \"gw\"\n[model_providers.gw]\nname = \"GW\"\n[profiles.g]\nmodel_provider = \"nope\"\n",
         )],
         profile: None,
+        strict: false,
         expect: Expect::Accepts,
     },
     Case {
         name: "-p with a missing profile file is silently the base config",
         files: &[("config.toml", GATEWAY)],
         profile: Some("absent"),
+        strict: false,
+        expect: Expect::Accepts,
+    },
+    Case {
+        name: "--strict-config: a stranded key is an unknown field",
+        files: &[("config.toml", "[tui]\nmodel_provider = \"gw\"\n")],
+        profile: None,
+        strict: true,
+        expect: Expect::Refuses {
+            words: "unknown configuration field `tui.model_provider`",
+            at: Some(("config.toml", 2, 1)),
+        },
+    },
+    Case {
+        name: "--strict-config: an unknown provider field, in the profile file",
+        files: &[
+            ("config.toml", GATEWAY),
+            (
+                "g.config.toml",
+                "[model_providers.gw]\nname = \"GW\"\nfoo = 1\n",
+            ),
+        ],
+        profile: Some("g"),
+        strict: true,
+        expect: Expect::Refuses {
+            words: "unknown configuration field `model_providers.gw.foo`",
+            at: Some(("g.config.toml", 3, 1)),
+        },
+    },
+    Case {
+        name: "a profile file may change one key of a provider table",
+        files: &[
+            ("config.toml", GATEWAY),
+            (
+                "g.config.toml",
+                "[model_providers.gw]\nrequest_max_retries = 1\n",
+            ),
+        ],
+        profile: Some("g"),
+        strict: false,
+        expect: Expect::Accepts,
+    },
+    Case {
+        name: "--strict-config: a provider table in a profile file is validated on its own",
+        files: &[
+            ("config.toml", GATEWAY),
+            (
+                "g.config.toml",
+                "[model_providers.gw]\nrequest_max_retries = 1\n",
+            ),
+        ],
+        profile: Some("g"),
+        strict: true,
+        expect: Expect::Refuses {
+            words: "model_providers.gw: provider name must not be empty",
+            at: Some(("g.config.toml", 1, 2)),
+        },
+    },
+    Case {
+        name: "--strict-config: [desktop] may hold model_provider",
+        files: &[(
+            "config.toml",
+            "model_provider = \"gw\"\n[model_providers.gw]\nname = \"GW\"\n[desktop]\nmodel_provider = \"gw\"\n",
+        )],
+        profile: None,
+        strict: true,
+        expect: Expect::Accepts,
+    },
+    Case {
+        name: "--strict-config: a healthy gateway block",
+        files: &[("config.toml", GATEWAY)],
+        profile: None,
+        strict: true,
         expect: Expect::Accepts,
     },
 ];
@@ -272,7 +364,7 @@ fn codex_judges_each_config_in_its_own_words_and_writes_nothing() {
         let mut failures = Vec::new();
         for case in CASES {
             let home = Home::new(case.files);
-            let verdict = home.judge(&codex, case.profile);
+            let verdict = home.judge(&codex, case.profile, case.strict);
             let ok = match (&case.expect, &verdict) {
                 (Expect::Accepts, Verdict::Accepts) => true,
                 (Expect::Refuses { words, at }, Verdict::Refuses(refusal)) => {
@@ -340,7 +432,7 @@ fn a_chatgpt_login_is_never_refreshed_or_used_to_fetch_policies() {
         write_chatgpt_login_at(&home.codex_home(), "business", "2020-01-01T00:00:00Z");
         let start = std::time::Instant::now();
         assert_eq!(
-            home.judge(&codex, Some("g")),
+            home.judge(&codex, Some("g"), true),
             Verdict::Accepts,
             "Codex {version}"
         );
