@@ -199,6 +199,43 @@ impl Refusal {
     }
 }
 
+/// What asking the installed Codex gave.
+#[derive(Debug, Clone)]
+pub enum Installation {
+    /// No `codex` on PATH.
+    Missing,
+    /// `--codex-bin` names nothing runnable.
+    NotRunnable(PathBuf),
+    Found {
+        codex: Codex,
+        judgement: Judgement,
+    },
+}
+
+impl Installation {
+    /// Finds Codex (`codex_bin`, else PATH) and asks it about `question`.
+    pub fn ask(codex_bin: Option<&Path>, question: &Question) -> Installation {
+        match Codex::find(codex_bin, question.env) {
+            Ok(Some(codex)) => {
+                let judgement = codex.judge(question);
+                Installation::Found { codex, judgement }
+            }
+            Ok(None) => Installation::Missing,
+            Err(FindError::NotRunnable(path)) => Installation::NotRunnable(path),
+        }
+    }
+
+    /// The Codex found and its version, for reports.
+    pub fn identity(&self) -> Option<(&Path, Option<&str>)> {
+        match self {
+            Installation::Found { codex, judgement } => {
+                Some((codex.path.as_path(), judgement.version.as_deref()))
+            }
+            _ => None,
+        }
+    }
+}
+
 /// Codex's version and verdict, and how long asking took.
 #[derive(Debug, Clone)]
 pub struct Judgement {

@@ -2,15 +2,18 @@
 //! stable id, a finding, the evidence, and the fix. The local checks read files and the
 //! environment snapshot; the `net.*` checks ask the deployment, concurrently and bounded.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::Serialize;
 
 use crate::codex::home::CodexHome;
+use crate::codex::installed::{Installation, Question};
 use crate::codex::mode::Mode;
 use crate::environment::Environment;
 use crate::secrets::SecretStore;
 
+mod codex_config;
 mod local;
 mod net;
 pub mod report;
@@ -27,6 +30,24 @@ pub struct Options {
     pub offline: bool,
     /// Per request, and (plus a small margin) for all `net.*` checks together.
     pub timeout: Duration,
+    /// `--strict-config`: judge `codex --strict-config`.
+    pub strict_config: bool,
+    /// `--codex-bin`: the Codex to ask (default: `codex` on PATH).
+    pub codex_bin: Option<PathBuf>,
+}
+
+impl Options {
+    /// How the user starts Codex, as the findings name it.
+    pub fn codex_command(&self) -> String {
+        let mut command = "codex".to_string();
+        if let Some(profile) = &self.profile {
+            command.push_str(&format!(" -p {profile}"));
+        }
+        if self.strict_config {
+            command.push_str(" --strict-config");
+        }
+        command
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -85,9 +106,19 @@ impl Check {
     }
 }
 
-/// The whole verdict; its JSON form is the `--json` API.
+/// The version of the `--json` layout; it changes only when a field changes meaning or goes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The whole verdict; its JSON form is the `--json` API (see the README).
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    pub schema_version: u32,
+    pub codexgw_version: &'static str,
+    /// The Codex that judged the config, or null when none is installed.
+    pub codex: Option<CodexIdentity>,
+    /// `linux`, `macos`, `windows`, … and the CPU architecture.
+    pub os: &'static str,
+    pub arch: &'static str,
     pub ok: bool,
     pub mode: Option<Mode>,
     pub config_path: String,
@@ -95,11 +126,18 @@ pub struct Report {
     pub checks: Vec<Check>,
 }
 
+#[derive(Debug, Clone, Serialize)]
+pub struct CodexIdentity {
+    pub path: String,
+    pub version: Option<String>,
+}
+
 /// The check ids, in report order. They are an API: never rename one.
-pub const CHECK_IDS: [&str; 9] = [
+pub const CHECK_IDS: [&str; 10] = [
     "config.file",
     "config.provider",
     "config.block",
+    codex_config::ID,
     "env.openai_api_key",
     "env.coder_api_token",
     "codex.login",
@@ -110,10 +148,49 @@ pub const CHECK_IDS: [&str; 9] = [
 
 /// Runs every check. `store` is where codexgw keeps tokens (the OS keyring), if any.
 pub fn run(options: &Options, env: &Environment, store: Option<&dyn SecretStore>) -> Report {
-    let local = local::check(options, env, store);
+    let question = Question {
+        codex_home: options.codex_home.dir(),
+        profile: options.profile.as_deref(),
+        strict: options.strict_config,
+        env,
+        timeout: options.timeout,
+    };
+    // Codex judges the config while the other checks run; it is local, so `--offline` keeps it.
+    let (installation, local, net) = std::thread::scope(|scope| {
+        let installation =
+            scope.spawn(|| Installation::ask(options.codex_bin.as_deref(), &question));
+        let local = local::check(options, env, store);
+        let net = net::check(&local.probe, options.offline, options.timeout);
+        (installation.join(), local, net)
+    });
+    let codex_check = match &installation {
+        Ok(installation) => codex_config::check(installation, &options.codex_command()),
+        Err(_) => Check::fail(
+            codex_config::ID,
+            "doctor could not judge this: asking Codex stopped on an internal error (a bug in codexgw)",
+            "the other checks still count; please report this with the output of `codexgw doctor --json`",
+        ),
+    };
     let mut checks = local.checks;
-    checks.extend(net::check(&local.probe, options.offline, options.timeout));
+    let at = checks
+        .iter()
+        .position(|c| c.id == "config.block")
+        .map_or(checks.len(), |i| i + 1);
+    checks.insert(at, codex_check);
+    checks.extend(net);
     Report {
+        schema_version: SCHEMA_VERSION,
+        codexgw_version: env!("CARGO_PKG_VERSION"),
+        codex: installation
+            .as_ref()
+            .ok()
+            .and_then(Installation::identity)
+            .map(|(path, version)| CodexIdentity {
+                path: path.display().to_string(),
+                version: version.map(str::to_string),
+            }),
+        os: std::env::consts::OS,
+        arch: std::env::consts::ARCH,
         ok: checks.iter().all(|c| c.status != Status::Fail),
         mode: local.probe.mode,
         config_path: options.codex_home.config_path().display().to_string(),
@@ -143,6 +220,8 @@ env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
             provider_id: None,
             offline: true,
             timeout: Duration::from_secs(1),
+            strict_config: false,
+            codex_bin: None,
         }
     }
 

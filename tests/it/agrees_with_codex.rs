@@ -774,6 +774,9 @@ fn run_doctor(case: &Case, launcher: &Path) -> DoctorSaid {
     if case.with_profile {
         cmd.args(["--profile", "g"]);
     }
+    if case.strict {
+        cmd.arg("--strict-config");
+    }
     cmd.env_clear()
         .envs(environment(&home, case, launcher))
         .current_dir(home.home());

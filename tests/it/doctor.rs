@@ -130,9 +130,16 @@ fn healthy_centralized_passes_and_codex_agrees() {
     let home = TestHome::new();
     setup(&home, &fake, "centralized", &[]);
     let env = [("OPENAI_API_KEY", VALID_TOKEN)];
-    let run = doctor(&home, &env, &[]);
+    // The pinned Codex judges the file too (codex.config), when it is installed.
+    let codex = codex_bin().map(|p| p.display().to_string());
+    let codex_args: Vec<&str> = codex
+        .as_deref()
+        .map(|p| vec!["--codex-bin", p])
+        .unwrap_or_default();
+    let run = doctor(&home, &env, &codex_args);
     assert_eq!(run.code, 0, "{}", run.human);
     assert_eq!(run.json["mode"], "centralized");
+    let codex_status = if codex.is_some() { "pass" } else { "warn" };
     assert_eq!(run.json["deployment"], fake.url.as_str());
     assert_eq!(
         run.json["config_path"],
@@ -148,7 +155,16 @@ fn healthy_centralized_passes_and_codex_agrees() {
     assert_eq!(
         statuses,
         [
-            "pass", "pass", "pass", "pass", "skip", "skip", "pass", "pass", "pass"
+            "pass",
+            "pass",
+            "pass",
+            codex_status,
+            "pass",
+            "skip",
+            "skip",
+            "pass",
+            "pass",
+            "pass"
         ]
     );
     let ids: Vec<&str> = run.json["checks"]
