@@ -30,7 +30,6 @@ use crate::support::{TestHome, pinned_codexes};
 /// Cases where doctor does not (yet) agree with Codex: `"case name"` for every version, or
 /// `"case name @ 0.171.0"` for one. Exact: the test fails when an entry is missing or stale.
 const KNOWN_DISAGREEMENTS: &[&str] = &[
-    "KNOWN_DISAGREEMENTS is out of date.",
     "byok: TOML 1.1: multi-line inline table, trailing comma",
     "byok: allowed custom id `ollama-chat`",
     "byok: allowed custom id `oss`",
