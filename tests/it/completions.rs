@@ -204,7 +204,7 @@ fn bash_complete(bash: &Path, scripts: &Scripts, words: &[String]) -> Vec<String
 
 #[test]
 #[cfg(unix)]
-#[cfg_attr(not(has_bash_completion), ignore = "needs bash-completion")]
+#[cfg_attr(not(has_bash_completion), ignore = "needs bash and bash-completion")]
 fn bash_completes_subcommands_and_values() {
     let bash = shell("bash");
     let home = TestHome::new();
@@ -250,7 +250,7 @@ fn zsh_complete(zsh: &Path, scripts: &Scripts, line: &str) -> Vec<(String, Strin
 
 #[test]
 #[cfg(unix)]
-#[cfg_attr(not(has_zsh), ignore = "needs zsh")]
+#[cfg_attr(not(has_zsh), ignore = "needs zsh on PATH")]
 fn zsh_completes_subcommands_values_and_folders() {
     let zsh = shell("zsh");
     let home = TestHome::new();
@@ -297,7 +297,7 @@ fn shell_quote(text: &str) -> String {
 
 #[test]
 #[cfg(unix)]
-#[cfg_attr(not(has_fish), ignore = "needs fish")]
+#[cfg_attr(not(has_fish), ignore = "needs fish on PATH")]
 fn fish_completes_subcommands_values_and_folders() {
     let fish = shell("fish");
     let home = TestHome::new();

@@ -806,7 +806,7 @@ mod os_keyring {
     use crate::support::{KeyringCleanup, TestHome};
 
     #[test]
-    #[cfg_attr(not(has_keyutils), ignore = "needs the kernel keyring: keyctl")]
+    #[cfg_attr(not(has_keyutils), ignore = "needs the kernel keyring (keyutils)")]
     fn a_token_set_in_one_process_prints_in_the_next() {
         let home = TestHome::with_os_keyring();
         let _cleanup = KeyringCleanup::new(&home, &[URL]);
@@ -839,7 +839,7 @@ mod os_keyring {
     }
 
     #[test]
-    #[cfg_attr(not(has_keyutils), ignore = "needs the kernel keyring: keyctl")]
+    #[cfg_attr(not(has_keyutils), ignore = "needs the kernel keyring (keyutils)")]
     fn another_service_does_not_see_the_token() {
         let home = TestHome::with_os_keyring();
         let _cleanup = KeyringCleanup::new(&home, &[URL]);
@@ -851,7 +851,7 @@ mod os_keyring {
     /// What the rest of the suite relies on: with `CODEXGW_SECRET_STORE` set, nothing reaches
     /// the keyring, not even under the same service name.
     #[test]
-    #[cfg_attr(not(has_keyutils), ignore = "needs the kernel keyring: keyctl")]
+    #[cfg_attr(not(has_keyutils), ignore = "needs the kernel keyring (keyutils)")]
     fn a_file_store_keeps_tokens_out_of_the_keyring() {
         let home = TestHome::new();
         set(&home, "coder", URL, TOKEN).success();

@@ -62,7 +62,7 @@ pub fn each_codex(test: impl Fn(&Path)) {
                 .map(String::as_str)
                 .or_else(|| panic.downcast_ref::<&str>().copied());
             match message {
-                Some(message) => panic!("with Codex {version}: {message}"),
+                Some(message) => panic!("with Codex {version} (`{}`): {message}", codex.display()),
                 None => resume_unwind(panic),
             }
         }
