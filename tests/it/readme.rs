@@ -42,9 +42,10 @@ fn first_block_is_the_main_job_and_the_tests() {
     for ci in [".ci/run", ".github/workflows/ci.yml"] {
         let script = std::fs::read_to_string(golden::path(ci)).unwrap();
         assert!(
-            script
-                .lines()
-                .any(|line| line.trim_start().trim_start_matches("run: ") == test_command),
+            script.lines().any(|line| line
+                .trim_start_matches([' ', '-'])
+                .trim_start_matches("run: ")
+                == test_command),
             "{ci} does not run `{test_command}`"
         );
     }
