@@ -149,12 +149,17 @@ fn set_refuses_empty_and_whitespace_and_stores_nothing() {
 fn delete_removes_the_token() {
     let home = TestHome::new();
     set(&home, "coder", URL, TOKEN).success();
+    assert_delete_removes_the_token(&home);
+}
+
+/// `token delete` of the stored Coder token says so, and a second one finds nothing.
+fn assert_delete_removes_the_token(home: &TestHome) {
     home.codexgw()
         .args(["token", "delete", "coder", "--url", URL])
         .assert()
         .success()
         .stderr("deleted the Coder API token for `coder.example.com`\n");
-    assert_eq!(print(&home, "coder", URL).status.code(), Some(1));
+    assert_eq!(print(home, "coder", URL).status.code(), Some(1));
     home.codexgw()
         .args(["token", "delete", "coder", "--url", URL])
         .assert()
@@ -802,7 +807,7 @@ fn env_reads_a_config_with_a_byte_order_mark_and_names_broken_toml() {
 /// The real kernel keyring, which every other test keeps away from.
 #[cfg(target_os = "linux")]
 mod os_keyring {
-    use super::{TOKEN, URL, print, set, stderr, stdout};
+    use super::{TOKEN, URL, assert_delete_removes_the_token, print, set, stderr, stdout};
     use crate::support::{KeyringCleanup, TestHome};
 
     #[test]
@@ -830,12 +835,7 @@ mod os_keyring {
             "{}",
             stdout(&status)
         );
-        home.codexgw()
-            .args(["token", "delete", "coder", "--url", URL])
-            .assert()
-            .success()
-            .stderr("deleted the Coder API token for `coder.example.com`\n");
-        assert_eq!(print(&home, "coder", URL).status.code(), Some(1));
+        assert_delete_removes_the_token(&home);
     }
 
     #[test]
