@@ -167,10 +167,10 @@ pub fn parse_token(kind: TokenKind, text: &str) -> anyhow::Result<Secret> {
     Ok(Secret::new(value))
 }
 
-/// The store that holds secrets in real use: the OS keyring (or what [`STORE_VAR`] names), and
-/// for reading also the plain-text file that `--insecure-file` wrote (never written to unless
-/// asked for).
+/// The store that holds secrets in real use: the OS keyring, and for reading also the
+/// plain-text file that `--insecure-file` wrote (never written to unless asked for).
 pub struct SystemStore {
+    /// The OS keyring, unless [`STORE_VAR`] names another store.
     pub primary: Primary,
     pub file: Option<FileStore>,
 }

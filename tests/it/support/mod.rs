@@ -14,10 +14,10 @@ pub mod real_codex;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// A temp `HOME` with a `CODEX_HOME` inside; nothing a test does reaches the real ones. Secrets
-/// go to a file next to `HOME` (`CODEXGW_SECRET_STORE`), never to the user's keyring, and every
-/// process the test starts shares it; [`TestHome::with_os_keyring`] is for the tests of the
-/// keyring itself.
+/// A temp `HOME` with a `CODEX_HOME` inside; nothing a test does reaches the real ones.
+/// Secrets go to a file next to `HOME` (`CODEXGW_SECRET_STORE`), never to the user's keyring,
+/// and every process the test starts shares it; [`TestHome::with_os_keyring`] is for the tests
+/// of the keyring itself.
 pub struct TestHome {
     pub dir: tempfile::TempDir,
     /// `CODEXGW_SECRET_STORE` for this home.
