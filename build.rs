@@ -8,12 +8,13 @@
 
 use std::path::{Path, PathBuf};
 
-const TOOLS: [&str; 5] = [
+const TOOLS: [&str; 6] = [
     "has_codex",
     "has_bash_completion",
     "has_zsh",
     "has_fish",
     "has_keyutils",
+    "has_terraform",
 ];
 
 fn main() {
@@ -46,6 +47,7 @@ fn main() {
         "has_zsh" => on_path("zsh"),
         "has_fish" => on_path("fish"),
         "has_keyutils" => keyutils_answers(),
+        "has_terraform" => on_path("terraform"),
         _ => unreachable!("every cfg is in TOOLS"),
     };
     for cfg in TOOLS {
