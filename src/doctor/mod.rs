@@ -262,6 +262,43 @@ env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
     }
 
     #[test]
+    fn the_check_ids_are_the_documented_api() {
+        assert_eq!(
+            CHECK_IDS,
+            [
+                "config.file",
+                "config.provider",
+                "config.block",
+                "env.openai_api_key",
+                "env.coder_api_token",
+                "codex.login",
+                "net.deployment",
+                "net.auth",
+                "net.gateway",
+            ]
+        );
+    }
+
+    fn panics(_: &Facts) -> Check {
+        panic!("a bug in a check")
+    }
+
+    #[test]
+    fn a_panicking_check_fails_alone_under_its_registry_id() {
+        let facts = facts::build::facts(None, &[]);
+        let entries = [
+            Entry::new("config.file", panics as LocalCheck),
+            checks::config::PROVIDER,
+        ];
+        let checks = run_local(&entries, &facts);
+        assert_eq!(checks[0].id, "config.file");
+        assert_eq!(checks[0].status, Status::Fail);
+        assert!(checks[0].summary.starts_with("doctor could not judge this"));
+        assert_eq!(checks[1].id, "config.provider");
+        assert_eq!(checks[1].status, Status::Skip);
+    }
+
+    #[test]
     fn every_check_reports_once_in_order() {
         let dir = tempfile::tempdir().unwrap();
         let report = run(&offline(dir.path()), &Environment::default(), None);

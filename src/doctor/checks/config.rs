@@ -387,3 +387,301 @@ fn describe_gateway(gateway: Option<&GatewayUrl>) -> String {
         |g| format!("{} (route `{}`)", g.deployment, g.route.name()),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doctor::Status;
+    use crate::doctor::facts::build::facts;
+
+    const TABLE: &str = "[model_providers.ai_gateway]\nname = \"AI Gateway\"\nbase_url = \"https://coder.example.com/api/v2/aibridge/openai/v1\"\nenv_key = \"OPENAI_API_KEY\"\nwire_api = \"responses\"\n";
+
+    fn selected(rest: &str) -> String {
+        format!("model_provider = \"ai_gateway\"\n\n{rest}")
+    }
+
+    fn run(entry: Entry<LocalCheck>, facts: &Facts) -> Check {
+        (entry.run)(facts)
+    }
+
+    fn fix(check: &Check) -> &str {
+        check.fix.as_deref().unwrap_or_default()
+    }
+
+    #[test]
+    fn config_file_passes_fails_and_warns() {
+        let ok = run(FILE, &facts(Some(&selected(TABLE)), &[]));
+        assert_eq!(ok.status, Status::Pass);
+        assert_eq!(ok.summary, "`/h/.codex/config.toml` parses");
+        assert_eq!(ok.evidence["exists"], true);
+
+        let missing = run(FILE, &facts(None, &[]));
+        assert_eq!(missing.status, Status::Fail);
+        assert!(
+            missing
+                .summary
+                .contains("does not exist, so Codex talks to OpenAI directly")
+        );
+
+        let broken = run(FILE, &facts(Some("model_provider = \"x\"\n[tui\n"), &[]));
+        assert_eq!(broken.status, Status::Fail);
+        assert!(
+            broken.summary.contains("config.toml:2:5"),
+            "{}",
+            broken.summary
+        );
+        assert!(fix(&broken).contains("codexgw restore"));
+
+        let no_profile = run(FILE, &facts(Some(TABLE), &[]).with_profile("work", None));
+        assert_eq!(no_profile.status, Status::Warn);
+        assert!(
+            no_profile
+                .summary
+                .contains("`work.config.toml` does not exist")
+        );
+        assert_eq!(
+            fix(&no_profile),
+            "run `codexgw setup --profile work …` to write it"
+        );
+        assert_eq!(no_profile.evidence["profile_exists"], false);
+
+        let both = run(
+            FILE,
+            &facts(Some(TABLE), &[]).with_profile("work", Some("")),
+        );
+        assert_eq!(both.status, Status::Pass);
+        assert!(both.summary.ends_with("and `work.config.toml` parse"));
+
+        let broken_profile = run(
+            FILE,
+            &facts(Some(TABLE), &[]).with_profile("work", Some("[")),
+        );
+        assert_eq!(broken_profile.status, Status::Fail);
+        assert!(
+            broken_profile.summary.contains("work.config.toml"),
+            "{}",
+            broken_profile.summary
+        );
+    }
+
+    #[test]
+    fn without_a_readable_file_provider_and_block_are_skipped() {
+        for f in [facts(None, &[]), facts(Some("["), &[])] {
+            assert_eq!(run(PROVIDER, &f).status, Status::Skip);
+            assert_eq!(run(BLOCK, &f).status, Status::Skip);
+        }
+    }
+
+    #[test]
+    fn the_selected_gateway_passes() {
+        let check = run(PROVIDER, &facts(Some(&selected(TABLE)), &[]));
+        assert_eq!(check.status, Status::Pass);
+        assert_eq!(
+            check.summary,
+            "`model_provider = \"ai_gateway\"` at config.toml:1"
+        );
+        assert_eq!(
+            check.evidence["provider_ids"],
+            serde_json::json!(["ai_gateway"])
+        );
+    }
+
+    #[test]
+    fn a_model_provider_stranded_under_a_table_fails_with_table_and_line() {
+        let f = facts(
+            Some(&format!(
+                "[tui]\nnotifications = true\n\nmodel_provider = \"ai_gateway\"\n\n{TABLE}"
+            )),
+            &[],
+        );
+        let check = run(PROVIDER, &f);
+        assert_eq!(check.status, Status::Fail);
+        assert!(check.summary.contains("config.toml:4"), "{}", check.summary);
+        assert!(
+            check.summary.contains("under `[tui]` (line 1)"),
+            "{}",
+            check.summary
+        );
+        assert_eq!(
+            fix(&check),
+            "delete line 4 of config.toml and put `model_provider = \"ai_gateway\"` above its first `[table]` header (or run `codexgw setup`, which does both)"
+        );
+        // The block itself is still judged.
+        assert_eq!(run(BLOCK, &f).status, Status::Pass);
+    }
+
+    #[test]
+    fn settings_of_other_tables_are_not_stranded_keys() {
+        let text = selected(&format!(
+            "[mcp_servers.aws]\ncommand = \"aws-mcp\"\nenv = {{ profile = \"dev\" }}\n\n[tui]\ntheme.profile = \"dark\"\n\n{TABLE}"
+        ));
+        let check = run(PROVIDER, &facts(Some(&text), &[]));
+        assert_eq!(check.status, Status::Pass, "{}", check.summary);
+        assert_eq!(check.evidence["stranded"], serde_json::json!([]));
+
+        // A stranded `model_provider = "openai"` next to a top-level key: delete it, never move it.
+        let text = selected(&format!("[tui]\nmodel_provider = \"openai\"\n\n{TABLE}"));
+        let check = run(PROVIDER, &facts(Some(&text), &[]));
+        assert_eq!(check.status, Status::Warn);
+        assert!(
+            check
+                .summary
+                .contains("sits under `[tui]`, where Codex ignores it")
+        );
+        assert_eq!(fix(&check), "delete line 4 of config.toml");
+    }
+
+    #[test]
+    fn a_legacy_profile_key_fails() {
+        let text = format!("model_provider = \"ai_gateway\"\nprofile = \"aibridge\"\n\n{TABLE}");
+        let check = run(PROVIDER, &facts(Some(&text), &[]));
+        assert_eq!(check.status, Status::Fail);
+        assert!(check.summary.contains("config.toml:2"));
+        assert!(check.summary.contains("refuse to start"));
+        assert_eq!(check.evidence["legacy_profile"], "aibridge");
+    }
+
+    #[test]
+    fn an_older_provider_id_next_to_the_new_one_warns_about_history() {
+        let older = TABLE.replace("ai_gateway", "aibridge");
+        let check = run(
+            PROVIDER,
+            &facts(Some(&selected(&format!("{TABLE}\n{older}"))), &[]),
+        );
+        assert_eq!(check.status, Status::Warn);
+        assert!(fix(&check).contains("session history per provider id"));
+        assert!(fix(&check).contains("codexgw remove --provider-id aibridge"));
+    }
+
+    #[test]
+    fn inert_profile_tables_are_a_note() {
+        let text = selected(&format!(
+            "[profiles.aibridge]\nmodel_provider = \"aibridge\"\n\n{TABLE}"
+        ));
+        let check = run(PROVIDER, &facts(Some(&text), &[]));
+        assert_eq!(check.status, Status::Pass);
+        assert!(
+            check
+                .summary
+                .contains("`[profiles.aibridge]` in config.toml is inert"),
+            "{}",
+            check.summary
+        );
+    }
+
+    #[test]
+    fn a_model_provider_pointing_elsewhere_fails() {
+        let f = facts(
+            Some(&format!("model_provider = \"openai\"\n\n{TABLE}")),
+            &[],
+        );
+        let check = run(PROVIDER, &f);
+        assert_eq!(check.status, Status::Fail);
+        assert!(check.summary.contains("built-in provider"));
+        // The gateway table is still found and judged.
+        assert_eq!(run(BLOCK, &f).status, Status::Pass);
+
+        let f = facts(Some(&format!("model_provider = \"gw\"\n\n{TABLE}")), &[]);
+        let check = run(PROVIDER, &f);
+        assert_eq!(check.status, Status::Fail);
+        assert!(
+            check
+                .summary
+                .contains("there is no `[model_providers.gw]` table")
+        );
+
+        let pinned = facts(Some(&selected(TABLE)), &[]).with_provider_id("gw2");
+        let check = run(PROVIDER, &pinned);
+        assert_eq!(check.status, Status::Fail);
+        assert!(check.summary.contains("not `gw2`"));
+        assert_eq!(
+            fix(&check),
+            "set `model_provider = \"gw2\"` at config.toml:1"
+        );
+        let block = run(BLOCK, &pinned);
+        assert_eq!(block.status, Status::Fail);
+        assert_eq!(block.summary, "there is no `[model_providers.gw2]` table");
+    }
+
+    #[test]
+    fn no_model_provider_fails() {
+        let check = run(PROVIDER, &facts(Some(TABLE), &[]));
+        assert_eq!(check.status, Status::Fail);
+        assert_eq!(
+            check.summary,
+            "no `model_provider` is set, so Codex talks to OpenAI directly"
+        );
+        let check = run(
+            PROVIDER,
+            &facts(Some(TABLE), &[]).with_profile("work", Some("")),
+        );
+        assert_eq!(fix(&check), "run `codexgw setup --profile work …`");
+    }
+
+    #[test]
+    fn the_profile_file_wins_over_config_toml() {
+        let f = facts(Some(&format!("model_provider = \"other\"\n{TABLE}")), &[])
+            .with_profile("work", Some("model_provider = \"ai_gateway\"\n"));
+        let check = run(PROVIDER, &f);
+        assert_eq!(check.status, Status::Pass);
+        assert_eq!(
+            check.summary,
+            "`model_provider = \"ai_gateway\"` at work.config.toml:1, over `other` in config.toml:1"
+        );
+    }
+
+    #[test]
+    fn block_findings_fail_or_warn() {
+        let check = run(
+            BLOCK,
+            &facts(
+                Some(&selected(&TABLE.replace("\"responses\"", "\"chat\""))),
+                &[],
+            ),
+        );
+        assert_eq!(check.status, Status::Fail);
+        assert!(check.summary.contains("no longer supported"));
+        assert_eq!(check.evidence["mode"], "centralized");
+
+        let check = run(
+            BLOCK,
+            &facts(
+                Some(&selected(&TABLE.replace("base_url", "# base_url"))),
+                &[],
+            ),
+        );
+        assert_eq!(check.status, Status::Fail);
+        assert!(check.summary.contains("api.openai.com"));
+
+        let secret_in_file = TABLE.replace(
+            "env_key = \"OPENAI_API_KEY\"",
+            "experimental_bearer_token = \"abcdefghij-0123456789abcdefghijkl\"\nretries = 3",
+        );
+        let check = run(BLOCK, &facts(Some(&selected(&secret_in_file)), &[]));
+        assert_eq!(check.status, Status::Warn);
+        assert!(check.summary.contains("plain text"));
+        assert!(check.summary.contains("unknown field `retries`"));
+        assert_eq!(
+            check.evidence["experimental_bearer_token"],
+            "abcd… (33 chars)"
+        );
+    }
+
+    #[test]
+    fn another_table_codex_refuses_fails_the_block() {
+        let text = selected(&format!(
+            "{TABLE}\n[model_providers.openai]\nname = \"x\"\n"
+        ));
+        let check = run(BLOCK, &facts(Some(&text), &[]));
+        assert_eq!(check.status, Status::Fail);
+        assert!(
+            check.summary.starts_with("Codex refuses to load the file because of `[model_providers.openai]` at config.toml:9"),
+            "{}",
+            check.summary
+        );
+        assert!(
+            fix(&check)
+                .starts_with("delete the `[model_providers.openai]` table (line 9 of config.toml)")
+        );
+    }
+}

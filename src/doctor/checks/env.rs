@@ -513,3 +513,205 @@ fn token_evidence(var: &str, found: Option<&Found>) -> serde_json::Value {
         "token": found.map(|f| f.secret.redacted()),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doctor::Status;
+    use crate::doctor::facts::build::facts;
+
+    const TOKEN: &str = "abcdefghij-0123456789abcdefghijkl";
+    const HOST: &str = "coder.example.com";
+    const CENTRALIZED: &str = "model_provider = \"ai_gateway\"\n[model_providers.ai_gateway]\nbase_url = \"https://coder.example.com/api/v2/aibridge/openai/v1\"\nenv_key = \"OPENAI_API_KEY\"\nwire_api = \"responses\"\n";
+
+    fn governed(route: &str) -> String {
+        format!(
+            "model_provider = \"ai_gateway\"\n[model_providers.ai_gateway]\nbase_url = \"https://coder.example.com/api/v2/aibridge/{route}/v1\"\nwire_api = \"responses\"\nrequires_openai_auth = true\nenv_http_headers = {{ \"X-Coder-AI-Governance-Token\" = \"CODER_API_TOKEN\" }}\n"
+        )
+    }
+
+    fn command(args: &str) -> String {
+        format!(
+            "{}[model_providers.ai_gateway.auth]\ncommand = \"codexgw\"\nargs = [{args}]\n",
+            CENTRALIZED.replace("env_key = \"OPENAI_API_KEY\"\n", "")
+        )
+    }
+
+    fn key(f: &Facts) -> Check {
+        (OPENAI_API_KEY.run)(f)
+    }
+
+    fn token(f: &Facts) -> Check {
+        (CODER_API_TOKEN.run)(f)
+    }
+
+    #[test]
+    fn without_a_mode_both_are_skipped() {
+        let f = facts(
+            Some("model_provider = \"x\"\n"),
+            &[("OPENAI_API_KEY", TOKEN)],
+        );
+        assert_eq!(key(&f).status, Status::Skip);
+        assert_eq!(token(&f).status, Status::Skip);
+    }
+
+    #[test]
+    fn centralized_sends_the_env_key_variable_as_the_coder_token() {
+        let f = facts(Some(CENTRALIZED), &[("OPENAI_API_KEY", TOKEN)]);
+        let check = key(&f);
+        assert_eq!(check.status, Status::Pass);
+        assert_eq!(
+            check.summary,
+            "$OPENAI_API_KEY is set (abcd… (33 chars)); Codex sends it as the Coder token"
+        );
+        let sent = sent(&f);
+        assert_eq!(sent.bearer.unwrap().secret.expose(), TOKEN);
+        assert_eq!(sent.withheld, None);
+        let check = token(&f);
+        assert_eq!(check.status, Status::Skip);
+        assert_eq!(check.evidence["origin"], "env");
+    }
+
+    #[test]
+    fn centralized_without_the_variable_fails_and_names_a_stored_token() {
+        let check = key(&facts(Some(CENTRALIZED), &[]));
+        assert_eq!(check.status, Status::Fail);
+        assert!(check.summary.contains("Missing environment variable"));
+        assert!(check.fix.unwrap().starts_with("export OPENAI_API_KEY="));
+
+        let f = facts(Some(CENTRALIZED), &[]).with_stored(HOST, TOKEN);
+        let check = key(&f);
+        assert_eq!(check.status, Status::Fail);
+        assert!(check.fix.unwrap().contains("a Coder token is in keyring"));
+        assert_eq!(check.evidence["stored_in"], "keyring");
+        // net.auth still tests the stored token.
+        assert_eq!(coder_token(&f).unwrap().kind, "keyring");
+    }
+
+    #[test]
+    fn centralized_with_an_openai_key_fails_and_withholds_it() {
+        let f = facts(
+            Some(CENTRALIZED),
+            &[("OPENAI_API_KEY", "sk-proj-0123456789")],
+        );
+        let check = key(&f);
+        assert_eq!(check.status, Status::Fail);
+        assert!(check.summary.contains("holds an OpenAI key (sk-p…"));
+        let sent = sent(&f);
+        assert!(sent.bearer.is_none());
+        assert!(sent.withheld.unwrap().contains("doctor does not send"));
+        // Not a Coder token either.
+        assert!(coder_token(&f).is_none());
+    }
+
+    #[test]
+    fn command_backed_auth_needs_the_program_and_a_token_it_would_print() {
+        let other = command("\"token\", \"print\"");
+        let check = key(&facts(Some(&other), &[]).with_program("codexgw", Some("/bin/codexgw")));
+        assert_eq!(check.status, Status::Pass);
+        assert!(
+            check
+                .summary
+                .contains("Codex runs `codexgw` (`/bin/codexgw`)"),
+            "{}",
+            check.summary
+        );
+        let check = key(&facts(Some(&other), &[]).with_program("codexgw", None));
+        assert_eq!(check.status, Status::Fail);
+        assert!(check.summary.contains("not an executable"));
+
+        let ours =
+            command("\"token\", \"print\", \"coder\", \"--url\", \"https://coder.example.com\"");
+        let with = |f: Facts| key(&f.with_program("codexgw", Some("/bin/codexgw")));
+        let check = with(facts(Some(&ours), &[]).with_stored(HOST, TOKEN));
+        assert_eq!(check.status, Status::Pass);
+        assert!(
+            check
+                .summary
+                .contains("finds the Coder token for `coder.example.com`")
+        );
+        let check = with(facts(Some(&ours), &[]));
+        assert_eq!(check.status, Status::Fail);
+        assert_eq!(
+            check.fix.as_deref(),
+            Some("codexgw token set coder --url https://coder.example.com")
+        );
+    }
+
+    #[test]
+    fn byok_and_chatgpt_need_no_openai_variable() {
+        for route in ["openai", "chatgpt"] {
+            let check = key(&facts(Some(&governed(route)), &[]));
+            assert_eq!(check.status, Status::Pass, "{route}");
+            assert!(check.summary.contains("is not set"), "{}", check.summary);
+        }
+        let check = key(&facts(
+            Some(&governed("openai")),
+            &[("OPENAI_API_KEY", "sk-1")],
+        ));
+        assert_eq!(check.status, Status::Pass);
+        assert!(check.summary.contains("`codex exec` does not read it"));
+    }
+
+    #[test]
+    fn chatgpt_warns_about_a_set_openai_key_and_names_the_line() {
+        let mut f = facts(
+            Some(&governed("chatgpt")),
+            &[("OPENAI_API_KEY", "sk-1234567890")],
+        );
+        f.conflicting_exports = vec![shell::Export {
+            path: "/h/.zshrc".into(),
+            line: 3,
+        }];
+        let check = key(&f);
+        assert_eq!(check.status, Status::Warn);
+        assert!(check.summary.contains("keeps using your ChatGPT login"));
+        assert_eq!(
+            check.fix.as_deref(),
+            Some(
+                "delete the line that exports it at `~/.zshrc:3`, then `unset OPENAI_API_KEY` (or start codex with `env -u OPENAI_API_KEY codex`)"
+            )
+        );
+        assert_eq!(check.evidence["exported_at"], "/h/.zshrc:3");
+    }
+
+    #[test]
+    fn the_governance_token_passes_from_env_or_store_warns_from_the_cli_and_fails_when_missing() {
+        let byok = governed("openai");
+        let check = token(&facts(Some(&byok), &[("CODER_API_TOKEN", TOKEN)]));
+        assert_eq!(check.status, Status::Pass);
+        assert!(
+            check
+                .summary
+                .contains("Codex sends it in `X-Coder-AI-Governance-Token`")
+        );
+
+        let check = token(&facts(Some(&byok), &[]).with_stored(HOST, TOKEN));
+        assert_eq!(check.status, Status::Pass);
+        assert!(check.summary.contains("codexgw exec -- codex"));
+        assert_eq!(check.evidence["origin"], "keyring");
+
+        let mut f = facts(Some(&byok), &[]);
+        f.stored_coder_tokens.insert(
+            HOST.into(),
+            vec![Found {
+                secret: Secret::new(TOKEN),
+                origin: secrets::Origin::CoderCli("/h/.config/coderv2/session".into()),
+            }],
+        );
+        let check = token(&f);
+        assert_eq!(check.status, Status::Warn);
+        assert!(check.summary.contains("silently drops"));
+        assert_eq!(
+            check.fix.as_deref(),
+            Some(
+                "export CODER_API_TOKEN=\"$(cat /h/.config/coderv2/session)\" before starting codex"
+            )
+        );
+
+        // A token for another deployment does not count.
+        let check = token(&facts(Some(&byok), &[]).with_stored("other.example.com", TOKEN));
+        assert_eq!(check.status, Status::Fail);
+        assert!(check.fix.unwrap().contains("coder tokens create"));
+    }
+}

@@ -237,3 +237,126 @@ fn judge_login(
     };
     (check.evidence(evidence), user)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doctor::facts::build::facts;
+
+    const KEY: &str = "sk-live-0123456789abcdef";
+
+    fn governed(route: &str, extra: &str) -> String {
+        format!(
+            "{extra}model_provider = \"ai_gateway\"\n[model_providers.ai_gateway]\nbase_url = \"https://coder.example.com/api/v2/aibridge/{route}/v1\"\nwire_api = \"responses\"\nrequires_openai_auth = true\nenv_http_headers = {{ \"X-Coder-AI-Governance-Token\" = \"CODER_API_TOKEN\" }}\n"
+        )
+    }
+
+    fn check(f: &Facts) -> Check {
+        (CODEX_LOGIN.run)(f)
+    }
+
+    const API_KEY_LOGIN: &str =
+        r#"{"auth_mode":"apikey","OPENAI_API_KEY":"sk-live-0123456789abcdef"}"#;
+    const CHATGPT_LOGIN: &str =
+        r#"{"auth_mode":"chatgpt","tokens":{"access_token":"eyJ.a.b","account_id":"acct-1"}}"#;
+
+    #[test]
+    fn centralized_and_no_mode_need_no_login() {
+        let centralized = "model_provider = \"gw\"\n[model_providers.gw]\nbase_url = \"https://c.example.com/api/v2/aibridge/openai/v1\"\nenv_key = \"OPENAI_API_KEY\"\n";
+        assert_eq!(check(&facts(Some(centralized), &[])).status, Status::Skip);
+        assert_eq!(check(&facts(None, &[])).status, Status::Skip);
+    }
+
+    #[test]
+    fn byok_passes_with_an_api_key_login_or_codex_api_key() {
+        let f = facts(Some(&governed("openai", "")), &[]).with_auth_json(API_KEY_LOGIN);
+        let c = check(&f);
+        assert_eq!(c.status, Status::Pass);
+        assert!(
+            c.summary
+                .starts_with("API-key login in `/h/.codex/auth.json`")
+        );
+        assert_eq!(login(&f).unwrap().secret.expose(), KEY);
+
+        // $CODEX_API_KEY wins over the login, whatever auth.json holds.
+        let f = facts(
+            Some(&governed("openai", "")),
+            &[("CODEX_API_KEY", "sk-env-123456")],
+        )
+        .with_auth_json(CHATGPT_LOGIN);
+        let c = check(&f);
+        assert_eq!(c.status, Status::Pass);
+        assert_eq!(c.evidence["source"], "CODEX_API_KEY");
+        assert_eq!(login(&f).unwrap().from, "$CODEX_API_KEY");
+    }
+
+    #[test]
+    fn byok_without_a_login_fails() {
+        let c = check(&facts(
+            Some(&governed("openai", "")),
+            &[("OPENAI_API_KEY", KEY)],
+        ));
+        assert_eq!(c.status, Status::Fail);
+        assert!(c.summary.contains("`codex exec` ignores $OPENAI_API_KEY"));
+        assert_eq!(
+            c.fix.as_deref(),
+            Some(
+                "`printenv OPENAI_API_KEY | codex login --with-api-key` (or export CODEX_API_KEY)"
+            )
+        );
+    }
+
+    #[test]
+    fn chatgpt_passes_with_a_chatgpt_login_and_sends_its_account() {
+        let f = facts(Some(&governed("chatgpt", "")), &[]).with_auth_json(CHATGPT_LOGIN);
+        assert_eq!(check(&f).status, Status::Pass);
+        assert_eq!(login(&f).unwrap().account_id.as_deref(), Some("acct-1"));
+    }
+
+    #[test]
+    fn a_keyring_login_store_is_a_warning_and_a_wrong_login_a_failure() {
+        let store = "cli_auth_credentials_store = \"keyring\"\n";
+        let c = check(&facts(Some(&governed("chatgpt", store)), &[]));
+        assert_eq!(c.status, Status::Warn);
+        assert!(c.summary.contains("cannot inspect"));
+
+        let c = check(&facts(Some(&governed("chatgpt", "")), &[]).with_auth_json(API_KEY_LOGIN));
+        assert_eq!(c.status, Status::Fail);
+        assert!(c.summary.contains("holds an API-key login"));
+        assert_eq!(
+            c.fix.as_deref(),
+            Some("`env -u OPENAI_API_KEY codex login`")
+        );
+
+        let c = check(
+            &facts(Some(&governed("chatgpt", "")), &[]).with_auth_json("{\"auth_mode\": chatgpt"),
+        );
+        assert_eq!(c.status, Status::Fail);
+        assert!(c.summary.contains("is not JSON"));
+
+        let c = check(&facts(Some(&governed("chatgpt", "")), &[]));
+        assert_eq!(c.status, Status::Fail);
+        assert!(c.summary.contains("chatgpt mode needs a ChatGPT login"));
+    }
+
+    #[test]
+    fn a_key_in_the_table_replaces_the_login() {
+        let text = governed("chatgpt", "").replace(
+            "wire_api",
+            "experimental_bearer_token = \"abcdefghij-0123456789abcdefghijkl\"\nwire_api",
+        );
+        let f = facts(Some(&text), &[]).with_auth_json(CHATGPT_LOGIN);
+        let c = check(&f);
+        assert_eq!(c.status, Status::Warn);
+        assert!(
+            c.summary
+                .starts_with("`experimental_bearer_token` in the table wins over the login")
+        );
+        assert!(
+            c.fix
+                .unwrap()
+                .starts_with("delete `experimental_bearer_token` (line 4)")
+        );
+        assert!(login(&f).is_none());
+    }
+}
