@@ -173,7 +173,8 @@ impl Facts {
     }
 
     /// Every deployment a check may look a token up for: each provider table's, each
-    /// `token print --url`'s and each detected one (and none: the empty key).
+    /// `token print --url`'s and each detected one. Without a deployment there is no key,
+    /// and nothing stored under it.
     fn store_keys(&self) -> Vec<String> {
         let mut urls: Vec<String> = Vec::new();
         for (_, doc) in self.docs() {
@@ -196,7 +197,6 @@ impl Facts {
             .iter()
             .filter_map(|url| Deployment::parse(url, true).ok())
             .map(|p| secrets::store_key(&p.deployment))
-            .chain([String::new()])
             .collect();
         keys.sort();
         keys.dedup();

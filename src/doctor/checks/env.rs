@@ -38,21 +38,19 @@ pub fn coder_token(facts: &Facts) -> Option<Credential> {
 }
 
 fn openai_api_key(facts: &Facts) -> (Check, Sent) {
-    let block = judged::block(facts).map(|(b, _)| b);
-    let host = judged::store_key(facts);
-    let lookup = Lookup::new(facts, &host);
-    judge_openai_api_key(
-        block.as_ref(),
-        block.as_ref().and_then(Block::mode),
-        &lookup,
-    )
+    with_judged(facts, judge_openai_api_key)
 }
 
 fn coder_api_token(facts: &Facts) -> (Check, Option<Credential>) {
+    with_judged(facts, judge_coder_api_token)
+}
+
+/// Runs `judge` on the judged table, its mode, and a token lookup for its deployment.
+fn with_judged<T>(facts: &Facts, judge: fn(Option<&Block>, Option<Mode>, &Lookup) -> T) -> T {
     let block = judged::block(facts).map(|(b, _)| b);
     let host = judged::store_key(facts);
     let lookup = Lookup::new(facts, &host);
-    judge_coder_api_token(
+    judge(
         block.as_ref(),
         block.as_ref().and_then(Block::mode),
         &lookup,
