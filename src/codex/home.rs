@@ -111,9 +111,12 @@ impl CodexHome {
     }
 }
 
+/// The variable Codex takes an API key from before its login.
+pub const API_KEY_VAR: &str = "CODEX_API_KEY";
+
 /// `$CODEX_API_KEY`, which Codex sends as the key in preference to any login it has (FACTS).
 pub fn api_key_from_env(env: &Environment) -> Option<&str> {
-    env.var("CODEX_API_KEY")
+    env.var(API_KEY_VAR)
 }
 
 impl Login {

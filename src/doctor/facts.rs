@@ -280,3 +280,85 @@ pub mod build {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::codex::home::CodexHome;
+    use crate::secrets::{MemoryStore, Secret, Stored};
+
+    /// A store that records every key it is asked for.
+    #[derive(Default)]
+    struct Counting {
+        inner: MemoryStore,
+        asked: RefCell<Vec<String>>,
+    }
+
+    impl SecretStore for Counting {
+        fn backend(&self) -> String {
+            self.inner.backend()
+        }
+        fn locate(&self, kind: TokenKind, key: &str) -> anyhow::Result<Option<Stored>> {
+            self.asked.borrow_mut().push(key.to_string());
+            self.inner.locate(kind, key)
+        }
+        fn set(&self, kind: TokenKind, key: &str, secret: &Secret) -> anyhow::Result<String> {
+            self.inner.set(kind, key, secret)
+        }
+        fn delete(&self, kind: TokenKind, key: &str) -> anyhow::Result<bool> {
+            self.inner.delete(kind, key)
+        }
+    }
+
+    #[test]
+    fn gather_reads_each_source_once_for_every_deployment_named() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("config.toml"),
+            "model_provider = \"a\"\n[model_providers.a]\nbase_url = \"https://a.example.com/api/v2/aibridge/openai/v1\"\n[model_providers.b]\nbase_url = \"https://b.example.com/api/v2/aibridge/openai/v1\"\n[model_providers.b.auth]\ncommand = \"codexgw-missing\"\nargs = [\"token\", \"print\", \"coder\", \"--url\", \"https://c.example.com\"]\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("auth.json"), r#"{"OPENAI_API_KEY":"sk-1"}"#).unwrap();
+        let store = Counting::default();
+        store
+            .inner
+            .set(TokenKind::Coder, "c.example.com", &Secret::new("stored"))
+            .unwrap();
+        let options = Options {
+            codex_home: CodexHome::at(dir.path()),
+            profile: None,
+            provider_id: None,
+            offline: true,
+            timeout: Duration::from_secs(1),
+        };
+        let env =
+            Environment::new([("CODER_URL".to_string(), "https://d.example.com".to_string())]);
+        let facts = gather(&options, &env, Some(&store));
+
+        let mut asked = store.asked.borrow().clone();
+        asked.sort();
+        assert_eq!(
+            asked,
+            [
+                "a.example.com",
+                "b.example.com",
+                "c.example.com",
+                "d.example.com"
+            ]
+        );
+        assert_eq!(facts.login, Login::ApiKey(Secret::new("sk-1")));
+        assert_eq!(facts.programs.get("codexgw-missing"), Some(&None));
+        assert!(facts.config.doc.is_some() && facts.config.exists);
+        // The checks ask the facts, never the store again.
+        assert_eq!(
+            facts
+                .coder_token(None, "c.example.com")
+                .map(|f| f.secret.expose().to_string()),
+            Some("stored".to_string())
+        );
+        assert_eq!(store.asked.borrow().len(), 4);
+    }
+}

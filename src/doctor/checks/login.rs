@@ -6,7 +6,7 @@ use super::super::facts::Facts;
 use super::super::judged;
 use super::super::net::Credential;
 use super::super::{Check, Entry, LocalCheck, Status};
-use crate::codex::home::{Login, api_key_from_env};
+use crate::codex::home::{API_KEY_VAR, Login, api_key_from_env};
 use crate::codex::inspect::{Block, Inspected};
 use crate::codex::mode::Mode;
 use crate::secrets::{self, Secret};
@@ -120,7 +120,7 @@ fn judge_login(
     let mut evidence =
         json!({ "auth_path": shown.to_string(), "credentials_store": credentials_store });
     if let (Some(Mode::Byok), Some(key)) = (mode, api_key_from_env(&facts.env)) {
-        evidence["source"] = "CODEX_API_KEY".into();
+        evidence["source"] = API_KEY_VAR.into();
         evidence["key"] = secrets::redact(key).into();
         return (
             Check::pass(
@@ -133,7 +133,7 @@ fn judge_login(
             .evidence(evidence),
             Some(Credential {
                 secret: Secret::new(key),
-                from: "$CODEX_API_KEY".to_string(),
+                from: format!("${API_KEY_VAR}"),
                 kind: "login",
                 account_id: None,
             }),
