@@ -2,9 +2,9 @@
 //! stable id, a finding, the evidence, and the fix.
 //!
 //! [`facts::gather`] reads every file, variable, login and token source once; each local check
-//! is a pure `fn(&Facts) -> Check` (shared conclusions come from [`judged`]); the `net.*`
+//! is a pure `fn(&Facts) -> Check` (shared conclusions come from `judged`); the `net.*`
 //! checks ask the deployment, concurrently and bounded. To add a check, write its function
-//! next to its `Entry` and list the entry in [`LOCAL`] or [`NET`]: that order is the report's.
+//! next to its `Entry` and list the entry in `LOCAL` or `NET`: that order is the report's.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Duration;
@@ -124,7 +124,7 @@ impl<F> Entry<F> {
 }
 
 /// The local checks, in report order.
-const LOCAL: [Entry<LocalCheck>; 6] = [
+const LOCAL: &[Entry<LocalCheck>] = &[
     checks::config::FILE,
     checks::config::PROVIDER,
     checks::config::BLOCK,
@@ -134,7 +134,7 @@ const LOCAL: [Entry<LocalCheck>; 6] = [
 ];
 
 /// The network checks, reported after the local ones.
-const NET: [Entry<NetCheck>; 3] = [net::DEPLOYMENT, net::AUTH, net::GATEWAY];
+const NET: &[Entry<NetCheck>] = &[net::DEPLOYMENT, net::AUTH, net::GATEWAY];
 
 /// The check ids, in report order. They are an API: never rename one.
 pub const CHECK_IDS: [&str; LOCAL.len() + NET.len()] = {
@@ -154,10 +154,10 @@ pub const CHECK_IDS: [&str; LOCAL.len() + NET.len()] = {
 /// Runs every check. `store` is where codexgw keeps tokens (the OS keyring), if any.
 pub fn run(options: &Options, env: &Environment, store: Option<&dyn SecretStore>) -> Report {
     let facts = facts::gather(options, env, store);
-    let mut checks = run_local(&LOCAL, &facts);
+    let mut checks = run_local(LOCAL, &facts);
     let probe = catch_unwind(AssertUnwindSafe(|| net::probe(&facts))).ok();
     match &probe {
-        Some(probe) => checks.extend(net::check(&NET, probe, options.offline, options.timeout)),
+        Some(probe) => checks.extend(net::check(NET, probe, options.offline, options.timeout)),
         None => checks.extend(NET.iter().map(|entry| could_not_judge(entry.id))),
     }
     Report {
