@@ -3,13 +3,13 @@
 
 use serde_json::json;
 
-use super::super::facts::{Facts, File, Unusable};
-use super::super::judged::{self, table_file};
-use super::super::{Check, Entry, LocalCheck};
 use crate::codex::inspect::{
     Block, Finding, GatewayUrl, Inspected, OLDER_GATEWAY_IDS, Severity, redact_url,
 };
 use crate::codex::mode::{self, Mode};
+use crate::doctor::facts::{Facts, File, Unusable};
+use crate::doctor::judged::{self, table_file};
+use crate::doctor::{Check, Entry, LocalCheck};
 use crate::secrets::Secret;
 
 pub const FILE: Entry<LocalCheck> = Entry::new("config.file", config_file);

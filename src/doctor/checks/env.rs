@@ -3,13 +3,13 @@
 
 use serde_json::json;
 
-use super::super::facts::Facts;
-use super::super::judged;
-use super::super::net::Credential;
-use super::super::{Check, Entry, LocalCheck, shell};
 use crate::coder::deployment::Deployment;
 use crate::codex::inspect::{AuthCommand, Block, redact_url};
 use crate::codex::mode::{self, Mode};
+use crate::doctor::facts::Facts;
+use crate::doctor::judged;
+use crate::doctor::net::Credential;
+use crate::doctor::{Check, Entry, LocalCheck, shell};
 use crate::environment::Environment;
 use crate::secrets::{self, Found, Secret, TokenKind};
 

@@ -2,13 +2,13 @@
 
 use serde_json::json;
 
-use super::super::facts::Facts;
-use super::super::judged;
-use super::super::net::Credential;
-use super::super::{Check, Entry, LocalCheck, Status};
 use crate::codex::home::{API_KEY_VAR, Login, api_key_from_env};
 use crate::codex::inspect::{Block, Inspected};
 use crate::codex::mode::Mode;
+use crate::doctor::facts::Facts;
+use crate::doctor::judged;
+use crate::doctor::net::Credential;
+use crate::doctor::{Check, Entry, LocalCheck, Status};
 use crate::secrets::{self, Secret};
 
 pub const CODEX_LOGIN: Entry<LocalCheck> = Entry::new("codex.login", codex_login_check);
