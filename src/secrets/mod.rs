@@ -9,9 +9,11 @@ use crate::coder::deployment::Deployment;
 use crate::environment::Environment;
 use crate::error;
 
+mod command;
 mod file;
 mod os_keyring;
 
+pub use command::{parse_token_print_args, token_print_args};
 pub use file::FileStore;
 pub use os_keyring::{KeyringStore, SERVICE_VAR};
 
@@ -91,6 +93,21 @@ impl TokenKind {
             TokenKind::Openai => "OpenAI API key",
         }
     }
+}
+
+/// The variables the Coder token is read from, in order: `first` (a variable the config names,
+/// such as centralized mode's `env_key`) before the usual ones, each once.
+pub fn coder_token_vars(first: Option<&str>) -> Vec<&str> {
+    first
+        .into_iter()
+        .chain(
+            TokenKind::Coder
+                .env_vars()
+                .iter()
+                .copied()
+                .filter(|v| Some(*v) != first),
+        )
+        .collect()
 }
 
 /// An OpenAI API key (`sk-…`, `sk-proj-…`): never a Coder token.
@@ -361,6 +378,38 @@ pub fn find_all(
     sources(kind, env, vars, store, key).collect()
 }
 
+/// The first of `vars` that holds the secret for the deployment `key`: [`find`]'s first step,
+/// for callers that read the other sources once, up front (doctor).
+pub fn find_in_env(env: &Environment, vars: &[&str], key: &str) -> Option<Found> {
+    env_sources(env, vars, key).next()
+}
+
+/// The sources after the environment (the store, the coder CLI login), in [`find`]'s order.
+pub fn find_all_stored(
+    kind: TokenKind,
+    env: &Environment,
+    store: Option<&dyn SecretStore>,
+    key: &str,
+) -> Vec<Found> {
+    sources(kind, env, &[], store, key).collect()
+}
+
+fn env_sources<'a>(
+    env: &'a Environment,
+    vars: &'a [&'a str],
+    key: &'a str,
+) -> impl Iterator<Item = Found> + 'a {
+    vars.iter().filter_map(move |var| {
+        if *var == CODER_SESSION_TOKEN_VAR && !coder_url_matches(env, key) {
+            return None;
+        }
+        env.var(var).map(|value| Found {
+            secret: Secret::new(value.trim()),
+            origin: Origin::Env((*var).to_string()),
+        })
+    })
+}
+
 /// The sources in order, each consulted only when the iterator gets to it.
 fn sources<'a>(
     kind: TokenKind,
@@ -369,15 +418,7 @@ fn sources<'a>(
     store: Option<&'a dyn SecretStore>,
     key: &'a str,
 ) -> impl Iterator<Item = Found> + 'a {
-    let from_env = vars.iter().filter_map(move |var| {
-        if *var == CODER_SESSION_TOKEN_VAR && !coder_url_matches(env, key) {
-            return None;
-        }
-        env.var(var).map(|value| Found {
-            secret: Secret::new(value.trim()),
-            origin: Origin::Env((*var).to_string()),
-        })
-    });
+    let from_env = env_sources(env, vars, key);
     let from_store = std::iter::once(()).filter_map(move |()| {
         let stored = store?.locate(kind, key).ok()??;
         Some(Found {

@@ -345,119 +345,6 @@ fn offline_centralized(home: &TestHome, text: &str) -> Run {
 const BLOCK: &str = "[model_providers.ai_gateway]\nname = \"AI Gateway\"\nbase_url = \"https://coder.example.com/api/v2/aibridge/openai/v1\"\nenv_key = \"OPENAI_API_KEY\"\nwire_api = \"responses\"\n";
 
 #[test]
-fn a_model_provider_stranded_under_a_table_fails_with_table_and_line() {
-    let home = TestHome::new();
-    let run = offline_centralized(
-        &home,
-        &format!("[tui]\nnotifications = true\n\nmodel_provider = \"ai_gateway\"\n\n{BLOCK}"),
-    );
-    assert_eq!(run.code, 1);
-    assert_eq!(run.failing(), ["config.provider"]);
-    let summary = run.summary("config.provider");
-    assert!(summary.contains("config.toml:4"), "{summary}");
-    assert!(summary.contains("under `[tui]` (line 1)"), "{summary}");
-    assert_eq!(
-        run.fix("config.provider"),
-        "delete line 4 of config.toml and put `model_provider = \"ai_gateway\"` above its first `[table]` header (or run `codexgw setup`, which does both)"
-    );
-    // The block itself is still judged.
-    assert_eq!(run.status("config.block"), "pass");
-}
-
-#[test]
-fn a_legacy_profile_key_fails_config_provider() {
-    let home = TestHome::new();
-    let run = offline_centralized(
-        &home,
-        &format!("model_provider = \"ai_gateway\"\nprofile = \"aibridge\"\n\n{BLOCK}"),
-    );
-    assert_eq!(run.code, 1);
-    assert_eq!(run.failing(), ["config.provider"]);
-    assert!(run.summary("config.provider").contains("config.toml:2"));
-    assert!(run.summary("config.provider").contains("refuse to start"));
-}
-
-#[test]
-fn an_older_provider_id_next_to_the_new_one_warns_about_history() {
-    let home = TestHome::new();
-    let older = BLOCK.replace("ai_gateway", "aibridge");
-    let run = offline_centralized(
-        &home,
-        &format!("model_provider = \"ai_gateway\"\n\n{BLOCK}\n{older}"),
-    );
-    assert_eq!(run.code, 0, "{}", run.human);
-    assert_eq!(run.status("config.provider"), "warn");
-    assert!(
-        run.fix("config.provider")
-            .contains("session history per provider id")
-    );
-    assert!(
-        run.fix("config.provider")
-            .contains("codexgw remove --provider-id aibridge")
-    );
-}
-
-#[test]
-fn a_model_provider_pointing_elsewhere_fails() {
-    let home = TestHome::new();
-    let run = offline_centralized(&home, &format!("model_provider = \"openai\"\n\n{BLOCK}"));
-    assert_eq!(run.failing(), ["config.provider"]);
-    assert!(run.summary("config.provider").contains("built-in provider"));
-    // The gateway table is still found and judged.
-    assert_eq!(run.status("config.block"), "pass");
-
-    let run = offline_centralized(
-        &home,
-        &format!("model_provider = \"ai_gateway\"\n\n{BLOCK}"),
-    );
-    assert_eq!(run.code, 0);
-    let pinned = doctor(
-        &home,
-        &[("OPENAI_API_KEY", VALID_TOKEN)],
-        &["--offline", "--provider-id", "gw2"],
-    );
-    assert_eq!(pinned.failing(), ["config.provider", "config.block"]);
-    assert!(pinned.summary("config.provider").contains("not `gw2`"));
-}
-
-#[test]
-fn block_findings_fail_or_warn_config_block() {
-    let home = TestHome::new();
-    let chat = format!(
-        "model_provider = \"ai_gateway\"\n{}",
-        BLOCK.replace("\"responses\"", "\"chat\"")
-    );
-    let run = offline_centralized(&home, &chat);
-    assert_eq!((run.code, run.failing()), (1, vec!["config.block"]));
-    assert!(run.summary("config.block").contains("no longer supported"));
-    assert_eq!(run.check("config.block")["evidence"]["mode"], "centralized");
-
-    let no_url = format!(
-        "model_provider = \"ai_gateway\"\n{}",
-        BLOCK.replace("base_url", "# base_url")
-    );
-    let run = offline_centralized(&home, &no_url);
-    assert_eq!(run.failing(), ["config.block"]);
-    assert!(run.summary("config.block").contains("api.openai.com"));
-
-    let secret_in_file = format!(
-        "model_provider = \"ai_gateway\"\n{}",
-        BLOCK.replace(
-            "env_key = \"OPENAI_API_KEY\"",
-            &format!("experimental_bearer_token = \"{VALID_TOKEN}\"\nretries = 3")
-        )
-    );
-    let run = offline_centralized(&home, &secret_in_file);
-    assert_eq!(run.code, 0, "{}", run.human);
-    assert_eq!(run.status("config.block"), "warn");
-    assert!(run.summary("config.block").contains("plain text"));
-    assert!(
-        run.summary("config.block")
-            .contains("unknown field `retries`")
-    );
-}
-
-#[test]
 fn centralized_needs_the_coder_token_not_an_openai_key() {
     let fake = FakeCoder::start(Options::default());
     let home = TestHome::new();
@@ -495,31 +382,6 @@ fn centralized_needs_the_coder_token_not_an_openai_key() {
         "sent the OpenAI key to Coder: {leaked:?}"
     );
     assert!(fake.requests_to("/users/me").is_empty());
-}
-
-#[test]
-fn command_backed_auth_needs_an_existing_program() {
-    let home = TestHome::new();
-    let text = |command: &str| {
-        format!(
-            "model_provider = \"ai_gateway\"\n{}\n[model_providers.ai_gateway.auth]\ncommand = \"{command}\"\nargs = [\"token\", \"print\"]\n",
-            BLOCK.replace("env_key = \"OPENAI_API_KEY\"\n", "")
-        )
-    };
-    home.write_config(&text("true"));
-    let run = doctor(&home, &[], &["--offline"]);
-    assert_eq!(run.code, 0, "{}", run.human);
-    assert!(
-        run.summary("env.openai_api_key")
-            .contains("Codex runs `true`")
-    );
-    home.write_config(&text("no-such-token-helper"));
-    let run = doctor(&home, &[], &["--offline"]);
-    assert_eq!(run.failing(), ["env.openai_api_key"]);
-    assert!(
-        run.summary("env.openai_api_key")
-            .contains("not an executable")
-    );
 }
 
 #[test]
@@ -563,43 +425,6 @@ fn the_coder_token_comes_from_the_env_or_the_coder_cli_login() {
             .header("Coder-Session-Token"),
         Some(VALID_TOKEN)
     );
-}
-
-#[test]
-fn a_keyring_login_store_is_a_warning_and_a_wrong_login_a_failure() {
-    let fake = FakeCoder::start(Options::default());
-    let home = TestHome::new();
-    setup(&home, &fake, "chatgpt", &[]);
-    let text = format!(
-        "cli_auth_credentials_store = \"keyring\"\n{}",
-        home.read_config()
-    );
-    home.write_config(&text);
-    let run = doctor(&home, &[CODER], &["--offline"]);
-    assert_eq!(run.code, 0, "{}", run.human);
-    assert_eq!(run.status("codex.login"), "warn");
-    assert!(run.summary("codex.login").contains("cannot inspect"));
-
-    std::fs::write(
-        home.codex_home().join("auth.json"),
-        format!(r#"{{"auth_mode":"apikey","OPENAI_API_KEY":"{LIVE_KEY}"}}"#),
-    )
-    .unwrap();
-    let run = doctor(&home, &[CODER], &["--offline"]);
-    assert_eq!(run.failing(), ["codex.login"]);
-    assert!(
-        run.summary("codex.login")
-            .contains("holds an API-key login")
-    );
-
-    std::fs::write(
-        home.codex_home().join("auth.json"),
-        "{\"auth_mode\": chatgpt",
-    )
-    .unwrap();
-    let run = doctor(&home, &[CODER], &["--offline"]);
-    assert_eq!(run.failing(), ["codex.login"]);
-    assert!(run.summary("codex.login").contains("is not JSON"));
 }
 
 #[test]
@@ -1105,29 +930,6 @@ fn another_provider_table_codex_refuses_fails_config_block() {
     });
 }
 
-/// Keys inside inline tables and dotted keys are settings of their table, not stranded ones.
-#[test]
-fn settings_of_other_tables_are_not_stranded_keys() {
-    let home = TestHome::new();
-    let text = format!(
-        "model_provider = \"ai_gateway\"\n\n[mcp_servers.aws]\ncommand = \"aws-mcp\"\nenv = {{ profile = \"dev\" }}\n\n[tui]\ntheme.profile = \"dark\"\n\n{BLOCK}"
-    );
-    let run = offline_centralized(&home, &text);
-    assert_eq!(run.code, 0, "{}", run.human);
-    assert_eq!(run.status("config.provider"), "pass", "{}", run.human);
-    assert_eq!(
-        run.check("config.provider")["evidence"]["stranded"],
-        serde_json::json!([])
-    );
-
-    // A stranded `model_provider = "openai"` next to a top-level key: delete it, never move it.
-    let text =
-        format!("model_provider = \"ai_gateway\"\n\n[tui]\nmodel_provider = \"openai\"\n\n{BLOCK}");
-    let run = offline_centralized(&home, &text);
-    assert_eq!(run.status("config.provider"), "warn");
-    assert_eq!(run.fix("config.provider"), "delete line 4 of config.toml");
-}
-
 #[test]
 fn urls_with_credentials_or_a_query_are_redacted() {
     let fake = FakeCoder::start(Options::default());
@@ -1177,23 +979,6 @@ fn the_missing_token_fix_names_the_env_key_variable() {
             .starts_with("export MY_GATEWAY_TOKEN="),
         "{}",
         run.fix("net.gateway")
-    );
-}
-
-#[test]
-fn inert_profile_tables_are_a_note() {
-    let home = TestHome::new();
-    let text = format!(
-        "model_provider = \"ai_gateway\"\n\n[profiles.aibridge]\nmodel_provider = \"aibridge\"\n\n{BLOCK}"
-    );
-    let run = offline_centralized(&home, &text);
-    assert_eq!(run.code, 0, "{}", run.human);
-    assert_eq!(run.status("config.provider"), "pass");
-    assert!(
-        run.summary("config.provider")
-            .contains("`[profiles.aibridge]` in config.toml is inert"),
-        "{}",
-        run.summary("config.provider")
     );
 }
 
