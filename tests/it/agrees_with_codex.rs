@@ -21,11 +21,12 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::support::TestHome;
 use crate::support::fake_coder::{FakeCoder, Options, Recorded, VALID_TOKEN};
+use crate::support::real_codex::versions;
 use crate::support::real_codex::{
     CHATGPT_ACCESS_TOKEN, CHATGPT_ACCOUNT_ID, OPENAI_KEY, write_chatgpt_login,
 };
-use crate::support::{TestHome, pinned_codexes};
 
 /// Cases where doctor does not (yet) agree with Codex: `"case name"` for every version, or
 /// `"case name @ 0.171.0"` for one. Exact: the test fails when an entry is missing or stale.
@@ -798,6 +799,7 @@ fn in_parallel<T: Send>(
 }
 
 #[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex CLIs: run scripts/test")]
 fn doctor_agrees_with_codex_on_every_case() {
     let all = cases();
     let names: BTreeSet<&str> = all.iter().map(|c| c.name.as_str()).collect();
@@ -829,10 +831,10 @@ fn doctor_agrees_with_codex_on_every_case() {
         .unwrap_or(6);
 
     let mut report = String::new();
-    let mut found = BTreeMap::<String, BTreeSet<&str>>::new();
+    let mut found = BTreeMap::<String, BTreeSet<String>>::new();
     let mut healthy_counts = Vec::new();
     let only = std::env::var("CODEXGW_MATRIX_VERSION").ok();
-    for (version, launcher) in pinned_codexes() {
+    for (version, launcher) in versions() {
         if only.as_deref().is_some_and(|v| v != version) {
             continue;
         }
@@ -858,7 +860,7 @@ fn doctor_agrees_with_codex_on_every_case() {
         });
         let agree = outcomes.iter().filter(|o| o.agrees()).count();
         let healthy = outcomes.iter().filter(|o| o.codex == CodexDid::Ok).count();
-        healthy_counts.push((version, healthy));
+        healthy_counts.push((version.clone(), healthy));
         report.push_str(&format!(
             "Codex {version}: doctor agrees on {agree}/{} cases ({healthy} healthy), {:.1} s\n",
             outcomes.len(),
@@ -885,7 +887,10 @@ fn doctor_agrees_with_codex_on_every_case() {
                     format!("fails {}", o.doctor.failing.join(", "))
                 }
             ));
-            found.entry(o.name.clone()).or_default().insert(version);
+            found
+                .entry(o.name.clone())
+                .or_default()
+                .insert(version.clone());
         }
     }
     eprintln!("{report}");
@@ -899,7 +904,7 @@ fn doctor_agrees_with_codex_on_every_case() {
             cases.len()
         );
     }
-    let versions: BTreeSet<&str> = healthy_counts.iter().map(|(v, _)| *v).collect();
+    let versions: BTreeSet<String> = healthy_counts.iter().map(|(v, _)| v.clone()).collect();
     let found: BTreeSet<String> = found
         .into_iter()
         .flat_map(|(name, in_versions)| {

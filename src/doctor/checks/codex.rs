@@ -3,12 +3,21 @@
 use serde_json::json;
 
 use crate::codex::installed::{INSTALL_HINT, Installation, Verdict};
-use crate::doctor::Check;
+use crate::doctor::facts::Facts;
+use crate::doctor::{Check, Entry, LocalCheck};
 
-pub const ID: &str = "codex.config";
+pub const CONFIG: Entry<LocalCheck> = Entry::new("codex.config", codex_config_check);
+const ID: &str = CONFIG.id;
+
+fn codex_config_check(facts: &Facts) -> Check {
+    match &facts.codex {
+        Some(installation) => check(installation, &facts.codex_command),
+        None => Check::skip(ID, "Codex was not asked"),
+    }
+}
 
 /// `what`: how Codex is started, e.g. `codex -p gateway --strict-config`, for the findings.
-pub fn check(installation: &Installation, what: &str) -> Check {
+fn check(installation: &Installation, what: &str) -> Check {
     let (codex, judgement) = match installation {
         Installation::Missing => {
             return Check::warn(
