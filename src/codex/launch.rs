@@ -35,6 +35,24 @@ impl ConfiguredProvider {
     }
 }
 
+/// The provider `id` as the config file at `path` defines it; `None` when there is no file.
+pub fn read_configured_provider(
+    path: &Path,
+    id: &str,
+) -> anyhow::Result<Option<ConfiguredProvider>> {
+    let Some(text) = crate::files::read_optional(path)? else {
+        return Ok(None);
+    };
+    let (_, text) = crate::codex::strip_bom(&text);
+    let config = Inspected::parse(text).map_err(|e| {
+        // The same TOML parser: this words the error as every command that reads the file does.
+        crate::codex::document::ConfigDocument::parse_file(text, path)
+            .err()
+            .unwrap_or_else(|| anyhow::Error::new(e))
+    })?;
+    configured_provider(&config, id, path).map(Some)
+}
+
 /// Reads the provider `id` from config.toml (at `path`, for messages): the deployment from its
 /// `base_url`, the mode by the rule doctor uses ([`crate::codex::inspect::Block::mode`]).
 pub fn configured_provider(

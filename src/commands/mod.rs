@@ -1,16 +1,17 @@
-//! One file per subcommand: turn arguments into a plan, run it, print. Shared resolution of the
-//! provider options lives here so `setup` and `show` render from the same spec.
+//! One thin file per subcommand: arguments → request → operation → [`Ui`]. What they share
+//! lives here: the context, the confirmation rule as commands apply it, and the provider
+//! flags turned into a spec (so `setup` and `show` render from the same one).
 
-use std::io::IsTerminal;
-use std::time::Duration;
-
-use crate::cli::{ProviderArgs, RouteChoice, TokenSourceChoice};
+use crate::cli::{ProviderArgs, TokenSourceChoice};
 use crate::coder::deployment::{Deployment, Route};
 use crate::codex::home::CodexHome;
 use crate::codex::launch::ConfiguredProvider;
 use crate::codex::mode::{self, Mode, ProviderSpec, TokenSource};
 use crate::environment::Environment;
-use crate::error;
+use crate::error::{self, ExitKind, Help as _};
+use crate::setup::apply::Step;
+use crate::setup::plan::FileChange;
+use crate::ui::{Consent, Ui};
 
 pub mod completions;
 pub mod credentials;
@@ -25,22 +26,17 @@ pub mod show;
 pub mod template;
 pub mod token;
 
-/// What every command may know about the world it runs in.
+/// What every command may know about the world it runs in, and the one way it talks to it.
 pub struct Context {
     pub env: Environment,
-    /// A person can answer prompts.
-    pub interactive: bool,
-    /// Colour on stderr.
-    pub color: bool,
+    pub ui: Ui,
 }
 
 impl Context {
     pub fn from_process() -> Context {
         let env = Environment::from_process();
-        let stderr_tty = std::io::stderr().is_terminal();
         Context {
-            interactive: std::io::stdin().is_terminal() && stderr_tty,
-            color: stderr_tty && !env.is_set("NO_COLOR"),
+            ui: Ui::from_process(&env),
             env,
         }
     }
@@ -51,81 +47,64 @@ impl Context {
             self.env.var("CODEX_HOME"),
             self.env.home_dir.as_deref(),
         )
-    }
-
-    /// Status lines go to stderr, so stdout stays data.
-    pub fn status(&self, line: impl AsRef<str>) {
-        eprintln!("{}", line.as_ref());
-    }
-
-    pub fn warn(&self, line: impl AsRef<str>) {
-        let label = if self.color {
-            "\x1b[33mwarning:\x1b[0m"
-        } else {
-            "warning:"
-        };
-        eprintln!("{label} {}", line.as_ref());
+        .help("pass `--codex-home DIR`, or set `CODEX_HOME` to an existing folder")
     }
 }
 
-/// A prompt's answer, or `what` went wrong. Ctrl-C at a prompt ends codexgw the way SIGINT
-/// does, with the cursor shown again.
-pub fn answer<T>(result: dialoguer::Result<T>, what: &'static str) -> anyhow::Result<T> {
-    match result {
-        Err(dialoguer::Error::IO(e)) if e.kind() == std::io::ErrorKind::Interrupted => {
-            interrupted()
-        }
-        other => anyhow::Context::context(other, what),
-    }
+/// The diff of `changes`, for stdout (`--dry-run`) or the confirmation.
+pub fn diff_of(changes: &[FileChange]) -> String {
+    changes.iter().map(crate::setup::diff::unified).collect()
 }
 
-/// dialoguer hides the cursor while a menu is open and shows it again only when the prompt
-/// returns; Ctrl-C ends the process in between, so without this the user's terminal is left
-/// without a cursor. Exits with 130, as a shell expects after SIGINT.
-pub fn interrupted() -> ! {
-    eprintln!("\x1b[?25h");
-    std::process::exit(130)
-}
-
-/// At a prompt that reads keys one by one, console sends itself SIGINT on Ctrl-C; this catches
-/// it (and a SIGINT from elsewhere while a prompt is open) to give the cursor back.
-pub fn catch_interrupt() {
-    // Fails only when a handler is already set, which then owns the cleanup.
-    let _ = ctrlc::set_handler(|| interrupted());
-}
-
-/// Shows the planned changes on stderr (coloured at a terminal) and asks whether to write them:
-/// the one confirmation `setup`, `remove` and `restore` share.
-pub fn confirm_changes(
+/// The one confirmation rule ([`Ui::consent`]) as every writing command applies it: without
+/// `--yes` and without a terminal nothing is written and the command exits 2; declining
+/// writes nothing and exits 1. `command` is how to run it again; `dry_run`: it has
+/// `--dry-run`.
+pub fn require_consent(
     ctx: &Context,
-    changes: &[crate::setup::plan::FileChange],
+    changes: &[FileChange],
     prompt: &str,
     default: bool,
-) -> anyhow::Result<bool> {
-    let diff: String = changes.iter().map(crate::setup::diff::unified).collect();
-    eprint!(
-        "{}",
-        if ctx.color {
-            crate::setup::diff::colorize(&diff)
-        } else {
-            diff
+    yes: bool,
+    (command, dry_run): (&str, bool),
+) -> anyhow::Result<()> {
+    match ctx.ui.consent(&diff_of(changes), prompt, default, yes)? {
+        Consent::Given => Ok(()),
+        Consent::NoTerminal => {
+            let err = error::usage(
+                format!(
+                    "`{command}` changes your files and there is no terminal to confirm; nothing written"
+                ),
+                "pass `--yes` to write without asking",
+            );
+            Err(if dry_run {
+                error::add_help(
+                    err,
+                    format!("see the change first with `{command} --dry-run`"),
+                )
+            } else {
+                err
+            })
         }
-    );
-    let reply = dialoguer::Confirm::with_theme(&dialoguer::theme::ColorfulTheme::default())
-        .with_prompt(prompt)
-        .default(default)
-        .interact();
-    answer(reply, "cannot read your answer")
+        Consent::Declined => Err(error::of_kind(ExitKind::Declined, "nothing written"))
+            .help(format!("run `{command}` again when ready")),
+    }
 }
 
-/// A file as it is on disk now, for planning an edit of it.
-pub fn read_state(path: std::path::PathBuf) -> anyhow::Result<crate::setup::plan::FileState> {
-    let before = crate::files::read_optional(&path)?;
-    Ok(crate::setup::plan::FileState { path, before })
+/// Tells what [`crate::setup::apply::apply_changes`] did, as it does it.
+pub fn apply(
+    ctx: &Context,
+    home: &CodexHome,
+    changes: &[FileChange],
+    backup: bool,
+) -> anyhow::Result<()> {
+    crate::setup::apply::apply_changes(home, changes, backup, &mut |step| match step {
+        Step::BackedUp(path) => ctx
+            .ui
+            .status(format!("backed up the old file to `{}`", path.display())),
+        Step::Wrote(path) => ctx.ui.status(format!("wrote `{}`", path.display())),
+    })
 }
-
-/// How long `--route auto` waits for `/api/v2/buildinfo`.
-const ROUTE_PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
 pub fn validate_provider_id(id: &str) -> anyhow::Result<()> {
     if id.trim().is_empty() {
@@ -146,55 +125,6 @@ pub fn validate_provider_id(id: &str) -> anyhow::Result<()> {
         ));
     }
     Ok(())
-}
-
-/// How the route was chosen, for telling the user.
-pub enum RouteReason {
-    Flag,
-    PastedUrl,
-    Version(String),
-    Fallback(String),
-}
-
-/// Picks the route: the flag, else the pasted URL's, else by the deployment's version.
-pub fn resolve_route(
-    choice: RouteChoice,
-    pasted: Option<Route>,
-    deployment: &Deployment,
-    offline: bool,
-) -> (Route, RouteReason) {
-    if let Some(route) = choice.fixed() {
-        return (route, RouteReason::Flag);
-    }
-    if let Some(route) = pasted {
-        return (route, RouteReason::PastedUrl);
-    }
-    if offline {
-        return (Route::Aibridge, RouteReason::Fallback("offline".into()));
-    }
-    match crate::coder::http::coder_version(deployment, ROUTE_PROBE_TIMEOUT) {
-        Ok(version) => (
-            Route::for_version(&version),
-            RouteReason::Version(version.raw),
-        ),
-        Err(why) => (Route::Aibridge, RouteReason::Fallback(why)),
-    }
-}
-
-impl RouteReason {
-    pub fn describe(&self, route: Route) -> String {
-        let route = route.name();
-        match self {
-            RouteReason::Flag => format!("route `{route}` (from --route)"),
-            RouteReason::PastedUrl => format!("route `{route}` (from the pasted URL)"),
-            RouteReason::Version(v) => format!("route `{route}` (the deployment runs Coder {v})"),
-            RouteReason::Fallback(why) => {
-                format!(
-                    "route `{route}`, which every Coder version with the gateway serves ({why})"
-                )
-            }
-        }
-    }
 }
 
 /// Builds the spec from already-resolved values.
@@ -286,19 +216,10 @@ pub fn configured_provider(
     id: &str,
 ) -> anyhow::Result<ConfiguredProvider> {
     let path = ctx.codex_home(codex_home)?.config_path();
-    let text = crate::files::read_optional(&path)?.ok_or_else(|| {
+    crate::codex::launch::read_configured_provider(&path, id)?.ok_or_else(|| {
         error::failure(
             format!("`{}` does not exist", path.display()),
             "run `codexgw setup` first (or pass `--codex-home DIR`)",
         )
-    })?;
-    // Codex reads a file with a byte-order mark; so does setup's editor.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let config = crate::codex::inspect::Inspected::parse(text).map_err(|e| {
-        // The same TOML parser: this words the error as every command that reads the file does.
-        crate::codex::document::ConfigDocument::parse_file(text, &path)
-            .err()
-            .unwrap_or_else(|| anyhow::Error::new(e))
-    })?;
-    crate::codex::launch::configured_provider(&config, id, &path)
+    })
 }

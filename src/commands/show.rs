@@ -2,11 +2,12 @@
 
 use crate::cli::ShowArgs;
 use crate::coder::deployment::Deployment;
-use crate::commands::{Context, provider_spec, resolve_route};
+use crate::commands::{Context, provider_spec};
 use crate::error;
 use crate::setup::plan::render_block;
+use crate::setup::request::resolve_route;
 
-pub fn run(_ctx: &Context, args: &ShowArgs) -> anyhow::Result<()> {
+pub fn run(ctx: &Context, args: &ShowArgs) -> anyhow::Result<()> {
     let missing: Vec<&str> = [
         args.provider.mode.is_none().then_some("--mode"),
         args.provider.url.is_none().then_some("--url"),
@@ -26,8 +27,12 @@ pub fn run(_ctx: &Context, args: &ShowArgs) -> anyhow::Result<()> {
     );
     let parsed = Deployment::parse(url, args.provider.allow_http)?;
     // `show` feeds templates and docs, so it never asks the network: `auto` means aibridge.
-    let (route, _) = resolve_route(args.provider.route, parsed.route, &parsed.deployment, true);
+    let (route, _) = resolve_route(
+        args.provider.route.fixed(),
+        parsed.route,
+        &parsed.deployment,
+        true,
+    );
     let spec = provider_spec(&args.provider, mode, parsed.deployment, route)?;
-    print!("{}", render_block(&spec)?);
-    Ok(())
+    ctx.ui.out(render_block(&spec)?)
 }

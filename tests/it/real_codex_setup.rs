@@ -10,7 +10,7 @@ use crate::support::{TestHome, codex_bin};
 
 fn setup(home: &TestHome, fake: &FakeCoder, mode: &str) {
     home.codexgw()
-        .args(["setup", "--mode", mode, "--url", &fake.url])
+        .args(["setup", "--yes", "--mode", mode, "--url", &fake.url])
         .assert()
         .success();
 }
@@ -54,7 +54,7 @@ fn byok_sends_the_codex_login_key_and_the_governance_header() {
     let home = TestHome::new();
     home.codexgw()
         .args([
-            "setup", "--mode", "byok", "--route", "aibridge", "--url", &fake.url,
+            "setup", "--yes", "--mode", "byok", "--route", "aibridge", "--url", &fake.url,
         ])
         .assert()
         .success();
@@ -113,6 +113,7 @@ fn a_profile_sends_only_codex_p_to_the_gateway() {
     home.codexgw()
         .args([
             "setup",
+            "--yes",
             "--mode",
             "centralized",
             "--url",
@@ -136,4 +137,29 @@ fn a_profile_sends_only_codex_p_to_the_gateway() {
     );
     assert_centralized_request(&fake, &out);
     assert_eq!(home.read_config(), config, "codex rewrote config.toml");
+}
+
+/// Pins the rule `CodexHome::resolve` copies: the real Codex refuses a set `CODEX_HOME` that
+/// does not exist (and creates nothing), so codexgw must not create one to write into.
+#[test]
+fn codex_refuses_a_codex_home_that_does_not_exist() {
+    let Some(codex) = codex_bin() else { return };
+    let home = TestHome::new();
+    let missing = home.home().join("no-such-codex-home");
+    let out = std::process::Command::new(&codex)
+        .args(["exec", "--skip-git-repo-check", "say hi"])
+        .env_clear()
+        .envs(home.env())
+        .env("CODEX_HOME", &missing)
+        .current_dir(home.home())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run codex");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{said}");
+    assert!(
+        said.contains("CODEX_HOME points to") && said.contains("does not exist"),
+        "{said}"
+    );
+    assert!(!missing.exists());
 }
