@@ -218,6 +218,59 @@ pub fn render_block(spec: &ProviderSpec) -> anyhow::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::coder::deployment::{Deployment, Route};
+    use crate::codex::inspect::Inspected;
+    use crate::codex::mode::{Mode, TokenSource};
+
+    /// What setup renders, inspect (the reader doctor and `env` use) reads back as the same
+    /// mode, deployment and route, with nothing to report: for every mode, route, deployment
+    /// shape, provider id and token source the renderer supports.
+    #[test]
+    fn every_rendered_block_reads_back_as_its_mode_with_no_findings() {
+        let sources = [
+            TokenSource::Env("OPENAI_API_KEY".into()),
+            TokenSource::Env("CODER_API_TOKEN".into()),
+            TokenSource::Command {
+                program: "/usr/bin/codexgw".into(),
+                args: ["token", "print", "coder", "--url", "https://c.example.com"]
+                    .map(str::to_string)
+                    .to_vec(),
+            },
+        ];
+        for mode in Mode::ALL {
+            for route in [Route::Aibridge, Route::AiGateway] {
+                for url in ["https://c.example.com", "http://127.0.0.1:8080/coder"] {
+                    for id in ["ai_gateway", "coder-gw"] {
+                        for source in &sources {
+                            let spec = ProviderSpec {
+                                id: id.into(),
+                                mode,
+                                deployment: Deployment::parse(url, false).unwrap().deployment,
+                                route,
+                                token_source: source.clone(),
+                            };
+                            let text = render_block(&spec).unwrap();
+                            let read = Inspected::parse(&text).unwrap();
+                            let case = format!("{mode} {route:?} {url} {id} {source:?}\n{text}");
+                            assert_eq!(
+                                read.model_provider().map(|l| l.value).as_deref(),
+                                Some(id),
+                                "{case}"
+                            );
+                            let block = read.provider(id).expect(&case);
+                            assert_eq!(block.mode(), Some(mode), "{case}");
+                            let gateway = block.gateway().expect(&case);
+                            assert_eq!(gateway.deployment, spec.deployment, "{case}");
+                            assert_eq!(gateway.route, route, "{case}");
+                            assert_eq!(block.findings(), [], "{case}");
+                            assert_eq!(block.load_errors(), [], "{case}");
+                            assert!(read.stranded().is_empty(), "{case}");
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     fn file(name: &str, text: &str) -> FileState {
         FileState {
