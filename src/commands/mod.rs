@@ -223,3 +223,210 @@ pub fn configured_provider(
         )
     })
 }
+
+/// The confirmation rule, the same for the three commands that write, run through a scripted
+/// Ui: with a terminal (answers yes / no) and without one.
+#[cfg(test)]
+mod confirmation_tests {
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use crate::error::{ExitKind, exit_kind};
+    use crate::ui::{Answer, Captured};
+    use clap::Parser as _;
+
+    const URL: &str = "https://coder.example.com";
+    const ORIGINAL: &str = "model = \"o3\"\n";
+
+    fn context(interactive: bool, answers: Vec<Answer>) -> (Context, Captured) {
+        let (ui, captured) = Ui::scripted(interactive, answers);
+        // A token in the environment: setup finds it there and offers no keyring prompt.
+        let env = Environment::new([(
+            "CODER_API_TOKEN".to_string(),
+            "coder-token-0123456789".to_string(),
+        )]);
+        (Context { env, ui }, captured)
+    }
+
+    /// Runs `codexgw ARGS` against `dir` as CODEX_HOME.
+    fn run(ctx: &Context, dir: &std::path::Path, args: &[&str]) -> anyhow::Result<()> {
+        let cli =
+            Cli::try_parse_from(std::iter::once("codexgw").chain(args.iter().copied())).unwrap();
+        match &cli.command {
+            Command::Setup(a) => setup::run(ctx, a, Some(dir)),
+            Command::Remove(a) => remove::run(ctx, a, Some(dir)),
+            Command::Restore(a) => restore::run(ctx, a, Some(dir)),
+            _ => unreachable!(),
+        }
+    }
+
+    const SETUP: [&str; 7] = [
+        "setup",
+        "--offline",
+        "--mode",
+        "centralized",
+        "--url",
+        URL,
+        "--no-backup",
+    ];
+
+    /// Puts the home in the state each command changes: configured (with a backup of the
+    /// original) for `remove` and `restore`, the original for `setup`.
+    fn home_for(command: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config.toml");
+        std::fs::write(&config, ORIGINAL).unwrap();
+        if command != "setup" {
+            let (ctx, _) = context(false, vec![]);
+            let setup = [
+                "setup",
+                "--offline",
+                "--mode",
+                "centralized",
+                "--url",
+                URL,
+                "--yes",
+            ];
+            run(&ctx, dir.path(), &setup).unwrap();
+        }
+        (dir, config)
+    }
+
+    fn args(command: &str) -> Vec<&'static str> {
+        match command {
+            "setup" => SETUP.to_vec(),
+            "remove" => vec!["remove"],
+            _ => vec!["restore", "latest"],
+        }
+    }
+
+    #[test]
+    fn without_a_terminal_nothing_is_written_without_yes_and_everything_with_it() {
+        for command in ["setup", "remove", "restore"] {
+            let (dir, config) = home_for(command);
+            let before = std::fs::read_to_string(&config).unwrap();
+            let (ctx, captured) = context(false, vec![]);
+            let err = run(&ctx, dir.path(), &args(command)).unwrap_err();
+            assert_eq!(exit_kind(&err), ExitKind::Usage, "{command}");
+            let text = error::render(&err);
+            assert!(
+                text.contains("there is no terminal to confirm"),
+                "{command}: {text}"
+            );
+            assert!(text.contains("help: pass `--yes`"), "{command}: {text}");
+            assert_eq!(
+                std::fs::read_to_string(&config).unwrap(),
+                before,
+                "{command}"
+            );
+            assert!(
+                !captured.stderr().contains("? "),
+                "{command}: nobody is asked"
+            );
+
+            let (ctx, _) = context(false, vec![]);
+            let mut yes = args(command);
+            yes.push("--yes");
+            run(&ctx, dir.path(), &yes).unwrap();
+            assert_ne!(
+                std::fs::read_to_string(&config).unwrap(),
+                before,
+                "{command}"
+            );
+        }
+    }
+
+    #[test]
+    fn at_a_terminal_the_diff_is_shown_and_no_declines_with_exit_1() {
+        for command in ["setup", "remove", "restore"] {
+            let (dir, config) = home_for(command);
+            let before = std::fs::read_to_string(&config).unwrap();
+            let (ctx, captured) = context(true, vec![Answer::No]);
+            let err = run(&ctx, dir.path(), &args(command)).unwrap_err();
+            assert_eq!(exit_kind(&err), ExitKind::Declined, "{command}");
+            assert_eq!(exit_kind(&err).code(), 1);
+            assert!(
+                error::render(&err).starts_with("nothing written\n"),
+                "{command}"
+            );
+            assert_eq!(
+                std::fs::read_to_string(&config).unwrap(),
+                before,
+                "{command}"
+            );
+            let shown = captured.stderr();
+            assert!(
+                shown.contains("--- ") && shown.contains("+++ "),
+                "{command}: {shown}"
+            );
+
+            let (ctx, _) = context(true, vec![Answer::Yes]);
+            run(&ctx, dir.path(), &args(command)).unwrap();
+            assert_ne!(
+                std::fs::read_to_string(&config).unwrap(),
+                before,
+                "{command}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_dry_run_prints_the_diff_on_stdout_and_asks_nothing() {
+        let (dir, config) = home_for("setup");
+        let (ctx, captured) = context(true, vec![]);
+        let mut dry = SETUP.to_vec();
+        dry.push("--dry-run");
+        run(&ctx, dir.path(), &dry).unwrap();
+        assert!(
+            captured
+                .stdout()
+                .contains("+model_provider = \"ai_gateway\"")
+        );
+        assert_eq!(std::fs::read_to_string(config).unwrap(), ORIGINAL);
+    }
+
+    /// The wizard, without a pseudo-terminal: the mode menu, the URL prompt (refusing plain
+    /// http as setup would), then the confirmation.
+    #[test]
+    fn the_wizard_asks_mode_url_and_confirmation_in_order() {
+        let (dir, config) = home_for("setup");
+        let answers = vec![
+            Answer::Choice(0),
+            Answer::Text("http://typed.example.com".into()),
+        ];
+        let (ctx, _) = context(true, answers);
+        let err = run(&ctx, dir.path(), &["setup", "--offline"]).unwrap_err();
+        assert!(err.to_string().contains("plain http"), "{err}");
+
+        let answers = vec![
+            Answer::Choice(0),
+            Answer::Text("https://typed.example.com".into()),
+            Answer::Yes,
+        ];
+        let (ctx, captured) = context(true, answers);
+        run(&ctx, dir.path(), &["setup", "--offline"]).unwrap();
+        let stderr = captured.stderr();
+        let asked: Vec<&str> = stderr
+            .lines()
+            .filter_map(|l| l.strip_prefix("? "))
+            .collect();
+        assert_eq!(
+            asked,
+            [
+                "How should Codex pay for the model?",
+                "Coder deployment URL",
+                "Write these changes?"
+            ]
+        );
+        let written = std::fs::read_to_string(config).unwrap();
+        assert!(
+            written.contains("https://typed.example.com/api/v2/aibridge/openai/v1"),
+            "{written}"
+        );
+        // The first menu item is centralized mode: the Coder token travels as `env_key`.
+        assert_eq!(Mode::ALL[0], Mode::Centralized);
+        assert!(
+            written.contains("env_key = \"OPENAI_API_KEY\""),
+            "{written}"
+        );
+    }
+}
