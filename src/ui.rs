@@ -277,17 +277,27 @@ impl Ui {
         }
     }
 
-    /// Hidden input (a token, a key).
-    pub fn password(&self, prompt: &str, allow_empty: bool) -> anyhow::Result<String> {
+    /// Hidden input (a token, a key), asked again until `validate` has no objection: a typo
+    /// costs a retry, not the command.
+    pub fn password(
+        &self,
+        prompt: &str,
+        allow_empty: bool,
+        validate: impl Fn(&str) -> Result<(), String>,
+    ) -> anyhow::Result<String> {
         match self.next_answer(prompt) {
             None => answer(
                 dialoguer::Password::new()
                     .with_prompt(prompt)
                     .allow_empty_password(allow_empty)
+                    .validate_with(|text: &String| validate(text))
                     .interact(),
                 "cannot read your answer",
             ),
-            Some(Ok(Answer::Text(text))) => Ok(text),
+            Some(Ok(Answer::Text(text))) => {
+                validate(&text).map_err(|why| anyhow::anyhow!("{why}"))?;
+                Ok(text)
+            }
             Some(other) => Err(unexpected(prompt, other)),
         }
     }

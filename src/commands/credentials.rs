@@ -153,6 +153,14 @@ fn ask_key(ctx: &Context) -> anyhow::Result<Option<Secret>> {
     let text = ctx.ui.password(
         "Your OpenAI API key for Codex's login (empty to skip)",
         true,
+        |text| {
+            if text.trim().is_empty() {
+                return Ok(());
+            }
+            secrets::parse_token(TokenKind::Openai, text)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        },
     )?;
     if text.trim().is_empty() {
         return Ok(None);

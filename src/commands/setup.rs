@@ -105,19 +105,12 @@ pub fn run(
     apply(ctx, &home, &plan.changes, !args.no_backup)?;
     remember_replaced_model_provider(&home, plan)?;
     ctx.ui.status(reason.describe(route));
-    // The file is written: whatever fails now is not a misuse of the command line.
-    let done = credentials::after_setup(ctx, args, &spec, &home, token).map_err(written_already)?;
+    // Every answer typed from here on is checked at its prompt and asked again, so what can
+    // still fail is a failure (exit 1), never a usage error: scripts read 2 as "nothing
+    // happened".
+    let done = credentials::after_setup(ctx, args, &spec, &home, token)?;
     print_next(&done, codex_refuses);
     Ok(())
-}
-
-/// An error after config.toml was written exits 1, even one that would be a usage error
-/// before: scripts read exit 2 as "nothing happened".
-fn written_already(mut err: anyhow::Error) -> anyhow::Error {
-    if let Some(user) = err.downcast_mut::<error::UserError>() {
-        user.kind = error::ExitKind::Failure;
-    }
-    err
 }
 
 /// Mode and URL from the flags; what is missing comes from the wizard at a terminal, from

@@ -136,8 +136,15 @@ pub fn read_token(ctx: &Context, kind: TokenKind, force_stdin: bool) -> anyhow::
             .read_stdin(64 * 1024)
             .context("cannot read the token from stdin")?
     } else if ctx.ui.interactive() {
-        ctx.ui
-            .password(&format!("{} (input is hidden)", kind.describe()), false)?
+        ctx.ui.password(
+            &format!("{} (input is hidden)", kind.describe()),
+            false,
+            |text| {
+                secrets::parse_token(kind, text)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            },
+        )?
     } else {
         return Err(error::usage(
             format!("no {} on stdin and no terminal to ask", kind.describe()),
