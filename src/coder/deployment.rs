@@ -62,14 +62,14 @@ impl Deployment {
         let bad = |what: &str| {
             error::usage(
                 format!("`{input}` is not a usable Coder URL: {what}"),
-                "pass the address you open Coder at, e.g. `--url https://coder.example.com`",
+                "use the address you open Coder at, e.g. `https://coder.example.com`",
             )
         };
         let url = Url::parse(input).map_err(|e| match e {
             // `coder.example.com`: the scheme is all that is missing.
             url::ParseError::RelativeUrlWithoutBase if !input.contains("://") => error::usage(
                 format!("`{input}` is not a usable Coder URL: it has no scheme"),
-                format!("pass the full address, e.g. `--url https://{input}`"),
+                format!("use the full address, e.g. `https://{input}`"),
             ),
             e => bad(&e.to_string()),
         })?;
@@ -94,7 +94,7 @@ impl Deployment {
                 format!(
                     "`{input}` uses plain http to a host that is not loopback; tokens would travel unencrypted"
                 ),
-                "use the https address, or pass `--allow-http` if this network is trusted",
+                "use the https address",
             ));
         }
 
@@ -279,7 +279,7 @@ mod tests {
         let bare = Deployment::parse("coder.example.com", false).unwrap_err();
         assert!(
             error::render(&bare)
-                .ends_with("help: pass the full address, e.g. `--url https://coder.example.com`\n")
+                .ends_with("help: use the full address, e.g. `https://coder.example.com`\n")
         );
     }
 

@@ -170,7 +170,7 @@ pub fn validate_profile_name(name: &str) -> anyhow::Result<()> {
     } else {
         Err(error::usage(
             format!("`{name}` is not a profile name Codex accepts"),
-            "use letters, digits, `_` and `-` only, e.g. `--profile gateway`",
+            "use letters, digits, `_` and `-` only, e.g. `gateway`",
         ))
     }
 }

@@ -64,7 +64,7 @@ pub fn configured_provider(
     let block = config.provider(id).ok_or_else(|| {
         error::failure(
             format!("`{file}` has no provider `model_providers.{id}`"),
-            format!("run `codexgw setup --provider-id {id}`, or pass `--provider-id ID`"),
+            format!("run `codexgw setup --provider-id {id}` to add it"),
         )
     })?;
     let setup = "run `codexgw setup --url https://coder.example.com` to rewrite the table";
@@ -231,9 +231,9 @@ impl Shell {
             "fish" => Ok(Shell::Fish),
             "pwsh" | "powershell" | "pwsh.exe" | "powershell.exe" => Ok(Shell::Powershell),
             "sh" | "dash" | "ash" | "ksh" | "mksh" | "yash" => Ok(Shell::Sh),
-            _ => Err(error::usage(
+            _ => Err(error::of_kind(
+                error::ExitKind::Usage,
                 format!("cannot write lines for the shell `{path}` ($SHELL)"),
-                "pass `--shell sh|bash|zsh|fish|powershell` for the shell that will run them",
             )),
         }
     }
@@ -512,7 +512,7 @@ mod tests {
         assert_eq!(shell("/bin/dash").unwrap(), Shell::Sh);
         assert_eq!(
             shell("/bin/tcsh").unwrap_err(),
-            "error: cannot write lines for the shell `/bin/tcsh` ($SHELL)\nhelp: pass `--shell sh|bash|zsh|fish|powershell` for the shell that will run them\n"
+            "error: cannot write lines for the shell `/bin/tcsh` ($SHELL)\n"
         );
     }
 }

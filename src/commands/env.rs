@@ -3,6 +3,7 @@
 use crate::cli::EnvArgs;
 use crate::codex::launch::{self, Shell};
 use crate::commands::{Context, configured_provider};
+use crate::error::Help as _;
 use crate::secrets;
 
 pub fn run(
@@ -12,7 +13,8 @@ pub fn run(
 ) -> anyhow::Result<()> {
     let shell = match args.shell {
         Some(shell) => shell,
-        None => Shell::from_env(&ctx.env)?,
+        None => Shell::from_env(&ctx.env)
+            .help("pass `--shell sh|bash|zsh|fish|powershell` for the shell that will run them")?,
     };
     let provider = configured_provider(ctx, codex_home, &args.provider_id)?;
     let store = secrets::system_store(&ctx.env);

@@ -3,7 +3,7 @@
 //! flags turned into a spec (so `setup` and `show` render from the same one).
 
 use crate::cli::{ProviderArgs, TokenSourceChoice};
-use crate::coder::deployment::{Deployment, Route};
+use crate::coder::deployment::{Deployment, ParsedUrl, Route};
 use crate::codex::home::CodexHome;
 use crate::codex::launch::ConfiguredProvider;
 use crate::codex::mode::{self, Mode, ProviderSpec, TokenSource};
@@ -206,6 +206,18 @@ fn token_print_command(deployment: &Deployment) -> anyhow::Result<TokenSource> {
         args: ["token", "print", "coder", "--url", deployment.as_str()]
             .map(str::to_string)
             .to_vec(),
+    })
+}
+
+/// `--url` as a deployment; `allow_http` is `--allow-http`. Adds the hint that names the flag
+/// when plain http is all that is wrong.
+pub fn parse_url_flag(url: &str, allow_http: bool) -> anyhow::Result<ParsedUrl> {
+    Deployment::parse(url, allow_http).map_err(|err| {
+        if !allow_http && Deployment::parse(url, true).is_ok() {
+            error::add_help(err, "or pass `--allow-http` if this network is trusted")
+        } else {
+            err
+        }
     })
 }
 

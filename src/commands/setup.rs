@@ -7,7 +7,7 @@ use crate::coder::detect;
 use crate::codex::home::validate_profile_name;
 use crate::codex::mode::Mode;
 use crate::commands::credentials;
-use crate::commands::{Context, apply, diff_of, provider_spec, require_consent};
+use crate::commands::{Context, apply, diff_of, parse_url_flag, provider_spec, require_consent};
 use crate::error;
 use crate::setup::apply::{read_state, remember_replaced_model_provider};
 use crate::setup::next::{Done, next_steps};
@@ -27,7 +27,7 @@ pub fn run(
         validate_profile_name(profile)?;
     }
     let (mode, url) = resolve_inputs(ctx, args)?;
-    let parsed = Deployment::parse(&url, args.provider.allow_http)?;
+    let parsed = parse_url_flag(&url, args.provider.allow_http)?;
     let (route, reason) = resolve_route(
         args.provider.route.fixed(),
         parsed.route,

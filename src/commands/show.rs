@@ -1,8 +1,7 @@
 //! `codexgw show`: the provider block as setup would write it into an empty file.
 
 use crate::cli::ShowArgs;
-use crate::coder::deployment::Deployment;
-use crate::commands::{Context, provider_spec};
+use crate::commands::{Context, parse_url_flag, provider_spec};
 use crate::error;
 use crate::setup::plan::render_block;
 use crate::setup::request::resolve_route;
@@ -25,7 +24,7 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> anyhow::Result<()> {
         args.provider.mode.unwrap(),
         args.provider.url.as_deref().unwrap(),
     );
-    let parsed = Deployment::parse(url, args.provider.allow_http)?;
+    let parsed = parse_url_flag(url, args.provider.allow_http)?;
     // `show` feeds templates and docs, so it never asks the network: `auto` means aibridge.
     let (route, _) = resolve_route(
         args.provider.route.fixed(),

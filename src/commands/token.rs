@@ -165,7 +165,7 @@ pub fn verify_coder_token(
     allow_http: bool,
 ) -> anyhow::Result<String> {
     // The token must not travel in plain text to a host that is not loopback.
-    Deployment::parse(deployment.as_str(), allow_http)?;
+    crate::commands::parse_url_flag(deployment.as_str(), allow_http)?;
     let url = deployment.join("api/v2/users/me");
     let answer = crate::coder::http::get(
         &url,

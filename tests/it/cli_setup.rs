@@ -771,7 +771,7 @@ fn a_bare_host_gets_the_https_address_suggested() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert_eq!(
         out.stderr,
-        "error: `coder.example.com` is not a usable Coder URL: it has no scheme\nhelp: pass the full address, e.g. `--url https://coder.example.com`\n"
+        "error: `coder.example.com` is not a usable Coder URL: it has no scheme\nhelp: use the full address, e.g. `https://coder.example.com`\n"
     );
 }
 
