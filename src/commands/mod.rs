@@ -289,15 +289,8 @@ mod confirmation_tests {
         std::fs::write(&config, ORIGINAL).unwrap();
         if command != "setup" {
             let (ctx, _) = context(false, vec![]);
-            let setup = [
-                "setup",
-                "--offline",
-                "--mode",
-                "centralized",
-                "--url",
-                URL,
-                "--yes",
-            ];
+            // With the backup `restore latest` puts back.
+            let setup: Vec<&str> = SETUP[..6].iter().copied().chain(["--yes"]).collect();
             run(&ctx, dir.path(), &setup).unwrap();
         }
         (dir, config)

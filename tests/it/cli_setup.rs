@@ -6,7 +6,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::support::TestHome;
+use crate::support::{SETUP_CENTRALIZED, TestHome};
 
 const URL: &str = "https://coder.example.com";
 const BASE_URL: &str = "https://coder.example.com/api/v2/aibridge/openai/v1";
@@ -266,15 +266,7 @@ fn permission_bits_are_kept_and_new_files_are_private() {
     let out = bare
         .codexgw()
         .env_remove("CODEX_HOME")
-        .args([
-            "setup",
-            "--yes",
-            "--offline",
-            "--mode",
-            "centralized",
-            "--url",
-            URL,
-        ])
+        .args(SETUP_CENTRALIZED)
         .output()
         .unwrap();
     assert!(
@@ -293,19 +285,7 @@ fn a_codex_home_that_does_not_exist_is_refused_and_not_created() {
     let home = TestHome::new();
     let missing = home.home().join("elsewhere/codex");
     let shown = missing.display().to_string();
-    let out = run(
-        &home,
-        &[
-            "setup",
-            "--yes",
-            "--offline",
-            "--mode",
-            "centralized",
-            "--url",
-            URL,
-        ],
-        &[("CODEX_HOME", &shown)],
-    );
+    let out = run(&home, &SETUP_CENTRALIZED, &[("CODEX_HOME", &shown)]);
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert_contains(
         &out.stderr,

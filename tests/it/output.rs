@@ -4,7 +4,7 @@
 
 use std::process::{Command, Stdio};
 
-use crate::support::TestHome;
+use crate::support::{SETUP_CENTRALIZED, TestHome};
 
 const URL: &str = "https://coder.example.com";
 
@@ -12,24 +12,7 @@ const URL: &str = "https://coder.example.com";
 fn configured() -> TestHome {
     let home = TestHome::new();
     home.write_config("model = \"o3\"\n");
-    let out = home
-        .codexgw()
-        .args([
-            "setup",
-            "--yes",
-            "--offline",
-            "--mode",
-            "centralized",
-            "--url",
-            URL,
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    home.codexgw().args(SETUP_CENTRALIZED).assert().success();
     home
 }
 

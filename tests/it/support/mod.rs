@@ -9,6 +9,18 @@ pub mod real_codex;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// `codexgw setup` for centralized mode at `https://coder.example.com`, without asking and
+/// without the network: the arguments many tests start from.
+pub const SETUP_CENTRALIZED: [&str; 7] = [
+    "setup",
+    "--yes",
+    "--offline",
+    "--mode",
+    "centralized",
+    "--url",
+    "https://coder.example.com",
+];
+
 /// A temp `HOME` with a `CODEX_HOME` inside; nothing a test does reaches the real ones.
 pub struct TestHome {
     pub dir: tempfile::TempDir,
