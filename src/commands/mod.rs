@@ -236,10 +236,10 @@ pub fn configured_provider(
     })
 }
 
-/// The confirmation rule, the same for the three commands that write, run through a scripted
-/// Ui: with a terminal (answers yes / no) and without one.
+/// The commands run through a scripted Ui: the confirmation rule, the same for the three
+/// commands that write, with a terminal (answers yes / no) and without one; the wizard; hints.
 #[cfg(test)]
-mod confirmation_tests {
+mod tests {
     use super::*;
     use crate::cli::{Cli, Command};
     use crate::error::{ExitKind, exit_kind};
@@ -387,6 +387,23 @@ mod confirmation_tests {
                 .contains("+model_provider = \"ai_gateway\"")
         );
         assert_eq!(std::fs::read_to_string(config).unwrap(), ORIGINAL);
+    }
+
+    #[test]
+    fn only_a_url_refused_for_plain_http_alone_gets_the_allow_http_hint() {
+        let hints = |url: &str| {
+            let err = parse_url_flag(url, false).unwrap_err();
+            error::find_user_error(&err).unwrap().hints.clone()
+        };
+        assert_eq!(
+            hints("http://coder.internal"),
+            [
+                "use the https address",
+                "or pass `--allow-http` if this network is trusted"
+            ]
+        );
+        assert_eq!(hints("ftp://coder.internal").len(), 1);
+        assert!(parse_url_flag("http://coder.internal", true).is_ok());
     }
 
     /// The wizard, without a pseudo-terminal: the mode menu, the URL prompt (refusing plain
