@@ -139,27 +139,36 @@ fn a_profile_sends_only_codex_p_to_the_gateway() {
     assert_eq!(home.read_config(), config, "codex rewrote config.toml");
 }
 
-/// Pins the rule `CodexHome::resolve` copies: the real Codex refuses a set `CODEX_HOME` that
-/// does not exist (and creates nothing), so codexgw must not create one to write into.
+/// Pins the rule `CodexHome::resolve` copies: the real Codex (the pinned one, and 0.171.0 when
+/// installed beside it) refuses a set `CODEX_HOME` that does not exist and creates nothing, so
+/// codexgw must not create one to write into.
 #[test]
 fn codex_refuses_a_codex_home_that_does_not_exist() {
-    let Some(codex) = codex_bin() else { return };
-    let home = TestHome::new();
-    let missing = home.home().join("no-such-codex-home");
-    let out = std::process::Command::new(&codex)
-        .args(["exec", "--skip-git-repo-check", "say hi"])
-        .env_clear()
-        .envs(home.env())
-        .env("CODEX_HOME", &missing)
-        .current_dir(home.home())
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("run codex");
-    let said = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "{said}");
-    assert!(
-        said.contains("CODEX_HOME points to") && said.contains("does not exist"),
-        "{said}"
-    );
-    assert!(!missing.exists());
+    let Some(pinned) = codex_bin() else { return };
+    let newer = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(".tools/codex-0.171.0/node_modules/.bin/codex");
+    for codex in std::iter::once(pinned).chain(newer.exists().then_some(newer)) {
+        let home = TestHome::new();
+        let missing = home.home().join("no-such-codex-home");
+        let out = std::process::Command::new(&codex)
+            .args(["exec", "--skip-git-repo-check", "say hi"])
+            .env_clear()
+            .envs(home.env())
+            .env("CODEX_HOME", &missing)
+            .current_dir(home.home())
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("run codex");
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{}: {said}", codex.display());
+        assert!(
+            said.contains(&format!(
+                "CODEX_HOME points to {:?}, but that path does not exist",
+                missing.display().to_string()
+            )),
+            "{}: {said}",
+            codex.display()
+        );
+        assert!(!missing.exists());
+    }
 }
