@@ -143,24 +143,28 @@ fn a_profile_sends_only_codex_p_to_the_gateway() {
 /// installed beside it) refuses a set `CODEX_HOME` that does not exist and creates nothing, so
 /// codexgw must not create one to write into.
 #[test]
-fn codex_refuses_a_codex_home_that_does_not_exist() {
+fn codex_refuses_a_codex_home_that_does_not_exist_or_is_no_folder() {
     let Some(pinned) = codex_bin() else { return };
     let newer = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join(".tools/codex-0.171.0/node_modules/.bin/codex");
     for codex in std::iter::once(pinned).chain(newer.exists().then_some(newer)) {
         let home = TestHome::new();
+        let refusal = |codex_home: &std::path::Path| {
+            let out = std::process::Command::new(&codex)
+                .args(["exec", "--skip-git-repo-check", "say hi"])
+                .env_clear()
+                .envs(home.env())
+                .env("CODEX_HOME", codex_home)
+                .current_dir(home.home())
+                .stdin(std::process::Stdio::null())
+                .output()
+                .expect("run codex");
+            let said = String::from_utf8_lossy(&out.stderr).into_owned();
+            assert!(!out.status.success(), "{}: {said}", codex.display());
+            said
+        };
         let missing = home.home().join("no-such-codex-home");
-        let out = std::process::Command::new(&codex)
-            .args(["exec", "--skip-git-repo-check", "say hi"])
-            .env_clear()
-            .envs(home.env())
-            .env("CODEX_HOME", &missing)
-            .current_dir(home.home())
-            .stdin(std::process::Stdio::null())
-            .output()
-            .expect("run codex");
-        let said = String::from_utf8_lossy(&out.stderr);
-        assert!(!out.status.success(), "{}: {said}", codex.display());
+        let said = refusal(&missing);
         assert!(
             said.contains(&format!(
                 "CODEX_HOME points to {:?}, but that path does not exist",
@@ -170,5 +174,10 @@ fn codex_refuses_a_codex_home_that_does_not_exist() {
             codex.display()
         );
         assert!(!missing.exists());
+
+        let file = home.home().join("a-file");
+        std::fs::write(&file, "").unwrap();
+        let said = refusal(&file);
+        assert!(said.contains("but that path is not a directory"), "{said}");
     }
 }
