@@ -21,7 +21,8 @@ pub enum Answer {
     /// To `confirm`.
     Yes,
     No,
-    /// To `input` and `password` (checked by the prompt's validator like typed text).
+    /// To `input` and `password` (checked by the prompt's validator like typed text), or what
+    /// stdin holds for `read_stdin`.
     Text(String),
     /// To `select`: the index of the item.
     Choice(usize),
@@ -136,10 +137,6 @@ impl Ui {
 
     pub fn color_stdout(&self) -> bool {
         self.color_stdout
-    }
-
-    pub fn color_stderr(&self) -> bool {
-        self.color_stderr
     }
 
     /// Data, on stdout. A reader that went away ends the command quietly (exit 141, as a
