@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use crate::cli::{TargetArgs, TokenArgs, TokenCommand, TokenPrintArgs, TokenSetArgs};
 use crate::coder::deployment::Deployment;
 use crate::commands::{Context, configured_provider};
-use crate::error;
+use crate::error::{self, Help as _};
 use crate::secrets::{self, FileStore, Secret, SecretStore, SystemStore, TokenKind};
 
 /// How long `--verify` waits for the deployment.
@@ -77,7 +77,15 @@ fn set(
     }
     let secret = read_token(ctx, args.kind, args.stdin)?;
     if args.verify {
-        let user = verify_coder_token(&deployment, &secret, args.allow_http)?;
+        // Plain http is refused before the token is sent, with the flag that allows it.
+        crate::commands::parse_url_flag(deployment.as_str(), args.allow_http)?;
+        let user = crate::coder::users::signed_in_as(
+            &deployment,
+            &secret,
+            args.allow_http,
+            VERIFY_TIMEOUT,
+        )
+        .help("nothing was stored; leave out `--verify` to store the token unchecked")?;
         ctx.ui.status(format!(
             "{deployment} accepts the token (signed in as {user})"
         ));
@@ -156,42 +164,6 @@ pub fn read_token(ctx: &Context, kind: TokenKind, force_stdin: bool) -> anyhow::
         ));
     };
     secrets::parse_token(kind, &text)
-}
-
-/// `GET /api/v2/users/me` with the token: the user name, or why the deployment refused it.
-pub fn verify_coder_token(
-    deployment: &Deployment,
-    token: &Secret,
-    allow_http: bool,
-) -> anyhow::Result<String> {
-    // The token must not travel in plain text to a host that is not loopback.
-    crate::commands::parse_url_flag(deployment.as_str(), allow_http)?;
-    let url = deployment.join("api/v2/users/me");
-    let answer = crate::coder::http::get(
-        &url,
-        &[("Coder-Session-Token", token.expose())],
-        VERIFY_TIMEOUT,
-    )
-    .map_err(|why| {
-        error::failure(
-            format!("cannot reach `{url}` to check the token: {why}"),
-            "check the URL and your network, or store the token without `--verify`",
-        )
-    })?;
-    match answer.status {
-        200 => Ok(serde_json::from_str::<serde_json::Value>(&answer.body)
-            .ok()
-            .and_then(|v| v.get("username")?.as_str().map(str::to_string))
-            .unwrap_or_else(|| "an unnamed user".into())),
-        401 => Err(error::failure(
-            format!("{deployment} rejected the token: {}", answer.message()),
-            "create a new one with `coder tokens create` and try again; nothing was stored",
-        )),
-        status => Err(error::failure(
-            format!("`{url}` answered HTTP {status}: {}", answer.message()),
-            "check that the URL is your Coder deployment; nothing was stored",
-        )),
-    }
 }
 
 fn print(
