@@ -47,7 +47,7 @@ impl Context {
             self.env.var("CODEX_HOME"),
             self.env.home_dir.as_deref(),
         )
-        .help("pass `--codex-home DIR`, or set `CODEX_HOME` to an existing folder")
+        .help("or pass `--codex-home DIR` to use another existing folder")
     }
 }
 
