@@ -222,9 +222,8 @@ fn status(
         |p| p.coder_token_vars(),
     );
     let mut out = format!(
-        "deployment: {deployment}\nkeyring: {} (service `{}`)\n",
-        store.backend(),
-        store.keyring.service()
+        "deployment: {deployment}\nkeyring: {}\n",
+        store.primary.describe()
     );
     for kind in [TokenKind::Coder, TokenKind::Openai] {
         out.push_str(&format!("{}:\n", kind.describe()));

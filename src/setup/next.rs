@@ -73,7 +73,10 @@ pub fn next_steps(
                 "env -u OPENAI_API_KEY codex login   # sign in with ChatGPT (or `codexgw exec -- codex login`)"
                     .to_string()
             }));
-            if env.is_set("OPENAI_API_KEY") {
+            if Mode::Chatgpt
+                .conflicting_var()
+                .is_some_and(|var| env.is_set(var))
+            {
                 next.warnings.push("OPENAI_API_KEY is set: Coder requires it unset in chatgpt mode (older Codex builds and other OpenAI tools sign in with the key instead of ChatGPT); `unset OPENAI_API_KEY` and remove it from your shell start-up files (`codexgw doctor` names the line)".into());
             }
         }
