@@ -49,7 +49,7 @@ pub fn run(
     let plan = plan_setup(&spec, config, profile)?;
     // The installed Codex judges the files as setup would leave them, before anything is
     // written; a blocker setup does not own is named and fails the run after the write.
-    let blocker = judge_with_codex(ctx, args, &home, &plan.changes)?;
+    let judge = || judge_with_codex(ctx, args, &home, &plan.changes);
     let print_next = |done: &Done, codex_refuses: bool| {
         let next = next_steps(
             &spec,
@@ -74,6 +74,7 @@ pub fn run(
             spec.base_url(),
             spec.mode
         ));
+        let blocker = judge()?;
         if args.dry_run {
             return blocker.map_or(Ok(()), Err);
         }
@@ -82,7 +83,7 @@ pub fn run(
         print_next(&done, blocker.is_some());
         return blocker.map_or(Ok(()), Err);
     }
-    let mut codex_refuses = blocker.is_some();
+    let mut codex_refuses = false;
     for change in &plan.changes {
         let unowned = unowned_problems(change);
         for warning in &unowned.warnings {
@@ -91,6 +92,7 @@ pub fn run(
         codex_refuses |= unowned.codex_refuses;
     }
     if args.dry_run {
+        let blocker = judge()?;
         ctx.ui.out(diff_of(&plan.changes))?;
         ctx.ui.status(format!(
             "dry run: {} ({}); nothing written",
@@ -101,6 +103,8 @@ pub fn run(
     }
     // Before anything is written: a missing token must not leave a half-done setup behind.
     let token = credentials::token_to_store(ctx, args)?;
+    let blocker = judge()?;
+    codex_refuses |= blocker.is_some();
     require_consent(
         ctx,
         &plan.changes,
