@@ -6,7 +6,18 @@ use crate::support::TestHome;
 use crate::support::real_codex::each_codex;
 
 fn setup(home: &TestHome, codex: Option<&std::path::Path>, extra: &[&str]) -> std::process::Output {
+    setup_in(home, codex, extra, &[])
+}
+
+/// `codexgw setup` in centralized mode for a fixed URL, offline, with `env` on top.
+fn setup_in(
+    home: &TestHome,
+    codex: Option<&std::path::Path>,
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> std::process::Output {
     let mut cmd = home.codexgw();
+    cmd.envs(env.iter().copied());
     cmd.args([
         "setup",
         "--mode",
@@ -106,17 +117,7 @@ fn a_healthy_result_is_vouched_for_by_codex() {
 #[test]
 fn without_codex_setup_says_it_could_not_check() {
     let home = TestHome::new();
-    let mut cmd = home.codexgw();
-    cmd.env("PATH", "/nonexistent").args([
-        "setup",
-        "--mode",
-        "centralized",
-        "--url",
-        "https://coder.example.com",
-        "--offline",
-        "--yes",
-    ]);
-    let out = cmd.output().unwrap();
+    let out = setup_in(&home, None, &[], &[("PATH", "/nonexistent")]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(
