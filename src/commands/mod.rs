@@ -45,6 +45,11 @@ impl Context {
         }
     }
 
+    /// The HTTP client every command uses: trusts and routes like Codex in this environment.
+    pub fn network(&self) -> crate::net::Network {
+        crate::net::Network::from_env(&self.env)
+    }
+
     pub fn codex_home(&self, flag: Option<&std::path::Path>) -> anyhow::Result<CodexHome> {
         CodexHome::resolve(
             flag,
@@ -156,12 +161,13 @@ pub enum RouteReason {
     Fallback(String),
 }
 
-/// Picks the route: the flag, else the pasted URL's, else by the deployment's version.
+/// Picks the route: the flag, else the pasted URL's, else by the deployment's version (asked
+/// through `network`; `None` is offline).
 pub fn resolve_route(
     choice: RouteChoice,
     pasted: Option<Route>,
     deployment: &Deployment,
-    offline: bool,
+    network: Option<&crate::net::Network>,
 ) -> (Route, RouteReason) {
     if let Some(route) = choice.fixed() {
         return (route, RouteReason::Flag);
@@ -169,10 +175,10 @@ pub fn resolve_route(
     if let Some(route) = pasted {
         return (route, RouteReason::PastedUrl);
     }
-    if offline {
+    let Some(network) = network else {
         return (Route::Aibridge, RouteReason::Fallback("offline".into()));
-    }
-    match crate::coder::http::coder_version(deployment, ROUTE_PROBE_TIMEOUT) {
+    };
+    match crate::coder::http::coder_version(network, deployment, ROUTE_PROBE_TIMEOUT) {
         Ok(version) => (
             Route::for_version(&version),
             RouteReason::Version(version.raw),

@@ -26,7 +26,7 @@ pub fn run(_ctx: &Context, args: &ShowArgs) -> anyhow::Result<()> {
     );
     let parsed = Deployment::parse(url, args.provider.allow_http)?;
     // `show` feeds templates and docs, so it never asks the network: `auto` means aibridge.
-    let (route, _) = resolve_route(args.provider.route, parsed.route, &parsed.deployment, true);
+    let (route, _) = resolve_route(args.provider.route, parsed.route, &parsed.deployment, None);
     let spec = provider_spec(&args.provider, mode, parsed.deployment, route)?;
     print!("{}", render_block(&spec)?);
     Ok(())

@@ -78,7 +78,7 @@ fn set(
     }
     let secret = read_token(ctx, args.kind, args.stdin)?;
     if args.verify {
-        let user = verify_coder_token(&deployment, &secret, args.allow_http)?;
+        let user = verify_coder_token(&ctx.network(), &deployment, &secret, args.allow_http)?;
         ctx.status(format!(
             "{deployment} accepts the token (signed in as {user})"
         ));
@@ -161,6 +161,7 @@ pub fn read_token(ctx: &Context, kind: TokenKind, force_stdin: bool) -> anyhow::
 
 /// `GET /api/v2/users/me` with the token: the user name, or why the deployment refused it.
 pub fn verify_coder_token(
+    network: &crate::net::Network,
     deployment: &Deployment,
     token: &Secret,
     allow_http: bool,
@@ -169,6 +170,7 @@ pub fn verify_coder_token(
     Deployment::parse(deployment.as_str(), allow_http)?;
     let url = deployment.join("api/v2/users/me");
     let answer = crate::coder::http::get(
+        network,
         &url,
         &[("Coder-Session-Token", token.expose())],
         VERIFY_TIMEOUT,
@@ -176,7 +178,7 @@ pub fn verify_coder_token(
     .map_err(|why| {
         error::failure(
             format!("cannot reach `{url}` to check the token: {why}"),
-            "check the URL and your network, or store the token without `--verify`",
+            format!("{}, or store the token without `--verify`", why.fix()),
         )
     })?;
     match answer.status {

@@ -112,7 +112,13 @@ pub const CHECK_IDS: [&str; 9] = [
 pub fn run(options: &Options, env: &Environment, store: Option<&dyn SecretStore>) -> Report {
     let local = local::check(options, env, store);
     let mut checks = local.checks;
-    checks.extend(net::check(&local.probe, options.offline, options.timeout));
+    let network = crate::net::Network::from_env(env);
+    checks.extend(net::check(
+        &local.probe,
+        &network,
+        options.offline,
+        options.timeout,
+    ));
     Report {
         ok: checks.iter().all(|c| c.status != Status::Fail),
         mode: local.probe.mode,

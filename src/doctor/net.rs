@@ -12,6 +12,7 @@ use crate::coder::deployment::{Deployment, Route};
 use crate::coder::http::{self, Answer};
 use crate::codex::inspect::redact_url;
 use crate::codex::mode::{self, Mode};
+use crate::net::Network;
 use crate::secrets::{Found, Secret};
 
 /// Slack on top of `--timeout` for the threads to report after their own timeout fired.
@@ -58,7 +59,7 @@ pub struct Probe {
     pub token_fix: String,
 }
 
-type Job = fn(&Probe, Duration) -> Check;
+type Job = fn(&Probe, &Network, Duration) -> Check;
 
 const JOBS: [(&str, Job); 3] = [
     ("net.deployment", deployment),
@@ -66,24 +67,34 @@ const JOBS: [(&str, Job); 3] = [
     ("net.gateway", gateway),
 ];
 
-pub(super) fn check(probe: &Probe, offline: bool, timeout: Duration) -> Vec<Check> {
+pub(super) fn check(
+    probe: &Probe,
+    network: &Network,
+    offline: bool,
+    timeout: Duration,
+) -> Vec<Check> {
     if offline {
         return JOBS
             .iter()
             .map(|(id, _)| Check::skip(id, "skipped: --offline"))
             .collect();
     }
-    run_jobs(&JOBS, probe, timeout)
+    run_jobs(&JOBS, probe, network, timeout)
 }
 
 /// Runs each job on its own thread and collects what is reported by the deadline.
-fn run_jobs(jobs: &[(&'static str, Job)], probe: &Probe, timeout: Duration) -> Vec<Check> {
+fn run_jobs(
+    jobs: &[(&'static str, Job)],
+    probe: &Probe,
+    network: &Network,
+    timeout: Duration,
+) -> Vec<Check> {
     let (send, receive) = mpsc::channel();
     for (index, (_, job)) in jobs.iter().enumerate() {
-        let (send, probe, job) = (send.clone(), probe.clone(), *job);
+        let (send, probe, network, job) = (send.clone(), probe.clone(), network.clone(), *job);
         // Detached on purpose: a stuck thread is abandoned, and dies with the process.
         std::thread::spawn(move || {
-            let _ = send.send((index, job(&probe, timeout)));
+            let _ = send.send((index, job(&probe, &network, timeout)));
         });
     }
     drop(send);
@@ -113,19 +124,23 @@ fn run_jobs(jobs: &[(&'static str, Job)], probe: &Probe, timeout: Duration) -> V
 
 /// A GET that turns transport failures and redirects into a failed check.
 fn fetch(
+    network: &Network,
     id: &'static str,
     url: &str,
     headers: &[(&str, &str)],
     timeout: Duration,
 ) -> Result<Answer, Check> {
     let shown = redact_url(url);
-    let answer = http::get(url, headers, timeout).map_err(|why| {
-        Check::fail(
-            id,
-            format!("`{shown}`: {}", why.to_string().replace(url, &shown)),
-            "check the deployment URL in config.toml and your network (VPN, proxy, firewall)",
-        )
-        .evidence(json!({ "url": shown, "error": why.to_string().replace(url, &shown) }))
+    let answer = http::get(network, url, headers, timeout).map_err(|why| {
+        let error = why.to_string().replace(url, &shown);
+        let mut evidence = json!({ "url": shown, "error": error });
+        if let Some(proxy) = url::Url::parse(url)
+            .ok()
+            .and_then(|u| network.proxy_for(&u).cloned())
+        {
+            evidence["proxy"] = json!({ "url": proxy.shown(), "from": proxy.var });
+        }
+        Check::fail(id, format!("`{shown}`: {error}"), why.fix()).evidence(evidence)
     })?;
     if (300..400).contains(&answer.status) {
         let location = answer.location.clone().unwrap_or_default();
@@ -173,7 +188,7 @@ fn answer_evidence(url: &str, answer: &Answer, sent: &[&str]) -> serde_json::Val
     })
 }
 
-fn deployment(probe: &Probe, timeout: Duration) -> Check {
+fn deployment(probe: &Probe, network: &Network, timeout: Duration) -> Check {
     const ID: &str = "net.deployment";
     let Some(deployment) = &probe.deployment else {
         return Check::skip(
@@ -182,7 +197,7 @@ fn deployment(probe: &Probe, timeout: Duration) -> Check {
         );
     };
     let url = deployment.join("api/v2/buildinfo");
-    let answer = match fetch(ID, &url, &[], timeout) {
+    let answer = match fetch(network, ID, &url, &[], timeout) {
         Ok(answer) => answer,
         Err(check) => return check,
     };
@@ -227,7 +242,7 @@ fn deployment(probe: &Probe, timeout: Duration) -> Check {
     .evidence(evidence)
 }
 
-fn auth(probe: &Probe, timeout: Duration) -> Check {
+fn auth(probe: &Probe, network: &Network, timeout: Duration) -> Check {
     const ID: &str = "net.auth";
     let Some(deployment) = &probe.deployment else {
         return Check::skip(ID, "no deployment URL to ask");
@@ -243,7 +258,13 @@ fn auth(probe: &Probe, timeout: Duration) -> Check {
     };
     let url = deployment.join("api/v2/users/me");
     let secret = token.secret.expose();
-    let answer = match fetch(ID, &url, &[("Coder-Session-Token", secret)], timeout) {
+    let answer = match fetch(
+        network,
+        ID,
+        &url,
+        &[("Coder-Session-Token", secret)],
+        timeout,
+    ) {
         Ok(answer) => answer,
         Err(check) => return check,
     };
@@ -285,7 +306,7 @@ fn auth(probe: &Probe, timeout: Duration) -> Check {
     .evidence(evidence)
 }
 
-fn gateway(probe: &Probe, timeout: Duration) -> Check {
+fn gateway(probe: &Probe, network: &Network, timeout: Duration) -> Check {
     const ID: &str = "net.gateway";
     let (Some(base_url), Some(mode)) = (&probe.base_url, probe.mode) else {
         return Check::skip(
@@ -322,7 +343,7 @@ fn gateway(probe: &Probe, timeout: Duration) -> Check {
         .chain(&probe.bearer)
         .map(|c| c.secret.expose())
         .collect();
-    let answer = match fetch(ID, &url, &headers, timeout) {
+    let answer = match fetch(network, ID, &url, &headers, timeout) {
         Ok(answer) => answer,
         Err(check) => return check,
     };
@@ -430,15 +451,19 @@ fn gateway(probe: &Probe, timeout: Duration) -> Check {
 mod tests {
     use super::*;
 
-    fn stuck(_: &Probe, _: Duration) -> Check {
+    fn stuck(_: &Probe, _: &Network, _: Duration) -> Check {
         // Like a DNS lookup that never returns: no timeout of ours can interrupt it.
         loop {
             std::thread::park();
         }
     }
 
-    fn quick(_: &Probe, _: Duration) -> Check {
+    fn quick(_: &Probe, _: &Network, _: Duration) -> Check {
         Check::pass("net.auth", "answered")
+    }
+
+    fn network() -> Network {
+        Network::from_env(&crate::environment::Environment::default())
     }
 
     #[test]
@@ -465,7 +490,7 @@ mod tests {
         };
         let started = Instant::now();
         for job in [auth, gateway] {
-            let check = job(&probe, Duration::from_secs(5));
+            let check = job(&probe, &network(), Duration::from_secs(5));
             assert_eq!(check.status, super::super::Status::Skip);
             assert!(check.summary.contains("plain http"), "{}", check.summary);
         }
@@ -485,7 +510,7 @@ mod tests {
             token_fix: String::new(),
         };
         let jobs: [(&str, Job); 2] = [("net.deployment", stuck), ("net.auth", quick)];
-        let checks = run_jobs(&jobs, &probe, Duration::from_millis(100));
+        let checks = run_jobs(&jobs, &probe, &network(), Duration::from_millis(100));
         assert_eq!(checks[0].id, "net.deployment");
         assert_eq!(checks[0].status, super::super::Status::Fail);
         assert_eq!(checks[0].summary, "no answer within 0.1s");
