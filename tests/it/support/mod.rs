@@ -4,7 +4,9 @@
 pub mod engine;
 pub mod fake_coder;
 pub mod golden;
+pub mod proxy;
 pub mod real_codex;
+pub mod tls;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
