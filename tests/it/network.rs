@@ -14,8 +14,9 @@ use crate::support::fake_coder::{FakeCoder, Options, VALID_TOKEN};
 use crate::support::proxy::{Proxy, dead_port};
 use crate::support::tls::{Leaf, PrivateCa, TlsFront};
 
-/// Codex retries an unreachable gateway for a long while; this bounds one attempt.
-const CODEX_LIMIT: Duration = Duration::from_secs(25);
+/// Codex retries an unreachable gateway for a long while ("Reconnecting…"); a turn that
+/// reaches the fake ends in about two seconds, so this bounds one that does not.
+const CODEX_LIMIT: Duration = Duration::from_secs(15);
 
 const PINNED: [&str; 2] = ["0.169.0", "0.171.0"];
 
@@ -396,7 +397,12 @@ fn codex_reaches(
     fake: &FakeCoder,
 ) -> (bool, String) {
     let log = home.dir.path().join("codex.log");
-    let mut child = Command::new(codex)
+    let mut command = Command::new(codex);
+    // Its own process group: the npm launcher starts the native binary as a child, and a
+    // timed-out turn must not leave that child running.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = command
         .args(["exec", "--skip-git-repo-check", "-m", "gpt-5", "say hi"])
         .env_clear()
         .envs(home.env())
@@ -415,8 +421,7 @@ fn codex_reaches(
             break Some(status);
         }
         if started.elapsed() > CODEX_LIMIT {
-            let _ = child.kill();
-            let _ = child.wait();
+            kill_group(&mut child);
             break None;
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -431,6 +436,16 @@ fn codex_reaches(
         reached(fake) && status.is_some_and(|s| s.success()),
         summary,
     )
+}
+
+/// Kills the child and everything in its process group (it leads its own group).
+fn kill_group(child: &mut std::process::Child) {
+    #[cfg(unix)]
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{}", child.id())])
+        .status();
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 #[test]
@@ -493,6 +508,7 @@ fn doctor_reaches_the_deployment_exactly_when_codex_does() {
                 if reached { "reach" } else { "no" }
             ));
         }
+        eprintln!("{line}");
         report.push(line);
     }
     for (index, (version, _)) in codexes.iter().enumerate() {
