@@ -72,11 +72,19 @@ impl Network {
         timeout: Duration,
     ) -> Result<Answer, Failure> {
         let parsed = url::Url::parse(url).map_err(|e| Failure::Other(format!("bad URL: {e}")))?;
-        // Codex builds no client at all with an unusable CA bundle, whatever the scheme.
-        let roots = self.roots()?;
         let proxy = self.proxy_for(&parsed);
+        let tls =
+            parsed.scheme() == "https" || proxy.is_some_and(|p| p.scheme == ProxyScheme::Https);
+        // Codex builds no client at all with an unusable CA bundle, whatever the scheme; the
+        // platform's roots are only worth loading for TLS.
+        let roots = if tls {
+            self.roots()?
+        } else {
+            self.inner.trust.check_bundle().map_err(Failure::Trust)?;
+            ureq::tls::RootCerts::WebPki
+        };
         if let Some(proxy) = proxy
-            && parsed.scheme() == "http"
+            && !tls
             && proxy.scheme == ProxyScheme::Http
         {
             // Like reqwest: a plain-http target goes to an HTTP proxy as an absolute-form

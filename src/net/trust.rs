@@ -93,6 +93,14 @@ impl TrustPlan {
         TrustPlan { bundle, base }
     }
 
+    /// Whether the bundle, if any, is one Codex accepts.
+    pub fn check_bundle(&self) -> Result<(), TrustError> {
+        match &self.bundle {
+            Some((var, path)) => read_bundle(var, path).map(drop),
+            None => Ok(()),
+        }
+    }
+
     /// Every root certificate the plan trusts (DER), or why the bundle is unusable.
     pub fn load(&self) -> Result<Vec<CertificateDer<'static>>, TrustError> {
         let mut roots = match &self.base {

@@ -62,6 +62,14 @@ impl World {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("ca.pem"), &ca.pem).unwrap();
         ca.write_hashed(&dir.path().join("certs"));
+        std::fs::create_dir_all(dir.path().join("plain")).unwrap();
+        std::fs::write(dir.path().join("plain/ca.pem"), &ca.pem).unwrap();
+        std::fs::write(
+            dir.path().join("trusted.pem"),
+            ca.pem
+                .replace("CERTIFICATE-----", "TRUSTED CERTIFICATE-----"),
+        )
+        .unwrap();
         let leaves = [
             (Cert::Good, ca.leaf(&["localhost", "127.0.0.1"], false)),
             (Cert::WrongHost, ca.leaf(&["coder.internal"], false)),
@@ -141,6 +149,57 @@ fn situations() -> Vec<Situation> {
                     "SSL_CERT_DIR",
                     w.dir.path().join("certs").display().to_string(),
                 )]
+            },
+            true,
+            None,
+        ),
+        s(
+            "SSL_CERT_DIR without hash names",
+            "127.0.0.1",
+            |w| {
+                vec![(
+                    "SSL_CERT_DIR",
+                    w.dir.path().join("plain").display().to_string(),
+                )]
+            },
+            false,
+            None,
+        ),
+        s(
+            "TRUSTED CERTIFICATE block",
+            "127.0.0.1",
+            |w| {
+                vec![(
+                    "CODEX_CA_CERTIFICATE",
+                    w.dir.path().join("trusted.pem").display().to_string(),
+                )]
+            },
+            true,
+            None,
+        ),
+        s(
+            "CODEX_CA_CERTIFICATE wins over a bad SSL_CERT_FILE",
+            "127.0.0.1",
+            |w| {
+                vec![
+                    ca(w),
+                    (
+                        "SSL_CERT_FILE",
+                        w.dir.path().join("missing.pem").display().to_string(),
+                    ),
+                ]
+            },
+            true,
+            None,
+        ),
+        s(
+            "empty CODEX_CA_CERTIFICATE, SSL_CERT_FILE",
+            "127.0.0.1",
+            |w| {
+                vec![
+                    ("CODEX_CA_CERTIFICATE", String::new()),
+                    ("SSL_CERT_FILE", w.ca_file()),
+                ]
             },
             true,
             None,
@@ -416,26 +475,53 @@ fn codex_reaches(
         .unwrap();
     let started = Instant::now();
     let reached = |fake: &FakeCoder| !fake.requests_to("/responses").is_empty();
+    let stderr = || std::fs::read_to_string(log.with_extension("err")).unwrap_or_default();
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
             break Some(status);
         }
-        if started.elapsed() > CODEX_LIMIT {
+        // Its first attempt failed; the world does not change, so neither will the retries.
+        let retrying = stderr().contains("Reconnecting...") && !reached(fake);
+        if retrying || started.elapsed() > CODEX_LIMIT {
             kill_group(&mut child);
             break None;
         }
         std::thread::sleep(Duration::from_millis(100));
     };
-    let stderr = std::fs::read_to_string(log.with_extension("err")).unwrap_or_default();
+    let stderr = stderr();
     let tail: String = stderr.lines().rev().take(3).collect::<Vec<_>>().join(" | ");
     let summary = match status {
         Some(status) => format!("exit {:?}: {tail}", status.code()),
-        None => format!("killed after {}s: {tail}", CODEX_LIMIT.as_secs()),
+        None => format!(
+            "stopped after {:.1}s: {tail}",
+            started.elapsed().as_secs_f64()
+        ),
     };
     (
         reached(fake) && status.is_some_and(|s| s.success()),
         summary,
     )
+}
+
+/// What is wrong with the way `who` went through the open proxy since `before`: CONNECT for
+/// https, absolute-form for http (as reqwest does).
+fn wrong_road(world: &World, before: usize, situation: &Situation, who: &str) -> Option<String> {
+    let seen = world.proxy.seen();
+    let new = &seen[before..];
+    let wanted_connect = situation.https;
+    let wrong: Vec<_> = new
+        .iter()
+        .filter(|s| {
+            (s.method == "CONNECT") != wanted_connect
+                || (!wanted_connect && !s.target.starts_with("http://"))
+        })
+        .collect();
+    (!wrong.is_empty()).then(|| {
+        format!(
+            "{}: {who} went through the proxy as {wrong:?}",
+            situation.name
+        )
+    })
 }
 
 /// Kills the child and everything in its process group (it leads its own group).
@@ -464,6 +550,7 @@ fn doctor_reaches_the_deployment_exactly_when_codex_does() {
 
         let before = (world.proxy.seen().len(), world.auth_proxy.seen().len());
         let check = doctor_deployment(&home, &env);
+        problems.extend(wrong_road(&world, before.0, situation, "doctor"));
         let doctor_passes = check["status"] == "pass";
         let used = (
             world.proxy.seen().len() > before.0,
@@ -494,7 +581,14 @@ fn doctor_reaches_the_deployment_exactly_when_codex_does() {
         for (index, (version, codex)) in codexes.iter().enumerate() {
             let home = TestHome::new();
             home.write_config(&config(&deployment.url));
+            let seen_before = world.proxy.seen().len();
             let (reached, summary) = codex_reaches(&home, codex, &env, &deployment.fake);
+            problems.extend(wrong_road(
+                &world,
+                seen_before,
+                situation,
+                &format!("Codex {version}"),
+            ));
             if reached == doctor_passes {
                 agreements[index] += 1;
             } else {
