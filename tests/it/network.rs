@@ -40,6 +40,9 @@ fn pinned_codexes() -> Vec<(&'static str, PathBuf)> {
     found
 }
 
+/// Variables a situation adds to the isolated environment.
+type Env = Vec<(&'static str, String)>;
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Cert {
     Good,
@@ -98,7 +101,7 @@ struct Situation {
     https: bool,
     host: &'static str,
     cert: Cert,
-    env: fn(&World) -> Vec<(&'static str, String)>,
+    env: fn(&World) -> Env,
     /// Whether Codex reaches the deployment (FACTS.md; the real Codex has the last word).
     reaches: bool,
     /// Which proxy must have seen the request: `None` for a direct connection.
@@ -625,7 +628,7 @@ fn doctor_reaches_the_deployment_exactly_when_codex_does() {
 #[test]
 fn failures_name_the_variable_to_fix() {
     let world = World::new();
-    let cases: Vec<(&str, Cert, Vec<(&'static str, String)>, &[&str])> = vec![
+    let cases: Vec<(&str, Cert, Env, &[&str])> = vec![
         (
             "no CA",
             Cert::Good,
