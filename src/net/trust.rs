@@ -327,7 +327,8 @@ mod tests {
         let mut with_aux = cert.to_vec();
         with_aux.extend([0x30, 0x02, 9, 9]);
         let pem = |label: &str, der: &[u8]| {
-            let b64 = base64_encode(der);
+            use base64::Engine;
+            let b64 = base64::engine::general_purpose::STANDARD.encode(der);
             format!("-----BEGIN {label}-----\n{b64}\n-----END {label}-----\n")
         };
         let dir = tempfile::tempdir().unwrap();
@@ -344,24 +345,5 @@ mod tests {
         let certs = read_bundle(CODEX_CA_CERTIFICATE, &path).unwrap();
         assert_eq!(certs.len(), 1);
         assert_eq!(certs[0].as_ref(), cert);
-    }
-
-    fn base64_encode(bytes: &[u8]) -> String {
-        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let mut out = String::new();
-        for chunk in bytes.chunks(3) {
-            let n = chunk
-                .iter()
-                .enumerate()
-                .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
-            for i in 0..4 {
-                if i <= chunk.len() {
-                    out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
-                } else {
-                    out.push('=');
-                }
-            }
-        }
-        out
     }
 }
