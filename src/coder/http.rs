@@ -54,8 +54,9 @@ pub fn coder_version(
     deployment: &crate::coder::deployment::Deployment,
     timeout: Duration,
 ) -> Result<crate::coder::deployment::CoderVersion, String> {
+    // The fix rides along: setup shows this when it falls back to a default route.
     let answer = get(network, &deployment.join("api/v2/buildinfo"), &[], timeout)
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| format!("{e}; {}", e.fix()))?;
     buildinfo_version(&answer)
 }
 

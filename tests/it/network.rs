@@ -757,6 +757,10 @@ fn setup_and_token_verify_trust_the_private_ca_like_codex() {
     let untrusted = setup(&[]);
     let stderr = String::from_utf8_lossy(&untrusted.stderr);
     assert!(stderr.contains("not trusted"), "{stderr}");
+    assert!(
+        stderr.contains("point `CODEX_CA_CERTIFICATE` at"),
+        "{stderr}"
+    );
     let trusted = setup(&[ca(&world), ("HTTPS_PROXY", world.proxy.url())]);
     let stderr = String::from_utf8_lossy(&trusted.stderr);
     assert!(
