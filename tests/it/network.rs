@@ -3,7 +3,7 @@
 //! situation doctor's `net.deployment` verdict must equal whether Codex's request reached the
 //! deployment — on every pinned Codex version that is installed.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -12,33 +12,12 @@ use serde_json::Value;
 use crate::support::TestHome;
 use crate::support::fake_coder::{FakeCoder, Options, VALID_TOKEN};
 use crate::support::proxy::{Proxy, dead_port};
+use crate::support::real_codex;
 use crate::support::tls::{Leaf, PrivateCa, TlsFront};
 
 /// Codex retries an unreachable gateway for a long while ("Reconnecting…"); a turn that
 /// reaches the fake ends in about two seconds, so this bounds one that does not.
 const CODEX_LIMIT: Duration = Duration::from_secs(15);
-
-const PINNED: [&str; 2] = ["0.169.0", "0.171.0"];
-
-/// The pinned Codex CLIs that are installed. Under `CI=true` a missing one fails the test.
-fn pinned_codexes() -> Vec<(&'static str, PathBuf)> {
-    let mut found = Vec::new();
-    for version in PINNED {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join(format!(".tools/codex-{version}/node_modules/.bin/codex"));
-        if path.exists() {
-            found.push((version, path));
-        } else if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("Codex {version} is not installed at `{}`", path.display());
-        } else {
-            eprintln!(
-                "skipped Codex {version}: not installed at `{}`",
-                path.display()
-            );
-        }
-    }
-    found
-}
 
 /// Variables a situation adds to the isolated environment.
 type Env = Vec<(&'static str, String)>;
@@ -538,8 +517,9 @@ fn kill_group(child: &mut std::process::Child) {
 }
 
 #[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex CLIs: run scripts/test")]
 fn doctor_reaches_the_deployment_exactly_when_codex_does() {
-    let codexes = pinned_codexes();
+    let codexes = real_codex::versions();
     let world = World::new();
     let mut agreements = vec![0; codexes.len()];
     let mut report = Vec::new();
