@@ -6,8 +6,9 @@
 //!   `SSL_CERT_DIR` *replace* the platform store) plus every certificate block of the bundle,
 //!   `TRUSTED CERTIFICATE` blocks included. An unreadable or empty bundle is an error that names
 //!   the variable.
-//! - Otherwise Codex uses OpenSSL, which reads the platform store and, when `SSL_CERT_DIR` is
-//!   set, looks CAs up there by hash-named file (`<8 hex digits>.<n>`): that directory adds.
+//! - Otherwise Codex uses the platform's TLS library. On Linux and the BSDs that is OpenSSL,
+//!   which reads the platform store and, when `SSL_CERT_DIR` is set, looks CAs up there by
+//!   hash-named file (`<8 hex digits>.<n>`): that directory adds. macOS and Windows ignore it.
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +20,9 @@ use crate::environment::Environment;
 pub const CODEX_CA_CERTIFICATE: &str = "CODEX_CA_CERTIFICATE";
 pub const SSL_CERT_FILE: &str = "SSL_CERT_FILE";
 pub const SSL_CERT_DIR: &str = "SSL_CERT_DIR";
+
+/// Whether Codex's default TLS library (OpenSSL here) reads `SSL_CERT_DIR`.
+const OPENSSL_DEFAULT: bool = cfg!(all(unix, not(target_os = "macos")));
 
 /// Where the roots come from, decided from the environment alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,7 +89,7 @@ impl TrustPlan {
             } else {
                 Base::Replaced { file, dirs }
             }
-        } else if dirs.is_empty() {
+        } else if dirs.is_empty() || !OPENSSL_DEFAULT {
             Base::System
         } else {
             Base::SystemAndHashedDirs(dirs)
@@ -283,6 +287,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(all(unix, not(target_os = "macos")))]
     fn ssl_cert_dir_alone_adds() {
         let p = plan(&[("SSL_CERT_DIR", "/d1:/d2")]);
         assert_eq!(p.bundle, None);

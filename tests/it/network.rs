@@ -132,7 +132,8 @@ fn situations() -> Vec<Situation> {
                     w.dir.path().join("certs").display().to_string(),
                 )]
             },
-            true,
+            // Only OpenSSL reads it; Codex uses the system's TLS on macOS and Windows.
+            cfg!(all(unix, not(target_os = "macos"))),
             None,
         ),
         s(
