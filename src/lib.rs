@@ -17,3 +17,4 @@ pub mod programs;
 pub mod secrets;
 pub mod setup;
 pub mod template;
+pub mod ui;
