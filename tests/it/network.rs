@@ -255,6 +255,32 @@ fn situations() -> Vec<Situation> {
             None,
         ),
         s(
+            "empty HTTPS_PROXY hides https_proxy",
+            "127.0.0.1",
+            |w| {
+                vec![
+                    ca(w),
+                    ("HTTPS_PROXY", String::new()),
+                    ("https_proxy", w.dead_proxy.clone()),
+                ]
+            },
+            true,
+            None,
+        ),
+        s(
+            "unusable HTTPS_PROXY falls back to ALL_PROXY",
+            "127.0.0.1",
+            |w| {
+                vec![
+                    ca(w),
+                    ("HTTPS_PROXY", "ftp://127.0.0.1:9".into()),
+                    ("ALL_PROXY", w.proxy.url()),
+                ]
+            },
+            true,
+            Some(Via::Proxy),
+        ),
+        s(
             "NO_PROXY domain",
             "localhost",
             |w| {
