@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use toml_edit::{ImDocument, Item, TableLike};
+use toml_edit::{Document, Item, TableLike};
 
 use crate::coder::deployment::{Deployment, Route};
 use crate::codex::document::ParseError;
@@ -59,7 +59,7 @@ pub struct Stranded {
 
 /// A parsed config document with the positions of everything in it.
 pub struct Inspected {
-    doc: ImDocument<String>,
+    doc: Document<String>,
     /// Byte offset of each line's start: a line lookup is a binary search, so inspecting a file
     /// of thousands of tables stays linear.
     line_starts: Vec<usize>,
@@ -70,7 +70,7 @@ impl Inspected {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        ImDocument::parse(text.to_string())
+        Document::parse(text.to_string())
             .map(|doc| Inspected { doc, line_starts })
             .map_err(|e| ParseError::new(text, &e))
     }
