@@ -831,6 +831,15 @@ env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
     }
 
     #[test]
+    fn reads_a_toml_1_1_provider_written_over_several_lines() {
+        let text = "model_provider = \"ai_gateway\"\n[model_providers]\nai_gateway = {\n  name = \"AI Gateway\", # ours\n  base_url = \"https://coder.example.com/api/v2/aibridge/openai/v1\",\n  env_key = \"OPENAI_API_KEY\",\n  wire_api = \"responses\",\n}\n";
+        let block = doc(text).provider("ai_gateway").unwrap();
+        assert_eq!(block.mode(), Some(Mode::Centralized));
+        assert_eq!(block.lines.get("env_key"), Some(&6));
+        assert_eq!(block.findings(), vec![]);
+    }
+
+    #[test]
     fn parse_errors_carry_the_position() {
         let err = Inspected::parse("a = 1\nb = \n").err().unwrap();
         assert_eq!((err.line, err.column), (2, 5));
