@@ -9,6 +9,7 @@ use crate::environment::Environment;
 use crate::error;
 
 mod file;
+pub mod mask;
 mod os_keyring;
 
 pub use file::FileStore;

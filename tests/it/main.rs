@@ -4,6 +4,7 @@ mod support;
 
 mod cli_setup;
 mod completions;
+mod diff_masking;
 mod doctor;
 mod e2e_codex;
 mod fixtures_setup;
