@@ -27,9 +27,14 @@ pub fn unified(change: &FileChange) -> String {
     if groups.is_empty() {
         return String::new();
     }
-    let (masked_old, masked_new) = (mask_secrets(before), mask_secrets(&change.after));
-    let masked_old: Vec<&str> = masked_old.split_inclusive('\n').collect();
-    let masked_new: Vec<&str> = masked_new.split_inclusive('\n').collect();
+    let mut masked_old = Masked::new(&old);
+    let mut masked_new = Masked::new(&new);
+    for ops in &groups {
+        let (first, last) = (ops[0], ops[ops.len() - 1]);
+        masked_old.cover(first.old_range().start..last.old_range().end);
+        masked_new.cover(first.new_range().start..last.new_range().end);
+    }
+    let (masked_old, masked_new) = (masked_old.lines(), masked_new.lines());
     let mut out = format!("--- {old_name}\n+++ {new_name}\n");
     for ops in groups {
         let (first, last) = (ops[0], ops[ops.len() - 1]);
@@ -132,15 +137,77 @@ fn shift(op: DiffOp, by: usize) -> DiffOp {
 }
 
 /// The lines an operation prints, each with its `' '`, `'-'` or `'+'`.
-fn op_lines<'a>(op: &DiffOp, old: &[&'a str], new: &[&'a str]) -> Vec<(char, &'a str)> {
-    let removed = old[op.old_range()].iter().map(|l| ('-', *l));
-    let added = new[op.new_range()].iter().map(|l| ('+', *l));
+fn op_lines<'a>(op: &DiffOp, old: &'a [String], new: &'a [String]) -> Vec<(char, &'a str)> {
+    let removed = old[op.old_range()].iter().map(|l| ('-', l.as_str()));
+    let added = new[op.new_range()].iter().map(|l| ('+', l.as_str()));
     match op {
-        DiffOp::Equal { .. } => old[op.old_range()].iter().map(|l| (' ', *l)).collect(),
+        DiffOp::Equal { .. } => old[op.old_range()]
+            .iter()
+            .map(|l| (' ', l.as_str()))
+            .collect(),
         DiffOp::Delete { .. } => removed.collect(),
         DiffOp::Insert { .. } => added.collect(),
         DiffOp::Replace { .. } => removed.chain(added).collect(),
     }
+}
+
+/// The masked text of the lines a diff shows. Masking needs each value's key path, but parsing
+/// a whole large file again per side would cost more than the edit: each shown range is masked
+/// within its own section, from the header above it to the header below it. A section that
+/// does not parse on its own (the cut fell inside a multi-line value) is masked with the whole
+/// file instead.
+struct Masked<'a> {
+    lines: &'a [&'a str],
+    masked: Vec<Option<String>>,
+    whole: Option<Vec<String>>,
+}
+
+impl<'a> Masked<'a> {
+    fn new(lines: &'a [&'a str]) -> Self {
+        Masked {
+            lines,
+            masked: vec![None; lines.len()],
+            whole: None,
+        }
+    }
+
+    fn cover(&mut self, shown: std::ops::Range<usize>) {
+        let is_header = |line: &&str| line.trim_start().starts_with('[');
+        let start = self.lines[..shown.start]
+            .iter()
+            .rposition(is_header)
+            .unwrap_or(0);
+        let end = self.lines[shown.end..]
+            .iter()
+            .position(is_header)
+            .map_or(self.lines.len(), |i| shown.end + i);
+        let section: String = self.lines[start..end].concat();
+        let masked = match toml_edit::Document::parse(section.as_str()) {
+            Ok(_) => mask_secrets(&section),
+            Err(_) => {
+                let lines = self.lines;
+                let whole = self
+                    .whole
+                    .get_or_insert_with(|| split_kept(&mask_secrets(&lines.concat())));
+                whole[start..end].concat()
+            }
+        };
+        for (i, line) in split_kept(&masked).into_iter().enumerate() {
+            self.masked[start + i] = Some(line);
+        }
+    }
+
+    /// Every line: masked where covered, empty elsewhere (never shown).
+    fn lines(self) -> Vec<String> {
+        self.masked
+            .into_iter()
+            .map(Option::unwrap_or_default)
+            .collect()
+    }
+}
+
+fn split_kept(text: &str) -> Vec<String> {
+    text.split_inclusive('\n').map(str::to_string).collect()
 }
 
 /// `start,len` of a hunk side in `diff -u` notation (1-based; a bare `start` for one line).
@@ -247,5 +314,18 @@ mod tests {
             "{diff}"
         );
         assert!(!diff.contains("value"), "{diff}");
+    }
+
+    #[test]
+    fn a_section_cut_inside_a_multi_line_value_is_masked_with_the_whole_file() {
+        let before = "[model_providers.x]\nexperimental_bearer_token = \"\"\"\nfirst-secret\n[looks.like.a.header]\nsecond-secret\"\"\"\nname = \"x\"\n";
+        let change = FileChange {
+            path: "config.toml".into(),
+            before: Some(before.into()),
+            after: before.replace("name = \"x\"", "name = \"y\""),
+        };
+        let diff = unified(&change);
+        assert!(!diff.contains("secret"), "{diff}");
+        assert!(diff.contains("+name = \"y\""), "{diff}");
     }
 }

@@ -375,6 +375,10 @@ proptest! {
             };
             let previous = plan.replaced_model_provider.clone().map(|(_, v)| v);
             let output = plan.changes.first().map_or(input.clone(), |c| c.after.clone());
+            for change in &plan.changes {
+                let diff = codexgw::setup::diff::unified(change);
+                prop_assert!(!diff.contains("secret"), "the diff shows a secret:\n{}", diff);
+            }
             let after = ConfigDocument::parse(&output)
                 .map_err(|e| TestCaseError::fail(format!("setup wrote invalid TOML: {e}\n{output}")))?;
             prop_assert_eq!(outside_owned(&after, ID), outside_owned(&before, ID), "{}", output);
