@@ -6,6 +6,7 @@ use std::path::Path;
 
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Key, RawString, Table, TableLike, Value};
 
+use crate::codex::inspect::{Inspected, Misplaced};
 use crate::codex::mode::{Desired, OwnedHeader, ProviderSpec, Setting};
 use crate::error;
 
@@ -60,6 +61,7 @@ pub struct ConfigDocument {
     final_newline: bool,
     /// The file opened with a UTF-8 byte order mark, which toml_edit drops.
     bom: bool,
+    misplaced: Misplaced,
 }
 
 /// Turns a byte offset into 1-based line and column (in characters).
@@ -79,6 +81,7 @@ impl ConfigDocument {
             crlf: false,
             final_newline: true,
             bom: false,
+            misplaced: Misplaced::default(),
         }
     }
 
@@ -103,14 +106,16 @@ impl ConfigDocument {
         } else {
             text.to_string()
         };
-        let doc = normalized
-            .parse::<DocumentMut>()
-            .map_err(|e| ParseError::new(&normalized, &e))?;
+        // One parse gives both the positions (for what setup warns about) and the editable
+        // document: a large file is not parsed twice.
+        let inspected = Inspected::parse_owned(normalized)?;
+        let misplaced = inspected.misplaced();
         Ok(ConfigDocument {
-            doc,
+            doc: inspected.into_document_mut(),
             crlf,
             final_newline: text.is_empty() || text.ends_with('\n'),
             bom,
+            misplaced,
         })
     }
 
@@ -137,6 +142,11 @@ impl ConfigDocument {
             text.insert(0, '\u{feff}');
         }
         text
+    }
+
+    /// Keys of the file as it was read that sit where Codex does not take them as meant.
+    pub fn misplaced(&self) -> &Misplaced {
+        &self.misplaced
     }
 
     pub fn top_level_str(&self, key: &str) -> Option<&str> {

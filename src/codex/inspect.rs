@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use toml_edit::{Document, Item, TableLike};
+use toml_edit::{Document, DocumentMut, Item, TableLike};
 
 use crate::coder::deployment::{Deployment, Route};
 use crate::codex::document::ParseError;
@@ -59,20 +59,46 @@ pub struct Stranded {
 
 /// A parsed config document with the positions of everything in it.
 pub struct Inspected {
-    doc: Document<String>,
+    doc: Document<std::sync::Arc<str>>,
     /// Byte offset of each line's start: a line lookup is a binary search, so inspecting a file
     /// of thousands of tables stays linear.
     line_starts: Vec<usize>,
 }
 
+/// Top-level keys written where Codex does not read them as top-level keys: what setup warns
+/// about and leaves alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Misplaced {
+    pub stranded: Vec<Stranded>,
+    /// A top-level `profile = "x"`: Codex refuses to start with it.
+    pub legacy_profile: Option<Located<String>>,
+}
+
 impl Inspected {
     pub fn parse(text: &str) -> Result<Inspected, ParseError> {
+        Inspected::parse_owned(text.to_string())
+    }
+
+    pub fn parse_owned(text: String) -> Result<Inspected, ParseError> {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        Document::parse(text.to_string())
+        let text: std::sync::Arc<str> = text.into();
+        Document::parse(text.clone())
             .map(|doc| Inspected { doc, line_starts })
-            .map_err(|e| ParseError::new(text, &e))
+            .map_err(|e| ParseError::new(&text, &e))
+    }
+
+    /// The editable document, from the same parse (positions are dropped).
+    pub fn into_document_mut(self) -> DocumentMut {
+        self.doc.into_mut()
+    }
+
+    pub fn misplaced(&self) -> Misplaced {
+        Misplaced {
+            stranded: self.stranded(),
+            legacy_profile: self.legacy_profile(),
+        }
     }
 
     /// The 1-based line of a span's start (0 without a span).

@@ -8,6 +8,7 @@ use crate::cli::SetupArgs;
 use crate::coder::deployment::Deployment;
 use crate::coder::detect;
 use crate::codex::home::{CodexHome, validate_profile_name};
+use crate::codex::inspect::Misplaced;
 use crate::codex::mode::{CODER_TOKEN_VAR, Mode, ProviderSpec, TokenSource};
 use crate::commands::confirm_changes;
 use crate::commands::credentials::{self, Done};
@@ -69,7 +70,7 @@ pub fn run(
     }
     let mut codex_refuses = false;
     for change in &plan.changes {
-        codex_refuses |= warn_about_unowned_problems(ctx, change);
+        codex_refuses |= warn_about_unowned_problems(ctx, change, plan.misplaced_in(&change.path));
     }
     if args.dry_run {
         let diff: String = plan.changes.iter().map(diff::unified).collect();
@@ -120,7 +121,11 @@ fn written_already(mut err: anyhow::Error) -> anyhow::Error {
 /// Problems in the file that codexgw does not own and so does not fix, but that would still
 /// keep Codex away from the gateway. Lines are those of the file on disk now, which is what
 /// the user opens to fix them. Returns whether Codex will refuse to start.
-fn warn_about_unowned_problems(ctx: &Context, change: &FileChange) -> bool {
+fn warn_about_unowned_problems(
+    ctx: &Context,
+    change: &FileChange,
+    misplaced: Option<&Misplaced>,
+) -> bool {
     let name = change.file_name();
     if change.after.contains(CODER_MODULE_MARKER) {
         ctx.warn(format!(
@@ -128,30 +133,16 @@ fn warn_about_unowned_problems(ctx: &Context, change: &FileChange) -> bool {
         ));
     }
     // Setup fixes none of these, so the file as it is holds every one of them.
-    let Some(before) = change.before.as_deref() else {
+    let Some(misplaced) = misplaced else {
         return false;
     };
-    // A second parse (with positions) costs as much as the edit on a large file: pay it only
-    // when a line could hold one of the keys in question — a `profile` key anywhere, or a
-    // `model_provider` below the first table header (the top-level one is fine).
-    let mut below_a_header = false;
-    let candidate = before.lines().map(str::trim_start).any(|line| {
-        below_a_header |= line.starts_with('[');
-        line.starts_with("profile") || (below_a_header && line.starts_with("model_provider"))
-    });
-    if !candidate {
-        return false;
-    }
-    let Ok(inspected) = crate::codex::inspect::Inspected::parse(before) else {
-        return false;
-    };
-    for stranded in inspected.stranded() {
+    for stranded in &misplaced.stranded {
         ctx.warn(format!(
             "{name}:{}: `{}` sits under `[{}]`, where Codex ignores it; delete that line",
             stranded.line, stranded.key, stranded.table
         ));
     }
-    match inspected.legacy_profile() {
+    match &misplaced.legacy_profile {
         Some(profile) => {
             ctx.warn(format!(
                 "{name}:{}: Codex refuses to start with a top-level `profile = \"{}\"`; delete that line (profiles are now files: `codex --profile NAME` reads NAME.config.toml)",

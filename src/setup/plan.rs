@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::codex::document::ConfigDocument;
+use crate::codex::inspect::Misplaced;
 use crate::codex::mode::ProviderSpec;
 
 /// A file as read from disk (`before: None`: it does not exist yet).
@@ -44,6 +45,18 @@ pub struct SetupPlan {
     /// `(file name, value)` of `model_provider` before codexgw pointed it at the gateway, so
     /// `remove` can put it back.
     pub replaced_model_provider: Option<(String, Option<String>)>,
+    /// What each file read (by path) holds where Codex does not read it as meant; setup leaves
+    /// it, and warns.
+    pub misplaced: Vec<(PathBuf, Misplaced)>,
+}
+
+impl SetupPlan {
+    pub fn misplaced_in(&self, path: &Path) -> Option<&Misplaced> {
+        self.misplaced
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, m)| m)
+    }
 }
 
 fn parse(state: &FileState) -> anyhow::Result<ConfigDocument> {
@@ -75,6 +88,7 @@ pub fn plan_setup(
     profile: Option<FileState>,
 ) -> anyhow::Result<SetupPlan> {
     let mut doc = parse(&config)?;
+    let mut misplaced = vec![(config.path.clone(), doc.misplaced().clone())];
     let mut changed = doc.apply_provider(spec)?;
     let mut replaced_model_provider = None;
     let mut profile_change = None;
@@ -88,6 +102,7 @@ pub fn plan_setup(
         }
         Some(profile) => {
             let mut profile_doc = parse(&profile)?;
+            misplaced.push((profile.path.clone(), profile_doc.misplaced().clone()));
             let previous = profile_doc
                 .top_level_str("model_provider")
                 .map(str::to_string);
@@ -105,6 +120,7 @@ pub fn plan_setup(
     Ok(SetupPlan {
         changes,
         replaced_model_provider,
+        misplaced,
     })
 }
 
