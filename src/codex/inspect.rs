@@ -59,10 +59,21 @@ pub struct Stranded {
 
 /// A parsed config document with the positions of everything in it.
 pub struct Inspected {
-    doc: Document<std::sync::Arc<str>>,
+    doc: Document<SharedText>,
     /// Byte offset of each line's start: a line lookup is a binary search, so inspecting a file
     /// of thousands of tables stays linear.
     line_starts: Vec<usize>,
+}
+
+/// The parsed text, shared with the document without a copy (a large file is a few MiB), and
+/// still at hand to place an error.
+#[derive(Clone)]
+struct SharedText(std::sync::Arc<String>);
+
+impl AsRef<str> for SharedText {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
 }
 
 /// Top-level keys written where Codex does not read them as top-level keys: what setup warns
@@ -83,10 +94,10 @@ impl Inspected {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        let text: std::sync::Arc<str> = text.into();
+        let text = SharedText(std::sync::Arc::new(text));
         Document::parse(text.clone())
             .map(|doc| Inspected { doc, line_starts })
-            .map_err(|e| ParseError::new(&text, &e))
+            .map_err(|e| ParseError::new(text.as_ref(), &e))
     }
 
     /// The editable document, from the same parse (positions are dropped).

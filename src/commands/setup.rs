@@ -47,7 +47,9 @@ pub fn run(
         .as_ref()
         .map(|name| read_state(home.profile_path(name)))
         .transpose()?;
-    let plan = plan_setup(&spec, config, profile)?;
+    let mut plan = plan_setup(&spec, config, profile)?;
+    // The process ends soon: leaving a large file's tree to the exit is cheaper than freeing it.
+    std::mem::forget(std::mem::take(&mut plan.documents));
     let next = NextSteps {
         spec: &spec,
         profile: args.profile.as_deref(),

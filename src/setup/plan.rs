@@ -38,7 +38,7 @@ pub fn file_name(path: &Path) -> String {
 }
 
 /// The result of planning `setup`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct SetupPlan {
     /// Only files whose text changes.
     pub changes: Vec<FileChange>,
@@ -48,6 +48,10 @@ pub struct SetupPlan {
     /// What each file read (by path) holds where Codex does not read it as meant; setup leaves
     /// it, and warns.
     pub misplaced: Vec<(PathBuf, Misplaced)>,
+    /// The parsed files. Freeing the tree of a large file costs a noticeable share of a whole
+    /// run, so a command that ends right after may leak them on purpose
+    /// (`std::mem::forget`); dropped with the plan otherwise.
+    pub documents: Vec<ConfigDocument>,
 }
 
 impl SetupPlan {
@@ -92,6 +96,7 @@ pub fn plan_setup(
     let mut changed = doc.apply_provider(spec)?;
     let mut replaced_model_provider = None;
     let mut profile_change = None;
+    let mut documents = Vec::new();
     match profile {
         None => {
             let previous = doc.top_level_str("model_provider").map(str::to_string);
@@ -111,16 +116,19 @@ pub fn plan_setup(
             }
             let profile_changed = profile_doc.set_top_level_str("model_provider", &spec.id)?;
             profile_change = change(profile, &profile_doc, profile_changed);
+            documents.push(profile_doc);
         }
     }
     let changes = change(config, &doc, changed)
         .into_iter()
         .chain(profile_change)
         .collect();
+    documents.push(doc);
     Ok(SetupPlan {
         changes,
         replaced_model_provider,
         misplaced,
+        documents,
     })
 }
 
