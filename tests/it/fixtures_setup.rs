@@ -179,34 +179,35 @@ fn codex_load_error(codex: &Path, home: &crate::support::TestHome) -> Option<Str
 }
 
 #[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex CLIs: run scripts/test")]
 fn codex_loads_every_toml_1_1_fixture_and_what_setup_makes_of_it() {
-    let Some(codex) = crate::support::codex_bin() else {
-        return;
-    };
-    let home = crate::support::TestHome::new();
-    let mut checked = 0;
-    for case in cases() {
-        let name = case.file_name().unwrap().to_string_lossy().into_owned();
-        if !name.starts_with("toml11_") {
-            continue;
-        }
-        let outputs = std::fs::read_dir(&case).unwrap().map(|e| e.unwrap().path());
-        for file in outputs.filter(|p| p.extension().is_some_and(|e| e == "toml")) {
-            home.write_config(&std::fs::read_to_string(&file).unwrap());
-            if let Some(error) = codex_load_error(&codex, &home) {
-                panic!("Codex refuses {}: {error}", file.display());
+    crate::support::real_codex::each_codex(|codex| {
+        let home = crate::support::TestHome::new();
+        let mut checked = 0;
+        for case in cases() {
+            let name = case.file_name().unwrap().to_string_lossy().into_owned();
+            if !name.starts_with("toml11_") {
+                continue;
             }
-            checked += 1;
+            let outputs = std::fs::read_dir(&case).unwrap().map(|e| e.unwrap().path());
+            for file in outputs.filter(|p| p.extension().is_some_and(|e| e == "toml")) {
+                home.write_config(&std::fs::read_to_string(&file).unwrap());
+                if let Some(error) = codex_load_error(codex, &home) {
+                    panic!("Codex refuses {}: {error}", file.display());
+                }
+                checked += 1;
+            }
         }
-    }
-    assert!(checked >= 15, "only {checked} TOML 1.1 files checked");
+        assert!(checked >= 15, "only {checked} TOML 1.1 files checked");
+    });
 }
 
+const TWO_BOMS: &str = "\u{feff}\u{feff}model = \"gpt-5\"\n";
+
 #[test]
-fn a_double_byte_order_mark_is_refused_as_codex_refuses_it() {
-    let twice = "\u{feff}\u{feff}model = \"gpt-5\"\n";
+fn a_double_byte_order_mark_is_refused_and_left_alone() {
     let home = crate::support::TestHome::new();
-    home.write_config(twice);
+    home.write_config(TWO_BOMS);
     let out = home
         .codexgw()
         .args([
@@ -223,13 +224,18 @@ fn a_double_byte_order_mark_is_refused_as_codex_refuses_it() {
     assert!(!out.status.success(), "{stderr}");
     assert!(stderr.contains("config.toml:1:1"), "{stderr}");
     assert!(stderr.contains("two byte-order marks"), "{stderr}");
-    assert_eq!(home.read_config(), twice, "the file was changed");
+    assert_eq!(home.read_config(), TWO_BOMS, "the file was changed");
+}
 
-    let Some(codex) = crate::support::codex_bin() else {
-        return;
-    };
-    let error = codex_load_error(&codex, &home).expect("Codex loads a double BOM");
-    assert!(error.contains("config.toml:1:"), "{error}");
-    home.write_config(&twice[3..]);
-    assert_eq!(codex_load_error(&codex, &home), None, "one BOM is fine");
+#[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex CLIs: run scripts/test")]
+fn codex_refuses_a_double_byte_order_mark_and_reads_one() {
+    crate::support::real_codex::each_codex(|codex| {
+        let home = crate::support::TestHome::new();
+        home.write_config(TWO_BOMS);
+        let error = codex_load_error(codex, &home).expect("Codex loads a double BOM");
+        assert!(error.contains("config.toml:1:"), "{error}");
+        home.write_config(&TWO_BOMS[3..]);
+        assert_eq!(codex_load_error(codex, &home), None, "one BOM is fine");
+    });
 }
