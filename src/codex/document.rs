@@ -87,10 +87,7 @@ impl ConfigDocument {
 
     /// Parses `text`; a syntax error or duplicate key comes back with its line and column.
     pub fn parse(text: &str) -> Result<Self, ParseError> {
-        let (bom, text) = match text.strip_prefix('\u{feff}') {
-            Some(rest) => (true, rest),
-            None => (false, text),
-        };
+        let (bom, text) = super::strip_bom(text);
         // toml_edit would silently take a second mark too; Codex stops at it (verified with
         // 0.169 and 0.171: `invalid unquoted key`), so the file is broken, not ours to fix.
         if text.starts_with('\u{feff}') {
