@@ -98,14 +98,13 @@ impl ConfigDocument {
             });
         }
         let crlf = uses_crlf(text);
-        let normalized = if crlf {
-            text.replace("\r\n", "\n")
-        } else {
-            text.to_string()
+        let normalized = match crlf {
+            true => std::borrow::Cow::Owned(text.replace("\r\n", "\n")),
+            false => std::borrow::Cow::Borrowed(text),
         };
         // One parse gives both the positions (for what setup warns about) and the editable
-        // document: a large file is not parsed twice.
-        let inspected = Inspected::parse_owned(normalized)?;
+        // document, over the text as read: a large file is neither parsed twice nor copied.
+        let inspected = Inspected::parse_borrowed(&normalized)?;
         let misplaced = inspected.misplaced();
         Ok(ConfigDocument {
             doc: inspected.into_document_mut(),

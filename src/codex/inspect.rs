@@ -75,23 +75,13 @@ pub fn legacy_profile_message(name: &str, at: &str) -> String {
     )
 }
 
-/// A parsed config document with the positions of everything in it.
-pub struct Inspected {
-    doc: Document<SharedText>,
+/// A parsed config document with the positions of everything in it: over its own copy of the
+/// text, or over the caller's (`Inspected<&str>`, no copy of a large file).
+pub struct Inspected<S = String> {
+    doc: Document<S>,
     /// Byte offset of each line's start: a line lookup is a binary search, so inspecting a file
     /// of thousands of tables stays linear.
     line_starts: Vec<usize>,
-}
-
-/// The parsed text, shared with the document without a copy (a large file is a few MiB), and
-/// still at hand to place an error.
-#[derive(Clone)]
-struct SharedText(std::sync::Arc<String>);
-
-impl AsRef<str> for SharedText {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
 }
 
 /// Top-level keys written where Codex does not read them as top-level keys: what setup warns
@@ -103,21 +93,35 @@ pub struct Misplaced {
     pub legacy_profile: Option<Located<String>>,
 }
 
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
 impl Inspected {
     pub fn parse(text: &str) -> Result<Inspected, ParseError> {
-        Inspected::parse_owned(text.to_string())
+        Document::parse(text.to_string())
+            .map(|doc| Inspected {
+                doc,
+                line_starts: line_starts(text),
+            })
+            .map_err(|e| ParseError::new(text, &e))
     }
+}
 
-    pub fn parse_owned(text: String) -> Result<Inspected, ParseError> {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        let text = SharedText(std::sync::Arc::new(text));
-        Document::parse(text.clone())
-            .map(|doc| Inspected { doc, line_starts })
-            .map_err(|e| ParseError::new(text.as_ref(), &e))
+impl<'a> Inspected<&'a str> {
+    pub fn parse_borrowed(text: &'a str) -> Result<Inspected<&'a str>, ParseError> {
+        Document::parse(text)
+            .map(|doc| Inspected {
+                doc,
+                line_starts: line_starts(text),
+            })
+            .map_err(|e| ParseError::new(text, &e))
     }
+}
 
+impl<S: AsRef<str>> Inspected<S> {
     /// The editable document, from the same parse (positions are dropped).
     pub fn into_document_mut(self) -> DocumentMut {
         self.doc.into_mut()
