@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use toml_edit::{ImDocument, Item, TableLike};
+use toml_edit::{Document, DocumentMut, Item, TableLike};
 
 use crate::coder::deployment::Deployment;
 use crate::codex::document::ParseError;
@@ -75,22 +75,63 @@ pub fn legacy_profile_message(name: &str, at: &str) -> String {
     )
 }
 
-/// A parsed config document with the positions of everything in it.
-pub struct Inspected {
-    doc: ImDocument<String>,
+/// A parsed config document with the positions of everything in it: over its own copy of the
+/// text, or over the caller's (`Inspected<&str>`, no copy of a large file).
+pub struct Inspected<S = String> {
+    doc: Document<S>,
     /// Byte offset of each line's start: a line lookup is a binary search, so inspecting a file
     /// of thousands of tables stays linear.
     line_starts: Vec<usize>,
 }
 
+/// Top-level keys written where Codex does not read them as top-level keys: what setup warns
+/// about and leaves alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Misplaced {
+    pub stranded: Vec<Stranded>,
+    /// A top-level `profile = "x"`: Codex refuses to start with it.
+    pub legacy_profile: Option<Located<String>>,
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
 impl Inspected {
     pub fn parse(text: &str) -> Result<Inspected, ParseError> {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        ImDocument::parse(text.to_string())
-            .map(|doc| Inspected { doc, line_starts })
+        Document::parse(text.to_string())
+            .map(|doc| Inspected {
+                doc,
+                line_starts: line_starts(text),
+            })
             .map_err(|e| ParseError::new(text, &e))
+    }
+}
+
+impl<'a> Inspected<&'a str> {
+    pub fn parse_borrowed(text: &'a str) -> Result<Inspected<&'a str>, ParseError> {
+        Document::parse(text)
+            .map(|doc| Inspected {
+                doc,
+                line_starts: line_starts(text),
+            })
+            .map_err(|e| ParseError::new(text, &e))
+    }
+}
+
+impl<S: AsRef<str>> Inspected<S> {
+    /// The editable document, from the same parse (positions are dropped).
+    pub fn into_document_mut(self) -> DocumentMut {
+        self.doc.into_mut()
+    }
+
+    pub fn misplaced(&self) -> Misplaced {
+        Misplaced {
+            stranded: self.stranded(),
+            legacy_profile: self.legacy_profile(),
+        }
     }
 
     /// The 1-based line of a span's start (0 without a span).
@@ -829,6 +870,15 @@ env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
         let fixes: Vec<String> = block.findings().into_iter().map(|f| f.fix).collect();
         assert!(fixes[0].starts_with("delete line 5 "), "{fixes:?}");
         assert!(!format!("{block:?}").contains("0123456789"));
+    }
+
+    #[test]
+    fn reads_a_toml_1_1_provider_written_over_several_lines() {
+        let text = "model_provider = \"ai_gateway\"\n[model_providers]\nai_gateway = {\n  name = \"AI Gateway\", # ours\n  base_url = \"https://coder.example.com/api/v2/aibridge/openai/v1\",\n  env_key = \"OPENAI_API_KEY\",\n  wire_api = \"responses\",\n}\n";
+        let block = doc(text).provider("ai_gateway").unwrap();
+        assert_eq!(block.mode(), Some(Mode::Centralized));
+        assert_eq!(block.lines.get("env_key"), Some(&6));
+        assert_eq!(block.findings(), vec![]);
     }
 
     #[test]

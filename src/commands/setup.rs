@@ -47,7 +47,9 @@ pub fn run(
         .as_ref()
         .map(|name| read_state(home.profile_path(name)))
         .transpose()?;
-    let plan = plan_setup(&spec, config, profile)?;
+    let mut plan = plan_setup(&spec, config, profile)?;
+    // The process ends soon: leaving a large file's tree to the exit is cheaper than freeing it.
+    std::mem::forget(std::mem::take(&mut plan.documents));
     // The installed Codex judges the files as setup would leave them, before anything is
     // written; a blocker setup does not own is named and fails the run after the write.
     let judge = || judge_with_codex(ctx, args, &home, &plan.changes);
@@ -86,7 +88,7 @@ pub fn run(
     }
     let mut codex_refuses = false;
     for change in &plan.changes {
-        let unowned = unowned_problems(change);
+        let unowned = unowned_problems(change, plan.misplaced_in(&change.path));
         for warning in &unowned.warnings {
             ctx.ui.warn(warning);
         }

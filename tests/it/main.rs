@@ -6,6 +6,7 @@ mod agrees_with_codex;
 mod cli_setup;
 mod codex_probe;
 mod completions;
+mod diff_masking;
 mod doctor;
 mod e2e_codex;
 mod fixtures_setup;
