@@ -691,7 +691,7 @@ _codexgw() {
             return 0
             ;;
         codexgw__subcmd__template)
-            opts="-h -V --mode --workdir --module-version --agent --codex-home --help --version"
+            opts="-h -V --mode --workdir --module-version --agent --gateway-url --allow-http --codex-home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -710,6 +710,10 @@ _codexgw() {
                     return 0
                     ;;
                 --agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

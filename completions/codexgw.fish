@@ -151,8 +151,10 @@ byok\t'Your own OpenAI API key; the Coder token rides in a governance header'
 chatgpt\t'Your ChatGPT login; the Coder token rides in a governance header'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l workdir -d 'The folder Codex runs in inside the workspace' -r
 complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l module-version -d 'Version constraint for the registry\'s codex module' -r
-complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l agent -d 'The template\'s agent: `main`, `coder_agent.main` or `coder_agent.main.id`' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l agent -d 'The template\'s agent: `main`, `coder_agent.main`, or an id expression such as `coder_agent.main.id` or `module.x.agent_id`' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l gateway-url -d 'A standalone AI Gateway the workspaces use instead of the deployment\'s own route (`coder ai-gateway start`, Coder v2.36+), e.g. https://ai-gateway.example.com' -r -f
 complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l allow-http -d 'Accept a plain http:// `--gateway-url` to a host that is not loopback'
 complete -c codexgw -n "__fish_codexgw_using_subcommand template" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codexgw -n "__fish_codexgw_using_subcommand template" -s V -l version -d 'Print version'
 complete -c codexgw -n "__fish_codexgw_using_subcommand completions" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"

@@ -232,9 +232,19 @@ pub struct TemplateArgs {
     #[arg(long, value_name = "V", default_value = crate::template::DEFAULT_MODULE_VERSION)]
     pub module_version: String,
 
-    /// The template's agent: `main`, `coder_agent.main` or `coder_agent.main.id`
+    /// The template's agent: `main`, `coder_agent.main`, or an id expression such as
+    /// `coder_agent.main.id` or `module.x.agent_id`
     #[arg(long, value_name = "REF", default_value = crate::template::DEFAULT_AGENT)]
     pub agent: String,
+
+    /// A standalone AI Gateway the workspaces use instead of the deployment's own route
+    /// (`coder ai-gateway start`, Coder v2.36+), e.g. https://ai-gateway.example.com
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
+    pub gateway_url: Option<String>,
+
+    /// Accept a plain http:// `--gateway-url` to a host that is not loopback
+    #[arg(long, requires = "gateway_url")]
+    pub allow_http: bool,
 }
 
 /// The shells `completions` writes scripts for.

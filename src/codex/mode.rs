@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::coder::deployment::{Deployment, Route};
+use crate::coder::deployment::{Deployment, Route, StandaloneGateway};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -103,6 +103,9 @@ pub struct ProviderSpec {
     pub mode: Mode,
     pub deployment: Deployment,
     pub route: Route,
+    /// A standalone gateway Codex talks to instead of the deployment's route; tokens still
+    /// belong to `deployment`.
+    pub gateway: Option<StandaloneGateway>,
     /// Only read in centralized mode.
     pub token_source: TokenSource,
 }
@@ -126,7 +129,10 @@ pub enum Desired {
 
 impl ProviderSpec {
     pub fn base_url(&self) -> String {
-        self.deployment.base_url(self.mode, self.route)
+        match &self.gateway {
+            Some(gateway) => gateway.base_url(self.mode),
+            None => self.deployment.base_url(self.mode, self.route),
+        }
     }
 
     /// The owned keys in the order the documented block lists them, each with its desired state.

@@ -248,6 +248,7 @@ pub fn provider_spec(
         mode,
         deployment,
         route,
+        gateway: None,
         token_source,
     })
 }

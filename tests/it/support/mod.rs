@@ -101,6 +101,25 @@ pub fn codex_bin() -> Option<PathBuf> {
     None
 }
 
+/// A program a test needs from PATH (e.g. `terraform`). Under `CI=true` a missing one fails the
+/// test; elsewhere the test is skipped with a printed reason.
+pub fn program_on_path(name: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(name))
+            .find(|candidate| candidate.is_file())
+    });
+    if found.is_some() {
+        return found;
+    }
+    let reason = format!("`{name}` is not on PATH");
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("{reason}");
+    }
+    eprintln!("skipped: {reason}");
+    None
+}
+
 /// Deletes what a test stored in the real keyring (under its unique service name) when it goes
 /// out of scope, also when the test panics.
 pub struct KeyringCleanup<'a> {
