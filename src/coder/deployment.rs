@@ -259,6 +259,8 @@ fn split_gateway_path(path: &str) -> (&str, Option<Route>) {
 pub struct CoderVersion {
     pub major: u64,
     pub minor: u64,
+    /// 0 when the version names none.
+    pub patch: u64,
     pub raw: String,
 }
 
@@ -269,9 +271,11 @@ impl CoderVersion {
         let mut parts = core.split('.').map(|p| p.parse::<u64>());
         let major = parts.next()?.ok()?;
         let minor = parts.next()?.ok()?;
+        let patch = parts.next().and_then(Result::ok).unwrap_or(0);
         Some(CoderVersion {
             major,
             minor,
+            patch,
             raw: raw.trim().to_string(),
         })
     }
@@ -432,6 +436,8 @@ mod tests {
         assert_eq!(Route::for_version(&v("v2.34.9")), Route::Aibridge);
         assert_eq!(Route::for_version(&v("v3.0.0-devel+1")), Route::AiGateway);
         assert_eq!(v("v2.30.1-rc.1").minor, 30);
+        assert_eq!(v("v2.35.6+abc1234").patch, 6);
+        assert_eq!(v("v2.36").patch, 0);
         assert_eq!(CoderVersion::parse("devel"), None);
     }
 }
