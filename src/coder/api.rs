@@ -318,7 +318,7 @@ impl From<&Answer> for GatewayAnswer {
 /// The Responses-WebSocket relay (experiment `ExperimentAIGatewayResponsesWebSocket`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Relay {
-    /// 101: the gateway upgrades; `supports_websockets = true` pays off.
+    /// The gateway judged the handshake: `supports_websockets = true` pays off.
     On,
     /// 501: the experiment is off; with `supports_websockets = true` Codex loses ~7 s retrying.
     Off,
@@ -326,13 +326,14 @@ pub enum Relay {
     Unknown(String),
 }
 
-/// A WebSocket handshake as a plain GET: one request, no body, and the answer's status says
-/// whether the relay exists. The key is fixed: nothing is ever sent over the socket.
-pub const WEBSOCKET_HANDSHAKE: [(&str, &str); 4] = [
+/// A WebSocket handshake without its `Sec-WebSocket-Key`, as a plain GET. A complete one would
+/// get `101 Switching Protocols`, which an HTTP client takes for an interim answer and waits
+/// past; without the key a relay must refuse the handshake with a final 400, and a gateway
+/// without the relay still answers 501. One request, no body, nothing ever upgraded.
+pub const WEBSOCKET_PROBE: [(&str, &str); 3] = [
     ("Connection", "Upgrade"),
     ("Upgrade", "websocket"),
     ("Sec-WebSocket-Version", "13"),
-    ("Sec-WebSocket-Key", "Y29kZXhndy1wcm9iZS0xMg=="),
 ];
 
 /// The URL Codex opens its WebSocket on: `<base_url>/responses`.
@@ -340,11 +341,15 @@ pub fn responses_url(base_url: &str) -> String {
     format!("{}/responses", base_url.trim_end_matches('/'))
 }
 
+/// The relay's state from the answer to [`WEBSOCKET_PROBE`].
 pub fn relay(answer: &Answer) -> Relay {
+    let message = answer.message();
+    let about_the_handshake = message.to_ascii_lowercase().contains("websocket");
     match answer.status {
         101 => Relay::On,
+        400 | 426 if about_the_handshake => Relay::On,
         501 => Relay::Off,
-        status => Relay::Unknown(format!("HTTP {status}: {}", answer.message())),
+        status => Relay::Unknown(format!("HTTP {status}: {message}")),
     }
 }
 
@@ -585,6 +590,12 @@ mod tests {
     #[test]
     fn the_relay_by_its_status() {
         assert_eq!(relay(&answer(101, false, "")), Relay::On);
+        let refused = "WebSocket protocol violation: missing Sec-WebSocket-Key";
+        assert_eq!(relay(&answer(400, false, refused)), Relay::On);
+        assert!(matches!(
+            relay(&answer(400, false, "malformed request")),
+            Relay::Unknown(_)
+        ));
         assert_eq!(relay(&answer(501, false, "Not Implemented")), Relay::Off);
         assert_eq!(
             relay(&answer(403, false, "unauthorized")),

@@ -771,7 +771,7 @@ fn route_auto_follows_the_deployment_version_or_falls_back_to_aibridge() {
     expect_route(
         &new.url,
         "ai-gateway",
-        "the deployment runs Coder v2.35.6+abc1234",
+        "the deployment runs Coder v2.36.1+abc1234",
     );
     let old = FakeCoder::start(Options {
         version: "v2.34.9".into(),

@@ -3,6 +3,7 @@
 mod support;
 
 mod cli_setup;
+mod coder_api;
 mod completions;
 mod doctor;
 mod e2e_codex;
