@@ -5,4 +5,5 @@ pub mod document;
 pub mod home;
 pub mod inspect;
 pub mod launch;
+pub mod live;
 pub mod mode;

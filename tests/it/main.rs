@@ -6,6 +6,7 @@ mod cli_setup;
 mod coder_api;
 mod completions;
 mod doctor;
+mod doctor_live;
 mod e2e_codex;
 mod fixtures_setup;
 mod help;

@@ -149,3 +149,31 @@ impl Drop for KeyringCleanup<'_> {
         }
     }
 }
+
+/// The Codex versions CI installs into `.tools/codex-<version>`; every rule about what Codex
+/// does is pinned on each.
+pub const PINNED_CODEX: [&str; 2] = ["0.169.0", "0.171.0"];
+
+/// Each pinned Codex launcher (`.tools/codex-<version>/node_modules/.bin/codex`) with its
+/// version. Under `CI=true` a missing one fails the test; elsewhere it is skipped with a reason.
+pub fn pinned_codexes() -> Vec<(&'static str, PathBuf)> {
+    PINNED_CODEX
+        .iter()
+        .filter_map(|version| {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(format!(".tools/codex-{version}/node_modules/.bin/codex"));
+            if path.exists() {
+                return Some((*version, path));
+            }
+            let reason = format!(
+                "Codex {version} is not installed at `{}` (run `npm install --prefix .tools/codex-{version} @openai/codex@{version}`)",
+                path.display()
+            );
+            if std::env::var("CI").as_deref() == Ok("true") {
+                panic!("{reason}");
+            }
+            eprintln!("skipped: {reason}");
+            None
+        })
+        .collect()
+}
