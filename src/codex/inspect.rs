@@ -241,6 +241,7 @@ impl Inspected {
                 .get("requires_openai_auth")
                 .and_then(Item::as_bool)
                 .unwrap_or(false),
+            supports_websockets: table.get("supports_websockets").and_then(Item::as_bool),
             auth,
             bearer_token: text("experimental_bearer_token").map(Secret::new),
             governance_var,
@@ -304,6 +305,8 @@ pub struct Block {
     pub wire_api: Option<String>,
     pub env_key: Option<String>,
     pub requires_openai_auth: bool,
+    /// `supports_websockets`, when the table sets it (Codex's default is `false`).
+    pub supports_websockets: Option<bool>,
     pub auth: Option<AuthCommand>,
     /// `experimental_bearer_token`: the bearer Codex sends when `env_key` is not set.
     pub bearer_token: Option<Secret>,

@@ -135,6 +135,7 @@ pub(super) fn check(
         Some(Mode::Byok | Mode::Chatgpt) => (coder_token, bearer.or(login)),
         None => (coder_token, None),
     };
+    let supports_websockets = block.as_ref().and_then(|b| b.supports_websockets);
     Local {
         checks,
         probe: Probe {
@@ -146,6 +147,8 @@ pub(super) fn check(
             bearer,
             withheld: withheld.or(deployment_note),
             token_fix,
+            supports_websockets,
+            codex_version: None,
         },
     }
 }

@@ -11,6 +11,7 @@ use crate::codex::mode::Mode;
 use crate::environment::Environment;
 use crate::secrets::SecretStore;
 
+mod coder_checks;
 mod local;
 mod net;
 pub mod report;
@@ -96,7 +97,7 @@ pub struct Report {
 }
 
 /// The check ids, in report order. They are an API: never rename one.
-pub const CHECK_IDS: [&str; 9] = [
+pub const CHECK_IDS: [&str; 14] = [
     "config.file",
     "config.provider",
     "config.block",
@@ -106,6 +107,11 @@ pub const CHECK_IDS: [&str; 9] = [
     "net.deployment",
     "net.auth",
     "net.gateway",
+    "coder.version",
+    "coder.license",
+    "coder.provider",
+    "coder.budget",
+    "coder.websocket",
 ];
 
 /// Runs every check. `store` is where codexgw keeps tokens (the OS keyring), if any.

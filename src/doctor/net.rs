@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use super::Check;
+use super::{Check, coder_checks};
 use crate::coder::deployment::{Deployment, Route};
 use crate::coder::http::{self, Answer};
 use crate::codex::inspect::redact_url;
@@ -56,14 +56,23 @@ pub struct Probe {
     pub withheld: Option<String>,
     /// How to give Codex the Coder token, for the gateway's "no authentication key".
     pub token_fix: String,
+    /// The provider table's `supports_websockets`.
+    pub supports_websockets: Option<bool>,
+    /// The installed Codex's version, when known.
+    pub codex_version: Option<(u64, u64, u64)>,
 }
 
 type Job = fn(&Probe, Duration) -> Check;
 
-const JOBS: [(&str, Job); 3] = [
+const JOBS: [(&str, Job); 8] = [
     ("net.deployment", deployment),
     ("net.auth", auth),
     ("net.gateway", gateway),
+    (coder_checks::VERSION, coder_checks::version),
+    (coder_checks::LICENSE, coder_checks::license),
+    (coder_checks::PROVIDER, coder_checks::provider),
+    (coder_checks::BUDGET, coder_checks::budget),
+    (coder_checks::WEBSOCKET, coder_checks::websocket),
 ];
 
 pub(super) fn check(probe: &Probe, offline: bool, timeout: Duration) -> Vec<Check> {
@@ -101,6 +110,13 @@ fn run_jobs(jobs: &[(&'static str, Job)], probe: &Probe, timeout: Duration) -> V
         .zip(jobs)
         .map(|(result, (id, _))| {
             result.unwrap_or_else(|| {
+                // `coder.*` checks read what the deployment says; its silence is net.*'s finding.
+                if id.starts_with("coder.") {
+                    return Check::skip(
+                        id,
+                        format!("no answer within {}s (see net.deployment)", timeout.as_secs_f64()),
+                    );
+                }
                 Check::fail(
                     id,
                     format!("no answer within {}s", timeout.as_secs_f64()),
@@ -112,7 +128,7 @@ fn run_jobs(jobs: &[(&'static str, Job)], probe: &Probe, timeout: Duration) -> V
 }
 
 /// A GET that turns transport failures and redirects into a failed check.
-fn fetch(
+pub(super) fn fetch(
     id: &'static str,
     url: &str,
     headers: &[(&str, &str)],
@@ -462,6 +478,8 @@ mod tests {
             bearer: Some(token),
             withheld: Some("plain http".into()),
             token_fix: String::new(),
+            supports_websockets: None,
+            codex_version: None,
         };
         let started = Instant::now();
         for job in [auth, gateway] {
@@ -483,6 +501,8 @@ mod tests {
             bearer: None,
             withheld: None,
             token_fix: String::new(),
+            supports_websockets: None,
+            codex_version: None,
         };
         let jobs: [(&str, Job); 2] = [("net.deployment", stuck), ("net.auth", quick)];
         let checks = run_jobs(&jobs, &probe, Duration::from_millis(100));
