@@ -109,6 +109,7 @@ Register-ArgumentCompleter -Native -CommandName 'codexgw' -ScriptBlock {
             [CompletionResult]::new('--codex-home', '--codex-home', [CompletionResultType]::ParameterName, 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Skip the checks that contact the deployment')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object (for tools and support requests) instead of lines')
+            [CompletionResult]::new('--live', '--live', [CompletionResultType]::ParameterName, 'Also send one tiny request through the installed Codex and the gateway (costs one model call; bounded by --timeout)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

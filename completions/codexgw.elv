@@ -101,6 +101,7 @@ set edit:completion:arg-completer[codexgw] = {|@words|
             cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
             cand --offline 'Skip the checks that contact the deployment'
             cand --json 'Print one JSON object (for tools and support requests) instead of lines'
+            cand --live 'Also send one tiny request through the installed Codex and the gateway (costs one model call; bounded by --timeout)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'

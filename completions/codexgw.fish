@@ -94,6 +94,7 @@ complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l profile -d 'C
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l offline -d 'Skip the checks that contact the deployment'
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l json -d 'Print one JSON object (for tools and support requests) instead of lines'
+complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l live -d 'Also send one tiny request through the installed Codex and the gateway (costs one model call; bounded by --timeout)'
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and not __fish_seen_subcommand_from set print status delete help" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"

@@ -216,6 +216,11 @@ pub struct DoctorArgs {
     /// Check `codex --profile NAME` (NAME.config.toml layered over config.toml)
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
+
+    /// Also send one tiny request through the installed Codex and the gateway (costs one
+    /// model call; bounded by --timeout)
+    #[arg(long, conflicts_with = "offline")]
+    pub live: bool,
 }
 
 #[derive(Debug, Args)]

@@ -28,8 +28,6 @@ pub struct LiveRun {
     /// The provider the turn goes through, to switch its retries off.
     pub provider_id: Option<String>,
     pub env: Vec<(String, String)>,
-    /// An empty folder to run in: no project instructions, nothing to trust.
-    pub cwd: PathBuf,
     pub timeout: Duration,
 }
 
@@ -53,7 +51,9 @@ pub enum Outcome {
 }
 
 impl LiveRun {
-    fn command(&self) -> Command {
+    /// The turn as a command run in `cwd`, an empty folder: no project instructions, nothing
+    /// to trust.
+    fn command(&self, cwd: &std::path::Path) -> Command {
         let mut cmd = Command::new(&self.codex);
         cmd.arg("exec");
         if let Some(profile) = &self.profile {
@@ -79,7 +79,7 @@ impl LiveRun {
         cmd.arg(PROMPT)
             .env_clear()
             .envs(self.env.iter().map(|(k, v)| (k, v)))
-            .current_dir(&self.cwd)
+            .current_dir(cwd)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -94,7 +94,11 @@ fn toml_key(id: &str) -> String {
 
 /// Runs the turn, killing Codex at the timeout. `secrets` are cut out of everything reported.
 pub fn run(live: &LiveRun, secrets: &[&str]) -> Outcome {
-    let mut child = match live.command().spawn() {
+    let scratch = match tempfile::Builder::new().prefix("codexgw-live-").tempdir() {
+        Ok(dir) => dir,
+        Err(e) => return Outcome::NotRun(format!("cannot create a folder to run Codex in: {e}")),
+    };
+    let mut child = match live.command(scratch.path()).spawn() {
         Ok(child) => child,
         Err(e) => return Outcome::NotRun(format!("cannot run `{}`: {e}", live.codex.display())),
     };
@@ -227,11 +231,6 @@ fn redact(outcome: Outcome, secrets: &[&str]) -> Outcome {
         Outcome::TimedOut(last) => Outcome::TimedOut(last.map(clean)),
         Outcome::NotRun(text) => Outcome::NotRun(text),
     }
-}
-
-/// The folder a turn runs in, removed afterwards.
-pub fn scratch_dir() -> std::io::Result<tempfile::TempDir> {
-    tempfile::Builder::new().prefix("codexgw-live-").tempdir()
 }
 
 #[cfg(test)]

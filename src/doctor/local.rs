@@ -4,6 +4,9 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
+use std::time::Duration;
+
+use super::live_check::Prepared;
 use super::net::{Credential, Probe};
 use super::{Check, Options, shell};
 use crate::coder::deployment::Deployment;
@@ -11,6 +14,8 @@ use crate::codex::home::{CodexHome, Login};
 use crate::codex::inspect::{
     AuthCommand, Block, Finding, GatewayUrl, Inspected, OLDER_GATEWAY_IDS, Severity, redact_url,
 };
+use crate::codex::launch::{self, EnvChange};
+use crate::codex::live::LiveRun;
 use crate::codex::mode::{self, Mode};
 use crate::environment::Environment;
 use crate::files;
@@ -92,6 +97,11 @@ pub(super) fn check(
         }
     });
 
+    let live = if options.live && !options.offline {
+        prepare_live(options, env, store, block.as_ref())
+    } else {
+        Prepared::NotAsked
+    };
     let block = block.map(|(b, _)| b);
     let mode = block.as_ref().and_then(Block::mode);
     let gateway = block.as_ref().and_then(Block::gateway);
@@ -149,8 +159,62 @@ pub(super) fn check(
             token_fix,
             supports_websockets,
             codex_version: None,
+            live,
         },
     }
+}
+
+/// The Codex turn `--live` runs: Codex as the shell finds it, given the tokens `codexgw exec`
+/// would add for the selected provider (without them when they cannot be found: Codex then
+/// shows what a plain `codex` would meet).
+fn prepare_live(
+    options: &Options,
+    env: &Environment,
+    store: Option<&dyn SecretStore>,
+    block: Option<&(Block, &File)>,
+) -> Prepared {
+    let Some(codex) = programs::find_program("codex", env) else {
+        return Prepared::Unrunnable("`codex` is not on PATH".into());
+    };
+    let mut vars: Vec<(String, String)> = env
+        .vars()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let provider = block.and_then(|(block, file)| {
+        let doc = file.doc.as_ref()?;
+        launch::configured_provider(doc, &block.id, &file.path).ok()
+    });
+    if let Some(changes) = provider
+        .as_ref()
+        .and_then(|p| launch::environment_for(p, env, store).ok())
+    {
+        for change in changes {
+            let name = match &change {
+                EnvChange::Set(name, _) | EnvChange::Unset(name) => name.clone(),
+            };
+            vars.retain(|(k, _)| *k != name);
+            if let EnvChange::Set(name, value) = change {
+                vars.push((name, value.expose().to_string()));
+            }
+        }
+    }
+    // Codex keeps its own home: the one doctor judged.
+    vars.retain(|(k, _)| k != "CODEX_HOME");
+    vars.push((
+        "CODEX_HOME".into(),
+        options.codex_home.dir().display().to_string(),
+    ));
+    Prepared::Ready(LiveRun {
+        codex,
+        profile: options.profile.clone(),
+        provider_id: block.map(|(b, _)| b.id.clone()),
+        env: vars,
+        // Codex is stopped just before the doctor's deadline, so its words still arrive.
+        timeout: options
+            .timeout
+            .saturating_sub(Duration::from_millis(250))
+            .max(Duration::from_secs(1)),
+    })
 }
 
 /// Where tokens are looked up: the environment, the store, for one deployment host.

@@ -12,6 +12,7 @@ use crate::environment::Environment;
 use crate::secrets::SecretStore;
 
 mod coder_checks;
+mod live_check;
 mod local;
 mod net;
 pub mod report;
@@ -28,6 +29,8 @@ pub struct Options {
     pub offline: bool,
     /// Per request, and (plus a small margin) for all `net.*` checks together.
     pub timeout: Duration,
+    /// `--live`: one real turn through the installed Codex (`net.live`).
+    pub live: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -97,7 +100,7 @@ pub struct Report {
 }
 
 /// The check ids, in report order. They are an API: never rename one.
-pub const CHECK_IDS: [&str; 14] = [
+pub const CHECK_IDS: [&str; 15] = [
     "config.file",
     "config.provider",
     "config.block",
@@ -112,6 +115,7 @@ pub const CHECK_IDS: [&str; 14] = [
     "coder.provider",
     "coder.budget",
     "coder.websocket",
+    "net.live",
 ];
 
 /// Runs every check. `store` is where codexgw keeps tokens (the OS keyring), if any.
@@ -149,6 +153,7 @@ env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
             provider_id: None,
             offline: true,
             timeout: Duration::from_secs(1),
+            live: false,
         }
     }
 

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use super::{Check, coder_checks};
+use super::{Check, coder_checks, live_check};
 use crate::coder::deployment::{Deployment, Route};
 use crate::coder::http::{self, Answer};
 use crate::codex::inspect::redact_url;
@@ -60,11 +60,13 @@ pub struct Probe {
     pub supports_websockets: Option<bool>,
     /// The installed Codex's version, when known.
     pub codex_version: Option<(u64, u64, u64)>,
+    /// `--live`: the Codex turn to run.
+    pub live: live_check::Prepared,
 }
 
 type Job = fn(&Probe, Duration) -> Check;
 
-const JOBS: [(&str, Job); 8] = [
+const JOBS: [(&str, Job); 9] = [
     ("net.deployment", deployment),
     ("net.auth", auth),
     ("net.gateway", gateway),
@@ -73,6 +75,7 @@ const JOBS: [(&str, Job); 8] = [
     (coder_checks::PROVIDER, coder_checks::provider),
     (coder_checks::BUDGET, coder_checks::budget),
     (coder_checks::WEBSOCKET, coder_checks::websocket),
+    (live_check::LIVE, live_check::live),
 ];
 
 pub(super) fn check(probe: &Probe, offline: bool, timeout: Duration) -> Vec<Check> {
@@ -480,6 +483,7 @@ mod tests {
             token_fix: String::new(),
             supports_websockets: None,
             codex_version: None,
+            live: live_check::Prepared::NotAsked,
         };
         let started = Instant::now();
         for job in [auth, gateway] {
@@ -503,6 +507,7 @@ mod tests {
             token_fix: String::new(),
             supports_websockets: None,
             codex_version: None,
+            live: live_check::Prepared::NotAsked,
         };
         let jobs: [(&str, Job); 2] = [("net.deployment", stuck), ("net.auth", quick)];
         let checks = run_jobs(&jobs, &probe, Duration::from_millis(100));

@@ -23,7 +23,6 @@ fn centralized(home: &TestHome, fake: &FakeCoder) {
 }
 
 fn turn(home: &TestHome, codex: &Path, token: &str) -> Outcome {
-    let scratch = live::scratch_dir().unwrap();
     let mut env = home.env();
     env.push(("OPENAI_API_KEY".into(), token.into()));
     live::run(
@@ -32,7 +31,6 @@ fn turn(home: &TestHome, codex: &Path, token: &str) -> Outcome {
             profile: None,
             provider_id: Some("ai_gateway".into()),
             env,
-            cwd: scratch.path().to_path_buf(),
             timeout: Duration::from_secs(30),
         },
         &[token],
@@ -151,7 +149,6 @@ fn a_hanging_gateway_is_cut_off_at_the_timeout() {
     });
     let home = TestHome::new();
     centralized(&home, &fake);
-    let scratch = live::scratch_dir().unwrap();
     let mut env = home.env();
     env.push(("OPENAI_API_KEY".into(), VALID_TOKEN.into()));
     let started = std::time::Instant::now();
@@ -161,11 +158,181 @@ fn a_hanging_gateway_is_cut_off_at_the_timeout() {
             profile: None,
             provider_id: Some("ai_gateway".into()),
             env,
-            cwd: scratch.path().to_path_buf(),
             timeout: Duration::from_secs(3),
         },
         &[VALID_TOKEN],
     );
     assert!(matches!(outcome, Outcome::TimedOut(_)), "{outcome:?}");
     assert!(started.elapsed() < Duration::from_secs(6));
+}
+
+/// `codexgw doctor --live --json` in `home` with `codex` first on PATH.
+fn doctor_live(home: &TestHome, codex: &Path, env: &[(&str, &str)]) -> serde_json::Value {
+    let path = format!(
+        "{}:{}",
+        codex.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = home
+        .codexgw()
+        .args(["doctor", "--live", "--json", "--timeout", "20"])
+        .env("PATH", path)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    for secret in [
+        VALID_TOKEN,
+        crate::support::real_codex::CHATGPT_ACCESS_TOKEN,
+    ] {
+        assert!(!stdout.contains(secret), "{stdout}");
+        assert!(!String::from_utf8_lossy(&out.stderr).contains(secret));
+    }
+    serde_json::from_str(&stdout).unwrap()
+}
+
+/// The model requests the fake got (the WebSocket probe is a GET to the same path).
+fn turns(fake: &FakeCoder) -> Vec<crate::support::fake_coder::Recorded> {
+    fake.requests_to("/responses")
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .collect()
+}
+
+fn check<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap()
+}
+
+fn setup(home: &TestHome, fake: &FakeCoder, mode: &str) {
+    home.codexgw()
+        .args(["setup", "--yes", "--mode", mode, "--url", &fake.url])
+        .assert()
+        .success();
+}
+
+/// Through the binary: `net.live` passes on a healthy gateway and names the cause of each
+/// refusal, the credential included, with the tokens `codexgw exec` would give Codex.
+#[test]
+fn doctor_live_reports_net_live() {
+    let Some((_, codex)) = codexes().into_iter().last() else {
+        return;
+    };
+    let coder = ("CODER_API_TOKEN", VALID_TOKEN);
+
+    let fake = FakeCoder::start(Options::default());
+    let home = TestHome::new();
+    setup(&home, &fake, "centralized");
+    let report = doctor_live(&home, &codex, &[("OPENAI_API_KEY", VALID_TOKEN)]);
+    let live = check(&report, "net.live");
+    assert_eq!(live["status"], "pass", "{live}");
+    assert_eq!(
+        live["summary"],
+        "Codex got an answer through the gateway: `hi from the fake gateway`"
+    );
+    assert_eq!(turns(&fake).len(), 1);
+    // Nothing of the turn stays behind in CODEX_HOME: no session file.
+    assert!(!home.codex_home().join("sessions").exists());
+
+    let broken = FakeCoder::start(Options {
+        version: "v2.35.6+abc1234".into(),
+        namespace_bug: true,
+        ..Options::default()
+    });
+    let home = TestHome::new();
+    setup(&home, &broken, "centralized");
+    let report = doctor_live(&home, &codex, &[("OPENAI_API_KEY", VALID_TOKEN)]);
+    let live = check(&report, "net.live");
+    assert_eq!(live["status"], "fail", "{live}");
+    assert!(
+        live["summary"]
+            .as_str()
+            .unwrap()
+            .contains("malformed request: unmarshal request body: unknown tool type \"namespace\""),
+        "{live}"
+    );
+    assert!(
+        live["fix"]
+            .as_str()
+            .unwrap()
+            .contains("upgrade Coder past v2.35.6")
+    );
+    // GET /models passes on that version: only the live turn sees the breakage.
+    assert_eq!(check(&report, "net.gateway")["status"], "pass");
+
+    let fake = FakeCoder::start(Options::default());
+    let home = TestHome::new();
+    setup(&home, &fake, "chatgpt");
+    crate::support::real_codex::write_chatgpt_login(&home);
+    let report = doctor_live(&home, &codex, &[coder]);
+    assert_eq!(check(&report, "net.live")["status"], "pass", "{report}");
+    let sent = &turns(&fake)[0];
+    assert_eq!(
+        sent.header("X-Coder-AI-Governance-Token"),
+        Some(VALID_TOKEN)
+    );
+
+    let report = doctor_live(
+        &home,
+        &codex,
+        &[("CODER_API_TOKEN", "wrongtoken-0123456789abcdefghijkl")],
+    );
+    let live = check(&report, "net.live");
+    assert!(
+        live["summary"]
+            .as_str()
+            .unwrap()
+            .contains("the Coder token (sent in `X-Coder-AI-Governance-Token`) was rejected"),
+        "{live}"
+    );
+
+    for (options, says) in [
+        (
+            Options {
+                budget_exceeded: true,
+                ..Options::default()
+            },
+            "your AI budget is used up",
+        ),
+        (
+            Options {
+                provider_disabled: true,
+                ..Options::default()
+            },
+            "provider is disabled",
+        ),
+    ] {
+        let fake = FakeCoder::start(options);
+        let home = TestHome::new();
+        setup(&home, &fake, "chatgpt");
+        crate::support::real_codex::write_chatgpt_login(&home);
+        let report = doctor_live(&home, &codex, &[coder]);
+        let live = check(&report, "net.live");
+        assert_eq!(live["status"], "fail");
+        assert!(live["summary"].as_str().unwrap().contains(says), "{live}");
+    }
+}
+
+#[test]
+fn without_live_no_turn_is_sent() {
+    let fake = FakeCoder::start(Options::default());
+    let home = TestHome::new();
+    setup(&home, &fake, "centralized");
+    let out = home
+        .codexgw()
+        .args(["doctor", "--json"])
+        .env("OPENAI_API_KEY", VALID_TOKEN)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(check(&report, "net.live")["status"], "skip");
+    assert!(turns(&fake).is_empty());
+    home.codexgw()
+        .args(["doctor", "--live", "--offline"])
+        .assert()
+        .code(2);
 }
