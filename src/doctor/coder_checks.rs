@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::Check;
 use super::net::{Probe, fetch};
+use super::{Check, Entry, NetCheck};
 use crate::coder::api::{
     self, Budget, ChatgptProvider, Endpoint, License, ProviderKey, Relay, Spend, Unanswered,
 };
@@ -15,11 +15,11 @@ use crate::coder::deployment::CoderVersion;
 use crate::coder::http;
 use crate::codex::mode::{self, Mode};
 
-pub const VERSION: &str = "coder.version";
-pub const LICENSE: &str = "coder.license";
-pub const PROVIDER: &str = "coder.provider";
-pub const BUDGET: &str = "coder.budget";
-pub const WEBSOCKET: &str = "coder.websocket";
+pub const VERSION: Entry<NetCheck> = Entry::new("coder.version", version);
+pub const LICENSE: Entry<NetCheck> = Entry::new("coder.license", license);
+pub const PROVIDER: Entry<NetCheck> = Entry::new("coder.provider", provider);
+pub const BUDGET: Entry<NetCheck> = Entry::new("coder.budget", budget);
+pub const WEBSOCKET: Entry<NetCheck> = Entry::new("coder.websocket", websocket);
 
 /// Where to ask and with which token, or the skip that says why not.
 fn target<'a>(id: &'static str, probe: &'a Probe) -> Result<(String, &'a str), Check> {
@@ -86,16 +86,16 @@ fn unanswered(id: &'static str, what: &str, why: &Unanswered) -> Check {
 
 pub(super) fn version(probe: &Probe, timeout: Duration) -> Check {
     let Some(deployment) = &probe.deployment else {
-        return Check::skip(VERSION, "no deployment to ask (see net.deployment)");
+        return Check::skip(VERSION.id, "no deployment to ask (see net.deployment)");
     };
     let url = deployment.join(Endpoint::BuildInfo.path());
-    let answer = match fetch(VERSION, &url, &[], timeout) {
+    let answer = match fetch(VERSION.id, &url, &[], timeout) {
         Ok(answer) => answer,
         Err(check) => return not_asked(check),
     };
     match http::buildinfo_version(&answer) {
         Ok(coder) => judge_version(&coder, probe.codex_version),
-        Err(why) => Check::skip(VERSION, format!("the Coder version is unknown: {why}")),
+        Err(why) => Check::skip(VERSION.id, format!("the Coder version is unknown: {why}")),
     }
 }
 
@@ -106,7 +106,7 @@ pub(super) fn judge_version(coder: &CoderVersion, codex: Option<(u64, u64, u64)>
     let Some(breakage) = api::known_breakage(coder, codex) else {
         let with = codex_text.map_or(String::new(), |v| format!(" with Codex {v}"));
         return Check::pass(
-            VERSION,
+            VERSION.id,
             format!("Coder {}{with}: no known breakage", coder.raw),
         )
         .evidence(evidence);
@@ -114,7 +114,7 @@ pub(super) fn judge_version(coder: &CoderVersion, codex: Option<(u64, u64, u64)>
     let (since_a, since_b, since_c) = breakage.codex_since;
     match codex_text {
         Some(codex) => Check::fail(
-            VERSION,
+            VERSION.id,
             format!(
                 "Coder {} breaks Codex {codex}: {}",
                 coder.raw, breakage.symptom
@@ -122,7 +122,7 @@ pub(super) fn judge_version(coder: &CoderVersion, codex: Option<(u64, u64, u64)>
             breakage.fix,
         ),
         None => Check::warn(
-            VERSION,
+            VERSION.id,
             format!(
                 "Coder {} breaks Codex {since_a}.{since_b}.{since_c} and later: {}",
                 coder.raw, breakage.symptom
@@ -134,7 +134,7 @@ pub(super) fn judge_version(coder: &CoderVersion, codex: Option<(u64, u64, u64)>
 }
 
 pub(super) fn license(probe: &Probe, timeout: Duration) -> Check {
-    match ask(LICENSE, probe, Endpoint::Entitlements, timeout) {
+    match ask(LICENSE.id, probe, Endpoint::Entitlements, timeout) {
         Ok(answer) => judge_license(api::license(&answer)),
         Err(check) => check,
     }
@@ -143,35 +143,35 @@ pub(super) fn license(probe: &Probe, timeout: Duration) -> Check {
 pub(super) fn judge_license(license: Result<License, Unanswered>) -> Check {
     let fix = "ask your Coder admin for the AI Governance add-on (AI Gateway needs it since Coder v2.32; newer licences: Premium)";
     match license {
-        Ok(License::Entitled) => Check::pass(LICENSE, "the licence covers AI Gateway"),
+        Ok(License::Entitled) => Check::pass(LICENSE.id, "the licence covers AI Gateway"),
         Ok(License::GracePeriod) => Check::warn(
-            LICENSE,
+            LICENSE.id,
             "the AI Gateway licence has expired and runs on its grace period; the gateway stops when it ends",
             "ask your Coder admin to renew the licence",
         ),
         Ok(License::NotEntitled) => Check::fail(
-            LICENSE,
+            LICENSE.id,
             "the deployment's licence does not include AI Gateway, so the gateway answers 403 `… is a Premium feature`",
             fix,
         ),
-        Err(why) => unanswered(LICENSE, "its licence", &why),
+        Err(why) => unanswered(LICENSE.id, "its licence", &why),
     }
 }
 
 pub(super) fn provider(probe: &Probe, timeout: Duration) -> Check {
     let Some(mode) = probe.mode else {
         return Check::skip(
-            PROVIDER,
+            PROVIDER.id,
             "no gateway mode to check a provider for (see config.block)",
         );
     };
     if mode == Mode::Centralized {
         return Check::skip(
-            PROVIDER,
+            PROVIDER.id,
             "centralized mode uses the deployment's own OpenAI key (net.gateway asks the route)",
         );
     }
-    match ask(PROVIDER, probe, Endpoint::ProviderKeys, timeout) {
+    match ask(PROVIDER.id, probe, Endpoint::ProviderKeys, timeout) {
         Ok(answer) => judge_provider(mode, api::provider_keys(&answer)),
         Err(check) => check,
     }
@@ -181,7 +181,7 @@ pub(super) fn provider(probe: &Probe, timeout: Duration) -> Check {
 pub(super) fn judge_provider(mode: Mode, providers: Result<Vec<ProviderKey>, Unanswered>) -> Check {
     let providers = match providers {
         Ok(providers) => providers,
-        Err(why) => return unanswered(PROVIDER, "its AI providers", &why),
+        Err(why) => return unanswered(PROVIDER.id, "its AI providers", &why),
     };
     let evidence = json!({
         "providers": providers.iter().map(|p| json!({
@@ -191,26 +191,26 @@ pub(super) fn judge_provider(mode: Mode, providers: Result<Vec<ProviderKey>, Una
     let name = mode.gateway_provider();
     let check = match (mode, api::chatgpt_provider(&providers)) {
         (Mode::Chatgpt, ChatgptProvider::Missing) => Check::fail(
-            PROVIDER,
+            PROVIDER.id,
             "the deployment has no `chatgpt` provider, so Codex gets `404 route not supported: POST /chatgpt/v1/responses`",
             "ask your Coder admin to add an `openai`-type provider named `chatgpt` with BYOK enabled (Coder v2.34+), or use `codexgw setup --mode byok`",
         ),
         (Mode::Chatgpt, ChatgptProvider::ByokOff) => Check::fail(
-            PROVIDER,
+            PROVIDER.id,
             "the `chatgpt` provider does not take users' own credentials (BYOK is off), so the gateway refuses your ChatGPT login",
             "ask your Coder admin to enable BYOK on the `chatgpt` provider",
         ),
         (Mode::Chatgpt, ChatgptProvider::Ready) => Check::pass(
-            PROVIDER,
+            PROVIDER.id,
             "the deployment has a `chatgpt` provider that takes your ChatGPT login",
         ),
         _ => match providers.iter().find(|p| p.name == name) {
             Some(p) if p.byok_enabled => Check::pass(
-                PROVIDER,
+                PROVIDER.id,
                 format!("the `{name}` provider takes your own API key (BYOK)"),
             ),
             Some(_) => Check::fail(
-                PROVIDER,
+                PROVIDER.id,
                 format!(
                     "the `{name}` provider does not take users' own keys (BYOK is off); the gateway refuses a request with `{}`",
                     mode::GOVERNANCE_HEADER
@@ -220,7 +220,7 @@ pub(super) fn judge_provider(mode: Mode, providers: Result<Vec<ProviderKey>, Una
                 ),
             ),
             None => Check::fail(
-                PROVIDER,
+                PROVIDER.id,
                 format!("the deployment has no `{name}` provider"),
                 format!("ask your Coder admin to configure an `{name}` provider for AI Gateway"),
             ),
@@ -230,7 +230,7 @@ pub(super) fn judge_provider(mode: Mode, providers: Result<Vec<ProviderKey>, Una
 }
 
 pub(super) fn budget(probe: &Probe, timeout: Duration) -> Check {
-    match ask(BUDGET, probe, Endpoint::Spend, timeout) {
+    match ask(BUDGET.id, probe, Endpoint::Spend, timeout) {
         Ok(answer) => judge_budget(api::spend(&answer)),
         Err(check) => check,
     }
@@ -239,7 +239,7 @@ pub(super) fn budget(probe: &Probe, timeout: Duration) -> Check {
 pub(super) fn judge_budget(spend: Result<Spend, Unanswered>) -> Check {
     let spend = match spend {
         Ok(spend) => spend,
-        Err(why) => return unanswered(BUDGET, "your AI spend", &why),
+        Err(why) => return unanswered(BUDGET.id, "your AI spend", &why),
     };
     let spent = api::usd(spend.spent_micros);
     let evidence = json!({
@@ -253,15 +253,15 @@ pub(super) fn judge_budget(spend: Result<Spend, Unanswered>) -> Check {
         .as_deref()
         .map_or(String::new(), |end| format!(" (the period ends {end})"));
     match spend.budget() {
-        Budget::Unlimited => Check::pass(BUDGET, format!("{spent} spent; no AI budget applies")),
-        Budget::Within => Check::pass(BUDGET, format!("{spent} of your {limit} AI budget spent")),
+        Budget::Unlimited => Check::pass(BUDGET.id, format!("{spent} spent; no AI budget applies")),
+        Budget::Within => Check::pass(BUDGET.id, format!("{spent} of your {limit} AI budget spent")),
         Budget::Near => Check::warn(
-            BUDGET,
+            BUDGET.id,
             format!("{spent} of your {limit} AI budget spent{until}; at the limit the gateway refuses every request"),
             "ask your Coder admin to raise your AI budget if you need more this period",
         ),
         Budget::Exceeded => Check::fail(
-            BUDGET,
+            BUDGET.id,
             format!("your AI budget is used up: {spent} of {limit}{until}; the gateway answers 403 `AI budget … exceeded`"),
             "ask your Coder admin to raise your AI budget, or wait for the next period",
         ),
@@ -271,10 +271,13 @@ pub(super) fn judge_budget(spend: Result<Spend, Unanswered>) -> Check {
 
 pub(super) fn websocket(probe: &Probe, timeout: Duration) -> Check {
     let Some(base_url) = &probe.base_url else {
-        return Check::skip(WEBSOCKET, "no gateway base_url to ask (see config.block)");
+        return Check::skip(
+            WEBSOCKET.id,
+            "no gateway base_url to ask (see config.block)",
+        );
     };
     if let Some(why) = &probe.withheld {
-        return Check::skip(WEBSOCKET, format!("not asked: {why}"));
+        return Check::skip(WEBSOCKET.id, format!("not asked: {why}"));
     }
     let bearer = probe
         .bearer
@@ -287,7 +290,12 @@ pub(super) fn websocket(probe: &Probe, timeout: Duration) -> Check {
     if let Some(bearer) = &bearer {
         headers.push(("Authorization", bearer));
     }
-    match fetch(WEBSOCKET, &api::responses_url(base_url), &headers, timeout) {
+    match fetch(
+        WEBSOCKET.id,
+        &api::responses_url(base_url),
+        &headers,
+        timeout,
+    ) {
         Ok(answer) => judge_relay(probe.supports_websockets, api::relay(&answer)),
         Err(check) => not_asked(check),
     }
@@ -303,24 +311,24 @@ pub(super) fn judge_relay(supports_websockets: Option<bool>, relay: Relay) -> Ch
     });
     match (relay, configured) {
         (Relay::Off, true) => Check::warn(
-            WEBSOCKET,
+            WEBSOCKET.id,
             "`supports_websockets = true`, but the gateway has no WebSocket relay (HTTP 501): Codex loses about 7 s per session retrying before it falls back to HTTP",
             "delete `supports_websockets` from the provider table (or set it to `false`)",
         ),
         (Relay::Off, false) => Check::pass(
-            WEBSOCKET,
+            WEBSOCKET.id,
             "the gateway has no WebSocket relay and Codex does not try one",
         ),
         (Relay::On, true) => Check::pass(
-            WEBSOCKET,
+            WEBSOCKET.id,
             "the gateway relays WebSockets and Codex uses them",
         ),
         (Relay::On, false) => Check::pass(
-            WEBSOCKET,
+            WEBSOCKET.id,
             "the gateway relays WebSockets; Codex uses HTTP (add `supports_websockets = true` to the provider table to use them)",
         ),
         (Relay::Unknown(what), _) => Check::skip(
-            WEBSOCKET,
+            WEBSOCKET.id,
             format!("cannot tell whether the gateway relays WebSockets ({what})"),
         ),
     }

@@ -6,13 +6,17 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::Check;
+use super::facts::Facts;
 use super::net::Probe;
+use super::{Check, Entry, NetCheck, Options, judged};
 use crate::coder::api::{self, GatewayAnswer};
+use crate::codex::launch::{self, EnvChange};
 use crate::codex::live::{self, LiveRun, Outcome};
 use crate::codex::mode::{self, Mode};
+use crate::environment::Environment;
+use crate::secrets::SecretStore;
 
-pub const LIVE: &str = "net.live";
+pub const LIVE: Entry<NetCheck> = Entry::new("net.live", live);
 
 /// What the command line and the local checks prepared for the turn.
 #[derive(Debug, Clone)]
@@ -24,17 +28,69 @@ pub enum Prepared {
     Ready(LiveRun),
 }
 
+/// The Codex turn `--live` runs: Codex as the shell finds it, given the tokens `codexgw exec`
+/// would add for the judged provider (without them when they cannot be found: Codex then meets
+/// what a plain `codex` would).
+pub(super) fn prepare(
+    options: &Options,
+    env: &Environment,
+    store: Option<&dyn SecretStore>,
+    facts: &Facts,
+) -> Prepared {
+    let Some(codex) = crate::programs::find_program("codex", env) else {
+        return Prepared::Unrunnable("`codex` is not on PATH".into());
+    };
+    let mut vars: Vec<(String, String)> = env
+        .vars()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let block = judged::block(facts);
+    let provider = block.as_ref().and_then(|(block, file)| {
+        launch::configured_provider(file.doc.as_ref()?, &block.id, &file.path).ok()
+    });
+    let changes = provider
+        .as_ref()
+        .and_then(|p| launch::environment_for(p, env, store).ok())
+        .unwrap_or_default();
+    for change in changes {
+        let name = match &change {
+            EnvChange::Set(name, _) | EnvChange::Unset(name) => name.clone(),
+        };
+        vars.retain(|(k, _)| *k != name);
+        if let EnvChange::Set(name, value) = change {
+            vars.push((name, value.expose().to_string()));
+        }
+    }
+    // The Codex home doctor judged, also when it came from `--codex-home`.
+    vars.retain(|(k, _)| k != "CODEX_HOME");
+    vars.push((
+        "CODEX_HOME".into(),
+        options.codex_home.dir().display().to_string(),
+    ));
+    Prepared::Ready(LiveRun {
+        codex,
+        profile: options.profile.clone(),
+        provider_id: block.map(|(b, _)| b.id),
+        env: vars,
+        // Codex is stopped just before doctor's own deadline, so its last words still arrive.
+        timeout: options
+            .timeout
+            .saturating_sub(Duration::from_millis(250))
+            .max(Duration::from_secs(1)),
+    })
+}
+
 pub(super) fn live(probe: &Probe, _timeout: Duration) -> Check {
     let run = match &probe.live {
         Prepared::NotAsked => {
             return Check::skip(
-                LIVE,
+                LIVE.id,
                 "not run: `--live` sends one small request through Codex (it costs a model call)",
             );
         }
         Prepared::Unrunnable(why) => {
             return Check::fail(
-                LIVE,
+                LIVE.id,
                 format!("cannot run Codex: {why}"),
                 "install Codex (`npm install -g @openai/codex`) or put it on PATH",
             );
@@ -71,14 +127,14 @@ pub(super) fn judge_live(outcome: &Outcome, mode: Option<Mode>, token_fix: &str)
     let (answer, said) = match outcome {
         Outcome::Answered(reply) => {
             return Check::pass(
-                LIVE,
+                LIVE.id,
                 format!("Codex got an answer through the gateway: `{reply}`"),
             );
         }
         Outcome::Refused { answer, said } => (answer, said),
         Outcome::Failed(text) => {
             return Check::fail(
-                LIVE,
+                LIVE.id,
                 format!("Codex failed before the gateway answered: {text}"),
                 "fix the FAIL lines above first; `codexgw exec -- codex exec \"hi\"` shows the same",
             );
@@ -88,14 +144,14 @@ pub(super) fn judge_live(outcome: &Outcome, mode: Option<Mode>, token_fix: &str)
                 .as_deref()
                 .map_or(String::new(), |l| format!(" (its last words: {l})"));
             return Check::fail(
-                LIVE,
+                LIVE.id,
                 format!("Codex got no answer in time{last}"),
                 "check the network path to the gateway (see net.gateway), or give it longer with `--timeout`",
             );
         }
         Outcome::NotRun(why) => {
             return Check::fail(
-                LIVE,
+                LIVE.id,
                 format!("cannot run Codex: {why}"),
                 "check the Codex installation (`codex --version`)",
             );
@@ -164,7 +220,7 @@ pub(super) fn judge_live(outcome: &Outcome, mode: Option<Mode>, token_fix: &str)
             "see net.gateway; ask your Coder admin if it persists".to_string(),
         ),
     };
-    Check::fail(LIVE, summary, fix)
+    Check::fail(LIVE.id, summary, fix)
 }
 
 #[cfg(test)]

@@ -7,7 +7,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use super::{Check, coder_checks, live_check};
+use super::checks::{env, login};
+use super::facts::Facts;
+use super::live_check::Prepared;
+use super::{Check, Entry, NetCheck, judged};
 use crate::coder::deployment::{Deployment, Route};
 use crate::coder::http::{self, Answer};
 use crate::codex::inspect::redact_url;
@@ -61,41 +64,76 @@ pub struct Probe {
     /// The installed Codex's version, when known.
     pub codex_version: Option<(u64, u64, u64)>,
     /// `--live`: the Codex turn to run.
-    pub live: live_check::Prepared,
+    pub live: Prepared,
 }
 
-type Job = fn(&Probe, Duration) -> Check;
+/// What the local checks conclude that the network checks need, derived from the facts
+/// through the same helpers the local checks use.
+pub fn probe(facts: &Facts) -> Probe {
+    let block = judged::block(facts).map(|(b, _)| b);
+    let supports_websockets = block.as_ref().and_then(|b| b.supports_websockets);
+    let mode = block.as_ref().and_then(|b| b.mode());
+    let gateway = block.as_ref().and_then(|b| b.gateway());
+    let (deployment, deployment_note) = judged::deployment(facts);
+    let env::Sent {
+        bearer,
+        withheld,
+        token_fix,
+    } = env::sent(facts);
+    let coder_token = env::coder_token(facts);
+    let (coder_token, bearer) = match mode {
+        // The bearer is the Coder token; when Codex would send none, a token found elsewhere
+        // still lets net.auth tell whether the deployment knows it.
+        Some(Mode::Centralized) => (bearer.clone().or(coder_token), bearer),
+        Some(Mode::Byok | Mode::Chatgpt) => (coder_token, bearer.or_else(|| login::login(facts))),
+        None => (coder_token, None),
+    };
+    Probe {
+        mode,
+        route: gateway.as_ref().map(|g| g.route),
+        base_url: gateway.and(block.and_then(|b| b.base_url)),
+        deployment,
+        coder_token,
+        bearer,
+        withheld: withheld.or(deployment_note),
+        token_fix,
+        supports_websockets,
+        codex_version: None,
+        live: Prepared::NotAsked,
+    }
+}
 
-const JOBS: [(&str, Job); 9] = [
-    ("net.deployment", deployment),
-    ("net.auth", auth),
-    ("net.gateway", gateway),
-    (coder_checks::VERSION, coder_checks::version),
-    (coder_checks::LICENSE, coder_checks::license),
-    (coder_checks::PROVIDER, coder_checks::provider),
-    (coder_checks::BUDGET, coder_checks::budget),
-    (coder_checks::WEBSOCKET, coder_checks::websocket),
-    (live_check::LIVE, live_check::live),
-];
+pub const DEPLOYMENT: Entry<NetCheck> = Entry::new("net.deployment", deployment);
+pub const AUTH: Entry<NetCheck> = Entry::new("net.auth", auth);
+pub const GATEWAY: Entry<NetCheck> = Entry::new("net.gateway", gateway);
 
-pub(super) fn check(probe: &Probe, offline: bool, timeout: Duration) -> Vec<Check> {
+/// Runs `checks` concurrently under one deadline (each skipped with `--offline`).
+pub(super) fn check(
+    checks: &[Entry<NetCheck>],
+    probe: &Probe,
+    offline: bool,
+    timeout: Duration,
+) -> Vec<Check> {
     if offline {
-        return JOBS
+        return checks
             .iter()
-            .map(|(id, _)| Check::skip(id, "skipped: --offline"))
+            .map(|entry| Check::skip(entry.id, "skipped: --offline"))
             .collect();
     }
-    run_jobs(&JOBS, probe, timeout)
+    run_jobs(checks, probe, timeout)
 }
 
 /// Runs each job on its own thread and collects what is reported by the deadline.
-fn run_jobs(jobs: &[(&'static str, Job)], probe: &Probe, timeout: Duration) -> Vec<Check> {
+fn run_jobs(jobs: &[Entry<NetCheck>], probe: &Probe, timeout: Duration) -> Vec<Check> {
     let (send, receive) = mpsc::channel();
-    for (index, (_, job)) in jobs.iter().enumerate() {
-        let (send, probe, job) = (send.clone(), probe.clone(), *job);
+    for (index, entry) in jobs.iter().enumerate() {
+        let (send, probe, entry) = (send.clone(), probe.clone(), *entry);
         // Detached on purpose: a stuck thread is abandoned, and dies with the process.
         std::thread::spawn(move || {
-            let _ = send.send((index, job(&probe, timeout)));
+            let _ = send.send((
+                index,
+                super::judge(entry.id, || (entry.run)(&probe, timeout)),
+            ));
         });
     }
     drop(send);
@@ -111,17 +149,20 @@ fn run_jobs(jobs: &[(&'static str, Job)], probe: &Probe, timeout: Duration) -> V
     results
         .into_iter()
         .zip(jobs)
-        .map(|(result, (id, _))| {
+        .map(|(result, entry)| {
             result.unwrap_or_else(|| {
                 // `coder.*` checks read what the deployment says; its silence is net.*'s finding.
-                if id.starts_with("coder.") {
+                if entry.id.starts_with("coder.") {
                     return Check::skip(
-                        id,
-                        format!("no answer within {}s (see net.deployment)", timeout.as_secs_f64()),
+                        entry.id,
+                        format!(
+                            "no answer within {}s (see net.deployment)",
+                            timeout.as_secs_f64()
+                        ),
                     );
                 }
                 Check::fail(
-                    id,
+                    entry.id,
                     format!("no answer within {}s", timeout.as_secs_f64()),
                     "check the URL and your network (VPN, proxy, firewall); the host accepts no requests or does not answer them",
                 )
@@ -193,7 +234,7 @@ fn answer_evidence(url: &str, answer: &Answer, sent: &[&str]) -> serde_json::Val
 }
 
 fn deployment(probe: &Probe, timeout: Duration) -> Check {
-    const ID: &str = "net.deployment";
+    const ID: &str = DEPLOYMENT.id;
     let Some(deployment) = &probe.deployment else {
         return Check::skip(
             ID,
@@ -247,7 +288,7 @@ fn deployment(probe: &Probe, timeout: Duration) -> Check {
 }
 
 fn auth(probe: &Probe, timeout: Duration) -> Check {
-    const ID: &str = "net.auth";
+    const ID: &str = AUTH.id;
     let Some(deployment) = &probe.deployment else {
         return Check::skip(ID, "no deployment URL to ask");
     };
@@ -305,7 +346,7 @@ fn auth(probe: &Probe, timeout: Duration) -> Check {
 }
 
 fn gateway(probe: &Probe, timeout: Duration) -> Check {
-    const ID: &str = "net.gateway";
+    const ID: &str = GATEWAY.id;
     let (Some(base_url), Some(mode)) = (&probe.base_url, probe.mode) else {
         return Check::skip(
             ID,
@@ -456,6 +497,10 @@ mod tests {
         }
     }
 
+    fn panics(_: &Probe, _: Duration) -> Check {
+        panic!("a bug in a check")
+    }
+
     fn quick(_: &Probe, _: Duration) -> Check {
         Check::pass("net.auth", "answered")
     }
@@ -483,7 +528,7 @@ mod tests {
             token_fix: String::new(),
             supports_websockets: None,
             codex_version: None,
-            live: live_check::Prepared::NotAsked,
+            live: Prepared::NotAsked,
         };
         let started = Instant::now();
         for job in [auth, gateway] {
@@ -494,9 +539,8 @@ mod tests {
         assert!(started.elapsed() < Duration::from_secs(1));
     }
 
-    #[test]
-    fn a_stuck_check_is_reported_not_waited_for() {
-        let probe = Probe {
+    fn probe() -> Probe {
+        Probe {
             mode: None,
             deployment: None,
             route: None,
@@ -507,13 +551,38 @@ mod tests {
             token_fix: String::new(),
             supports_websockets: None,
             codex_version: None,
-            live: live_check::Prepared::NotAsked,
-        };
-        let jobs: [(&str, Job); 2] = [("net.deployment", stuck), ("net.auth", quick)];
-        let checks = run_jobs(&jobs, &probe, Duration::from_millis(100));
+            live: Prepared::NotAsked,
+        }
+    }
+
+    #[test]
+    fn a_stuck_check_is_reported_not_waited_for() {
+        let jobs = [
+            Entry::new("net.deployment", stuck as NetCheck),
+            Entry::new("net.auth", quick),
+        ];
+        let checks = run_jobs(&jobs, &probe(), Duration::from_millis(100));
         assert_eq!(checks[0].id, "net.deployment");
         assert_eq!(checks[0].status, super::super::Status::Fail);
         assert_eq!(checks[0].summary, "no answer within 0.1s");
         assert_eq!(checks[1].summary, "answered");
+    }
+
+    #[test]
+    fn a_panicking_check_fails_alone() {
+        let jobs = [
+            Entry::new("net.auth", quick as NetCheck),
+            Entry::new("net.gateway", panics),
+        ];
+        // Generous: printing a panic's backtrace can be slow; the run ends as both report.
+        let checks = run_jobs(&jobs, &probe(), Duration::from_secs(30));
+        assert_eq!(checks[0].summary, "answered");
+        assert_eq!(checks[1].id, "net.gateway");
+        assert_eq!(checks[1].status, super::super::Status::Fail);
+        assert!(
+            checks[1].summary.starts_with("doctor could not judge this"),
+            "{}",
+            checks[1].summary
+        );
     }
 }

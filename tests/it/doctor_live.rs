@@ -1,7 +1,7 @@
 //! `doctor --live`: one real turn through the real Codex (both pinned versions) and the loopback
 //! fake gateway, with each answer the gateway can give, read back as the gateway's own words.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use codexgw::coder::api::GatewayAnswer;
@@ -9,11 +9,7 @@ use codexgw::codex::live::{self, LiveRun, Outcome};
 
 use crate::support::TestHome;
 use crate::support::fake_coder::{FakeCoder, Gateway, Options, VALID_TOKEN};
-
-/// Each pinned Codex that is installed (see `support::pinned_codexes`).
-fn codexes() -> Vec<(&'static str, PathBuf)> {
-    crate::support::pinned_codexes()
-}
+use crate::support::real_codex::{each_codex, versions};
 
 fn centralized(home: &TestHome, fake: &FakeCoder) {
     home.write_config(&format!(
@@ -43,8 +39,9 @@ type Case = (Options, &'static str, fn(&Outcome) -> bool);
 /// Every gateway answer reaches the outcome as the gateway worded it, on both Codex versions;
 /// and the real Codex sends the `namespace` tool that Coder v2.35.6 refuses (FACTS).
 #[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex CLIs: run scripts/test")]
 fn each_gateway_answer_through_the_real_codex() {
-    for (version, codex) in codexes() {
+    each_codex(|codex| {
         let cases: [Case; 6] = [
             (Options::default(), VALID_TOKEN, |o| {
                 o == &Outcome::Answered("hi from the fake gateway".into())
@@ -123,26 +120,25 @@ fn each_gateway_answer_through_the_real_codex() {
             let home = TestHome::new();
             centralized(&home, &fake);
             let started = std::time::Instant::now();
-            let outcome = turn(&home, &codex, token);
-            assert!(want(&outcome), "Codex {version}, {what}: {outcome:?}");
+            let outcome = turn(&home, codex, token);
+            assert!(want(&outcome), "{what}: {outcome:?}");
             // Retries are off: an error costs one request, not ~7 s of backoff.
             assert!(
                 fake.requests_to("/responses").len() == 1,
-                "Codex {version}: {:?}",
+                "{:?}",
                 fake.requests()
             );
             assert!(started.elapsed() < Duration::from_secs(15), "{what}");
             assert!(!format!("{outcome:?}").contains(token), "{outcome:?}");
         }
-    }
+    });
 }
 
 /// A gateway that never answers is cut off at the timeout.
 #[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex CLIs: run scripts/test")]
 fn a_hanging_gateway_is_cut_off_at_the_timeout() {
-    let Some((_, codex)) = codexes().into_iter().next() else {
-        return;
-    };
+    let (_, codex) = versions().remove(0);
     let fake = FakeCoder::start(Options {
         hang: true,
         ..Options::default()
@@ -218,10 +214,9 @@ fn setup(home: &TestHome, fake: &FakeCoder, mode: &str) {
 /// Through the binary: `net.live` passes on a healthy gateway and names the cause of each
 /// refusal, the credential included, with the tokens `codexgw exec` would give Codex.
 #[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex CLIs: run scripts/test")]
 fn doctor_live_reports_net_live() {
-    let Some((_, codex)) = codexes().into_iter().last() else {
-        return;
-    };
+    let (_, codex) = versions().pop().expect("a pinned Codex");
     let coder = ("CODER_API_TOKEN", VALID_TOKEN);
 
     let fake = FakeCoder::start(Options::default());
