@@ -150,6 +150,17 @@ pub fn chatgpt_provider(providers: &[ProviderKey]) -> ChatgptProvider {
     }
 }
 
+/// Whether `deployment` offers the `chatgpt` provider, asked with the user's Coder token;
+/// `None` when it cannot tell (unreachable, an older Coder, a refused token).
+pub fn chatgpt_provider_at(
+    deployment: &Deployment,
+    token: &str,
+    timeout: Duration,
+) -> Option<ChatgptProvider> {
+    let answer = get(deployment, Endpoint::ProviderKeys, Some(token), timeout).ok()?;
+    provider_keys(&answer).ok().map(|p| chatgpt_provider(&p))
+}
+
 /// The user's AI spend in the current period, in micro-dollars.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Spend {

@@ -45,6 +45,18 @@ fn provider_keys_tell_the_chatgpt_provider_and_byok() {
         let sent = fake.requests_to("/ai-provider-keys");
         assert_eq!(sent[0].header("Coder-Session-Token"), Some(VALID_TOKEN));
     }
+    let none = FakeCoder::start(Options {
+        chatgpt_provider: false,
+        ..Options::default()
+    });
+    assert_eq!(
+        api::chatgpt_provider_at(&deployment(&none), VALID_TOKEN, TIMEOUT),
+        Some(ChatgptProvider::Missing)
+    );
+    assert_eq!(
+        api::chatgpt_provider_at(&deployment(&none), "wrong", TIMEOUT),
+        None
+    );
     let old = FakeCoder::start(Options {
         version: "v2.33.0".into(),
         ..Options::default()
