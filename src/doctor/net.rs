@@ -72,6 +72,7 @@ pub struct Probe {
 pub fn probe(facts: &Facts) -> Probe {
     let block = judged::block(facts).map(|(b, _)| b);
     let supports_websockets = block.as_ref().and_then(|b| b.supports_websockets);
+    let standalone = block.as_ref().and_then(|b| b.standalone()).is_some();
     let mode = block.as_ref().and_then(|b| b.mode());
     let gateway = block.as_ref().and_then(|b| b.gateway());
     let (deployment, deployment_note) = judged::deployment(facts);
@@ -91,7 +92,9 @@ pub fn probe(facts: &Facts) -> Probe {
     Probe {
         mode,
         route: gateway.as_ref().map(|g| g.route),
-        base_url: gateway.and(block.and_then(|b| b.base_url)),
+        base_url: (gateway.is_some() || standalone)
+            .then(|| block.and_then(|b| b.base_url))
+            .flatten(),
         deployment,
         coder_token,
         bearer,
@@ -473,6 +476,10 @@ fn gateway(probe: &Probe, timeout: Duration) -> Check {
         (404, false) if lower.contains("route not supported") => (
             format!("this deployment has no `openai` gateway provider: {text}"),
             "ask your Coder admin to configure the OpenAI provider for AI Gateway".to_string(),
+        ),
+        (503, _) if lower.contains("could not connect to coderd") => (
+            format!("the standalone gateway cannot reach its Coder deployment: {text}"),
+            "ask your Coder admin to check the gateway's connection to coderd (the logs of `coder ai-gateway start`)".to_string(),
         ),
         (503, _) => (
             format!("the gateway provider is disabled: {text}"),

@@ -1172,3 +1172,51 @@ fn coder_websocket_matches_the_relay() {
         );
     }
 }
+
+/// A config that points at a standalone gateway (`<gateway>/chatgpt/v1`): doctor reads the mode
+/// from the route, asks the deployment named by `$CODER_URL` for the token, and the gateway
+/// for the route.
+#[test]
+fn a_standalone_gateway_is_judged_with_the_deployment_from_coder_url() {
+    let deployment = FakeCoder::start(Options::default());
+    let gateway = FakeCoder::start(Options {
+        standalone: true,
+        ..Options::default()
+    });
+    let home = TestHome::new();
+    home.write_config(&format!(
+        "model_provider = \"ai_gateway\"\n\n[model_providers.ai_gateway]\nname = \"AI Gateway\"\nbase_url = \"{}/chatgpt/v1\"\nwire_api = \"responses\"\nrequires_openai_auth = true\nenv_http_headers = {{ \"X-Coder-AI-Governance-Token\" = \"CODER_API_TOKEN\" }}\n",
+        gateway.url
+    ));
+    write_chatgpt_login(&home);
+    let run = doctor(&home, &[CODER, ("CODER_URL", deployment.url.as_str())], &[]);
+    assert_eq!(run.code, 0, "{}", run.human);
+    assert_eq!(run.json["mode"], "chatgpt");
+    assert!(
+        run.summary("config.block")
+            .contains(&format!("the standalone gateway at {}", gateway.url)),
+        "{}",
+        run.summary("config.block")
+    );
+    assert_eq!(run.status("net.auth"), "pass");
+    assert_eq!(run.status("net.gateway"), "pass");
+    assert!(!deployment.requests_to("/api/v2/users/me").is_empty());
+    assert!(deployment.requests_to("/models").is_empty());
+    assert!(!gateway.requests_to("/chatgpt/v1/models").is_empty());
+
+    let cut_off = FakeCoder::start(Options {
+        standalone: true,
+        coderd_unreachable: true,
+        ..Options::default()
+    });
+    home.write_config(&home.read_config().replace(&gateway.url, &cut_off.url));
+    let run = doctor(&home, &[CODER, ("CODER_URL", deployment.url.as_str())], &[]);
+    assert_eq!(run.status("net.gateway"), "fail", "{}", run.human);
+    assert!(
+        run.summary("net.gateway").contains(
+            "the standalone gateway cannot reach its Coder deployment: could not connect to coderd"
+        ),
+        "{}",
+        run.summary("net.gateway")
+    );
+}

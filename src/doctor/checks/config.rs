@@ -372,7 +372,10 @@ fn judged_block(block: &Block, file: &File, refused: &[Finding]) -> Check {
             format!(
                 "{table} is a {} block for {}",
                 mode.map_or("gateway", Mode::name),
-                describe_gateway(gateway.as_ref())
+                match block.standalone() {
+                    Some((standalone, _)) => format!("the standalone gateway at {standalone}"),
+                    None => describe_gateway(gateway.as_ref()),
+                }
             ),
         )
     } else {
