@@ -5,3 +5,4 @@ pub mod api;
 pub mod deployment;
 pub mod detect;
 pub mod http;
+pub mod users;

@@ -139,9 +139,10 @@ pub enum Desired {
 
 impl ProviderSpec {
     pub fn base_url(&self) -> String {
+        let provider = self.mode.gateway_provider();
         match &self.gateway {
-            Some(gateway) => gateway.base_url(self.mode),
-            None => self.deployment.base_url(self.mode, self.route),
+            Some(gateway) => gateway.gateway_url(provider),
+            None => self.deployment.gateway_url(self.route, provider),
         }
     }
 

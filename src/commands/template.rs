@@ -2,9 +2,10 @@
 
 use crate::cli::TemplateArgs;
 use crate::coder::deployment::StandaloneGateway;
+use crate::commands::Context;
 use crate::template::{self, TemplateOptions};
 
-pub fn run(args: &TemplateArgs) -> anyhow::Result<()> {
+pub fn run(ctx: &Context, args: &TemplateArgs) -> anyhow::Result<()> {
     let gateway = args
         .gateway_url
         .as_deref()
@@ -17,6 +18,5 @@ pub fn run(args: &TemplateArgs) -> anyhow::Result<()> {
         agent: args.agent.clone(),
         gateway,
     })?;
-    print!("{text}");
-    Ok(())
+    ctx.ui.out(text)
 }

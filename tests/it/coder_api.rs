@@ -4,9 +4,8 @@
 use std::time::Duration;
 
 use codexgw::coder::api::{self, Budget, ChatgptProvider, Endpoint, GatewayAnswer, License, Relay};
-use codexgw::coder::deployment::{Deployment, StandaloneGateway};
+use codexgw::coder::deployment::{Deployment, Route, StandaloneGateway};
 use codexgw::coder::http;
-use codexgw::codex::mode::Mode;
 
 use crate::support::fake_coder::{FakeCoder, Gateway, Options, VALID_TOKEN};
 
@@ -113,10 +112,7 @@ fn the_websocket_relay_state_from_one_handshake() {
             websocket_relay: relay_on,
             ..Options::default()
         });
-        let base = deployment(&fake).base_url(
-            Mode::Centralized,
-            codexgw::coder::deployment::Route::AiGateway,
-        );
+        let base = deployment(&fake).gateway_url(Route::AiGateway, "openai");
         let bearer = format!("Bearer {VALID_TOKEN}");
         let mut headers = api::WEBSOCKET_PROBE.to_vec();
         headers.push(("Authorization", &bearer));
@@ -128,7 +124,7 @@ fn the_websocket_relay_state_from_one_handshake() {
 
 #[test]
 fn gateway_errors_reach_the_classifier_as_sent() {
-    let models = |fake: &FakeCoder, url: &str| {
+    let models = |url: &str| {
         let bearer = format!("Bearer {VALID_TOKEN}");
         let answer = http::get(
             &format!("{url}/models"),
@@ -136,21 +132,15 @@ fn gateway_errors_reach_the_classifier_as_sent() {
             TIMEOUT,
         )
         .unwrap();
-        let _ = fake;
         GatewayAnswer::from(&answer)
     };
-    let base = |fake: &FakeCoder| {
-        deployment(fake).base_url(
-            Mode::Centralized,
-            codexgw::coder::deployment::Route::Aibridge,
-        )
-    };
+    let base = |fake: &FakeCoder| deployment(fake).gateway_url(Route::Aibridge, "openai");
     let disabled = FakeCoder::start(Options {
         provider_disabled: true,
         ..Options::default()
     });
     assert!(matches!(
-        models(&disabled, &base(&disabled)),
+        models(&base(&disabled)),
         GatewayAnswer::ProviderDisabled(_)
     ));
     let over = FakeCoder::start(Options {
@@ -158,14 +148,14 @@ fn gateway_errors_reach_the_classifier_as_sent() {
         ..Options::default()
     });
     assert!(matches!(
-        models(&over, &base(&over)),
+        models(&base(&over)),
         GatewayAnswer::BudgetExceeded(m) if m.starts_with("AI budget of US$50.00 exceeded")
     ));
     let off = FakeCoder::start(Options {
         gateway: Gateway::FeatureOff,
         ..Options::default()
     });
-    assert_eq!(models(&off, &base(&off)), GatewayAnswer::NotMounted);
+    assert_eq!(models(&base(&off)), GatewayAnswer::NotMounted);
 
     // A standalone gateway: the short route at its root, and its own failure.
     let standalone = FakeCoder::start(Options {
@@ -174,7 +164,7 @@ fn gateway_errors_reach_the_classifier_as_sent() {
     });
     let gateway = StandaloneGateway::parse(&standalone.url, false).unwrap();
     assert_eq!(
-        models(&standalone, &gateway.base_url(Mode::Byok)),
+        models(&gateway.gateway_url("openai")),
         GatewayAnswer::Served
     );
     let health = http::get(&gateway.health_url(), &[], TIMEOUT).unwrap();
@@ -186,7 +176,7 @@ fn gateway_errors_reach_the_classifier_as_sent() {
     });
     let gateway = StandaloneGateway::parse(&cut_off.url, false).unwrap();
     assert_eq!(
-        models(&cut_off, &gateway.base_url(Mode::Centralized)),
+        models(&gateway.gateway_url("openai")),
         GatewayAnswer::CoderdUnreachable
     );
 }
