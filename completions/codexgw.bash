@@ -582,7 +582,7 @@ _codexgw() {
             return 0
             ;;
         codexgw__subcmd__setup)
-            opts="-y -h -V --mode --url --provider-id --route --env-key --allow-http --token-source --profile --dry-run --yes --no-backup --offline --store-token --codex-bin --codex-home --help --version"
+            opts="-y -h -V --mode --url --provider-id --route --env-key --gateway-url --allow-http --token-source --profile --dry-run --yes --no-backup --offline --store-token --codex-bin --codex-home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -605,6 +605,10 @@ _codexgw() {
                     return 0
                     ;;
                 --env-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -646,7 +650,7 @@ _codexgw() {
             return 0
             ;;
         codexgw__subcmd__show)
-            opts="-h -V --mode --url --provider-id --route --env-key --allow-http --token-source --codex-home --help --version"
+            opts="-h -V --mode --url --provider-id --route --env-key --gateway-url --allow-http --token-source --codex-home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -669,6 +673,10 @@ _codexgw() {
                     return 0
                     ;;
                 --env-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -104,6 +104,12 @@ pub struct ProviderArgs {
     #[arg(long, value_name = "NAME")]
     pub env_key: Option<String>,
 
+    /// A standalone AI Gateway Codex talks to instead of the deployment's own route
+    /// (`coder ai-gateway start`, Coder v2.36+); `--url` stays the deployment the tokens
+    /// belong to
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
+    pub gateway_url: Option<String>,
+
     /// Accept a plain http:// URL to a host that is not loopback
     #[arg(long)]
     pub allow_http: bool,

@@ -1,15 +1,14 @@
 //! `codexgw template`: Terraform for a Coder template, on stdout.
 
 use crate::cli::TemplateArgs;
-use crate::coder::deployment::StandaloneGateway;
-use crate::commands::Context;
+use crate::commands::{Context, parse_gateway_flag};
 use crate::template::{self, TemplateOptions};
 
 pub fn run(ctx: &Context, args: &TemplateArgs) -> anyhow::Result<()> {
     let gateway = args
         .gateway_url
         .as_deref()
-        .map(|url| StandaloneGateway::parse(url, args.allow_http))
+        .map(|url| parse_gateway_flag(url, args.allow_http))
         .transpose()?;
     let text = template::render(&TemplateOptions {
         mode: args.mode,

@@ -9,6 +9,7 @@ mod doctor;
 mod doctor_live;
 mod e2e_codex;
 mod fixtures_setup;
+mod gateway_url;
 mod help;
 mod output;
 mod proptest_engine;
