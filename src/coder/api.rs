@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::deployment::{CoderVersion, Deployment};
 use super::http::{self, Answer, Failure};
+use crate::net::Network;
 
 /// The header Coder's REST API reads a token from (older servers refuse `Bearer` there).
 pub const SESSION_HEADER: &str = "Coder-Session-Token";
@@ -42,13 +43,19 @@ impl Endpoint {
 
 /// `GET <deployment>/<endpoint>` with the token in [`SESSION_HEADER`].
 pub fn get(
+    network: &Network,
     deployment: &Deployment,
     endpoint: Endpoint,
     token: Option<&str>,
     timeout: Duration,
 ) -> Result<Answer, Failure> {
     let headers: Vec<(&str, &str)> = token.map(|t| (SESSION_HEADER, t)).into_iter().collect();
-    http::get(&deployment.join(endpoint.path()), &headers, timeout)
+    http::get(
+        network,
+        &deployment.join(endpoint.path()),
+        &headers,
+        timeout,
+    )
 }
 
 /// Why a REST answer holds no usable data.
@@ -153,11 +160,19 @@ pub fn chatgpt_provider(providers: &[ProviderKey]) -> ChatgptProvider {
 /// Whether `deployment` offers the `chatgpt` provider, asked with the user's Coder token;
 /// `None` when it cannot tell (unreachable, an older Coder, a refused token).
 pub fn chatgpt_provider_at(
+    network: &Network,
     deployment: &Deployment,
     token: &str,
     timeout: Duration,
 ) -> Option<ChatgptProvider> {
-    let answer = get(deployment, Endpoint::ProviderKeys, Some(token), timeout).ok()?;
+    let answer = get(
+        network,
+        deployment,
+        Endpoint::ProviderKeys,
+        Some(token),
+        timeout,
+    )
+    .ok()?;
     provider_keys(&answer).ok().map(|p| chatgpt_provider(&p))
 }
 

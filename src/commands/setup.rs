@@ -10,6 +10,7 @@ use crate::codex::mode::Mode;
 use crate::commands::credentials;
 use crate::commands::{Context, apply, diff_of, parse_url_flag, provider_spec, require_consent};
 use crate::error;
+use crate::net::Network;
 use crate::setup::apply::{read_state, remember_replaced_model_provider};
 use crate::setup::next::{Done, next_steps};
 use crate::setup::plan::{plan_setup, unowned_problems};
@@ -29,15 +30,16 @@ pub fn run(
     }
     let (mode, url) = resolve_inputs(ctx, args)?;
     let parsed = parse_url_flag(&url, args.provider.allow_http)?;
+    let network = ctx.network();
     let (route, reason) = resolve_route(
         args.provider.route.fixed(),
         parsed.route,
         &parsed.deployment,
-        args.offline,
+        (!args.offline).then_some(&network),
     );
     let spec = provider_spec(&args.provider, mode, parsed.deployment, route)?;
     if mode == Mode::Chatgpt && !args.offline {
-        warn_without_chatgpt_provider(ctx, &spec.deployment);
+        warn_without_chatgpt_provider(ctx, &network, &spec.deployment);
     }
     // Where Codex's requests go, for the status lines.
     let target = match &spec.gateway {
@@ -124,7 +126,7 @@ pub fn run(
 /// chatgpt mode needs the deployment's `chatgpt` provider; without it every request gets
 /// `404 route not supported`. Asked before anything is written, with the Coder token found the
 /// way `codexgw exec` finds it; silent when that cannot be told (no token, older Coder, offline).
-fn warn_without_chatgpt_provider(ctx: &Context, deployment: &Deployment) {
+fn warn_without_chatgpt_provider(ctx: &Context, network: &Network, deployment: &Deployment) {
     let store = crate::secrets::system_store(&ctx.env);
     let Some(token) = crate::secrets::find(
         crate::secrets::TokenKind::Coder,
@@ -136,6 +138,7 @@ fn warn_without_chatgpt_provider(ctx: &Context, deployment: &Deployment) {
         return;
     };
     let warning = match api::chatgpt_provider_at(
+        network,
         deployment,
         token.secret.expose(),
         CHATGPT_PROVIDER_TIMEOUT,

@@ -14,6 +14,7 @@ use crate::coder::api::{
 use crate::coder::deployment::CoderVersion;
 use crate::coder::http;
 use crate::codex::mode::{self, Mode};
+use crate::net::Network;
 
 pub const VERSION: Entry<NetCheck> = Entry::new("coder.version", version);
 pub const LICENSE: Entry<NetCheck> = Entry::new("coder.license", license);
@@ -49,6 +50,7 @@ fn not_asked(check: Check) -> Check {
 
 /// One REST call for `id`, or the skipped check that says why not.
 fn ask(
+    network: &Network,
     id: &'static str,
     probe: &Probe,
     endpoint: Endpoint,
@@ -57,6 +59,7 @@ fn ask(
     let (_, token) = target(id, probe)?;
     let deployment = probe.deployment.as_ref().expect("target checked it");
     fetch(
+        network,
         id,
         &deployment.join(endpoint.path()),
         &[(api::SESSION_HEADER, token)],
@@ -84,12 +87,12 @@ fn unanswered(id: &'static str, what: &str, why: &Unanswered) -> Check {
     }
 }
 
-pub(super) fn version(probe: &Probe, timeout: Duration) -> Check {
+pub(super) fn version(probe: &Probe, network: &Network, timeout: Duration) -> Check {
     let Some(deployment) = &probe.deployment else {
         return Check::skip(VERSION.id, "no deployment to ask (see net.deployment)");
     };
     let url = deployment.join(Endpoint::BuildInfo.path());
-    let answer = match fetch(VERSION.id, &url, &[], timeout) {
+    let answer = match fetch(network, VERSION.id, &url, &[], timeout) {
         Ok(answer) => answer,
         Err(check) => return not_asked(check),
     };
@@ -133,8 +136,8 @@ pub(super) fn judge_version(coder: &CoderVersion, codex: Option<(u64, u64, u64)>
     .evidence(evidence)
 }
 
-pub(super) fn license(probe: &Probe, timeout: Duration) -> Check {
-    match ask(LICENSE.id, probe, Endpoint::Entitlements, timeout) {
+pub(super) fn license(probe: &Probe, network: &Network, timeout: Duration) -> Check {
+    match ask(network, LICENSE.id, probe, Endpoint::Entitlements, timeout) {
         Ok(answer) => judge_license(api::license(&answer)),
         Err(check) => check,
     }
@@ -158,7 +161,7 @@ pub(super) fn judge_license(license: Result<License, Unanswered>) -> Check {
     }
 }
 
-pub(super) fn provider(probe: &Probe, timeout: Duration) -> Check {
+pub(super) fn provider(probe: &Probe, network: &Network, timeout: Duration) -> Check {
     let Some(mode) = probe.mode else {
         return Check::skip(
             PROVIDER.id,
@@ -171,7 +174,7 @@ pub(super) fn provider(probe: &Probe, timeout: Duration) -> Check {
             "centralized mode uses the deployment's own OpenAI key (net.gateway asks the route)",
         );
     }
-    match ask(PROVIDER.id, probe, Endpoint::ProviderKeys, timeout) {
+    match ask(network, PROVIDER.id, probe, Endpoint::ProviderKeys, timeout) {
         Ok(answer) => judge_provider(mode, api::provider_keys(&answer)),
         Err(check) => check,
     }
@@ -229,8 +232,8 @@ pub(super) fn judge_provider(mode: Mode, providers: Result<Vec<ProviderKey>, Una
     check.evidence(evidence)
 }
 
-pub(super) fn budget(probe: &Probe, timeout: Duration) -> Check {
-    match ask(BUDGET.id, probe, Endpoint::Spend, timeout) {
+pub(super) fn budget(probe: &Probe, network: &Network, timeout: Duration) -> Check {
+    match ask(network, BUDGET.id, probe, Endpoint::Spend, timeout) {
         Ok(answer) => judge_budget(api::spend(&answer)),
         Err(check) => check,
     }
@@ -269,7 +272,7 @@ pub(super) fn judge_budget(spend: Result<Spend, Unanswered>) -> Check {
     .evidence(evidence)
 }
 
-pub(super) fn websocket(probe: &Probe, timeout: Duration) -> Check {
+pub(super) fn websocket(probe: &Probe, network: &Network, timeout: Duration) -> Check {
     let Some(base_url) = &probe.base_url else {
         return Check::skip(
             WEBSOCKET.id,
@@ -291,6 +294,7 @@ pub(super) fn websocket(probe: &Probe, timeout: Duration) -> Check {
         headers.push(("Authorization", bearer));
     }
     match fetch(
+        network,
         WEBSOCKET.id,
         &api::responses_url(base_url),
         &headers,

@@ -14,6 +14,7 @@ use crate::codex::launch::{self, EnvChange};
 use crate::codex::live::{self, LiveRun, Outcome};
 use crate::codex::mode::{self, Mode};
 use crate::environment::Environment;
+use crate::net::Network;
 use crate::secrets::SecretStore;
 
 pub const LIVE: Entry<NetCheck> = Entry::new("net.live", live);
@@ -80,7 +81,7 @@ pub(super) fn prepare(
     })
 }
 
-pub(super) fn live(probe: &Probe, _timeout: Duration) -> Check {
+pub(super) fn live(probe: &Probe, _network: &Network, _timeout: Duration) -> Check {
     let run = match &probe.live {
         Prepared::NotAsked => {
             return Check::skip(

@@ -6,17 +6,31 @@ use std::time::Duration;
 use codexgw::coder::api::{self, Budget, ChatgptProvider, Endpoint, GatewayAnswer, License, Relay};
 use codexgw::coder::deployment::{Deployment, Route, StandaloneGateway};
 use codexgw::coder::http;
+use codexgw::environment::Environment;
+use codexgw::net::Network;
 
 use crate::support::fake_coder::{FakeCoder, Gateway, Options, VALID_TOKEN};
 
 const TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The client as in a clean environment: no proxy, the system's roots.
+fn net() -> Network {
+    Network::from_env(&Environment::default())
+}
 
 fn deployment(fake: &FakeCoder) -> Deployment {
     Deployment::parse(&fake.url, false).unwrap().deployment
 }
 
 fn ask(fake: &FakeCoder, endpoint: Endpoint) -> http::Answer {
-    api::get(&deployment(fake), endpoint, Some(VALID_TOKEN), TIMEOUT).unwrap()
+    api::get(
+        &net(),
+        &deployment(fake),
+        endpoint,
+        Some(VALID_TOKEN),
+        TIMEOUT,
+    )
+    .unwrap()
 }
 
 #[test]
@@ -49,11 +63,11 @@ fn provider_keys_tell_the_chatgpt_provider_and_byok() {
         ..Options::default()
     });
     assert_eq!(
-        api::chatgpt_provider_at(&deployment(&none), VALID_TOKEN, TIMEOUT),
+        api::chatgpt_provider_at(&net(), &deployment(&none), VALID_TOKEN, TIMEOUT),
         Some(ChatgptProvider::Missing)
     );
     assert_eq!(
-        api::chatgpt_provider_at(&deployment(&none), "wrong", TIMEOUT),
+        api::chatgpt_provider_at(&net(), &deployment(&none), "wrong", TIMEOUT),
         None
     );
     let old = FakeCoder::start(Options {
@@ -116,7 +130,7 @@ fn the_websocket_relay_state_from_one_handshake() {
         let bearer = format!("Bearer {VALID_TOKEN}");
         let mut headers = api::WEBSOCKET_PROBE.to_vec();
         headers.push(("Authorization", &bearer));
-        let answer = http::get(&api::responses_url(&base), &headers, TIMEOUT)
+        let answer = http::get(&net(), &api::responses_url(&base), &headers, TIMEOUT)
             .unwrap_or_else(|e| panic!("relay {relay_on}: {e:?} {:?}", fake.requests()));
         assert_eq!(api::relay(&answer), want);
     }
@@ -127,6 +141,7 @@ fn gateway_errors_reach_the_classifier_as_sent() {
     let models = |url: &str| {
         let bearer = format!("Bearer {VALID_TOKEN}");
         let answer = http::get(
+            &net(),
             &format!("{url}/models"),
             &[("Authorization", bearer.as_str())],
             TIMEOUT,
@@ -167,7 +182,7 @@ fn gateway_errors_reach_the_classifier_as_sent() {
         models(&gateway.gateway_url("openai")),
         GatewayAnswer::Served
     );
-    let health = http::get(&gateway.health_url(), &[], TIMEOUT).unwrap();
+    let health = http::get(&net(), &gateway.health_url(), &[], TIMEOUT).unwrap();
     assert_eq!(health.status, 200);
     let cut_off = FakeCoder::start(Options {
         standalone: true,

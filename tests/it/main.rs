@@ -11,6 +11,7 @@ mod e2e_codex;
 mod fixtures_setup;
 mod gateway_url;
 mod help;
+mod network;
 mod output;
 mod proptest_engine;
 mod readme;
