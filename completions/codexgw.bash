@@ -179,7 +179,7 @@ _codexgw() {
             return 0
             ;;
         codexgw__subcmd__doctor)
-            opts="-h -V --offline --json --timeout --provider-id --profile --live --codex-home --help --version"
+            opts="-h -V --offline --json --timeout --provider-id --profile --live --gateway-url --codex-home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -194,6 +194,10 @@ _codexgw() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

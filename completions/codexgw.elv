@@ -100,6 +100,7 @@ set edit:completion:arg-completer[codexgw] = {|@words|
             cand --timeout 'Seconds each network check may take; together they end within this plus a moment'
             cand --provider-id 'The provider that must be selected [default: the one `model_provider` selects]'
             cand --profile 'Check `codex --profile NAME` (NAME.config.toml layered over config.toml)'
+            cand --gateway-url 'The standalone AI Gateway the provider must point at (`coder ai-gateway start`); the deployment is then the one in $CODER_URL or the coder CLI''s login'
             cand --codex-home 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]'
             cand --offline 'Skip the checks that contact the deployment'
             cand --json 'Print one JSON object (for tools and support requests) instead of lines'

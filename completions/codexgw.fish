@@ -93,6 +93,7 @@ complete -c codexgw -n "__fish_codexgw_using_subcommand restore" -s V -l version
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l timeout -d 'Seconds each network check may take; together they end within this plus a moment' -r
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l provider-id -d 'The provider that must be selected [default: the one `model_provider` selects]' -r
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l profile -d 'Check `codex --profile NAME` (NAME.config.toml layered over config.toml)' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l gateway-url -d 'The standalone AI Gateway the provider must point at (`coder ai-gateway start`); the deployment is then the one in $CODER_URL or the coder CLI\'s login' -r -f
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l offline -d 'Skip the checks that contact the deployment'
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l json -d 'Print one JSON object (for tools and support requests) instead of lines'

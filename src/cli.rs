@@ -227,6 +227,11 @@ pub struct DoctorArgs {
     /// model call; bounded by --timeout)
     #[arg(long, conflicts_with = "offline")]
     pub live: bool,
+
+    /// The standalone AI Gateway the provider must point at (`coder ai-gateway start`); the
+    /// deployment is then the one in $CODER_URL or the coder CLI's login
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
+    pub gateway_url: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -26,6 +26,12 @@ pub fn run(
         offline: args.offline,
         timeout: Duration::from_secs(args.timeout),
         live: args.live,
+        // Only compared with the config, never sent to: plain http is the config's business.
+        gateway: args
+            .gateway_url
+            .as_deref()
+            .map(|url| crate::coder::deployment::StandaloneGateway::parse(url, true))
+            .transpose()?,
     };
     let store = crate::secrets::system_store(&ctx.env);
     let report = doctor::run(&options, &ctx.env, Some(&store));

@@ -2,6 +2,7 @@
 //! Codex's login, the stored tokens, the programs `auth.command` names and the shell start-up
 //! lines. The checks are pure functions of [`Facts`]; only [`gather`] touches the machine.
 
+use crate::coder::deployment::StandaloneGateway;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -92,6 +93,8 @@ pub struct Facts {
     pub profile: Option<String>,
     /// `--provider-id`.
     pub provider_id: Option<String>,
+    /// `--gateway-url`: the standalone gateway the table must point at.
+    pub gateway: Option<StandaloneGateway>,
     pub config: File,
     /// `NAME.config.toml` with `--profile NAME`.
     pub profile_file: Option<File>,
@@ -116,6 +119,7 @@ pub fn gather(options: &Options, env: &Environment, store: Option<&dyn SecretSto
     let mut facts = Facts {
         profile: options.profile.clone(),
         provider_id: options.provider_id.clone(),
+        gateway: options.gateway.clone(),
         config: File::read(home.config_path()),
         profile_file: options
             .profile
@@ -230,6 +234,7 @@ pub mod build {
         Facts {
             profile: None,
             provider_id: None,
+            gateway: None,
             config: File::from_text(PathBuf::from(CONFIG), config),
             profile_file: None,
             env,
@@ -334,6 +339,7 @@ mod tests {
             offline: true,
             timeout: Duration::from_secs(1),
             live: false,
+            gateway: None,
         };
         let env =
             Environment::new([("CODER_URL".to_string(), "https://d.example.com".to_string())]);

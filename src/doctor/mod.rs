@@ -42,6 +42,8 @@ pub struct Options {
     pub timeout: Duration,
     /// `--live`: one real turn through the installed Codex (`net.live`).
     pub live: bool,
+    /// `--gateway-url`: the standalone gateway the provider table must point at.
+    pub gateway: Option<crate::coder::deployment::StandaloneGateway>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -246,6 +248,7 @@ env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
             offline: true,
             timeout: Duration::from_secs(1),
             live: false,
+            gateway: None,
         }
     }
 

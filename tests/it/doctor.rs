@@ -1205,6 +1205,27 @@ fn a_standalone_gateway_is_judged_with_the_deployment_from_coder_url() {
     assert!(deployment.requests_to("/models").is_empty());
     assert!(!gateway.requests_to("/chatgpt/v1/models").is_empty());
 
+    // `--gateway-url` names the gateway the table must point at.
+    let env = [CODER, ("CODER_URL", deployment.url.as_str())];
+    let run = doctor(&home, &env, &["--gateway-url", &gateway.url]);
+    assert_eq!(run.status("config.block"), "pass", "{}", run.human);
+    let run = doctor(
+        &home,
+        &env,
+        &["--gateway-url", "https://other-gateway.example.com"],
+    );
+    assert_eq!(run.status("config.block"), "fail", "{}", run.human);
+    assert!(
+        run.summary("config.block")
+            .contains("not at the standalone gateway https://other-gateway.example.com"),
+        "{}",
+        run.summary("config.block")
+    );
+    assert!(
+        run.fix("config.block")
+            .contains("codexgw setup --gateway-url")
+    );
+
     let cut_off = FakeCoder::start(Options {
         standalone: true,
         coderd_unreachable: true,
