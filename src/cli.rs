@@ -157,7 +157,7 @@ pub struct SetupArgs {
     #[arg(long)]
     pub store_token: bool,
 
-    /// The Codex CLI to log in with in byok mode [default: `codex` on PATH]
+    /// The Codex CLI that checks the result and logs in in byok mode [default: `codex` on PATH]
     #[arg(long, value_name = "PATH", env = "CODEXGW_CODEX_BIN", value_hint = ValueHint::FilePath)]
     pub codex_bin: Option<PathBuf>,
 }
@@ -232,6 +232,13 @@ pub struct DoctorArgs {
     /// deployment is then the one in $CODER_URL or the coder CLI's login
     #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
     pub gateway_url: Option<String>,
+    /// Check `codex --strict-config` (unknown settings are errors)
+    #[arg(long)]
+    pub strict_config: bool,
+
+    /// The Codex CLI to ask about the config [default: `codex` on PATH]
+    #[arg(long, value_name = "PATH", env = "CODEXGW_CODEX_BIN", value_hint = ValueHint::FilePath)]
+    pub codex_bin: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

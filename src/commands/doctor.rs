@@ -32,6 +32,8 @@ pub fn run(
             .as_deref()
             .map(|url| crate::coder::deployment::StandaloneGateway::parse(url, true))
             .transpose()?,
+        strict_config: args.strict_config,
+        codex_bin: args.codex_bin.clone(),
     };
     let store = crate::secrets::system_store(&ctx.env);
     let report = doctor::run(&options, &ctx.env, Some(&store));

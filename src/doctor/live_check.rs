@@ -10,6 +10,7 @@ use super::facts::Facts;
 use super::net::Probe;
 use super::{Check, Entry, NetCheck, Options, judged};
 use crate::coder::api::{self, GatewayAnswer};
+use crate::codex::installed::Installation;
 use crate::codex::launch::{self, EnvChange};
 use crate::codex::live::{self, LiveRun, Outcome};
 use crate::codex::mode::{self, Mode};
@@ -38,8 +39,17 @@ pub(super) fn prepare(
     store: Option<&dyn SecretStore>,
     facts: &Facts,
 ) -> Prepared {
-    let Some(codex) = crate::programs::find_program("codex", env) else {
-        return Prepared::Unrunnable("`codex` is not on PATH".into());
+    // The Codex doctor asked about the config (`--codex-bin`, else PATH); the native binary
+    // its npm launcher would start, when there is one.
+    let codex = match &facts.codex {
+        Some(Installation::Found { codex, .. }) => codex.runs.clone(),
+        Some(Installation::NotRunnable(path)) => {
+            return Prepared::Unrunnable(format!("`{}` is not runnable", path.display()));
+        }
+        _ => match crate::programs::find_program("codex", env) {
+            Some(path) => path,
+            None => return Prepared::Unrunnable("`codex` is not on PATH".into()),
+        },
     };
     let mut vars: Vec<(String, String)> = env
         .vars()

@@ -102,7 +102,11 @@ pub fn probe(facts: &Facts) -> Probe {
         withheld: withheld.or(deployment_note),
         token_fix,
         supports_websockets,
-        codex_version: None,
+        codex_version: facts
+            .codex
+            .as_ref()
+            .and_then(|installed| installed.identity()?.1)
+            .and_then(crate::coder::api::codex_version),
         live: Prepared::NotAsked,
     }
 }

@@ -2,8 +2,10 @@
 
 mod support;
 
+mod agrees_with_codex;
 mod cli_setup;
 mod coder_api;
+mod codex_probe;
 mod completions;
 mod doctor;
 mod doctor_live;
@@ -16,6 +18,7 @@ mod output;
 mod proptest_engine;
 mod readme;
 mod real_codex_setup;
+mod setup_asks_codex;
 mod template;
 mod tokens;
 mod wizard_pty;
