@@ -85,6 +85,7 @@ fn main() {
             .unwrap()
             .deployment,
         route: Route::Aibridge,
+        gateway: None,
         token_source: TokenSource::Env("OPENAI_API_KEY".into()),
     };
     let engine = time_runs(runs, || {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use toml_edit::{Document, DocumentMut, Item, TableLike};
 
-use crate::coder::deployment::Deployment;
+use crate::coder::deployment::{Deployment, StandaloneGateway};
 use crate::codex::document::ParseError;
 use crate::codex::mode::{self, Mode};
 use crate::secrets::Secret;
@@ -300,6 +300,7 @@ impl<S: AsRef<str>> Inspected<S> {
                 .get("requires_openai_auth")
                 .and_then(Item::as_bool)
                 .unwrap_or(false),
+            supports_websockets: table.get("supports_websockets").and_then(Item::as_bool),
             auth,
             bearer_token: text("experimental_bearer_token").map(Secret::new),
             governance_var,
@@ -363,6 +364,8 @@ pub struct Block {
     pub wire_api: Option<String>,
     pub env_key: Option<String>,
     pub requires_openai_auth: bool,
+    /// `supports_websockets`, when the table sets it (Codex's default is `false`).
+    pub supports_websockets: Option<bool>,
     pub auth: Option<AuthCommand>,
     /// `experimental_bearer_token`: the bearer Codex sends when `env_key` is not set.
     pub bearer_token: Option<Secret>,
@@ -418,7 +421,8 @@ impl Block {
 
     /// Which mode the table is written for, judged by its credentials and route.
     pub fn mode(&self) -> Option<Mode> {
-        let chatgpt_route = self.gateway().is_some_and(|g| g.provider == "chatgpt");
+        let chatgpt_route = self.gateway().is_some_and(|g| g.provider == "chatgpt")
+            || self.standalone().is_some_and(|(_, p)| p == "chatgpt");
         if self.requires_openai_auth {
             return Some(if chatgpt_route {
                 Mode::Chatgpt
@@ -436,6 +440,11 @@ impl Block {
         } else {
             None
         }
+    }
+
+    /// The standalone gateway and provider `base_url` names in the root form (`<gateway>/openai/v1`).
+    pub fn standalone(&self) -> Option<(StandaloneGateway, &'static str)> {
+        StandaloneGateway::from_base_url(self.base_url.as_deref()?)
     }
 
     /// The deployment, route and gateway provider `base_url` names, if it is a gateway URL.
@@ -509,6 +518,17 @@ impl Block {
                 "move the parameters into `query_params = { … }` and end `base_url` at `/v1`",
             )),
             Some(url) => match (&gateway, mode) {
+                (None, Some(m)) if self.standalone().is_some() => {
+                    let (standalone, _) = self.standalone().expect("checked");
+                    let expected = standalone.gateway_url(m.gateway_provider());
+                    if url.trim_end_matches('/') != expected {
+                        out.push(Finding::error(
+                            format!("`base_url = \"{}\"`{} does not fit {m} mode, which needs `{expected}`", redact_url(url), self.at("base_url")),
+                            format!("set `base_url = \"{expected}\"`"),
+                        ));
+                    }
+                }
+                (None, _) if self.standalone().is_some() => {}
                 (None, _) => out.push(Finding::error(
                     format!("`base_url = \"{}\"`{} is not an AI Gateway URL (`<deployment>/api/v2/aibridge/openai/v1`)", redact_url(url), self.at("base_url")),
                     setup(mode, None),

@@ -258,6 +258,7 @@ mod tests {
                                 mode,
                                 deployment: Deployment::parse(url, false).unwrap().deployment,
                                 route,
+                                gateway: None,
                                 token_source: source.clone(),
                             };
                             let text = render_block(&spec).unwrap();
