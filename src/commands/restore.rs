@@ -39,6 +39,7 @@ pub fn run(
             "see the names with `codexgw restore --list`",
         )
     })?;
+    let _lock = files::lock(&home.backups_dir())?;
     let text = files::read_optional(&backup.path)?.ok_or_else(|| {
         error::failure(
             format!("the backup `{}` vanished", backup.path.display()),

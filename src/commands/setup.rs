@@ -40,6 +40,10 @@ pub fn run(
     );
     let spec = provider_spec(&args.provider, mode, parsed.deployment, route)?;
 
+    // Parallel runs take turns from the read to the write (a dry run writes nothing).
+    let _lock = (!args.dry_run)
+        .then(|| files::lock(&home.backups_dir()))
+        .transpose()?;
     let config = read_state(home.config_path())?;
     let profile = args
         .profile
@@ -166,7 +170,9 @@ fn warn_about_unowned_problems(ctx: &Context, change: &FileChange) -> bool {
 /// The opening marker of the block the Coder registry's codex module owns.
 const CODER_MODULE_MARKER: &str = "# >>> coder-managed";
 
-/// Backs up and writes each change; used by `setup`, `remove` and `restore`.
+/// Backs up and writes each change; used by `setup`, `remove` and `restore`. Every file is
+/// checked and its new text written beside it before any backup is taken or any file replaced:
+/// a refusal (read-only, changed on disk, folder not writable) leaves all of them as they were.
 pub fn apply_changes(
     home: &CodexHome,
     changes: &[FileChange],
@@ -174,9 +180,11 @@ pub fn apply_changes(
     ctx: &Context,
 ) -> anyhow::Result<()> {
     files::create_private_dir(home.dir())?;
-    for change in changes {
-        // A file someone else changed since it was read gets neither a backup nor a write.
-        files::ensure_unchanged(&change.path, change.before.as_deref())?;
+    let pending = changes
+        .iter()
+        .map(|change| files::prepare_write(&change.path, &change.after, change.before.as_deref()))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    for (change, pending) in changes.iter().zip(pending) {
         if let (true, Some(before)) = (backup, &change.before) {
             let saved = files::save_backup(&home.backups_dir(), &change.path, before)?;
             ctx.status(format!(
@@ -184,7 +192,8 @@ pub fn apply_changes(
                 saved.path.display()
             ));
         }
-        files::write_atomic(&change.path, &change.after, change.before.as_deref())
+        pending
+            .commit()
             .with_context(|| format!("cannot update `{}`", change.path.display()))?;
         ctx.status(format!("wrote `{}`", change.path.display()));
     }

@@ -354,12 +354,13 @@ fn coder_url_matches(env: &Environment, key: &str) -> bool {
 /// when its `url` is the same deployment (the same [`store_key`]).
 fn coder_cli_session(env: &Environment, key: &str) -> Option<Found> {
     let dir = crate::coder::detect::coder_config_dir(env)?;
-    let url = std::fs::read_to_string(dir.join("url")).ok()?;
+    // Unreadable (a FIFO, too big, not text) counts as no login: `token print` must not hang.
+    let url = crate::files::read_optional(&dir.join("url")).ok()??;
     if store_key_of(url.trim())? != key {
         return None;
     }
     let path = dir.join("session");
-    let token = std::fs::read_to_string(&path).ok()?;
+    let token = crate::files::read_optional(&path).ok()??;
     let token = token.trim();
     (!token.is_empty()).then(|| Found {
         secret: Secret::new(token),
