@@ -649,9 +649,9 @@ pub fn save_backup(dir: &Path, original: &Path, contents: &str) -> anyhow::Resul
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "config.toml".into());
     let cannot = || format!("cannot back up `{original}` before changing it");
-    let stamp = stamp(SystemTime::now());
     let mut temp = write_temp(dir, contents, NEW_FILE_MODE, owner, &dir.join(&original))
         .with_context(cannot)?;
+    let stamp = stamp(SystemTime::now());
     let mut n = 1;
     let path = loop {
         let path = match n {
@@ -919,13 +919,12 @@ mod tests {
         );
     }
 
-    #[test]
-    fn concurrent_backups_get_unique_names_and_prune_without_errors() {
-        let dir = tempfile::tempdir().unwrap();
-        let backups = dir.path().join("backups");
-        let original = dir.path().join("config.toml");
+    fn backups_in_parallel(runs: usize) -> (Vec<PathBuf>, Vec<Backup>) {
+        let dir = tempfile::tempdir().unwrap().keep();
+        let backups = dir.join("backups");
+        let original = dir.join("config.toml");
         fs::write(&original, "x = 1\n").unwrap();
-        let threads: Vec<_> = (0..20)
+        let threads: Vec<_> = (0..runs)
             .map(|i| {
                 let (backups, original) = (backups.clone(), original.clone());
                 std::thread::spawn(move || {
@@ -933,19 +932,36 @@ mod tests {
                 })
             })
             .collect();
-        let mut names = Vec::new();
-        for thread in threads {
-            names.push(thread.join().unwrap().unwrap());
-        }
-        names.sort();
-        names.dedup();
-        assert_eq!(names.len(), 20, "two backups got one name");
+        let names = threads
+            .into_iter()
+            .map(|thread| thread.join().unwrap().unwrap())
+            .collect();
         let left = list_backups(&backups).unwrap();
-        assert!(left.len() >= KEEP_BACKUPS, "{}", left.len());
-        for backup in left {
+        for backup in &left {
             let text = fs::read_to_string(&backup.path).unwrap();
             assert!(text.starts_with("n = "), "a backup was corrupted: {text:?}");
         }
+        fs::remove_dir_all(dir).unwrap();
+        (names, left)
+    }
+
+    /// Backups in the same millisecond get one name each (before, the second run failed or
+    /// replaced the first's).
+    #[test]
+    fn concurrent_backups_get_unique_names() {
+        let (mut names, left) = backups_in_parallel(KEEP_BACKUPS);
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), KEEP_BACKUPS, "two backups got one name");
+        assert_eq!(left.len(), KEEP_BACKUPS);
+    }
+
+    /// Runs that prune the same old backup at once all succeed (before: `cannot prune`).
+    #[test]
+    fn concurrent_prunes_do_not_fail() {
+        let (names, left) = backups_in_parallel(20);
+        assert_eq!(names.len(), 20);
+        assert!(left.len() >= KEEP_BACKUPS, "{}", left.len());
     }
 
     /// Run as root on a user's file (`sudo -E`, a provisioning script): the file, its backup and

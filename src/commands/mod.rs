@@ -55,7 +55,7 @@ impl Context {
 
     /// Status lines go to stderr, so stdout stays data.
     pub fn status(&self, line: impl AsRef<str>) {
-        eprintln!("{}", line.as_ref());
+        eprintln!("{}", error::printable(line.as_ref()));
     }
 
     pub fn warn(&self, line: impl AsRef<str>) {
@@ -64,7 +64,7 @@ impl Context {
         } else {
             "warning:"
         };
-        eprintln!("{label} {}", line.as_ref());
+        eprintln!("{label} {}", error::printable(line.as_ref()));
     }
 }
 

@@ -133,11 +133,24 @@ fn shadowing_var(ctx: &Context, kind: TokenKind) -> Option<&'static str> {
 /// prompt; checked for shape either way.
 pub fn read_token(ctx: &Context, kind: TokenKind, force_stdin: bool) -> anyhow::Result<Secret> {
     let text = if force_stdin || !std::io::stdin().is_terminal() {
+        // A little more than the longest token with its surrounding whitespace: enough to tell
+        // "too long" from "just right" without reading an endless stream.
+        let limit = 2 * secrets::MAX_TOKEN_LEN as u64;
         let mut text = String::new();
         std::io::stdin()
-            .take(64 * 1024)
+            .take(limit + 1)
             .read_to_string(&mut text)
             .context("cannot read the token from stdin")?;
+        if text.len() as u64 > limit {
+            return Err(error::usage(
+                format!(
+                    "stdin holds more than {limit} bytes; a {} is at most {} bytes; nothing was stored",
+                    kind.describe(),
+                    secrets::MAX_TOKEN_LEN
+                ),
+                "pipe in exactly one token",
+            ));
+        }
         text
     } else if ctx.interactive {
         answer(
@@ -180,16 +193,31 @@ pub fn verify_coder_token(
         )
     })?;
     match answer.status {
-        200 => Ok(serde_json::from_str::<serde_json::Value>(&answer.body)
+        // Only Coder's own answer counts: a login page or a proxy's 200 proves nothing.
+        200 => serde_json::from_str::<serde_json::Value>(&answer.body)
             .ok()
-            .and_then(|v| v.get("username")?.as_str().map(str::to_string))
-            .unwrap_or_else(|| "an unnamed user".into())),
+            .and_then(|v| v.get("username")?.as_str().map(error::printable))
+            .filter(|name| !name.trim().is_empty())
+            .ok_or_else(|| {
+                error::failure(
+                    format!(
+                        "`{url}` answered HTTP 200, but not with a Coder user (JSON with a `username`); nothing was stored"
+                    ),
+                    "check that the URL is your Coder deployment (not a proxy's login page)",
+                )
+            }),
         401 => Err(error::failure(
-            format!("{deployment} rejected the token: {}", answer.message()),
+            format!(
+                "{deployment} rejected the token: {}",
+                answer.message_hiding(&[token.expose()])
+            ),
             "create a new one with `coder tokens create` and try again; nothing was stored",
         )),
         status => Err(error::failure(
-            format!("`{url}` answered HTTP {status}: {}", answer.message()),
+            format!(
+                "`{url}` answered HTTP {status}: {}",
+                answer.message_hiding(&[token.expose()])
+            ),
             "check that the URL is your Coder deployment; nothing was stored",
         )),
     }
@@ -226,10 +254,11 @@ fn print(
             ),
         }
     })?;
+    let secret = secrets::usable(args.kind, found, &deployment)?;
     let mut stdout = std::io::stdout().lock();
     // A newline only for a person: programs that read the token take stdout as it is.
     let newline = if stdout.is_terminal() { "\n" } else { "" };
-    write!(stdout, "{}{newline}", found.secret.expose())
+    write!(stdout, "{}{newline}", secret.expose())
         .and_then(|()| stdout.flush())
         .context("cannot write the token to stdout")
 }

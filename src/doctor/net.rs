@@ -157,11 +157,7 @@ fn fetch(
 
 /// The answer's message, with any credential we sent cut out in case the server echoes it.
 fn message(answer: &Answer, sent: &[&str]) -> String {
-    let mut text = answer.message();
-    for secret in sent.iter().filter(|s| !s.is_empty()) {
-        text = text.replace(secret, &crate::secrets::redact(secret));
-    }
-    text
+    answer.message_hiding(sent)
 }
 
 fn answer_evidence(url: &str, answer: &Answer, sent: &[&str]) -> serde_json::Value {

@@ -383,3 +383,250 @@ fn setup_as_root_keeps_the_users_ownership() {
         assert_eq!((meta.uid(), meta.gid()), (4242, 4343), "{}", path.display());
     }
 }
+
+// ---- values safe in every shell and terminal ----
+
+const TOKEN: &str = "abcdefghij-tokentokentokentoken12";
+
+fn token_set(home: &TestHome, args: &[&str], stdin: &[u8]) -> std::process::Output {
+    home.codexgw()
+        .args(["token", "set"])
+        .args(args)
+        .write_stdin(stdin)
+        .timeout(BOUND)
+        .output()
+        .unwrap()
+}
+
+/// NUL, ESC, BEL, DEL, a bidi override, inner whitespace and 70,000 bytes: each refused with
+/// exit 2, the value not echoed, and nothing stored (`token print` finds none afterwards).
+#[test]
+fn token_set_refuses_values_no_shell_or_terminal_carries_intact() {
+    let home = TestHome::new();
+    let _cleanup = crate::support::KeyringCleanup::new(&home, &[URL]);
+    let long = "a".repeat(70_000);
+    let cases: [(&[u8], &str); 7] = [
+        (
+            b"abcdefghij-token\x00tokentoken12",
+            "a control character (U+0000",
+        ),
+        (
+            b"abcdefghij-token\x1b[31mtoken12",
+            "a control character (U+001B",
+        ),
+        (
+            b"abcdefghij-token\x07tokentoken12",
+            "a control character (U+0007",
+        ),
+        (
+            b"abcdefghij-token\x7ftokentoken12",
+            "a control character (U+007F",
+        ),
+        (
+            "abcdefghij-\u{202e}tokentokentoken12".as_bytes(),
+            "bidi control (U+202E",
+        ),
+        (b"abcdefghij-token tokentoken12", "whitespace (U+0020"),
+        (long.as_bytes(), "at most 4096"),
+    ];
+    for (value, why) in cases {
+        let out = token_set(&home, &["coder", "--url", URL], value);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(stderr(&out).contains(why), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("nothing was stored"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(
+            !stderr(&out).contains("tokentoken12"),
+            "echoed: {}",
+            stderr(&out)
+        );
+        let printed = run(&home, &["token", "print", "coder", "--url", URL]);
+        assert!(!printed.status.success(), "something was stored");
+    }
+    // More than fits the limit on stdin is refused, not cut to a prefix and stored.
+    let endless = "b".repeat(200_000);
+    let out = token_set(&home, &["coder", "--url", URL], endless.as_bytes());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
+
+/// A value from the environment is held to the same rule before it reaches a shell.
+#[test]
+fn env_refuses_a_token_with_control_characters_from_the_environment() {
+    let home = TestHome::new();
+    assert!(setup_mode(&home, "byok", &[]).status.success());
+    let out = home
+        .codexgw()
+        .args(["env", "--shell", "bash"])
+        .env("CODER_API_TOKEN", "abcdefghij-tok\u{1b}]0;x\u{7}en")
+        .timeout(BOUND)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("contains a control character"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains('\u{1b}'), "ESC reached the terminal");
+}
+
+/// PowerShell ends a single-quoted string at U+2018–U+201B too: each is doubled, so
+/// `Invoke-Expression (codexgw env)` cannot run code hidden in a token.
+#[test]
+fn powershell_lines_double_every_quote_powershell_accepts() {
+    let home = TestHome::new();
+    assert!(setup_mode(&home, "byok", &[]).status.success());
+    let out = home
+        .codexgw()
+        .args(["env", "--shell", "powershell"])
+        .env("CODER_API_TOKEN", "abc\u{2019};calc;\u{2018}x'y\u{201b}")
+        .timeout(BOUND)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with(
+            "$env:CODER_API_TOKEN = 'abc\u{2019}\u{2019};calc;\u{2018}\u{2018}x''y\u{201b}\u{201b}'\n"
+        ),
+        "{}",
+        stdout(&out)
+    );
+}
+
+/// A one-connection-at-a-time HTTP server on 127.0.0.1 answering every request with `status`,
+/// `content_type` and `body`; ends with the test process.
+fn serve(status: &str, content_type: &str, body: &str) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let response = format!(
+        "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+            let mut request = Vec::new();
+            let mut buf = [0; 4096];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                }
+            }
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    url
+}
+
+/// A server's `username` with escape sequences reaches the terminal stripped of them.
+#[test]
+fn a_username_with_escape_sequences_is_shown_without_them() {
+    let home = TestHome::new();
+    let url = serve(
+        "200 OK",
+        "application/json",
+        r#"{"username":"\u001b]0;owned\u0007ali\u001b[2Jce"}"#,
+    );
+    let _cleanup = crate::support::KeyringCleanup::new(&home, &[&url]);
+    let out = token_set(
+        &home,
+        &["coder", "--url", &url, "--verify"],
+        TOKEN.as_bytes(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("(signed in as alice)"), "{err}");
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+}
+
+/// `--verify` believes only Coder's own answer: an HTML page with 200 is no proof.
+#[test]
+fn verify_accepts_only_a_coder_user_answer() {
+    let home = TestHome::new();
+    let url = serve("200 OK", "text/html", "<html><body>Sign in</body></html>");
+    let _cleanup = crate::support::KeyringCleanup::new(&home, &[&url]);
+    let out = token_set(
+        &home,
+        &["coder", "--url", &url, "--verify"],
+        TOKEN.as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not with a Coder user"),
+        "{}",
+        stderr(&out)
+    );
+    let printed = run(&home, &["token", "print", "coder", "--url", &url]);
+    assert!(!printed.status.success(), "the token was stored");
+}
+
+/// A server that echoes the token in a long error: no part of it shows.
+#[test]
+fn a_server_echoing_the_token_does_not_leak_it() {
+    let home = TestHome::new();
+    let body = format!("{} bad token: {TOKEN}", "x".repeat(280));
+    let url = serve("401 Unauthorized", "text/plain", &body);
+    let out = token_set(
+        &home,
+        &["coder", "--url", &url, "--verify"],
+        TOKEN.as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("abcdefghij-t"), "{}", stderr(&out));
+}
+
+// ---- secret leaks in messages ----
+
+const SK: &str = "sk-proj-0123456789abcdefghijkl";
+
+/// `token print coder` refuses an `sk-` key wherever it comes from: Codex would send it to the
+/// Coder deployment. One rule with `env` and `exec`.
+#[test]
+fn token_print_refuses_an_openai_key_from_every_source() {
+    let home = TestHome::new();
+    assert!(setup(&home, &[]).status.success());
+    let print = |env: &[(&str, &str)]| {
+        home.codexgw()
+            .args(["token", "print", "coder", "--url", URL])
+            .envs(env.iter().copied())
+            .timeout(BOUND)
+            .output()
+            .unwrap()
+    };
+    let check = |out: std::process::Output, source: &str| {
+        assert_eq!(out.status.code(), Some(1), "{source}: {}", stderr(&out));
+        assert!(stdout(&out).is_empty(), "{source} printed {}", stdout(&out));
+        assert!(
+            stderr(&out).contains("holds an OpenAI API key (sk-p… (30 chars))"),
+            "{source}: {}",
+            stderr(&out)
+        );
+    };
+    check(print(&[("CODER_API_TOKEN", SK)]), "CODER_API_TOKEN");
+    check(print(&[("CODER_SESSION_TOKEN", SK)]), "CODER_SESSION_TOKEN");
+    let cli = home.home().join(".config/coderv2");
+    std::fs::create_dir_all(&cli).unwrap();
+    std::fs::write(cli.join("url"), format!("{URL}\n")).unwrap();
+    std::fs::write(cli.join("session"), format!("{SK}\n")).unwrap();
+    check(print(&[]), "the coder CLI session file");
+    std::fs::remove_file(cli.join("session")).unwrap();
+    // The store, written by hand (token set itself refuses such a value).
+    let file = home.home().join(".config/codexgw/credentials.toml");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(
+        &file,
+        format!("[\"coder.example.com\"]\ncoder = \"{SK}\"\n"),
+    )
+    .unwrap();
+    check(print(&[]), "the credentials file");
+    // `env` says the same about the same source.
+    let out = run(&home, &["env", "--shell", "sh"]);
+    check(out, "env");
+}
