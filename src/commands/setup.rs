@@ -67,7 +67,8 @@ pub fn run(
             return Ok(());
         }
         let token = credentials::token_to_store(ctx, args)?;
-        let done = credentials::after_setup(ctx, args, &spec, &home, token)?;
+        credentials::store_token(ctx, &spec, token)?;
+        let done = credentials::after_setup(ctx, args, &spec, &home)?;
         next.print(ctx, &done, false);
         return Ok(());
     }
@@ -95,6 +96,8 @@ pub fn run(
         ctx.status("nothing written");
         return Ok(());
     }
+    // Stored first: a keyring that fails or hangs must not leave config.toml half set up.
+    credentials::store_token(ctx, &spec, token)?;
     apply_changes(&home, &plan.changes, !args.no_backup, ctx)?;
     if let Some((file, previous)) = plan.replaced_model_provider {
         let mut state = State::load(&home.backups_dir())?;
@@ -107,7 +110,7 @@ pub fn run(
     }
     ctx.status(reason.describe(route));
     // The file is written: whatever fails now is not a misuse of the command line.
-    let done = credentials::after_setup(ctx, args, &spec, &home, token).map_err(written_already)?;
+    let done = credentials::after_setup(ctx, args, &spec, &home).map_err(written_already)?;
     next.print(ctx, &done, codex_refuses);
     Ok(())
 }

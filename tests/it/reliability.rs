@@ -630,3 +630,121 @@ fn token_print_refuses_an_openai_key_from_every_source() {
     let out = run(&home, &["env", "--shell", "sh"]);
     check(out, "env");
 }
+
+// ---- every wait bounded ----
+
+/// A D-Bus session bus that accepts connections and never says a word.
+#[cfg(unix)]
+fn silent_session_bus(dir: &Path) -> String {
+    let path = dir.join("silent-bus");
+    let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    format!("unix:path={}", path.display())
+}
+
+/// Every keyring operation ends under its deadline with an unresponsive session bus; the
+/// kernel keyring still serves, and `token status` asks the stuck bus once, not four times.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_unresponsive_session_bus_hangs_no_keyring_operation() {
+    let home = TestHome::new();
+    let _cleanup = crate::support::KeyringCleanup::new(&home, &[URL]);
+    let bus = silent_session_bus(home.dir.path());
+    let timed = |args: &[&str], stdin: &str| {
+        let started = Instant::now();
+        let out = home
+            .codexgw()
+            .args(args)
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus)
+            .write_stdin(stdin)
+            .timeout(Duration::from_secs(30))
+            .output()
+            .unwrap();
+        (started.elapsed(), out)
+    };
+    let (took, out) = timed(&["token", "set", "coder", "--url", URL], TOKEN);
+    assert!(took < Duration::from_secs(5), "token set took {took:?}");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("kernel keyring"), "{}", stderr(&out));
+
+    let (took, out) = timed(&["token", "print", "coder", "--url", URL], "");
+    assert!(took < Duration::from_secs(5), "token print took {took:?}");
+    assert_eq!(stdout(&out), TOKEN, "{}", stderr(&out));
+
+    let (took, out) = timed(&["token", "status", "--url", URL], "");
+    assert!(took < Duration::from_secs(5), "token status took {took:?}");
+    assert!(
+        stdout(&out).contains("did not answer within 3s"),
+        "{}",
+        stdout(&out)
+    );
+
+    let (took, out) = timed(&["token", "delete", "coder", "--url", URL], "");
+    assert!(took < Duration::from_secs(5), "token delete took {took:?}");
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // setup --store-token stores before it writes: the token is in the kernel keyring when
+    // config.toml appears, and the whole run is bounded.
+    let (took, out) = timed(
+        &[
+            "setup",
+            "--offline",
+            "--yes",
+            "--mode",
+            "centralized",
+            "--url",
+            URL,
+            "--store-token",
+        ],
+        TOKEN,
+    );
+    assert!(took < Duration::from_secs(8), "setup took {took:?}");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    let stored = err.find("stored the Coder API token").expect(&err);
+    let wrote = err.find("wrote `").expect(&err);
+    assert!(
+        stored < wrote,
+        "config.toml was written before the token was stored: {err}"
+    );
+}
+
+/// When no keyring takes the token, setup stops before config.toml is written.
+#[cfg(unix)]
+#[test]
+fn setup_store_token_that_cannot_store_leaves_config_toml_alone() {
+    let home = TestHome::new();
+    home.write_config(USER_CONFIG);
+    let out = home
+        .codexgw()
+        .args([
+            "setup",
+            "--offline",
+            "--yes",
+            "--mode",
+            "centralized",
+            "--url",
+            URL,
+            "--store-token",
+        ])
+        // A service name the kernel refuses (longer than a key description may be).
+        .env("CODEXGW_KEYRING_SERVICE", "x".repeat(5000))
+        .write_stdin(TOKEN)
+        .timeout(BOUND)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("config.toml was not changed"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("--insecure-file"), "{}", stderr(&out));
+    assert_eq!(home.read_config(), USER_CONFIG);
+    assert!(backups(&home).is_empty());
+}
