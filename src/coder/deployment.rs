@@ -59,17 +59,19 @@ impl Deployment {
     /// Accepts a deployment URL or a pasted gateway URL and normalises it to the deployment root.
     pub fn parse(input: &str, allow_http: bool) -> anyhow::Result<ParsedUrl> {
         let input = input.trim();
+        // Messages show the URL without its `user:password@` part: it may be a token.
+        let shown = crate::codex::inspect::redact_url(input);
         let bad = |what: &str| {
             error::usage(
-                format!("`{input}` is not a usable Coder URL: {what}"),
+                format!("`{shown}` is not a usable Coder URL: {what}"),
                 "pass the address you open Coder at, e.g. `--url https://coder.example.com`",
             )
         };
         let url = Url::parse(input).map_err(|e| match e {
             // `coder.example.com`: the scheme is all that is missing.
             url::ParseError::RelativeUrlWithoutBase if !input.contains("://") => error::usage(
-                format!("`{input}` is not a usable Coder URL: it has no scheme"),
-                format!("pass the full address, e.g. `--url https://{input}`"),
+                format!("`{shown}` is not a usable Coder URL: it has no scheme"),
+                format!("pass the full address, e.g. `--url https://{shown}`"),
             ),
             e => bad(&e.to_string()),
         })?;
@@ -80,19 +82,21 @@ impl Deployment {
         let Some(host) = url.host_str().filter(|h| !h.is_empty()) else {
             return Err(bad("it has no host"));
         };
-        if url.query().is_some() || url.fragment().is_some() {
-            return Err(bad("it has a query or fragment (`?…` / `#…`)"));
-        }
+        // Credentials first: whatever else is wrong, the message must not be about a URL that
+        // holds a token.
         if !url.username().is_empty() || url.password().is_some() {
             return Err(error::usage(
                 format!("the URL for `{host}` carries credentials"),
                 "remove the `user:password@` part; codexgw keeps tokens in the OS keyring",
             ));
         }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(bad("it has a query or fragment (`?…` / `#…`)"));
+        }
         if url.scheme() == "http" && !allow_http && !is_loopback(host) {
             return Err(error::usage(
                 format!(
-                    "`{input}` uses plain http to a host that is not loopback; tokens would travel unencrypted"
+                    "`{shown}` uses plain http to a host that is not loopback; tokens would travel unencrypted"
                 ),
                 "use the https address, or pass `--allow-http` if this network is trusted",
             ));

@@ -143,11 +143,13 @@ fn coder_token(
 }
 
 /// Variable names go into shell code unquoted, so only portable names pass; a pasted token in
-/// their place would land in config.toml. `Err` says what is wrong, without the value.
+/// their place would land in config.toml. `Err` says what is wrong, showing a value that looks
+/// like a secret only redacted. The one rule for every place a variable name belongs
+/// (`--env-key`, `env_key`, the variables of `env_http_headers`).
 pub fn validate_var_name(name: &str) -> Result<(), String> {
-    if secrets::looks_like_openai_key(name) || secrets::looks_like_coder_token(name) {
+    if secrets::looks_like_openai_key(name) || secrets::looks_like_secret(name) {
         return Err(format!(
-            "looks like a token ({}), not a variable name",
+            "looks like a token, not a variable name ({})",
             secrets::redact(name)
         ));
     }
@@ -453,11 +455,27 @@ mod tests {
         assert_eq!(validate_var_name(""), Err("is empty".to_string()));
         assert_eq!(
             validate_var_name("sk-abc def"),
-            Err("looks like a token (… (10 chars)), not a variable name".to_string())
+            Err("looks like a token, not a variable name (… (10 chars))".to_string())
         );
         assert_eq!(
             validate_var_name("abcdefghij-0123456789abcdefghijkl"),
-            Err("looks like a token (abcd… (33 chars)), not a variable name".to_string())
+            Err("looks like a token, not a variable name (abcd… (33 chars))".to_string())
+        );
+        for token in [
+            "ghp_0123456789abcdefghijABCDEFGHIJ",
+            "eyJhbGciOiJIUzI1NiJ9.e30.abc",
+            "AbCdEfGhIjKlMnOpQrStUv0123",
+        ] {
+            let err = validate_var_name(token).unwrap_err();
+            assert!(
+                err.starts_with("looks like a token, not a variable name ("),
+                "{err}"
+            );
+            assert!(!err.contains(token), "{err}");
+        }
+        assert_eq!(
+            validate_var_name("OPENAI_CODER_AIGATEWAY_SESSION_TOKEN"),
+            Ok(())
         );
         assert_eq!(
             validate_var_name("9LIVES"),

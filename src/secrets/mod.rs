@@ -137,6 +137,24 @@ pub fn redact_in_text(text: &str, known: &[&str]) -> String {
     out
 }
 
+/// A value that is probably a credential, for the places that expect something else (a
+/// variable name, a header name): an `sk-` key, a Coder token, a JWT, a well-known token
+/// prefix, or a long string that mixes lower case, upper case and digits the way generated
+/// secrets do and names do not.
+pub fn looks_like_secret(value: &str) -> bool {
+    const PREFIXES: [&str; 7] = ["sk-", "ghp_", "gho_", "github_pat_", "glpat-", "xox", "eyJ"];
+    let value = value.trim();
+    let mixed = value.len() >= 24
+        && value.chars().any(|c| c.is_ascii_lowercase())
+        && value.chars().any(|c| c.is_ascii_uppercase())
+        && value.chars().any(|c| c.is_ascii_digit());
+    looks_like_coder_token(value)
+        || mixed
+        || PREFIXES
+            .iter()
+            .any(|p| value.starts_with(p) && value.len() >= p.len() + 12)
+}
+
 /// The key a deployment's secrets are stored under: the host, a non-default port and the path
 /// prefix (`coder.example.com`, `127.0.0.1:8080`, `example.com/coder`), so two deployments on
 /// one host keep two tokens. A deployment at a host's root keeps the bare host, the key

@@ -748,3 +748,45 @@ fn setup_store_token_that_cannot_store_leaves_config_toml_alone() {
     assert_eq!(home.read_config(), USER_CONFIG);
     assert!(backups(&home).is_empty());
 }
+
+/// A URL with a token in its user part is never echoed, whatever else is wrong with it (the
+/// query check ran first and quoted the whole URL).
+#[test]
+fn a_url_holding_credentials_is_never_echoed() {
+    let home = TestHome::new();
+    const SECRET: &str = "abcdefghij-secretsecretsecretsec";
+    for url in [
+        format!("https://u:{SECRET}@coder.example.com/?a=1"),
+        format!("https://{SECRET}@coder.example.com/#x"),
+        format!("http://u:{SECRET}@coder.example.com"),
+        format!("https://u:{SECRET}@coder example.com"),
+    ] {
+        let out = setup(&home, &["--url", &url]);
+        assert!(!out.status.success(), "{url}");
+        let text = stdout(&out) + &stderr(&out);
+        assert!(!text.contains("secretsecret"), "{url}: {text}");
+    }
+    // A base_url in config.toml that holds credentials: env, exec, token print and token status
+    // refuse it without printing it.
+    home.write_config(&format!(
+        "model_provider = \"ai_gateway\"\n[model_providers.ai_gateway]\nname = \"AI Gateway\"\nbase_url = \"https://u:{SECRET}@coder.example.com/api/v2/aibridge/openai/v1?x=1\"\nenv_key = \"OPENAI_API_KEY\"\nwire_api = \"responses\"\n"
+    ));
+    let cases: &[&[&str]] = &[
+        &["env", "--shell", "sh"],
+        &["exec", "--", "true"],
+        &["token", "print", "coder"],
+        &["token", "status"],
+    ];
+    for args in cases {
+        let out = home
+            .codexgw()
+            .args(*args)
+            .env("OPENAI_API_KEY", TOKEN)
+            .timeout(BOUND)
+            .output()
+            .unwrap();
+        let text = stdout(&out) + &stderr(&out);
+        assert!(!text.contains("secretsecret"), "{args:?}: {text}");
+        assert!(!out.status.success(), "{args:?}: {text}");
+    }
+}
