@@ -157,11 +157,21 @@ pub fn looks_like_secret(value: &str) -> bool {
 
 /// The key a deployment's secrets are stored under: the host, a non-default port and the path
 /// prefix (`coder.example.com`, `127.0.0.1:8080`, `example.com/coder`), so two deployments on
-/// one host keep two tokens. A deployment at a host's root keeps the bare host, the key
-/// earlier versions used, so their entries still count.
+/// one host keep two tokens. The rule:
+/// - the host is lower-cased (DNS names are case-insensitive);
+/// - the path keeps its case: Coder's router and the reverse proxies in front of it match
+///   paths exactly, so `/Team` and `/team` are two deployments with two tokens;
+/// - plain `http` deployments carry an `http://` prefix: a token stored for
+///   `https://host` is never handed out for `http://host`, where it would travel unencrypted;
+/// - an `https` deployment keeps the bare key, the key earlier versions used, so their entries
+///   still count.
 pub fn store_key(deployment: &Deployment) -> String {
     let url = url::Url::parse(deployment.as_str()).expect("a deployment root is a URL");
-    let mut key = url.host_str().unwrap_or_default().to_ascii_lowercase();
+    let mut key = match url.scheme() {
+        "https" => String::new(),
+        scheme => format!("{scheme}://"),
+    };
+    key.push_str(&url.host_str().unwrap_or_default().to_ascii_lowercase());
     if let Some(port) = url.port() {
         key.push_str(&format!(":{port}"));
     }
@@ -705,8 +715,19 @@ mod tests {
         let key = |url: &str| store_key(&Deployment::parse(url, true).unwrap().deployment);
         assert_eq!(key("https://Coder.Example.com/"), "coder.example.com");
         assert_eq!(key("https://coder.example.com:443"), "coder.example.com");
-        assert_eq!(key("http://127.0.0.1:18080"), "127.0.0.1:18080");
-        assert_eq!(key("http://127.0.0.1:18083"), "127.0.0.1:18083");
+        assert_eq!(key("http://127.0.0.1:18080"), "http://127.0.0.1:18080");
+        assert_eq!(key("http://127.0.0.1:18083"), "http://127.0.0.1:18083");
+        // The review's cases: the scheme and the path's case make different deployments.
+        assert_eq!(key("http://coder.example.com"), "http://coder.example.com");
+        assert_ne!(
+            key("http://coder.example.com"),
+            key("https://coder.example.com")
+        );
+        assert_eq!(key("https://h.example.com/Team"), "h.example.com/Team");
+        assert_ne!(
+            key("https://h.example.com/Team"),
+            key("https://h.example.com/team")
+        );
         assert_eq!(key("https://h.example.com/other/"), "h.example.com/other");
         assert_eq!(
             key("https://h.example.com/other/api/v2/aibridge/openai/v1"),

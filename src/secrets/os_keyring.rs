@@ -215,9 +215,10 @@ fn within<T: Send + 'static>(
     }
 }
 
-/// The keyring account for a secret: `coder@coder.example.com`.
+/// The keyring account for a secret: `coder@coder.example.com`. The key is already normalised
+/// (`secrets::store_key`); its path keeps its case.
 pub fn account(kind: TokenKind, key: &str) -> String {
-    format!("{}@{}", kind.name(), key.to_ascii_lowercase())
+    format!("{}@{key}", kind.name())
 }
 
 impl SecretStore for KeyringStore {

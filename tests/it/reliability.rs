@@ -790,3 +790,40 @@ fn a_url_holding_credentials_is_never_echoed() {
         assert!(!out.status.success(), "{args:?}: {text}");
     }
 }
+
+// ---- keyring keys ----
+
+/// A token stored for `https://host` is not handed out for `http://host`, and `/Team` and
+/// `/team` (two deployments to Coder's router) keep two tokens.
+#[test]
+fn keyring_keys_tell_schemes_and_path_case_apart() {
+    let home = TestHome::new();
+    let https = "https://keys.example.com";
+    let http = "http://keys.example.com";
+    let upper = "https://keys.example.com/Team";
+    let lower = "https://keys.example.com/team";
+    let _cleanup = crate::support::KeyringCleanup::new(&home, &[https, http, upper, lower]);
+    let print = |url: &str| run(&home, &["token", "print", "coder", "--url", url]);
+    assert!(
+        token_set(&home, &["coder", "--url", https], TOKEN.as_bytes())
+            .status
+            .success()
+    );
+    assert_eq!(stdout(&print(https)), TOKEN);
+    let out = print(http);
+    assert!(!out.status.success(), "printed for http: {}", stdout(&out));
+    assert!(stdout(&out).is_empty());
+
+    assert!(
+        token_set(&home, &["coder", "--url", upper], b"upper-token")
+            .status
+            .success()
+    );
+    assert!(
+        token_set(&home, &["coder", "--url", lower], b"lower-token")
+            .status
+            .success()
+    );
+    assert_eq!(stdout(&print(upper)), "upper-token");
+    assert_eq!(stdout(&print(lower)), "lower-token");
+}
