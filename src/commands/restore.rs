@@ -46,7 +46,16 @@ pub fn run(
             "see what is left with `codexgw restore --list`",
         )
     })?;
-    let target = home.dir().join(&backup.original);
+    let target = home.restorable(&backup.original).ok_or_else(|| {
+        error::failure(
+            format!(
+                "`{}` is not a backup codexgw made: codexgw backs up only config.toml and profile files, not `{}`",
+                backup.name(),
+                backup.original
+            ),
+            "copy the file back by hand if you put it there on purpose; nothing was written",
+        )
+    })?;
     let change = FileChange {
         before: files::read_optional(&target)?,
         path: target,

@@ -827,3 +827,48 @@ fn keyring_keys_tell_schemes_and_path_case_apart() {
     assert_eq!(stdout(&print(upper)), "upper-token");
     assert_eq!(stdout(&print(lower)), "lower-token");
 }
+
+// ---- restore ----
+
+/// `restore` puts back only what codexgw backs up: a planted `auth.json.<stamp>.bak` in the
+/// backups folder does not overwrite Codex's login.
+#[test]
+fn restore_writes_only_files_codexgw_backs_up() {
+    let home = TestHome::new();
+    let auth = home.codex_home().join("auth.json");
+    std::fs::write(&auth, "{\"auth_mode\":\"chatgpt\"}\n").unwrap();
+    let dir = home.codex_home().join("backups/codexgw");
+    std::fs::create_dir_all(&dir).unwrap();
+    let planted = "auth.json.20261127T233415.123Z.bak";
+    std::fs::write(dir.join(planted), "{\"planted\":true}\n").unwrap();
+    let out = run(&home, &["restore", planted, "--yes"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not a backup codexgw made"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&auth).unwrap(),
+        "{\"auth_mode\":\"chatgpt\"}\n"
+    );
+    // A profile file's backup still goes back.
+    std::fs::write(
+        dir.join("work.config.toml.20261127T233415.124Z.bak"),
+        "model = \"o3\"\n",
+    )
+    .unwrap();
+    let out = run(
+        &home,
+        &[
+            "restore",
+            "work.config.toml.20261127T233415.124Z.bak",
+            "--yes",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(home.codex_home().join("work.config.toml")).unwrap(),
+        "model = \"o3\"\n"
+    );
+}
