@@ -315,6 +315,16 @@ pub fn system_store(env: &Environment) -> SystemStore {
     }
 }
 
+impl SystemStore {
+    /// Each keyring operation ends within `deadline` (at most the default 3 s).
+    pub fn with_deadline(self, deadline: std::time::Duration) -> SystemStore {
+        SystemStore {
+            keyring: self.keyring.with_deadline(deadline),
+            ..self
+        }
+    }
+}
+
 impl SecretStore for SystemStore {
     fn backend(&self) -> String {
         self.keyring.backend()

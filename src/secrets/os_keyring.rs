@@ -125,6 +125,7 @@ pub struct KeyringStore {
     /// Backends that already missed a deadline in this process: asked again, they would only
     /// make the user wait again (`token status` asks up to four times).
     stuck: std::sync::Mutex<Vec<Backend>>,
+    deadline: Duration,
 }
 
 impl KeyringStore {
@@ -140,7 +141,15 @@ impl KeyringStore {
             service: service.to_string(),
             backends,
             stuck: std::sync::Mutex::new(Vec::new()),
+            deadline: KEYRING_DEADLINE,
         }
+    }
+
+    /// A shorter deadline for each operation, for a caller with a budget of its own
+    /// (`doctor --timeout`).
+    pub fn with_deadline(mut self, deadline: Duration) -> KeyringStore {
+        self.deadline = self.deadline.min(deadline);
+        self
     }
 
     pub fn service(&self) -> &str {
@@ -167,7 +176,7 @@ impl KeyringStore {
             return Err(None);
         }
         let (service, account) = (self.service.clone(), account.to_string());
-        let answer = within(KEYRING_DEADLINE, move || {
+        let answer = within(self.deadline, move || {
             backend.entry(&service, &account).and_then(op)
         });
         if matches!(answer, Err(None)) {
@@ -183,12 +192,12 @@ impl KeyringStore {
 const KEYRING_DEADLINE: Duration = Duration::from_secs(3);
 
 /// The error for a backend that did not answer in time, with the ways around it.
-fn no_answer(backend: Backend, kind: TokenKind) -> anyhow::Error {
+fn no_answer(backend: Backend, kind: TokenKind, deadline: Duration) -> anyhow::Error {
     crate::error::failure(
         format!(
             "{} did not answer within {}s (it may be locked and waiting for an unlock prompt, or its D-Bus session bus is not answering)",
             backend.name(),
-            KEYRING_DEADLINE.as_secs()
+            deadline.as_secs_f64()
         ),
         format!(
             "unlock the keyring (your desktop's keyring manager, e.g. Seahorse), or keep the token where nothing can block: `codexgw token set {} --insecure-file`, or set `{}`",
@@ -255,7 +264,7 @@ impl SecretStore for KeyringStore {
                 }
                 Err(None) => {
                     stuck = true;
-                    failure.get_or_insert_with(|| no_answer(backend, kind));
+                    failure.get_or_insert_with(|| no_answer(backend, kind, self.deadline));
                 }
             }
         }
@@ -289,7 +298,7 @@ impl SecretStore for KeyringStore {
             return Err(KeyringStore::no_backend());
         };
         let Some(err) = err else {
-            return Err(no_answer(backend, kind));
+            return Err(no_answer(backend, kind, self.deadline));
         };
         Err(crate::error::failure(
             format!(
@@ -323,7 +332,7 @@ impl SecretStore for KeyringStore {
                     });
                 }
                 Err(None) => {
-                    failure.get_or_insert_with(|| no_answer(backend, kind));
+                    failure.get_or_insert_with(|| no_answer(backend, kind, self.deadline));
                 }
             }
         }
