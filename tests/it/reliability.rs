@@ -452,18 +452,22 @@ fn token_set_refuses_values_no_shell_or_terminal_carries_intact() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
 
+/// `codexgw env --shell SHELL` for a byok setup, with `CODER_API_TOKEN` set to `token`.
+fn env_in_byok(shell: &str, token: &str) -> std::process::Output {
+    let home = TestHome::new();
+    assert!(setup_mode(&home, "byok", &[]).status.success());
+    home.codexgw()
+        .args(["env", "--shell", shell])
+        .env("CODER_API_TOKEN", token)
+        .timeout(BOUND)
+        .output()
+        .unwrap()
+}
+
 /// A value from the environment is held to the same rule before it reaches a shell.
 #[test]
 fn env_refuses_a_token_with_control_characters_from_the_environment() {
-    let home = TestHome::new();
-    assert!(setup_mode(&home, "byok", &[]).status.success());
-    let out = home
-        .codexgw()
-        .args(["env", "--shell", "bash"])
-        .env("CODER_API_TOKEN", "abcdefghij-tok\u{1b}]0;x\u{7}en")
-        .timeout(BOUND)
-        .output()
-        .unwrap();
+    let out = env_in_byok("bash", "abcdefghij-tok\u{1b}]0;x\u{7}en");
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stdout(&out).is_empty(), "{}", stdout(&out));
     assert!(
@@ -478,15 +482,7 @@ fn env_refuses_a_token_with_control_characters_from_the_environment() {
 /// `Invoke-Expression (codexgw env)` cannot run code hidden in a token.
 #[test]
 fn powershell_lines_double_every_quote_powershell_accepts() {
-    let home = TestHome::new();
-    assert!(setup_mode(&home, "byok", &[]).status.success());
-    let out = home
-        .codexgw()
-        .args(["env", "--shell", "powershell"])
-        .env("CODER_API_TOKEN", "abc\u{2019};calc;\u{2018}x'y\u{201b}")
-        .timeout(BOUND)
-        .output()
-        .unwrap();
+    let out = env_in_byok("powershell", "abc\u{2019};calc;\u{2018}x'y\u{201b}");
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stdout(&out).starts_with(
