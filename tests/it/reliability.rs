@@ -869,21 +869,35 @@ fn restore_writes_only_files_codexgw_backs_up() {
     );
 }
 
-/// A token pasted as `env_key`: `env` and `exec` call it what it is and never print it.
+/// A token pasted as `env_key` (a Coder token, or one of another shape that is also a valid
+/// variable name): `env` and `exec` call it what it is and never print it.
 #[test]
 fn a_token_as_env_key_is_reported_redacted() {
     let home = TestHome::new();
-    home.write_config(&format!(
-        "model_provider = \"ai_gateway\"\n[model_providers.ai_gateway]\nname = \"AI Gateway\"\nbase_url = \"{URL}/api/v2/aibridge/openai/v1\"\nenv_key = \"{TOKEN}\"\nwire_api = \"responses\"\n"
-    ));
-    for args in [&["env", "--shell", "sh"][..], &["exec", "--", "true"][..]] {
-        let out = run(&home, args);
-        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
-        let text = stdout(&out) + &stderr(&out);
-        assert!(!text.contains("tokentoken"), "{args:?}: {text}");
-        assert!(
-            text.contains("looks like a token, not a variable name (abcd… (33 chars))"),
-            "{args:?}: {text}"
-        );
+    for (pasted, shown) in [
+        (TOKEN, "abcd… (33 chars)"),
+        ("ghp_R4nd0mT0kenT3xtF0rTheTest12", "ghp_… (31 chars)"),
+    ] {
+        home.write_config(&format!(
+            "model_provider = \"ai_gateway\"\n[model_providers.ai_gateway]\nname = \"AI Gateway\"\nbase_url = \"{URL}/api/v2/aibridge/openai/v1\"\nenv_key = \"{pasted}\"\nwire_api = \"responses\"\n"
+        ));
+        for args in [&["env", "--shell", "sh"][..], &["exec", "--", "true"][..]] {
+            let out = home
+                .codexgw()
+                .args(args)
+                .env("CODER_API_TOKEN", TOKEN)
+                .timeout(BOUND)
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+            let text = stdout(&out) + &stderr(&out);
+            assert!(!text.contains(&pasted[6..]), "{args:?}: {text}");
+            assert!(
+                text.contains(&format!(
+                    "looks like a token, not a variable name ({shown})"
+                )),
+                "{args:?}: {text}"
+            );
+        }
     }
 }
