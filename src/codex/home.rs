@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::environment::Environment;
 use crate::error;
 use crate::secrets::Secret;
 
@@ -102,12 +103,39 @@ impl CodexHome {
     /// hold: ChatGPT tokens, else an API key.
     pub fn read_login(&self) -> Login {
         let path = self.auth_path();
-        let text = match crate::files::read_optional(&path) {
-            Ok(None) => return Login::Missing,
-            Ok(Some(text)) => text,
-            Err(e) => return Login::Unreadable(format!("{e:#}")),
-        };
-        let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
+        match crate::files::read_optional(&path) {
+            Ok(None) => Login::Missing,
+            Ok(Some(text)) => Login::parse(&text, &path),
+            Err(e) => Login::Unreadable(format!("{e:#}")),
+        }
+    }
+
+    /// The kind of login Codex will use: [`api_key_from_env`] first, then `auth.json`; an
+    /// unreadable or foreign file counts as no login.
+    pub fn login(&self, env: &Environment) -> CodexLogin {
+        if api_key_from_env(env).is_some() {
+            return CodexLogin::ApiKey;
+        }
+        match self.read_login() {
+            Login::ApiKey(_) => CodexLogin::ApiKey,
+            Login::Chatgpt { .. } => CodexLogin::Chatgpt,
+            Login::Missing | Login::Unreadable(_) | Login::Other(_) => CodexLogin::None,
+        }
+    }
+}
+
+/// The variable Codex takes an API key from before its login.
+pub const API_KEY_VAR: &str = "CODEX_API_KEY";
+
+/// `$CODEX_API_KEY`, which Codex sends as the key in preference to any login it has (FACTS).
+pub fn api_key_from_env(env: &Environment) -> Option<&str> {
+    env.var(API_KEY_VAR)
+}
+
+impl Login {
+    /// The text of `auth.json` (at `path`, for messages).
+    pub fn parse(text: &str, path: &Path) -> Login {
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
             return Login::Unreadable(format!("`{}` is not JSON", path.display()));
         };
         let field = |v: &serde_json::Value, k: &str| {
@@ -129,19 +157,6 @@ impl CodexHome {
             },
             (Some("apikey") | None, Some(key), _) => Login::ApiKey(Secret::new(key)),
             (mode, _, _) => Login::Other(mode.unwrap_or("none").to_string()),
-        }
-    }
-
-    /// The kind of login Codex will use: `$CODEX_API_KEY` first, then `auth.json`; an
-    /// unreadable or foreign file counts as no login.
-    pub fn login(&self, env: &crate::environment::Environment) -> CodexLogin {
-        if env.var("CODEX_API_KEY").is_some() {
-            return CodexLogin::ApiKey;
-        }
-        match self.read_login() {
-            Login::ApiKey(_) => CodexLogin::ApiKey,
-            Login::Chatgpt { .. } => CodexLogin::Chatgpt,
-            Login::Missing | Login::Unreadable(_) | Login::Other(_) => CodexLogin::None,
         }
     }
 }

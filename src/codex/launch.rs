@@ -27,11 +27,7 @@ impl ConfiguredProvider {
     /// Where the Coder token comes from, in order. In centralized mode the `env_key` variable
     /// comes first: it is the key Codex sends, and the README has users export the token there.
     pub fn coder_token_vars(&self) -> Vec<&str> {
-        self.env_key
-            .iter()
-            .map(String::as_str)
-            .chain(TokenKind::Coder.env_vars().iter().copied())
-            .collect()
+        secrets::coder_token_vars(self.env_key.as_deref())
     }
 }
 
@@ -112,12 +108,16 @@ pub fn environment_for(
     match (provider.mode, &provider.env_key) {
         (Mode::Centralized, Some(var)) => changes.push(EnvChange::Set(var.clone(), coder_token()?)),
         (Mode::Centralized, None) => {}
-        (Mode::Byok, _) => changes.push(EnvChange::Set(CODER_TOKEN_VAR.into(), coder_token()?)),
-        (Mode::Chatgpt, _) => {
+        (Mode::Byok | Mode::Chatgpt, _) => {
             changes.push(EnvChange::Set(CODER_TOKEN_VAR.into(), coder_token()?));
-            changes.push(EnvChange::Unset("OPENAI_API_KEY".into()));
         }
     }
+    changes.extend(
+        provider
+            .mode
+            .conflicting_var()
+            .map(|var| EnvChange::Unset(var.into())),
+    );
     Ok(changes)
 }
 

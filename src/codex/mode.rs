@@ -34,6 +34,16 @@ impl Mode {
         }
     }
 
+    /// The variable that must be unset in this mode: in chatgpt mode older Codex builds and
+    /// other OpenAI tools sign in with `OPENAI_API_KEY` instead of the ChatGPT login, and the
+    /// chatgpt route rejects the key.
+    pub fn conflicting_var(self) -> Option<&'static str> {
+        match self {
+            Mode::Chatgpt => Some(DEFAULT_ENV_KEY),
+            Mode::Centralized | Mode::Byok => None,
+        }
+    }
+
     /// One line for the wizard and for completions.
     pub fn explanation(self) -> &'static str {
         match self {

@@ -33,9 +33,8 @@ pub fn token_to_store(ctx: &Context, args: &SetupArgs) -> anyhow::Result<Option<
     if !args.store_token {
         return Ok(None);
     }
-    let from_env = TokenKind::Coder
-        .env_vars()
-        .iter()
+    let from_env = secrets::coder_token_vars(None)
+        .into_iter()
         .find_map(|var| ctx.env.var(var));
     if let Some(value) = from_env {
         return secrets::parse_token(TokenKind::Coder, value).map(Some);
@@ -89,7 +88,7 @@ pub fn after_setup(
         secrets::find(
             TokenKind::Coder,
             &ctx.env,
-            TokenKind::Coder.env_vars(),
+            &secrets::coder_token_vars(None),
             Some(&store),
             key,
         )

@@ -273,9 +273,7 @@ fn token_print_command(deployment: &Deployment) -> anyhow::Result<TokenSource> {
     })?;
     Ok(TokenSource::Command {
         program: program.to_string(),
-        args: ["token", "print", "coder", "--url", deployment.as_str()]
-            .map(str::to_string)
-            .to_vec(),
+        args: crate::secrets::token_print_args(deployment),
     })
 }
 

@@ -340,7 +340,10 @@ impl NextSteps<'_> {
                     "  env -u OPENAI_API_KEY codex login   # sign in with ChatGPT (or `codexgw exec -- codex login`)"
                         .to_string()
                 }));
-                if ctx.env.is_set("OPENAI_API_KEY") {
+                if Mode::Chatgpt
+                    .conflicting_var()
+                    .is_some_and(|var| ctx.env.is_set(var))
+                {
                     ctx.warn("OPENAI_API_KEY is set: Coder requires it unset in chatgpt mode (older Codex builds and other OpenAI tools sign in with the key instead of ChatGPT); `unset OPENAI_API_KEY` and remove it from your shell start-up files (`codexgw doctor` names the line)");
                 }
             }

@@ -1,7 +1,12 @@
 //! `codexgw doctor`: every reason Codex may not reach the AI Gateway, each as a check with a
-//! stable id, a finding, the evidence, and the fix. The local checks read files and the
-//! environment snapshot; the `net.*` checks ask the deployment, concurrently and bounded.
+//! stable id, a finding, the evidence, and the fix.
+//!
+//! [`facts::gather`] reads every file, variable, login and token source once; each local check
+//! is a pure `fn(&Facts) -> Check` (shared conclusions come from `judged`); the `net.*`
+//! checks ask the deployment, concurrently and bounded. To add a check, write its function
+//! next to its `Entry` and list the entry in `LOCAL` or `NET`: that order is the report's.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Duration;
 
 use serde::Serialize;
@@ -11,10 +16,15 @@ use crate::codex::mode::Mode;
 use crate::environment::Environment;
 use crate::secrets::SecretStore;
 
-mod local;
+mod checks;
+pub mod facts;
+mod judged;
 mod net;
 pub mod report;
 pub mod shell;
+
+use facts::Facts;
+use net::Probe;
 
 /// What the command line asked for.
 #[derive(Debug, Clone)]
@@ -95,31 +105,95 @@ pub struct Report {
     pub checks: Vec<Check>,
 }
 
-/// The check ids, in report order. They are an API: never rename one.
-pub const CHECK_IDS: [&str; 9] = [
-    "config.file",
-    "config.provider",
-    "config.block",
-    "env.openai_api_key",
-    "env.coder_api_token",
-    "codex.login",
-    "net.deployment",
-    "net.auth",
-    "net.gateway",
+/// A check that judges the gathered facts.
+pub type LocalCheck = fn(&Facts) -> Check;
+/// A check that asks the deployment, within a timeout.
+pub type NetCheck = fn(&Probe, Duration) -> Check;
+
+/// A check and its id, declared once, next to the check's function.
+#[derive(Clone, Copy)]
+pub struct Entry<F> {
+    pub id: &'static str,
+    pub run: F,
+}
+
+impl<F> Entry<F> {
+    pub const fn new(id: &'static str, run: F) -> Entry<F> {
+        Entry { id, run }
+    }
+}
+
+/// The local checks, in report order.
+const LOCAL: &[Entry<LocalCheck>] = &[
+    checks::config::FILE,
+    checks::config::PROVIDER,
+    checks::config::BLOCK,
+    checks::env::OPENAI_API_KEY,
+    checks::env::CODER_API_TOKEN,
+    checks::login::CODEX_LOGIN,
 ];
+
+/// The network checks, reported after the local ones.
+const NET: &[Entry<NetCheck>] = &[net::DEPLOYMENT, net::AUTH, net::GATEWAY];
+
+/// The check ids, in report order. They are an API: never rename one.
+pub const CHECK_IDS: [&str; LOCAL.len() + NET.len()] = {
+    let mut ids = [""; LOCAL.len() + NET.len()];
+    let mut i = 0;
+    while i < LOCAL.len() {
+        ids[i] = LOCAL[i].id;
+        i += 1;
+    }
+    while i < ids.len() {
+        ids[i] = NET[i - LOCAL.len()].id;
+        i += 1;
+    }
+    ids
+};
 
 /// Runs every check. `store` is where codexgw keeps tokens (the OS keyring), if any.
 pub fn run(options: &Options, env: &Environment, store: Option<&dyn SecretStore>) -> Report {
-    let local = local::check(options, env, store);
-    let mut checks = local.checks;
-    checks.extend(net::check(&local.probe, options.offline, options.timeout));
+    let facts = facts::gather(options, env, store);
+    let mut checks = run_local(LOCAL, &facts);
+    let probe = catch_unwind(AssertUnwindSafe(|| net::probe(&facts))).ok();
+    match &probe {
+        Some(probe) => checks.extend(net::check(NET, probe, options.offline, options.timeout)),
+        None => checks.extend(NET.iter().map(|entry| could_not_judge(entry.id))),
+    }
     Report {
         ok: checks.iter().all(|c| c.status != Status::Fail),
-        mode: local.probe.mode,
+        mode: probe.as_ref().and_then(|p| p.mode),
         config_path: options.codex_home.config_path().display().to_string(),
-        deployment: local.probe.deployment.as_ref().map(ToString::to_string),
+        deployment: probe
+            .as_ref()
+            .and_then(|p| p.deployment.as_ref())
+            .map(ToString::to_string),
         checks,
     }
+}
+
+fn run_local(entries: &[Entry<LocalCheck>], facts: &Facts) -> Vec<Check> {
+    entries
+        .iter()
+        .map(|entry| judge(entry.id, || (entry.run)(facts)))
+        .collect()
+}
+
+/// Runs one check; a panic inside it becomes a failure of that check, never of doctor. The
+/// registry's id is the one reported, whatever the check wrote.
+fn judge(id: &'static str, check: impl FnOnce() -> Check) -> Check {
+    match catch_unwind(AssertUnwindSafe(check)) {
+        Ok(check) => Check { id, ..check },
+        Err(_) => could_not_judge(id),
+    }
+}
+
+fn could_not_judge(id: &'static str) -> Check {
+    Check::fail(
+        id,
+        "doctor could not judge this: the check stopped on an internal error (a bug in codexgw)",
+        "the other checks still count; please report this with the output of `codexgw doctor --json`",
+    )
 }
 
 #[cfg(test)]
@@ -185,6 +259,43 @@ env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
         let report = run(&offline(dir.path()), &env, None);
         assert_eq!(find(&report, "env.coder_api_token").status, Status::Fail);
         assert!(!report.ok);
+    }
+
+    #[test]
+    fn the_check_ids_are_the_documented_api() {
+        assert_eq!(
+            CHECK_IDS,
+            [
+                "config.file",
+                "config.provider",
+                "config.block",
+                "env.openai_api_key",
+                "env.coder_api_token",
+                "codex.login",
+                "net.deployment",
+                "net.auth",
+                "net.gateway",
+            ]
+        );
+    }
+
+    fn panics(_: &Facts) -> Check {
+        panic!("a bug in a check")
+    }
+
+    #[test]
+    fn a_panicking_check_fails_alone_under_its_registry_id() {
+        let facts = facts::build::facts(None, &[]);
+        let entries = [
+            Entry::new("config.file", panics as LocalCheck),
+            checks::config::PROVIDER,
+        ];
+        let checks = run_local(&entries, &facts);
+        assert_eq!(checks[0].id, "config.file");
+        assert_eq!(checks[0].status, Status::Fail);
+        assert!(checks[0].summary.starts_with("doctor could not judge this"));
+        assert_eq!(checks[1].id, "config.provider");
+        assert_eq!(checks[1].status, Status::Skip);
     }
 
     #[test]

@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use super::Check;
+use super::checks::{env, login};
+use super::facts::Facts;
+use super::{Check, Entry, NetCheck, judged};
 use crate::coder::deployment::{Deployment, Route};
 use crate::coder::http::{self, Answer};
 use crate::codex::inspect::redact_url;
@@ -58,32 +60,69 @@ pub struct Probe {
     pub token_fix: String,
 }
 
-type Job = fn(&Probe, Duration) -> Check;
+/// What the local checks conclude that the network checks need, derived from the facts
+/// through the same helpers the local checks use.
+pub fn probe(facts: &Facts) -> Probe {
+    let block = judged::block(facts).map(|(b, _)| b);
+    let mode = block.as_ref().and_then(|b| b.mode());
+    let gateway = block.as_ref().and_then(|b| b.gateway());
+    let (deployment, deployment_note) = judged::deployment(facts);
+    let env::Sent {
+        bearer,
+        withheld,
+        token_fix,
+    } = env::sent(facts);
+    let coder_token = env::coder_token(facts);
+    let (coder_token, bearer) = match mode {
+        // The bearer is the Coder token; when Codex would send none, a token found elsewhere
+        // still lets net.auth tell whether the deployment knows it.
+        Some(Mode::Centralized) => (bearer.clone().or(coder_token), bearer),
+        Some(Mode::Byok | Mode::Chatgpt) => (coder_token, bearer.or_else(|| login::login(facts))),
+        None => (coder_token, None),
+    };
+    Probe {
+        mode,
+        route: gateway.as_ref().map(|g| g.route),
+        base_url: gateway.and(block.and_then(|b| b.base_url)),
+        deployment,
+        coder_token,
+        bearer,
+        withheld: withheld.or(deployment_note),
+        token_fix,
+    }
+}
 
-const JOBS: [(&str, Job); 3] = [
-    ("net.deployment", deployment),
-    ("net.auth", auth),
-    ("net.gateway", gateway),
-];
+pub const DEPLOYMENT: Entry<NetCheck> = Entry::new("net.deployment", deployment);
+pub const AUTH: Entry<NetCheck> = Entry::new("net.auth", auth);
+pub const GATEWAY: Entry<NetCheck> = Entry::new("net.gateway", gateway);
 
-pub(super) fn check(probe: &Probe, offline: bool, timeout: Duration) -> Vec<Check> {
+/// Runs `checks` concurrently under one deadline (each skipped with `--offline`).
+pub(super) fn check(
+    checks: &[Entry<NetCheck>],
+    probe: &Probe,
+    offline: bool,
+    timeout: Duration,
+) -> Vec<Check> {
     if offline {
-        return JOBS
+        return checks
             .iter()
-            .map(|(id, _)| Check::skip(id, "skipped: --offline"))
+            .map(|entry| Check::skip(entry.id, "skipped: --offline"))
             .collect();
     }
-    run_jobs(&JOBS, probe, timeout)
+    run_jobs(checks, probe, timeout)
 }
 
 /// Runs each job on its own thread and collects what is reported by the deadline.
-fn run_jobs(jobs: &[(&'static str, Job)], probe: &Probe, timeout: Duration) -> Vec<Check> {
+fn run_jobs(jobs: &[Entry<NetCheck>], probe: &Probe, timeout: Duration) -> Vec<Check> {
     let (send, receive) = mpsc::channel();
-    for (index, (_, job)) in jobs.iter().enumerate() {
-        let (send, probe, job) = (send.clone(), probe.clone(), *job);
+    for (index, entry) in jobs.iter().enumerate() {
+        let (send, probe, entry) = (send.clone(), probe.clone(), *entry);
         // Detached on purpose: a stuck thread is abandoned, and dies with the process.
         std::thread::spawn(move || {
-            let _ = send.send((index, job(&probe, timeout)));
+            let _ = send.send((
+                index,
+                super::judge(entry.id, || (entry.run)(&probe, timeout)),
+            ));
         });
     }
     drop(send);
@@ -99,10 +138,10 @@ fn run_jobs(jobs: &[(&'static str, Job)], probe: &Probe, timeout: Duration) -> V
     results
         .into_iter()
         .zip(jobs)
-        .map(|(result, (id, _))| {
+        .map(|(result, entry)| {
             result.unwrap_or_else(|| {
                 Check::fail(
-                    id,
+                    entry.id,
                     format!("no answer within {}s", timeout.as_secs_f64()),
                     "check the URL and your network (VPN, proxy, firewall); the host accepts no requests or does not answer them",
                 )
@@ -170,7 +209,7 @@ fn answer_evidence(url: &str, answer: &Answer, sent: &[&str]) -> serde_json::Val
 }
 
 fn deployment(probe: &Probe, timeout: Duration) -> Check {
-    const ID: &str = "net.deployment";
+    const ID: &str = DEPLOYMENT.id;
     let Some(deployment) = &probe.deployment else {
         return Check::skip(
             ID,
@@ -224,7 +263,7 @@ fn deployment(probe: &Probe, timeout: Duration) -> Check {
 }
 
 fn auth(probe: &Probe, timeout: Duration) -> Check {
-    const ID: &str = "net.auth";
+    const ID: &str = AUTH.id;
     let Some(deployment) = &probe.deployment else {
         return Check::skip(ID, "no deployment URL to ask");
     };
@@ -282,7 +321,7 @@ fn auth(probe: &Probe, timeout: Duration) -> Check {
 }
 
 fn gateway(probe: &Probe, timeout: Duration) -> Check {
-    const ID: &str = "net.gateway";
+    const ID: &str = GATEWAY.id;
     let (Some(base_url), Some(mode)) = (&probe.base_url, probe.mode) else {
         return Check::skip(
             ID,
@@ -433,6 +472,10 @@ mod tests {
         }
     }
 
+    fn panics(_: &Probe, _: Duration) -> Check {
+        panic!("a bug in a check")
+    }
+
     fn quick(_: &Probe, _: Duration) -> Check {
         Check::pass("net.auth", "answered")
     }
@@ -468,9 +511,8 @@ mod tests {
         assert!(started.elapsed() < Duration::from_secs(1));
     }
 
-    #[test]
-    fn a_stuck_check_is_reported_not_waited_for() {
-        let probe = Probe {
+    fn probe() -> Probe {
+        Probe {
             mode: None,
             deployment: None,
             route: None,
@@ -479,12 +521,37 @@ mod tests {
             bearer: None,
             withheld: None,
             token_fix: String::new(),
-        };
-        let jobs: [(&str, Job); 2] = [("net.deployment", stuck), ("net.auth", quick)];
-        let checks = run_jobs(&jobs, &probe, Duration::from_millis(100));
+        }
+    }
+
+    #[test]
+    fn a_stuck_check_is_reported_not_waited_for() {
+        let jobs = [
+            Entry::new("net.deployment", stuck as NetCheck),
+            Entry::new("net.auth", quick),
+        ];
+        let checks = run_jobs(&jobs, &probe(), Duration::from_millis(100));
         assert_eq!(checks[0].id, "net.deployment");
         assert_eq!(checks[0].status, super::super::Status::Fail);
         assert_eq!(checks[0].summary, "no answer within 0.1s");
         assert_eq!(checks[1].summary, "answered");
+    }
+
+    #[test]
+    fn a_panicking_check_fails_alone() {
+        let jobs = [
+            Entry::new("net.auth", quick as NetCheck),
+            Entry::new("net.gateway", panics),
+        ];
+        // Generous: printing a panic's backtrace can be slow; the run ends as both report.
+        let checks = run_jobs(&jobs, &probe(), Duration::from_secs(30));
+        assert_eq!(checks[0].summary, "answered");
+        assert_eq!(checks[1].id, "net.gateway");
+        assert_eq!(checks[1].status, super::super::Status::Fail);
+        assert!(
+            checks[1].summary.starts_with("doctor could not judge this"),
+            "{}",
+            checks[1].summary
+        );
     }
 }

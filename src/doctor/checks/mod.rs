@@ -1,0 +1,5 @@
+//! The local checks, one module per area; each declares its checks as [`super::Entry`]s.
+
+pub mod config;
+pub mod env;
+pub mod login;
