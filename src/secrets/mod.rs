@@ -385,10 +385,11 @@ pub fn system_store(env: &Environment) -> SystemStore {
 impl SystemStore {
     /// Each keyring operation ends within `deadline` (at most the default 3 s).
     pub fn with_deadline(self, deadline: std::time::Duration) -> SystemStore {
-        SystemStore {
-            keyring: self.keyring.with_deadline(deadline),
-            ..self
-        }
+        let primary = match self.primary {
+            Primary::Keyring(keyring) => Primary::Keyring(keyring.with_deadline(deadline)),
+            other => other,
+        };
+        SystemStore { primary, ..self }
     }
 }
 

@@ -648,7 +648,7 @@ fn silent_session_bus(dir: &Path) -> String {
 #[cfg(target_os = "linux")]
 #[test]
 fn an_unresponsive_session_bus_hangs_no_keyring_operation() {
-    let home = TestHome::new();
+    let home = TestHome::with_os_keyring();
     let _cleanup = crate::support::KeyringCleanup::new(&home, &[URL]);
     let bus = silent_session_bus(home.dir.path());
     let timed = |args: &[&str], stdin: &str| {
@@ -714,7 +714,7 @@ fn an_unresponsive_session_bus_hangs_no_keyring_operation() {
 #[cfg(unix)]
 #[test]
 fn setup_store_token_that_cannot_store_leaves_config_toml_alone() {
-    let home = TestHome::new();
+    let home = TestHome::with_os_keyring();
     home.write_config(USER_CONFIG);
     let out = home
         .codexgw()
@@ -793,7 +793,7 @@ fn a_url_holding_credentials_is_never_echoed() {
 /// `/team` (two deployments to Coder's router) keep two tokens.
 #[test]
 fn keyring_keys_tell_schemes_and_path_case_apart() {
-    let home = TestHome::new();
+    let home = TestHome::with_os_keyring();
     let https = "https://keys.example.com";
     let http = "http://keys.example.com";
     let upper = "https://keys.example.com/Team";
