@@ -27,7 +27,9 @@ pub fn run(
         offline: args.offline,
         timeout: Duration::from_secs(args.timeout),
     };
-    let store = crate::secrets::system_store(&ctx.env);
+    // Half the budget at most for the keyring, so a locked one leaves time for the network.
+    let keyring_budget = (options.timeout / 2).max(Duration::from_millis(100));
+    let store = crate::secrets::system_store(&ctx.env).with_deadline(keyring_budget);
     let report = doctor::run(&options, &ctx.env, Some(&store));
     if args.json {
         print!("{}", report::json(&report));

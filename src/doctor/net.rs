@@ -96,12 +96,15 @@ pub const DEPLOYMENT: Entry<NetCheck> = Entry::new("net.deployment", deployment)
 pub const AUTH: Entry<NetCheck> = Entry::new("net.auth", auth);
 pub const GATEWAY: Entry<NetCheck> = Entry::new("net.gateway", gateway);
 
-/// Runs `checks` concurrently under one deadline (each skipped with `--offline`).
+/// Runs `checks` concurrently (each skipped with `--offline`); whatever has not answered
+/// [`MARGIN`] after `started + timeout` fails, so doctor as a whole ends by then even when the
+/// local facts took part of the budget.
 pub(super) fn check(
     checks: &[Entry<NetCheck>],
     probe: &Probe,
     offline: bool,
     timeout: Duration,
+    started: Instant,
 ) -> Vec<Check> {
     if offline {
         return checks
@@ -109,11 +112,16 @@ pub(super) fn check(
             .map(|entry| Check::skip(entry.id, "skipped: --offline"))
             .collect();
     }
-    run_jobs(checks, probe, timeout)
+    run_jobs(checks, probe, timeout, started)
 }
 
 /// Runs each job on its own thread and collects what is reported by the deadline.
-fn run_jobs(jobs: &[Entry<NetCheck>], probe: &Probe, timeout: Duration) -> Vec<Check> {
+fn run_jobs(
+    jobs: &[Entry<NetCheck>],
+    probe: &Probe,
+    timeout: Duration,
+    started: Instant,
+) -> Vec<Check> {
     let (send, receive) = mpsc::channel();
     for (index, entry) in jobs.iter().enumerate() {
         let (send, probe, entry) = (send.clone(), probe.clone(), *entry);
@@ -126,7 +134,7 @@ fn run_jobs(jobs: &[Entry<NetCheck>], probe: &Probe, timeout: Duration) -> Vec<C
         });
     }
     drop(send);
-    let deadline = Instant::now() + timeout + MARGIN;
+    let deadline = started + timeout + MARGIN;
     let mut results: Vec<Option<Check>> = vec![None; jobs.len()];
     while results.iter().any(Option::is_none) {
         let left = deadline.saturating_duration_since(Instant::now());
@@ -530,7 +538,7 @@ mod tests {
             Entry::new("net.deployment", stuck as NetCheck),
             Entry::new("net.auth", quick),
         ];
-        let checks = run_jobs(&jobs, &probe(), Duration::from_millis(100));
+        let checks = run_jobs(&jobs, &probe(), Duration::from_millis(100), Instant::now());
         assert_eq!(checks[0].id, "net.deployment");
         assert_eq!(checks[0].status, super::super::Status::Fail);
         assert_eq!(checks[0].summary, "no answer within 0.1s");
@@ -544,7 +552,7 @@ mod tests {
             Entry::new("net.gateway", panics),
         ];
         // Generous: printing a panic's backtrace can be slow; the run ends as both report.
-        let checks = run_jobs(&jobs, &probe(), Duration::from_secs(30));
+        let checks = run_jobs(&jobs, &probe(), Duration::from_secs(30), Instant::now());
         assert_eq!(checks[0].summary, "answered");
         assert_eq!(checks[1].id, "net.gateway");
         assert_eq!(checks[1].status, super::super::Status::Fail);

@@ -901,3 +901,50 @@ fn a_token_as_env_key_is_reported_redacted() {
         }
     }
 }
+/// `doctor --timeout 1` ends within 1.5 s whatever hangs: a server that accepts and never
+/// answers, a session bus that never answers, FIFOs in place of the files it reads.
+#[cfg(target_os = "linux")]
+#[test]
+fn doctor_ends_within_its_timeout_whatever_hangs() {
+    let home = TestHome::with_os_keyring();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let out = run(
+        &home,
+        &[
+            "setup",
+            "--offline",
+            "--yes",
+            "--mode",
+            "byok",
+            "--url",
+            &url,
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    mkfifo(&home.codex_home().join("auth.json"));
+    let coder_dir = home.home().join(".config/coderv2");
+    std::fs::create_dir_all(&coder_dir).unwrap();
+    mkfifo(&coder_dir.join("url"));
+    let bus = silent_session_bus(home.dir.path());
+    for json in [false, true] {
+        let started = Instant::now();
+        let out = home
+            .codexgw()
+            .args(["doctor", "--timeout", "1"])
+            .args(json.then_some("--json"))
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus)
+            .timeout(Duration::from_secs(30))
+            .output()
+            .unwrap();
+        let took = started.elapsed();
+        assert!(took < Duration::from_millis(1500), "doctor took {took:?}");
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    }
+}
