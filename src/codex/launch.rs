@@ -160,16 +160,24 @@ fn coder_token(
     secrets::usable(TokenKind::Coder, found, &provider.deployment)
 }
 
+/// `Some(why)` when `name`, found where a variable name belongs, is a token instead; `why`
+/// shows it only redacted. The one rule, used by [`validate_var_name`] and doctor.
+pub fn pasted_token(name: &str) -> Option<String> {
+    (secrets::looks_like_openai_key(name) || secrets::looks_like_secret(name)).then(|| {
+        format!(
+            "looks like a token, not a variable name ({})",
+            secrets::redact(name)
+        )
+    })
+}
+
 /// Variable names go into shell code unquoted, so only portable names pass; a pasted token in
 /// their place would land in config.toml. `Err` says what is wrong, showing a value that looks
 /// like a secret only redacted. The one rule for every place a variable name belongs
 /// (`--env-key`, `env_key`, the variables of `env_http_headers`).
 pub fn validate_var_name(name: &str) -> Result<(), String> {
-    if secrets::looks_like_openai_key(name) || secrets::looks_like_secret(name) {
-        return Err(format!(
-            "looks like a token, not a variable name ({})",
-            secrets::redact(name)
-        ));
+    if let Some(why) = pasted_token(name) {
+        return Err(why);
     }
     if name.is_empty() {
         return Err("is empty".into());

@@ -126,7 +126,7 @@ pub fn looks_like_coder_token(value: &str) -> bool {
         .is_some_and(|(id, secret)| alnum(id, 10) && alnum(secret, 22))
 }
 
-/// `text` with every token-shaped word (a Coder API token, an `sk-` key) and every value in
+/// `text` with every token-shaped word ([`looks_like_secret`], an `sk-` key) and every value in
 /// `known` (what was sent) replaced by its [`redact`]ion: for text a server or a file wrote,
 /// which may echo a credential.
 pub fn redact_in_text(text: &str, known: &[&str]) -> String {
@@ -143,7 +143,7 @@ pub fn redact_in_text(text: &str, known: &[&str]) -> String {
             .find(|c| !is_word(c))
             .unwrap_or(rest.len() - start);
         let word = &rest[start..start + word_len];
-        let secret = looks_like_coder_token(word) || (word.starts_with("sk-") && word.len() >= 20);
+        let secret = looks_like_secret(word) || (word.starts_with("sk-") && word.len() >= 20);
         out.push_str(&if secret {
             redact(word)
         } else {

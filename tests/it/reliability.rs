@@ -948,3 +948,40 @@ fn doctor_ends_within_its_timeout_whatever_hangs() {
         assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     }
 }
+
+/// The review's doctor leak: a token pasted as `env_key`, or as the variable of
+/// `env_http_headers`, was printed whole in the finding, the fix line and the JSON.
+#[test]
+fn doctor_shows_a_token_in_place_of_a_variable_name_only_redacted() {
+    let home = TestHome::new();
+    const GHP: &str = "ghp_R4nd0mT0kenT3xtF0rTheTest12";
+    for (mode_lines, pasted) in [
+        (format!("env_key = \"{TOKEN}\"\n"), TOKEN),
+        (
+            format!(
+                "requires_openai_auth = true\nenv_http_headers = {{ \"X-Coder-AI-Governance-Token\" = \"{GHP}\" }}\n"
+            ),
+            GHP,
+        ),
+    ] {
+        home.write_config(&format!(
+            "model_provider = \"ai_gateway\"\n[model_providers.ai_gateway]\nname = \"AI Gateway\"\nbase_url = \"{URL}/api/v2/aibridge/openai/v1\"\nwire_api = \"responses\"\n{mode_lines}"
+        ));
+        for json in [false, true] {
+            let out = home
+                .codexgw()
+                .args(["doctor", "--offline"])
+                .args(json.then_some("--json"))
+                .timeout(BOUND)
+                .output()
+                .unwrap();
+            let text = stdout(&out) + &stderr(&out);
+            assert!(!text.contains(&pasted[6..]), "json={json}: {text}");
+            assert!(
+                text.contains("looks like a token, not a variable name"),
+                "json={json}: {text}"
+            );
+            assert_eq!(out.status.code(), Some(1), "{text}");
+        }
+    }
+}
