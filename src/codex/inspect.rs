@@ -455,7 +455,7 @@ impl Block {
         ] {
             if let Some(why) = name
                 .as_deref()
-                .and_then(|n| crate::codex::launch::pasted_token(n))
+                .and_then(crate::codex::launch::pasted_token)
             {
                 out.push(Finding::error(
                     format!("`{key}` in `model_providers.{id}`{} {why}", self.at(key)),
