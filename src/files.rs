@@ -88,13 +88,21 @@ impl Identity {
 
 /// The text of a file and the identity it had while it was read.
 struct Snapshot {
-    text: String,
+    bytes: Vec<u8>,
     identity: Identity,
 }
 
 /// Reads a text file; `None` when it does not exist. Any other problem is an error.
 pub fn read_optional(path: &Path) -> anyhow::Result<Option<String>> {
-    Ok(read_snapshot(path)?.map(|snapshot| snapshot.text))
+    read_snapshot(path)?
+        .map(|snapshot| utf8(snapshot.bytes, path))
+        .transpose()
+}
+
+/// [`read_optional`] for a file that need not be text (a certificate bundle): the same rules
+/// (regular files only, the size cap, a steady read), the raw bytes.
+pub fn read_optional_bytes(path: &Path) -> anyhow::Result<Option<Vec<u8>>> {
+    Ok(read_snapshot(path)?.map(|snapshot| snapshot.bytes))
 }
 
 /// Reads `path` once it holds still: the same inode, size and modification time before and after
@@ -119,7 +127,7 @@ fn read_snapshot(path: &Path) -> anyhow::Result<Option<Snapshot>> {
         let settling = bytes.is_empty() && after.modified_within(SETTLE);
         if steady && !settling {
             return Ok(Some(Snapshot {
-                text: utf8(bytes, path)?,
+                bytes,
                 identity: after,
             }));
         }
@@ -502,7 +510,7 @@ pub fn ensure_unchanged(path: &Path, expected: Option<&str>) -> anyhow::Result<(
 /// The identity of `path` if it still holds `expected`, else the "changed on disk" error.
 fn unchanged_identity(path: &Path, expected: Option<&str>) -> anyhow::Result<Option<Identity>> {
     let now = read_snapshot(path)?;
-    if now.as_ref().map(|s| s.text.as_str()) == expected {
+    if now.as_ref().map(|s| s.bytes.as_slice()) == expected.map(str::as_bytes) {
         return Ok(now.map(|s| s.identity));
     }
     Err(changed_on_disk(path))

@@ -453,10 +453,7 @@ impl Block {
             ("env_key", &self.env_key),
             ("env_http_headers", &self.governance_var),
         ] {
-            if let Some(why) = name
-                .as_deref()
-                .and_then(crate::codex::launch::pasted_token)
-            {
+            if let Some(why) = name.as_deref().and_then(crate::codex::launch::pasted_token) {
                 out.push(Finding::error(
                     format!("`{key}` in `model_providers.{id}`{} {why}", self.at(key)),
                     "put the token in a variable (or the keyring: `codexgw token set coder`), write the variable's name here, e.g. `OPENAI_API_KEY`, and replace the token: it has been in plain text",
