@@ -147,20 +147,7 @@ fn a_fifo_as_auth_json_profile_credentials_or_coder_login_does_not_hang() {
         assert_ne!(out.status.code(), Some(101), "{args:?} panicked");
     }
     // The profile FIFO is named when setup is asked to edit it.
-    let out = run(
-        &home,
-        &[
-            "setup",
-            "--offline",
-            "--yes",
-            "--mode",
-            "centralized",
-            "--url",
-            URL,
-            "--profile",
-            "work",
-        ],
-    );
+    let out = setup(&home, &["--profile", "work"]);
     assert!(
         stderr(&out).contains("work.config.toml` is a FIFO"),
         "{}",
