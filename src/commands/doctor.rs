@@ -25,6 +25,8 @@ pub fn run(
         provider_id: args.provider_id.clone(),
         offline: args.offline,
         timeout: Duration::from_secs(args.timeout),
+        strict_config: args.strict_config,
+        codex_bin: args.codex_bin.clone(),
     };
     // Half the budget at most for the keyring, so a locked one leaves time for the network.
     let keyring_budget = (options.timeout / 2).max(Duration::from_millis(100));
