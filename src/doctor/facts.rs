@@ -104,6 +104,8 @@ pub struct Facts {
     /// Per store key: the Coder token sources after the environment (store, coder CLI login),
     /// in lookup order.
     pub stored_coder_tokens: BTreeMap<String, Vec<Found>>,
+    /// Per store key: the OpenAI key `token set openai` stored (byok's `CODEX_API_KEY`).
+    pub stored_openai_keys: BTreeMap<String, Found>,
     /// Each `auth.command` of a provider table, resolved as a shell would.
     pub programs: BTreeMap<String, Option<PathBuf>>,
     /// The start-up file lines that export the variable chatgpt mode needs unset.
@@ -126,12 +128,19 @@ pub fn gather(options: &Options, env: &Environment, store: Option<&dyn SecretSto
         login: home.read_login(),
         detected: crate::coder::detect::deployment_urls(env),
         stored_coder_tokens: BTreeMap::new(),
+        stored_openai_keys: BTreeMap::new(),
         programs: BTreeMap::new(),
         conflicting_exports: Vec::new(),
     };
     for key in facts.store_keys() {
         let found = secrets::find_all_stored(TokenKind::Coder, env, store, &key);
-        facts.stored_coder_tokens.insert(key, found);
+        facts.stored_coder_tokens.insert(key.clone(), found);
+        if let Some(found) = secrets::find_all_stored(TokenKind::Openai, env, store, &key)
+            .into_iter()
+            .next()
+        {
+            facts.stored_openai_keys.insert(key, found);
+        }
     }
     for command in facts.auth_commands() {
         let path = crate::programs::find_program(&command, env);
@@ -237,6 +246,7 @@ pub mod build {
             login: Login::Missing,
             detected: Vec::new(),
             stored_coder_tokens: BTreeMap::new(),
+            stored_openai_keys: BTreeMap::new(),
             programs: BTreeMap::new(),
             conflicting_exports: Vec::new(),
         }
@@ -265,6 +275,17 @@ pub mod build {
                     secret: Secret::new(token),
                     origin: Origin::Store("keyring".to_string()),
                 });
+            self
+        }
+
+        pub fn with_stored_openai_key(mut self, key: &str, secret: &str) -> Facts {
+            self.stored_openai_keys.insert(
+                key.to_string(),
+                Found {
+                    secret: Secret::new(secret),
+                    origin: Origin::Store("keyring".to_string()),
+                },
+            );
             self
         }
 
@@ -302,7 +323,9 @@ mod tests {
             self.inner.backend()
         }
         fn locate(&self, kind: TokenKind, key: &str) -> anyhow::Result<Option<Stored>> {
-            self.asked.borrow_mut().push(key.to_string());
+            self.asked
+                .borrow_mut()
+                .push(format!("{}:{key}", kind.name()));
             self.inner.locate(kind, key)
         }
         fn set(&self, kind: TokenKind, key: &str, secret: &Secret) -> anyhow::Result<String> {
@@ -340,15 +363,18 @@ mod tests {
 
         let mut asked = store.asked.borrow().clone();
         asked.sort();
-        assert_eq!(
-            asked,
-            [
-                "a.example.com",
-                "b.example.com",
-                "c.example.com",
-                "d.example.com"
-            ]
-        );
+        let keys = [
+            "a.example.com",
+            "b.example.com",
+            "c.example.com",
+            "d.example.com",
+        ];
+        let mut expected: Vec<String> = ["coder", "openai"]
+            .iter()
+            .flat_map(|kind| keys.iter().map(move |key| format!("{kind}:{key}")))
+            .collect();
+        expected.sort();
+        assert_eq!(asked, expected);
         assert_eq!(facts.login, Login::ApiKey(Secret::new("sk-1")));
         assert_eq!(facts.programs.get("codexgw-missing"), Some(&None));
         assert!(facts.config.doc.is_some() && facts.config.exists);
@@ -359,6 +385,6 @@ mod tests {
                 .map(|f| f.secret.expose().to_string()),
             Some("stored".to_string())
         );
-        assert_eq!(store.asked.borrow().len(), 4);
+        assert_eq!(store.asked.borrow().len(), 8);
     }
 }

@@ -140,9 +140,13 @@ fn config_provider(facts: &Facts) -> Check {
         "provider_ids": ids,
         "stranded": stranded.iter().map(|(f, s)| json!({
             "key": s.key, "value": s.value, "table": s.table, "at": f.at(s.line),
+            "codex_refuses": s.refusal().is_some(),
         })).collect::<Vec<_>>(),
     });
 
+    if let Some(check) = profile_conflict(facts) {
+        return check.evidence(evidence);
+    }
     let mut legacy = docs().filter_map(|(f, d)| d.legacy_profile().map(|l| (f, l)));
     if let Some((file, legacy)) = legacy.next() {
         evidence["legacy_profile"] = legacy.value.clone().into();
@@ -169,9 +173,16 @@ fn config_provider(facts: &Facts) -> Check {
             .enumerate()
             .filter(|(i, _)| Some(*i) != skip)
             .map(|(_, (f, s))| {
+                let verdict = match s.refusal() {
+                    Some(why) => format!("which makes Codex refuse the whole file: `{why}`"),
+                    None => format!(
+                        "where Codex ignores it (`--strict-config` refuses it: `unknown configuration field `{}.{}``)",
+                        s.table, s.key
+                    ),
+                };
                 (
                     format!(
-                        "`{} = \"{}\"` at {} sits under `[{}]`, where Codex ignores it",
+                        "`{} = \"{}\"` at {} sits under `[{}]`, {verdict}",
                         s.key,
                         s.value,
                         f.at(s.line),
@@ -182,9 +193,25 @@ fn config_provider(facts: &Facts) -> Check {
             })
             .collect()
     };
+    let refused = stranded.iter().any(|(_, s)| s.refusal().is_some());
     let stranded_provider = stranded.iter().position(|(_, s)| s.key == "model_provider");
     let Some((file, selected)) = selected else {
         let (summary, fix) = match stranded_provider.map(|i| &stranded[i]) {
+            Some((f, s)) if s.refusal().is_some() => (
+                format!(
+                    "`model_provider = \"{}\"` at {} sits under `[{}]`{}, which makes Codex refuse the whole file: `{}`",
+                    s.value,
+                    f.at(s.line),
+                    s.table,
+                    s.table_line
+                        .map_or_else(String::new, |l| format!(" (line {l})")),
+                    s.refusal().unwrap_or_default()
+                ),
+                format!(
+                    "delete line {} of {} and put `model_provider = \"{gateway_id}\"` above its first `[table]` header (or run `codexgw setup`, which does both)",
+                    s.line, f.name
+                ),
+            ),
             Some((f, s)) => (
                 format!(
                     "`model_provider = \"{}\"` at {} sits under `[{}]`{}, so Codex reads it as `{}.model_provider`, ignores it, and talks to OpenAI",
@@ -261,6 +288,19 @@ fn config_provider(facts: &Facts) -> Check {
         return Check::fail(ID, summary, fix).evidence(evidence);
     }
 
+    if refused {
+        let (found, fixes): (Vec<String>, Vec<String>) =
+            stranded_findings(None).into_iter().unzip();
+        return Check::fail(
+            ID,
+            format!(
+                "`model_provider = \"{value}\"` at {at}{over}; but {}",
+                found.join("; ")
+            ),
+            fixes.join("\n"),
+        )
+        .evidence(evidence);
+    }
     let mut warnings: Vec<(String, String)> = Vec::new();
     warnings.extend(stranded_findings(None));
     let older: Vec<&str> = std::iter::once(mode::DEFAULT_PROVIDER_ID)
@@ -306,6 +346,48 @@ fn config_provider(facts: &Facts) -> Check {
     };
     check.evidence(evidence)
 }
+
+/// `codex --profile NAME` is a hard error while config.toml still holds the legacy
+/// `profile = "NAME"` or `[profiles.NAME]`: Codex asks for them to move to `NAME.config.toml`.
+fn profile_conflict(facts: &Facts) -> Option<Check> {
+    let name = facts.profile.as_deref()?;
+    let doc = facts.config.doc.as_ref()?;
+    let config = &facts.config;
+    let mut found = Vec::new();
+    let mut fixes = Vec::new();
+    if let Some(line) = doc.legacy_profile().filter(|l| l.value == name) {
+        found.push(format!(
+            "`profile = \"{name}\"` at {}",
+            config.at(line.line)
+        ));
+        fixes.push(format!("delete line {} of {}", line.line, config.name));
+    }
+    if let Some(line) = doc.profile_table_line(name) {
+        found.push(format!("`[profiles.{name}]` at {}", config.at(line)));
+        fixes.push(format!(
+            "move the keys of `[profiles.{name}]` (line {line} of {}) into `{name}.config.toml` (top-level keys there), then delete the table",
+            config.name
+        ));
+    }
+    if found.is_empty() {
+        return None;
+    }
+    let target = facts.profile_file.as_ref().map_or_else(
+        || format!("{name}.config.toml"),
+        |f| f.path.display().to_string(),
+    );
+    Some(Check::fail(
+        ID_PROVIDER,
+        format!(
+            "{}: `codex --profile {name}` refuses to start (`--profile `{name}` cannot be used while {} contains legacy `profile = \"{name}\"` or `[profiles.{name}]` config; move those settings into {target}`)",
+            found.join(" and "),
+            config.path.display()
+        ),
+        fixes.join("\n"),
+    ))
+}
+
+const ID_PROVIDER: &str = PROVIDER.id;
 
 fn config_block(facts: &Facts) -> Check {
     const ID: &str = BLOCK.id;
@@ -529,6 +611,86 @@ mod tests {
                 .contains("sits under `[tui]`, where Codex ignores it")
         );
         assert_eq!(fix(&check), "delete line 4 of config.toml");
+    }
+
+    #[test]
+    fn a_stranded_key_fails_where_codex_refuses_and_warns_where_it_ignores() {
+        let features = selected(&format!(
+            "[features]\nmodel_provider = \"ai_gateway\"\n\n{TABLE}"
+        ));
+        let check = run(PROVIDER, &facts(Some(&features), &[]));
+        assert_eq!(check.status, Status::Fail);
+        assert!(
+            check.summary.contains(
+                "sits under `[features]`, which makes Codex refuse the whole file: `invalid type: string \"ai_gateway\", expected a boolean`"
+            ),
+            "{}",
+            check.summary
+        );
+        assert_eq!(check.evidence["stranded"][0]["codex_refuses"], true);
+        // Without a top-level line it still names the refusal, not "ignored".
+        let only = format!("[features]\nmodel_provider = \"ai_gateway\"\n\n{TABLE}");
+        let check = run(PROVIDER, &facts(Some(&only), &[]));
+        assert_eq!(check.status, Status::Fail);
+        assert!(
+            check.summary.contains("refuse the whole file"),
+            "{}",
+            check.summary
+        );
+
+        let tui = selected(&format!(
+            "[tui]\nmodel_provider = \"ai_gateway\"\n\n{TABLE}"
+        ));
+        let check = run(PROVIDER, &facts(Some(&tui), &[]));
+        assert_eq!(check.status, Status::Warn);
+        assert!(
+            check.summary.contains(
+                "where Codex ignores it (`--strict-config` refuses it: `unknown configuration field `tui.model_provider``)"
+            ),
+            "{}",
+            check.summary
+        );
+
+        // Where `model_provider` is a setting of the table, it is left alone.
+        for table in ["[desktop]", "[profiles.work]"] {
+            let text = selected(&format!(
+                "{table}\nmodel_provider = \"ai_gateway\"\n\n{TABLE}"
+            ));
+            let check = run(PROVIDER, &facts(Some(&text), &[]));
+            assert_eq!(check.status, Status::Pass, "{table}: {}", check.summary);
+            assert_eq!(check.evidence["stranded"], serde_json::json!([]));
+        }
+    }
+
+    #[test]
+    fn profile_flag_with_a_legacy_profile_in_config_toml_fails_with_the_move() {
+        let text = selected(&format!("[profiles.gw]\nmodel = \"gpt-5\"\n\n{TABLE}"));
+        let f = facts(Some(&text), &[]).with_profile("gw", Some(""));
+        let check = run(PROVIDER, &f);
+        assert_eq!(check.status, Status::Fail);
+        assert!(
+            check.summary.starts_with("`[profiles.gw]` at config.toml:3: `codex --profile gw` refuses to start (`--profile `gw` cannot be used while /h/.codex/config.toml contains legacy"),
+            "{}",
+            check.summary
+        );
+        assert_eq!(
+            fix(&check),
+            "move the keys of `[profiles.gw]` (line 3 of config.toml) into `gw.config.toml` (top-level keys there), then delete the table"
+        );
+        // Another profile's table is inert, not a conflict.
+        let f = facts(Some(&text), &[]).with_profile("other", Some(""));
+        assert_eq!(run(PROVIDER, &f).status, Status::Pass);
+
+        let text = format!("profile = \"gw\"\n{}", selected(TABLE));
+        let f = facts(Some(&text), &[]).with_profile("gw", Some(""));
+        let check = run(PROVIDER, &f);
+        assert_eq!(check.status, Status::Fail);
+        assert!(
+            check
+                .summary
+                .starts_with("`profile = \"gw\"` at config.toml:1: `codex --profile gw`")
+        );
+        assert_eq!(fix(&check), "delete line 1 of config.toml");
     }
 
     #[test]
