@@ -3,6 +3,7 @@
 mod support;
 
 mod cli_setup;
+mod codex_rules;
 mod completions;
 mod doctor;
 mod e2e_codex;
