@@ -1,6 +1,6 @@
 //! `cargo bench --bench doctor`: what `codexgw doctor` costs.
 //! - `doctor --offline` against a bare process start (`/bin/true`) and Codex's own
-//!   `codex login status` (the pinned real Codex in `.tools`, when installed);
+//!   `codex login status` (the newest pinned Codex in `.tools`, when installed);
 //! - a full online doctor against a fake deployment that answers every request after 400 ms:
 //!   the three `net.*` checks overlap, so the run takes one delay, not three.
 //!
@@ -90,7 +90,13 @@ fn main() {
             cmd
         }),
     );
-    let codex = Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/codex/node_modules/.bin/codex");
+    // The newest pinned Codex, where `scripts/test` installs it.
+    let newest = include_str!("../tests/codex-versions")
+        .lines()
+        .last()
+        .unwrap_or_default();
+    let codex = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(format!(".tools/codex-{newest}/node_modules/.bin/codex"));
     if codex.exists() {
         let codex = codex.display().to_string();
         report(

@@ -250,11 +250,7 @@ fn status(
         |p| p.coder_token_vars(),
     );
     println!("deployment: {deployment}");
-    println!(
-        "keyring: {} (service `{}`)",
-        store.backend(),
-        store.keyring.service()
-    );
+    println!("keyring: {}", store.primary.describe());
     for kind in [TokenKind::Coder, TokenKind::Openai] {
         println!("{}:", kind.describe());
         let vars: Vec<&str> = match kind {

@@ -1,5 +1,6 @@
 //! Secrets: a type that will not print itself, and the store they live in (the OS keyring in
-//! real use, memory in unit tests).
+//! real use, a file chosen by `CODEXGW_SECRET_STORE` in the integration tests, memory in unit
+//! tests).
 
 use std::fmt;
 use std::path::PathBuf;
@@ -186,27 +187,79 @@ pub fn parse_token(kind: TokenKind, text: &str) -> anyhow::Result<Secret> {
 /// The store that holds secrets in real use: the OS keyring, and for reading also the
 /// plain-text file that `--insecure-file` wrote (never written to unless asked for).
 pub struct SystemStore {
-    pub keyring: KeyringStore,
+    /// The OS keyring, unless [`STORE_VAR`] names another store.
+    pub primary: Primary,
     pub file: Option<FileStore>,
+}
+
+/// Replaces the OS keyring: `file:<path>` keeps secrets in that plain-text file instead, so the
+/// test suite never touches the user's keyring while the processes of one test share a store;
+/// `keyring` (or unset) is the OS keyring.
+pub const STORE_VAR: &str = "CODEXGW_SECRET_STORE";
+
+/// Where [`SystemStore`] writes.
+pub enum Primary {
+    Keyring(KeyringStore),
+    File(FileStore),
+    /// A [`STORE_VAR`] value codexgw does not know: every use fails and says so, rather than
+    /// fall back to the keyring the variable was set to avoid.
+    Unknown(String),
+}
+
+impl Primary {
+    fn for_env(env: &Environment) -> Primary {
+        match env.var(STORE_VAR) {
+            None | Some("keyring") => Primary::Keyring(KeyringStore::for_env(env)),
+            Some(value) => match value.strip_prefix("file:") {
+                Some(path) if !path.is_empty() => Primary::File(FileStore::at(path)),
+                _ => Primary::Unknown(value.to_string()),
+            },
+        }
+    }
+
+    fn store(&self) -> anyhow::Result<&dyn SecretStore> {
+        match self {
+            Primary::Keyring(keyring) => Ok(keyring),
+            Primary::File(file) => Ok(file),
+            Primary::Unknown(value) => Err(error::usage(
+                format!("`{STORE_VAR}` is `{value}`, which is no secret store"),
+                format!("set `{STORE_VAR}=keyring` or `{STORE_VAR}=file:<path>`, or unset it"),
+            )),
+        }
+    }
+
+    /// For `token status`: the backend, and the service name or the variable that chose it.
+    pub fn describe(&self) -> String {
+        match self {
+            Primary::Keyring(keyring) => {
+                format!("{} (service `{}`)", keyring.backend(), keyring.service())
+            }
+            Primary::File(file) => format!("{} (from ${STORE_VAR})", file.backend()),
+            Primary::Unknown(value) => format!("none (${STORE_VAR} is `{value}`)"),
+        }
+    }
 }
 
 /// The store for this machine and user; building it does no I/O, so `token print` pays only
 /// for the lookups it makes.
 pub fn system_store(env: &Environment) -> SystemStore {
     SystemStore {
-        keyring: KeyringStore::for_env(env),
+        primary: Primary::for_env(env),
         file: FileStore::for_env(env),
     }
 }
 
 impl SecretStore for SystemStore {
     fn backend(&self) -> String {
-        self.keyring.backend()
+        match self.primary.store() {
+            Ok(store) => store.backend(),
+            Err(_) => "no secret store".to_string(),
+        }
     }
 
     fn locate(&self, kind: TokenKind, key: &str) -> anyhow::Result<Option<Stored>> {
-        let from_keyring = self.keyring.locate(kind, key);
-        if let Ok(Some(stored)) = from_keyring {
+        let from_primary = self.primary.store().and_then(|s| s.locate(kind, key));
+        if let Ok(Some(stored)) = from_primary {
             return Ok(Some(stored));
         }
         if let Some(stored) = self
@@ -216,21 +269,21 @@ impl SecretStore for SystemStore {
         {
             return stored.map(Some);
         }
-        from_keyring
+        from_primary
     }
 
-    /// Only the keyring: a plain-text file is written only when the user asks for it.
+    /// Only the primary store: a plain-text file is written only when the user asks for it.
     fn set(&self, kind: TokenKind, key: &str, secret: &Secret) -> anyhow::Result<String> {
-        self.keyring.set(kind, key, secret)
+        self.primary.store()?.set(kind, key, secret)
     }
 
     fn delete(&self, kind: TokenKind, key: &str) -> anyhow::Result<bool> {
-        let from_keyring = self.keyring.delete(kind, key);
+        let from_primary = self.primary.store().and_then(|s| s.delete(kind, key));
         let from_file = match &self.file {
             Some(file) => file.delete(kind, key)?,
             None => false,
         };
-        match from_keyring {
+        match from_primary {
             Ok(deleted) => Ok(deleted || from_file),
             Err(_) if from_file => Ok(true),
             Err(err) => Err(err),
@@ -595,6 +648,43 @@ mod tests {
         assert!(parse_token(TokenKind::Openai, "sk-proj-abcdefghijkl").is_ok());
         assert!(looks_like_coder_token("abcdefghij-0123456789abcdefghijkl"));
         assert!(!looks_like_coder_token("abcdefghij-short"));
+    }
+
+    #[test]
+    fn the_store_variable_picks_a_file_and_refuses_what_it_does_not_know() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("secrets.toml");
+        let env = |value: &str| Environment::new([(STORE_VAR.to_string(), value.to_string())]);
+        let chosen = env(&format!("file:{}", path.display()));
+        system_store(&chosen)
+            .set(TokenKind::Coder, "h", &Secret::new("one"))
+            .unwrap();
+        // Another process builds its own store from the same variable and sees the secret.
+        let found = system_store(&chosen)
+            .locate(TokenKind::Coder, "h")
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.secret.expose(), "one");
+        assert_eq!(
+            found.backend,
+            format!("the plain-text file `{}`", path.display())
+        );
+        assert!(matches!(
+            system_store(&env("keyring")).primary,
+            Primary::Keyring(_)
+        ));
+
+        for value in ["file:", "memory"] {
+            let store = system_store(&env(value));
+            let err = store
+                .set(TokenKind::Coder, "h", &Secret::new("x"))
+                .unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("`CODEXGW_SECRET_STORE` is `{value}`, which is no secret store")
+            );
+            assert!(store.locate(TokenKind::Coder, "h").is_err());
+        }
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! asserting the check id, its status, the exit code, and that no secret leaks into the output.
 //! Where it matters, the real Codex CLI is run against the same fake to show doctor is right.
 
+use std::path::Path;
+
 use serde_json::Value;
 
 use crate::support::fake_coder::{FakeCoder, Gateway, Options, VALID_TOKEN};
@@ -9,7 +11,7 @@ use crate::support::real_codex::{
     CHATGPT_ACCESS_TOKEN, CHATGPT_ACCOUNT_ID, OPENAI_KEY, login_with_api_key, run_codex,
     write_chatgpt_login,
 };
-use crate::support::{KeyringCleanup, TestHome, codex_bin};
+use crate::support::{TestHome, real_codex::each_codex};
 
 /// An OpenAI key that must never be printed.
 const LIVE_KEY: &str = "sk-live-this-must-stay-secret-42";
@@ -112,9 +114,13 @@ fn chatgpt_home(fake: &FakeCoder) -> TestHome {
     home
 }
 
+/// Every pinned Codex runs a turn in `home` without an error.
 fn assert_codex_succeeds(home: &TestHome, env: &[(&str, &str)]) {
-    let Some(codex) = codex_bin() else { return };
-    let out = run_codex(home, &codex, env);
+    each_codex(|codex| assert_runs(home, codex, env));
+}
+
+fn assert_runs(home: &TestHome, codex: &Path, env: &[(&str, &str)]) {
+    let out = run_codex(home, codex, env);
     assert!(
         out.status.success(),
         "codex failed where doctor passed: {}",
@@ -125,6 +131,7 @@ fn assert_codex_succeeds(home: &TestHome, env: &[(&str, &str)]) {
 const CODER: (&str, &str) = ("CODER_API_TOKEN", VALID_TOKEN);
 
 #[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex: run scripts/test")]
 fn healthy_centralized_passes_and_codex_agrees() {
     let fake = FakeCoder::start(Options::default());
     let home = TestHome::new();
@@ -177,34 +184,37 @@ fn healthy_centralized_passes_and_codex_agrees() {
 }
 
 #[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex: run scripts/test")]
 fn healthy_byok_passes_and_codex_agrees() {
     let fake = FakeCoder::start(Options::default());
     let home = TestHome::new();
     setup(&home, &fake, "byok", &["--route", "aibridge"]);
-    let Some(codex) = codex_bin() else { return };
-    login_with_api_key(&home, &codex, OPENAI_KEY);
-    let run = doctor(&home, &[CODER], &[]);
-    assert_eq!(run.code, 0, "{}", run.human);
-    assert_eq!(run.json["mode"], "byok");
-    assert_eq!(run.status("codex.login"), "pass");
-    assert_eq!(run.status("env.coder_api_token"), "pass");
-    assert_eq!(run.status("net.gateway"), "pass");
-    // aibridge still works on v2.35.
-    assert_eq!(run.status("net.deployment"), "pass");
-    let probe = &fake.requests_to("/models")[0];
-    assert_eq!(probe.path(), "/api/v2/aibridge/openai/v1/models");
-    assert_eq!(
-        probe.header("Authorization"),
-        Some(format!("Bearer {OPENAI_KEY}").as_str())
-    );
-    assert_eq!(
-        probe.header("X-Coder-AI-Governance-Token"),
-        Some(VALID_TOKEN)
-    );
-    assert_codex_succeeds(&home, &[CODER]);
+    each_codex(|codex| {
+        login_with_api_key(&home, codex, OPENAI_KEY);
+        let run = doctor(&home, &[CODER], &[]);
+        assert_eq!(run.code, 0, "{}", run.human);
+        assert_eq!(run.json["mode"], "byok");
+        assert_eq!(run.status("codex.login"), "pass");
+        assert_eq!(run.status("env.coder_api_token"), "pass");
+        assert_eq!(run.status("net.gateway"), "pass");
+        // aibridge still works on v2.35.
+        assert_eq!(run.status("net.deployment"), "pass");
+        let probe = &fake.requests_to("/models")[0];
+        assert_eq!(probe.path(), "/api/v2/aibridge/openai/v1/models");
+        assert_eq!(
+            probe.header("Authorization"),
+            Some(format!("Bearer {OPENAI_KEY}").as_str())
+        );
+        assert_eq!(
+            probe.header("X-Coder-AI-Governance-Token"),
+            Some(VALID_TOKEN)
+        );
+        assert_runs(&home, codex, &[CODER]);
+    });
 }
 
 #[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex: run scripts/test")]
 fn healthy_chatgpt_passes_and_codex_agrees() {
     let fake = FakeCoder::start(Options::default());
     let home = chatgpt_home(&fake);
@@ -227,6 +237,7 @@ fn healthy_chatgpt_passes_and_codex_agrees() {
 /// Codex 0.169 does not: `codex exec` keeps the stored ChatGPT login (pinned below), so doctor
 /// warns (older builds and other tools still pick the key up) and names the line to delete.
 #[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex: run scripts/test")]
 fn chatgpt_with_openai_api_key_warns_names_the_rc_line_and_codex_keeps_chatgpt() {
     let fake = FakeCoder::start(Options::default());
     let home = chatgpt_home(&fake);
@@ -252,21 +263,23 @@ fn chatgpt_with_openai_api_key_warns_names_the_rc_line_and_codex_keeps_chatgpt()
     // doctor's own probe went out with the ChatGPT login, as Codex's request will.
     assert_eq!(run.status("net.gateway"), "pass");
 
-    let Some(codex) = codex_bin() else { return };
-    let out = run_codex(&home, &codex, &env);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let post = &fake.requests_to("/responses")[0];
-    assert_eq!(
-        post.header("Authorization"),
-        Some(format!("Bearer {CHATGPT_ACCESS_TOKEN}").as_str())
-    );
+    each_codex(|codex| {
+        let out = run_codex(&home, codex, &env);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let post = fake.requests_to("/responses").pop().unwrap();
+        assert_eq!(
+            post.header("Authorization"),
+            Some(format!("Bearer {CHATGPT_ACCESS_TOKEN}").as_str())
+        );
+    });
 }
 
 #[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex: run scripts/test")]
 fn byok_without_login_fails_and_codex_sends_no_key() {
     let fake = FakeCoder::start(Options::default());
     let home = TestHome::new();
@@ -292,15 +305,16 @@ fn byok_without_login_fails_and_codex_sends_no_key() {
     );
     assert_eq!(run.status("env.openai_api_key"), "pass");
 
-    let Some(codex) = codex_bin() else { return };
-    let out = run_codex(&home, &codex, &env);
-    assert!(!out.status.success(), "codex succeeded without a login");
-    let posts = fake.requests_to("/responses");
-    assert!(!posts.is_empty(), "codex never reached the gateway");
-    assert!(
-        posts.iter().all(|p| p.header("Authorization").is_none()),
-        "codex sent a key after all: {posts:?}"
-    );
+    each_codex(|codex| {
+        let out = run_codex(&home, codex, &env);
+        assert!(!out.status.success(), "codex succeeded without a login");
+        let posts = fake.requests_to("/responses");
+        assert!(!posts.is_empty(), "codex never reached the gateway");
+        assert!(
+            posts.iter().all(|p| p.header("Authorization").is_none()),
+            "codex sent a key after all: {posts:?}"
+        );
+    });
 }
 
 #[test]
@@ -652,7 +666,6 @@ fn usage_errors_exit_2() {
 fn a_token_in_the_keyring_counts_and_the_fix_says_how_codex_gets_it() {
     let fake = FakeCoder::start(Options::default());
     let home = chatgpt_home(&fake);
-    let _cleanup = KeyringCleanup::new(&home, &[&fake.url]);
     home.codexgw()
         .args(["token", "set", "coder", "--stdin", "--url", &fake.url])
         .write_stdin(VALID_TOKEN)
@@ -672,7 +685,6 @@ fn a_token_in_the_keyring_counts_and_the_fix_says_how_codex_gets_it() {
     assert_eq!(run.status("net.auth"), "pass", "{}", run.human);
 
     let centralized = TestHome::new();
-    let _cleanup = KeyringCleanup::new(&centralized, &[&fake.url]);
     setup(&centralized, &fake, "centralized", &[]);
     centralized
         .codexgw()
@@ -715,6 +727,7 @@ fn bearer_line(config: &str) -> usize {
 /// FACTS: bearer order is `env_key` > `experimental_bearer_token` > login, so in chatgpt mode
 /// the token in the table replaces the ChatGPT login; Codex really sends it.
 #[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex: run scripts/test")]
 fn a_bearer_token_in_a_chatgpt_table_fails_and_is_what_gets_sent() {
     let fake = FakeCoder::start(Options::default());
     let home = chatgpt_home(&fake);
@@ -746,15 +759,16 @@ fn a_bearer_token_in_a_chatgpt_table_fails_and_is_what_gets_sent() {
         Some(format!("Bearer {FILE_TOKEN}").as_str())
     );
 
-    let Some(codex) = codex_bin() else { return };
-    let _ = run_codex(&home, &codex, &[CODER]);
-    let post = fake.requests_to("/responses");
-    assert!(!post.is_empty(), "codex never reached the gateway");
-    assert_eq!(
-        post[0].header("Authorization"),
-        Some(format!("Bearer {FILE_TOKEN}").as_str()),
-        "Codex did not send the table's token after all"
-    );
+    each_codex(|codex| {
+        let _ = run_codex(&home, codex, &[CODER]);
+        let post = fake.requests_to("/responses").pop();
+        let post = post.expect("codex never reached the gateway");
+        assert_eq!(
+            post.header("Authorization"),
+            Some(format!("Bearer {FILE_TOKEN}").as_str()),
+            "Codex did not send the table's token after all"
+        );
+    });
 }
 
 #[test]
@@ -850,6 +864,7 @@ fn command_backed_auth_is_judged_by_the_token_codexgw_would_print() {
 
 /// Codex refuses the whole file for a bad table it never selects.
 #[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex: run scripts/test")]
 fn another_provider_table_codex_refuses_fails_config_block() {
     let fake = FakeCoder::start(Options::default());
     let home = TestHome::new();
@@ -883,15 +898,15 @@ fn another_provider_table_codex_refuses_fails_config_block() {
         fix.contains("codexgw setup --provider-id aibridge"),
         "{fix}"
     );
-    if let Some(codex) = codex_bin() {
-        let out = run_codex(&home, &codex, &env);
+    each_codex(|codex| {
+        let out = run_codex(&home, codex, &env);
         assert!(!out.status.success(), "codex loaded the file after all");
         assert!(
             String::from_utf8_lossy(&out.stderr).contains("is no longer supported"),
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-    }
+    });
 
     let reserved =
         "\n[model_providers.openai]\nname = \"OpenAI\"\nbase_url = \"https://api.openai.com/v1\"\n";
@@ -908,11 +923,11 @@ fn another_provider_table_codex_refuses_fails_config_block() {
         run.fix("config.block")
             .contains("delete the `[model_providers.openai]` table")
     );
-    if let Some(codex) = codex_bin() {
-        let out = run_codex(&home, &codex, &env);
+    each_codex(|codex| {
+        let out = run_codex(&home, codex, &env);
         assert!(!out.status.success(), "codex loaded the file after all");
         assert!(String::from_utf8_lossy(&out.stderr).contains("reserved built-in provider IDs"));
-    }
+    });
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::support::fake_coder::{FakeCoder, Options, Recorded, VALID_TOKEN};
 use crate::support::real_codex::{CHATGPT_ACCESS_TOKEN, CHATGPT_ACCOUNT_ID, write_chatgpt_login};
-use crate::support::{KeyringCleanup, TestHome, codex_bin};
+use crate::support::{TestHome, real_codex::each_codex};
 
 const OPENAI_KEY: &str = "sk-test-byok-key-0000";
 
@@ -106,128 +106,132 @@ fn assert_token_is_nowhere(home: &TestHome, fake: &FakeCoder) {
 }
 
 #[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex: run scripts/test")]
 fn centralized_env_key_filled_by_exec_from_the_keyring() {
-    let Some(codex) = codex_bin() else { return };
-    let fake = FakeCoder::start(Options::default());
-    let home = TestHome::new();
-    let _cleanup = KeyringCleanup::new(&home, &[&fake.url]);
-    store_coder_token(&home, &fake);
-    setup(&home, &fake, &["--mode", "centralized"], &[]);
-    let post = run_codex(&home, &codex, &fake, &[]);
-    assert_sent(
-        &post,
-        "/api/v2/ai-gateway/openai/v1/responses",
-        VALID_TOKEN,
-        None,
-    );
-    assert!(home.read_config().contains("env_key = \"OPENAI_API_KEY\""));
-    assert_token_is_nowhere(&home, &fake);
+    each_codex(|codex| {
+        let fake = FakeCoder::start(Options::default());
+        let home = TestHome::new();
+        store_coder_token(&home, &fake);
+        setup(&home, &fake, &["--mode", "centralized"], &[]);
+        let post = run_codex(&home, codex, &fake, &[]);
+        assert_sent(
+            &post,
+            "/api/v2/ai-gateway/openai/v1/responses",
+            VALID_TOKEN,
+            None,
+        );
+        assert!(home.read_config().contains("env_key = \"OPENAI_API_KEY\""));
+        assert_token_is_nowhere(&home, &fake);
+    });
 }
 
 #[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex: run scripts/test")]
 fn centralized_command_auth_runs_codexgw_token_print() {
-    let Some(codex) = codex_bin() else { return };
-    let fake = FakeCoder::start(Options::default());
-    let home = TestHome::new();
-    let _cleanup = KeyringCleanup::new(&home, &[&fake.url]);
-    setup(
-        &home,
-        &fake,
-        &[
-            "--mode",
-            "centralized",
-            "--token-source",
-            "command",
-            "--store-token",
-        ],
-        &[("CODER_API_TOKEN", VALID_TOKEN)],
-    );
-    let config = home.read_config();
-    assert!(
-        config.contains(&format!("command = \"{}\"", env!("CARGO_BIN_EXE_codexgw"))),
-        "{config}"
-    );
-    // No variable carries the token: Codex asks `codexgw token print coder` for it.
-    let post = run_codex(&home, &codex, &fake, &[]);
-    assert_sent(
-        &post,
-        "/api/v2/ai-gateway/openai/v1/responses",
-        VALID_TOKEN,
-        None,
-    );
-    assert_token_is_nowhere(&home, &fake);
+    each_codex(|codex| {
+        let fake = FakeCoder::start(Options::default());
+        let home = TestHome::new();
+        setup(
+            &home,
+            &fake,
+            &[
+                "--mode",
+                "centralized",
+                "--token-source",
+                "command",
+                "--store-token",
+            ],
+            &[("CODER_API_TOKEN", VALID_TOKEN)],
+        );
+        let config = home.read_config();
+        assert!(
+            config.contains(&format!("command = \"{}\"", env!("CARGO_BIN_EXE_codexgw"))),
+            "{config}"
+        );
+        // No variable carries the token: Codex asks `codexgw token print coder` for it.
+        let post = run_codex(&home, codex, &fake, &[]);
+        assert_sent(
+            &post,
+            "/api/v2/ai-gateway/openai/v1/responses",
+            VALID_TOKEN,
+            None,
+        );
+        assert_token_is_nowhere(&home, &fake);
+    });
 }
 
 #[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex: run scripts/test")]
 fn byok_setup_logs_codex_in_with_the_key() {
-    let Some(codex) = codex_bin() else { return };
-    let fake = FakeCoder::start(Options::default());
-    let home = TestHome::new();
-    let _cleanup = KeyringCleanup::new(&home, &[&fake.url]);
-    store_coder_token(&home, &fake);
-    let codex_path = codex.display().to_string();
-    setup(
-        &home,
-        &fake,
-        &["--mode", "byok"],
-        &[
-            ("OPENAI_API_KEY", OPENAI_KEY),
-            ("CODEXGW_CODEX_BIN", codex_path.as_str()),
-        ],
-    );
-    let auth = std::fs::read_to_string(home.codex_home().join("auth.json")).unwrap();
-    assert!(
-        auth.contains("\"auth_mode\": \"apikey\"") || auth.contains("\"auth_mode\":\"apikey\""),
-        "{auth}"
-    );
-    // Codex sends the key of its login; OPENAI_API_KEY is not in this environment.
-    let post = run_codex(&home, &codex, &fake, &[]);
-    assert_sent(
-        &post,
-        "/api/v2/ai-gateway/openai/v1/responses",
-        OPENAI_KEY,
-        Some(VALID_TOKEN),
-    );
-    assert_token_is_nowhere(&home, &fake);
+    each_codex(|codex| {
+        let fake = FakeCoder::start(Options::default());
+        let home = TestHome::new();
+        store_coder_token(&home, &fake);
+        let codex_path = codex.display().to_string();
+        setup(
+            &home,
+            &fake,
+            &["--mode", "byok"],
+            &[
+                ("OPENAI_API_KEY", OPENAI_KEY),
+                ("CODEXGW_CODEX_BIN", codex_path.as_str()),
+            ],
+        );
+        let auth = std::fs::read_to_string(home.codex_home().join("auth.json")).unwrap();
+        assert!(
+            auth.contains("\"auth_mode\": \"apikey\"") || auth.contains("\"auth_mode\":\"apikey\""),
+            "{auth}"
+        );
+        // Codex sends the key of its login; OPENAI_API_KEY is not in this environment.
+        let post = run_codex(&home, codex, &fake, &[]);
+        assert_sent(
+            &post,
+            "/api/v2/ai-gateway/openai/v1/responses",
+            OPENAI_KEY,
+            Some(VALID_TOKEN),
+        );
+        assert_token_is_nowhere(&home, &fake);
+    });
 }
 
 #[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex: run scripts/test")]
 fn chatgpt_exec_removes_the_parents_openai_key() {
-    let Some(codex) = codex_bin() else { return };
-    let fake = FakeCoder::start(Options::default());
-    let home = TestHome::new();
-    let _cleanup = KeyringCleanup::new(&home, &[&fake.url]);
-    store_coder_token(&home, &fake);
-    setup(&home, &fake, &["--mode", "chatgpt"], &[]);
-    write_chatgpt_login(&home);
-    // Codex with a ChatGPT login sends the same headers whether or not OPENAI_API_KEY is set
-    // (Codex 0.169), so a wrapper records what Codex's environment held.
-    let seen = home.home().join("openai-api-key-seen-by-codex");
-    let wrapper = home.home().join("codex-wrapper");
-    std::fs::write(
-        &wrapper,
-        format!(
-            "#!/bin/sh\nprintf '%s' \"${{OPENAI_API_KEY-unset}}\" > '{}'\nexec '{}' \"$@\"\n",
-            seen.display(),
-            codex.display()
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(
-        &wrapper,
-        std::os::unix::fs::PermissionsExt::from_mode(0o755),
-    )
-    .unwrap();
-    let post = run_codex(&home, &wrapper, &fake, &[("OPENAI_API_KEY", OPENAI_KEY)]);
-    assert_eq!(std::fs::read_to_string(&seen).unwrap(), "unset");
-    assert_sent(
-        &post,
-        "/api/v2/ai-gateway/chatgpt/v1/responses",
-        CHATGPT_ACCESS_TOKEN,
-        Some(VALID_TOKEN),
-    );
-    assert_eq!(post.header("ChatGPT-Account-Id"), Some(CHATGPT_ACCOUNT_ID));
-    assert_token_is_nowhere(&home, &fake);
+    each_codex(|codex| {
+        let fake = FakeCoder::start(Options::default());
+        let home = TestHome::new();
+        store_coder_token(&home, &fake);
+        setup(&home, &fake, &["--mode", "chatgpt"], &[]);
+        write_chatgpt_login(&home);
+        // Codex with a ChatGPT login sends the same headers whether or not OPENAI_API_KEY is set
+        // (Codex 0.169), so a wrapper records what Codex's environment held.
+        let seen = home.home().join("openai-api-key-seen-by-codex");
+        let wrapper = home.home().join("codex-wrapper");
+        std::fs::write(
+            &wrapper,
+            format!(
+                "#!/bin/sh\nprintf '%s' \"${{OPENAI_API_KEY-unset}}\" > '{}'\nexec '{}' \"$@\"\n",
+                seen.display(),
+                codex.display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(
+            &wrapper,
+            std::os::unix::fs::PermissionsExt::from_mode(0o755),
+        )
+        .unwrap();
+        let post = run_codex(&home, &wrapper, &fake, &[("OPENAI_API_KEY", OPENAI_KEY)]);
+        assert_eq!(std::fs::read_to_string(&seen).unwrap(), "unset");
+        assert_sent(
+            &post,
+            "/api/v2/ai-gateway/chatgpt/v1/responses",
+            CHATGPT_ACCESS_TOKEN,
+            Some(VALID_TOKEN),
+        );
+        assert_eq!(post.header("ChatGPT-Account-Id"), Some(CHATGPT_ACCOUNT_ID));
+        assert_token_is_nowhere(&home, &fake);
+    });
 }
 
 /// byok without plain text: the OpenAI key lives only in the keyring, `codexgw exec` hands it

@@ -27,6 +27,8 @@ fn fences(text: &str) -> Vec<(String, String)> {
     out
 }
 
+/// The first block is the main job and the test command, and CI (here and on GitHub) runs that
+/// same test command.
 #[test]
 fn first_block_is_the_main_job_and_the_tests() {
     let text = readme();
@@ -34,8 +36,19 @@ fn first_block_is_the_main_job_and_the_tests() {
     assert_eq!(info, "sh");
     assert_eq!(
         body,
-        "cargo run --release -- setup --mode centralized --url https://coder.example.com --dry-run\ncargo test\n"
+        "cargo run --release -- setup --mode centralized --url https://coder.example.com --dry-run\nscripts/test\n"
     );
+    let test_command = body.lines().nth(1).unwrap();
+    for ci in [".ci/run", ".github/workflows/ci.yml"] {
+        let script = std::fs::read_to_string(golden::path(ci)).unwrap();
+        assert!(
+            script.lines().any(|line| line
+                .trim_start_matches([' ', '-'])
+                .trim_start_matches("run: ")
+                == test_command),
+            "{ci} does not run `{test_command}`"
+        );
+    }
 }
 
 #[test]

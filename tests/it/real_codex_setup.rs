@@ -6,7 +6,7 @@ use crate::support::real_codex::{
     CHATGPT_ACCESS_TOKEN, CHATGPT_ACCOUNT_ID, OPENAI_KEY, login_with_api_key, run_codex,
     run_codex_with, write_chatgpt_login,
 };
-use crate::support::{TestHome, codex_bin};
+use crate::support::{TestHome, real_codex::each_codex};
 
 fn setup(home: &TestHome, fake: &FakeCoder, mode: &str) {
     home.codexgw()
@@ -16,13 +16,15 @@ fn setup(home: &TestHome, fake: &FakeCoder, mode: &str) {
 }
 
 #[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex: run scripts/test")]
 fn centralized_sends_the_coder_token_as_bearer_to_the_openai_route() {
-    let Some(codex) = codex_bin() else { return };
-    let fake = FakeCoder::start(Options::default());
-    let home = TestHome::new();
-    setup(&home, &fake, "centralized");
-    let out = run_codex(&home, &codex, &[("OPENAI_API_KEY", VALID_TOKEN)]);
-    assert_centralized_request(&fake, &out);
+    each_codex(|codex| {
+        let fake = FakeCoder::start(Options::default());
+        let home = TestHome::new();
+        setup(&home, &fake, "centralized");
+        let out = run_codex(&home, codex, &[("OPENAI_API_KEY", VALID_TOKEN)]);
+        assert_centralized_request(&fake, &out);
+    });
 }
 
 /// Codex succeeded, and its request reached the openai route with the Coder token as bearer.
@@ -48,92 +50,98 @@ fn assert_centralized_request(fake: &FakeCoder, out: &std::process::Output) {
 }
 
 #[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex: run scripts/test")]
 fn byok_sends_the_codex_login_key_and_the_governance_header() {
-    let Some(codex) = codex_bin() else { return };
-    let fake = FakeCoder::start(Options::default());
-    let home = TestHome::new();
-    home.codexgw()
-        .args([
-            "setup", "--mode", "byok", "--route", "aibridge", "--url", &fake.url,
-        ])
-        .assert()
-        .success();
-    login_with_api_key(&home, &codex, OPENAI_KEY);
-    let out = run_codex(&home, &codex, &[("CODER_API_TOKEN", VALID_TOKEN)]);
-    assert!(
-        out.status.success(),
-        "codex failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let post = &fake.requests_to("/responses")[0];
-    assert_eq!(post.path(), "/api/v2/aibridge/openai/v1/responses");
-    assert_eq!(
-        post.header("Authorization"),
-        Some(format!("Bearer {OPENAI_KEY}").as_str())
-    );
-    assert_eq!(
-        post.header("X-Coder-AI-Governance-Token"),
-        Some(VALID_TOKEN)
-    );
+    each_codex(|codex| {
+        let fake = FakeCoder::start(Options::default());
+        let home = TestHome::new();
+        home.codexgw()
+            .args([
+                "setup", "--mode", "byok", "--route", "aibridge", "--url", &fake.url,
+            ])
+            .assert()
+            .success();
+        login_with_api_key(&home, codex, OPENAI_KEY);
+        let out = run_codex(&home, codex, &[("CODER_API_TOKEN", VALID_TOKEN)]);
+        assert!(
+            out.status.success(),
+            "codex failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let post = &fake.requests_to("/responses")[0];
+        assert_eq!(post.path(), "/api/v2/aibridge/openai/v1/responses");
+        assert_eq!(
+            post.header("Authorization"),
+            Some(format!("Bearer {OPENAI_KEY}").as_str())
+        );
+        assert_eq!(
+            post.header("X-Coder-AI-Governance-Token"),
+            Some(VALID_TOKEN)
+        );
+    });
 }
 
 #[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex: run scripts/test")]
 fn chatgpt_sends_the_chatgpt_token_to_the_chatgpt_route() {
-    let Some(codex) = codex_bin() else { return };
-    let fake = FakeCoder::start(Options::default());
-    let home = TestHome::new();
-    setup(&home, &fake, "chatgpt");
-    write_chatgpt_login(&home);
-    let out = run_codex(&home, &codex, &[("CODER_API_TOKEN", VALID_TOKEN)]);
-    assert!(
-        out.status.success(),
-        "codex failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let post = &fake.requests_to("/responses")[0];
-    assert_eq!(post.path(), "/api/v2/ai-gateway/chatgpt/v1/responses");
-    assert_eq!(
-        post.header("Authorization"),
-        Some(format!("Bearer {CHATGPT_ACCESS_TOKEN}").as_str())
-    );
-    assert_eq!(post.header("ChatGPT-Account-Id"), Some(CHATGPT_ACCOUNT_ID));
-    assert_eq!(
-        post.header("X-Coder-AI-Governance-Token"),
-        Some(VALID_TOKEN)
-    );
+    each_codex(|codex| {
+        let fake = FakeCoder::start(Options::default());
+        let home = TestHome::new();
+        setup(&home, &fake, "chatgpt");
+        write_chatgpt_login(&home);
+        let out = run_codex(&home, codex, &[("CODER_API_TOKEN", VALID_TOKEN)]);
+        assert!(
+            out.status.success(),
+            "codex failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let post = &fake.requests_to("/responses")[0];
+        assert_eq!(post.path(), "/api/v2/ai-gateway/chatgpt/v1/responses");
+        assert_eq!(
+            post.header("Authorization"),
+            Some(format!("Bearer {CHATGPT_ACCESS_TOKEN}").as_str())
+        );
+        assert_eq!(post.header("ChatGPT-Account-Id"), Some(CHATGPT_ACCOUNT_ID));
+        assert_eq!(
+            post.header("X-Coder-AI-Governance-Token"),
+            Some(VALID_TOKEN)
+        );
+    });
 }
 
 #[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex: run scripts/test")]
 fn a_profile_sends_only_codex_p_to_the_gateway() {
-    let Some(codex) = codex_bin() else { return };
-    let fake = FakeCoder::start(Options::default());
-    let home = TestHome::new();
-    let original = "model_provider = \"openai\"\nmodel = \"gpt-5\"\n";
-    home.write_config(original);
-    home.codexgw()
-        .args([
-            "setup",
-            "--mode",
-            "centralized",
-            "--url",
-            &fake.url,
-            "--profile",
-            "gateway",
-        ])
-        .assert()
-        .success();
-    let config = home.read_config();
-    assert!(
-        config.starts_with(original),
-        "the top level changed:\n{config}"
-    );
+    each_codex(|codex| {
+        let fake = FakeCoder::start(Options::default());
+        let home = TestHome::new();
+        let original = "model_provider = \"openai\"\nmodel = \"gpt-5\"\n";
+        home.write_config(original);
+        home.codexgw()
+            .args([
+                "setup",
+                "--mode",
+                "centralized",
+                "--url",
+                &fake.url,
+                "--profile",
+                "gateway",
+            ])
+            .assert()
+            .success();
+        let config = home.read_config();
+        assert!(
+            config.starts_with(original),
+            "the top level changed:\n{config}"
+        );
 
-    let out = run_codex_with(
-        &home,
-        &codex,
-        &["-p", "gateway"],
-        &[("OPENAI_API_KEY", VALID_TOKEN)],
-    );
-    assert_centralized_request(&fake, &out);
-    assert_eq!(home.read_config(), config, "codex rewrote config.toml");
+        let out = run_codex_with(
+            &home,
+            codex,
+            &["-p", "gateway"],
+            &[("OPENAI_API_KEY", VALID_TOKEN)],
+        );
+        assert_centralized_request(&fake, &out);
+        assert_eq!(home.read_config(), config, "codex rewrote config.toml");
+    });
 }

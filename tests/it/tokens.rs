@@ -1,8 +1,9 @@
-//! `token`, `env`, `exec` and setup's credential options, driving the real binary against the
-//! real OS keyring (kernel keyutils on Linux CI) under a service name unique to each test.
+//! `token`, `env`, `exec` and setup's credential options, driving the real binary with each
+//! test's own secret store (a file, `CODEXGW_SECRET_STORE`); `os_keyring::` drives the real
+//! kernel keyring (Linux) under a service name unique to each test.
 
+use crate::support::TestHome;
 use crate::support::fake_coder::{FakeCoder, Options, VALID_TOKEN};
-use crate::support::{KeyringCleanup, TestHome};
 
 const URL: &str = "https://coder.example.com";
 const TOKEN: &str = "abcdefghij-tokentokentokentoken12";
@@ -72,15 +73,16 @@ fn exec_sh(
 #[test]
 fn a_token_set_in_one_process_prints_in_the_next() {
     let home = TestHome::new();
-    let _cleanup = KeyringCleanup::new(&home, &[URL]);
     let out = set(&home, "coder", URL, &format!("{TOKEN}\n"))
         .get_output()
         .clone();
     assert!(out.status.success(), "{}", stderr(&out));
-    #[cfg(target_os = "linux")]
     assert_eq!(
         stderr(&out),
-        "stored the Coder API token for `coder.example.com` in the Linux kernel keyring (keyutils)\n"
+        format!(
+            "stored the Coder API token for `coder.example.com` in {}\n",
+            home.secret_store_name()
+        )
     );
     let printed = print(&home, "coder", URL);
     assert!(printed.status.success(), "{}", stderr(&printed));
@@ -93,7 +95,6 @@ fn a_token_set_in_one_process_prints_in_the_next() {
 fn two_deployments_and_two_kinds_keep_apart() {
     let home = TestHome::new();
     let other = "https://other.example.com:8443";
-    let _cleanup = KeyringCleanup::new(&home, &[URL, other]);
     set(&home, "coder", URL, "token-one").success();
     set(&home, "coder", other, "token-two").success();
     set(&home, "openai", URL, "sk-key-three").success();
@@ -104,9 +105,8 @@ fn two_deployments_and_two_kinds_keep_apart() {
 }
 
 #[test]
-fn another_test_service_does_not_see_the_token() {
+fn another_home_does_not_see_the_token() {
     let home = TestHome::new();
-    let _cleanup = KeyringCleanup::new(&home, &[URL]);
     set(&home, "coder", URL, TOKEN).success();
     let stranger = TestHome::new();
     assert_eq!(print(&stranger, "coder", URL).status.code(), Some(1));
@@ -127,7 +127,6 @@ fn print_without_a_token_fails_with_a_next_step_and_an_empty_stdout() {
 #[test]
 fn set_refuses_empty_and_whitespace_and_stores_nothing() {
     let home = TestHome::new();
-    let _cleanup = KeyringCleanup::new(&home, &[URL]);
     let empty = set(&home, "coder", URL, "  \n")
         .code(2)
         .get_output()
@@ -149,14 +148,18 @@ fn set_refuses_empty_and_whitespace_and_stores_nothing() {
 #[test]
 fn delete_removes_the_token() {
     let home = TestHome::new();
-    let _cleanup = KeyringCleanup::new(&home, &[URL]);
     set(&home, "coder", URL, TOKEN).success();
+    assert_delete_removes_the_token(&home);
+}
+
+/// `token delete` of the stored Coder token says so, and a second one finds nothing.
+fn assert_delete_removes_the_token(home: &TestHome) {
     home.codexgw()
         .args(["token", "delete", "coder", "--url", URL])
         .assert()
         .success()
         .stderr("deleted the Coder API token for `coder.example.com`\n");
-    assert_eq!(print(&home, "coder", URL).status.code(), Some(1));
+    assert_eq!(print(home, "coder", URL).status.code(), Some(1));
     home.codexgw()
         .args(["token", "delete", "coder", "--url", URL])
         .assert()
@@ -167,7 +170,6 @@ fn delete_removes_the_token() {
 #[test]
 fn the_deployment_comes_from_the_configured_provider() {
     let home = TestHome::new();
-    let _cleanup = KeyringCleanup::new(&home, &[URL]);
     setup_ok(&home, "centralized");
     home.codexgw()
         .args(["token", "set", "coder"])
@@ -210,7 +212,6 @@ fn without_config_or_url_the_error_says_to_pass_url() {
 #[test]
 fn status_names_sources_and_never_shows_the_token() {
     let home = TestHome::new();
-    let _cleanup = KeyringCleanup::new(&home, &[URL]);
     set(&home, "coder", URL, TOKEN).success();
     let out = home
         .codexgw()
@@ -222,11 +223,15 @@ fn status_names_sources_and_never_shows_the_token() {
     let text = stdout(&out);
     assert!(!text.contains(TOKEN), "{text}");
     assert!(!text.contains("env-session-token-value"), "{text}");
-    #[cfg(target_os = "linux")]
+    let store = home.secret_store_name();
     assert!(
-        text.contains(
-            "Coder API token:\n  used: env-… (23 chars) from $CODER_SESSION_TOKEN\n  also: abcd… (33 chars) from the Linux kernel keyring (keyutils)\n"
-        ),
+        text.contains(&format!("keyring: {store} (from $CODEXGW_SECRET_STORE)\n")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "Coder API token:\n  used: env-… (23 chars) from $CODER_SESSION_TOKEN\n  also: abcd… (33 chars) from {store}\n"
+        )),
         "{text}"
     );
     assert!(
@@ -239,7 +244,6 @@ fn status_names_sources_and_never_shows_the_token() {
 fn verify_asks_the_deployment_before_storing() {
     let fake = FakeCoder::start(Options::default());
     let home = TestHome::new();
-    let _cleanup = KeyringCleanup::new(&home, &[&fake.url]);
     let bad = home
         .codexgw()
         .args(["token", "set", "coder", "--verify", "--url", &fake.url])
@@ -310,7 +314,6 @@ fn insecure_file_is_private_warned_about_and_read_back() {
 #[test]
 fn env_writes_each_modes_variables_for_each_shell() {
     let home = TestHome::new();
-    let _cleanup = KeyringCleanup::new(&home, &[URL]);
     set(&home, "coder", URL, "it's-a-token").success();
     let cases = [
         (
@@ -355,7 +358,6 @@ fn env_writes_each_modes_variables_for_each_shell() {
 #[test]
 fn exec_applies_the_environment_and_passes_io_and_exit_code() {
     let home = TestHome::new();
-    let _cleanup = KeyringCleanup::new(&home, &[URL]);
     set(&home, "coder", URL, TOKEN).success();
     setup_ok(&home, "centralized");
     let out = exec_sh(
@@ -409,7 +411,6 @@ fn exec_without_a_token_fails_before_running_anything() {
 #[test]
 fn setup_with_command_auth_writes_this_binary_and_stores_the_token() {
     let home = TestHome::new();
-    let _cleanup = KeyringCleanup::new(&home, &[URL]);
     let out = setup_with(
         &home,
         &[
@@ -446,7 +447,6 @@ fn setup_with_command_auth_writes_this_binary_and_stores_the_token() {
 #[test]
 fn setup_store_token_reads_stdin_and_refuses_command_auth_outside_centralized() {
     let home = TestHome::new();
-    let _cleanup = KeyringCleanup::new(&home, &[URL]);
     let out = setup_with(
         &home,
         &["--mode", "byok", "--url", URL, "--store-token"],
@@ -480,7 +480,6 @@ fn setup_store_token_reads_stdin_and_refuses_command_auth_outside_centralized() 
 #[test]
 fn setup_next_steps_use_the_stored_token_and_a_failed_codex_login_is_an_error() {
     let home = TestHome::new();
-    let _cleanup = KeyringCleanup::new(&home, &[URL]);
     set(&home, "coder", URL, TOKEN).success();
     let out = setup(&home, &["--mode", "chatgpt", "--url", URL]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -520,7 +519,6 @@ fn setup_next_steps_use_the_stored_token_and_a_failed_codex_login_is_an_error() 
 #[test]
 fn a_dry_run_writes_no_keyring_entry_and_runs_no_codex_login() {
     let home = TestHome::new();
-    let _cleanup = KeyringCleanup::new(&home, &[URL]);
     // A stand-in for `codex` that leaves a mark when setup runs it.
     let marker = home.home().join("codex-login-ran");
     let fake_codex = home.home().join("fake-codex");
@@ -571,7 +569,6 @@ fn a_dry_run_writes_no_keyring_entry_and_runs_no_codex_login() {
 #[test]
 fn store_token_without_a_token_fails_before_writing_and_says_it_reads_stdin() {
     let home = TestHome::new();
-    let _cleanup = KeyringCleanup::new(&home, &[URL]);
     let out = setup_with(
         &home,
         &["--mode", "centralized", "--url", URL, "--store-token"],
@@ -603,7 +600,6 @@ fn store_token_without_a_token_fails_before_writing_and_says_it_reads_stdin() {
 #[test]
 fn centralized_exec_uses_the_exported_env_key_and_never_replaces_it() {
     let home = TestHome::new();
-    let _cleanup = KeyringCleanup::new(&home, &[URL]);
     setup_ok(&home, "centralized");
     let exported = [("OPENAI_API_KEY", "exported-coder-token")];
     let echo = "echo \"$OPENAI_API_KEY\"";
@@ -656,7 +652,6 @@ fn two_deployments_on_one_host_keep_two_tokens() {
     let b = "http://127.0.0.1:18083";
     let root = "https://h.example.com";
     let sub = "https://h.example.com/other";
-    let _cleanup = KeyringCleanup::new(&home, &[a, b, root, sub]);
     set(&home, "coder", a, "token-a").success();
     set(&home, "coder", b, "token-b")
         .success()
@@ -681,7 +676,6 @@ fn two_deployments_on_one_host_keep_two_tokens() {
 #[test]
 fn token_set_coder_refuses_an_openai_key() {
     let home = TestHome::new();
-    let _cleanup = KeyringCleanup::new(&home, &[URL]);
     let out = set(&home, "coder", URL, "sk-proj-abcdefghijklmnop\n")
         .code(2)
         .get_output()
@@ -696,7 +690,6 @@ fn token_set_coder_refuses_an_openai_key() {
 #[test]
 fn verify_over_plain_http_takes_allow_http() {
     let home = TestHome::new();
-    let _cleanup = KeyringCleanup::new(&home, &["http://coder.invalid"]);
     let refused = home
         .codexgw()
         .args([
@@ -809,4 +802,63 @@ fn env_reads_a_config_with_a_byte_order_mark_and_names_broken_toml() {
         "{}",
         stderr(&out)
     );
+}
+
+/// The real kernel keyring, which every other test keeps away from.
+#[cfg(target_os = "linux")]
+mod os_keyring {
+    use super::{TOKEN, URL, assert_delete_removes_the_token, print, set, stderr, stdout};
+    use crate::support::{KeyringCleanup, TestHome};
+
+    #[test]
+    #[cfg_attr(not(has_keyutils), ignore = "needs the kernel keyring (keyutils)")]
+    fn a_token_set_in_one_process_prints_in_the_next() {
+        let home = TestHome::with_os_keyring();
+        let _cleanup = KeyringCleanup::new(&home, &[URL]);
+        let out = set(&home, "coder", URL, TOKEN).get_output().clone();
+        assert_eq!(
+            stderr(&out),
+            "stored the Coder API token for `coder.example.com` in the Linux kernel keyring (keyutils)\n"
+        );
+        let printed = print(&home, "coder", URL);
+        assert_eq!(stdout(&printed), TOKEN, "{}", stderr(&printed));
+        let status = home
+            .codexgw()
+            .args(["token", "status", "--url", URL])
+            .output()
+            .unwrap();
+        assert!(
+            stdout(&status).contains(&format!(
+                "keyring: the Linux kernel keyring (keyutils) (service `{}`)\n",
+                home.keyring_service
+            )),
+            "{}",
+            stdout(&status)
+        );
+        assert_delete_removes_the_token(&home);
+    }
+
+    #[test]
+    #[cfg_attr(not(has_keyutils), ignore = "needs the kernel keyring (keyutils)")]
+    fn another_service_does_not_see_the_token() {
+        let home = TestHome::with_os_keyring();
+        let _cleanup = KeyringCleanup::new(&home, &[URL]);
+        set(&home, "coder", URL, TOKEN).success();
+        let stranger = TestHome::with_os_keyring();
+        assert_eq!(print(&stranger, "coder", URL).status.code(), Some(1));
+    }
+
+    /// What the rest of the suite relies on: with `CODEXGW_SECRET_STORE` set, nothing reaches
+    /// the keyring, not even under the same service name.
+    #[test]
+    #[cfg_attr(not(has_keyutils), ignore = "needs the kernel keyring (keyutils)")]
+    fn a_file_store_keeps_tokens_out_of_the_keyring() {
+        let home = TestHome::new();
+        set(&home, "coder", URL, TOKEN).success();
+        let mut keyring = TestHome::with_os_keyring();
+        keyring.keyring_service = home.keyring_service.clone();
+        let _cleanup = KeyringCleanup::new(&keyring, &[URL]);
+        assert_eq!(print(&keyring, "coder", URL).status.code(), Some(1));
+        assert_eq!(stdout(&print(&home, "coder", URL)), TOKEN);
+    }
 }

@@ -165,7 +165,6 @@ fn the_url_prompt_applies_the_real_allow_http() {
 #[test]
 fn an_error_after_the_write_exits_1() {
     let home = TestHome::new();
-    let _cleanup = crate::support::KeyringCleanup::new(&home, &["https://typed.example.com"]);
     let mut p = wizard(&home, &[]);
     p.exp_string("How should Codex pay for the model?").unwrap();
     p.send_line("").unwrap();

@@ -1,4 +1,9 @@
 //! Shared test support: an isolated home, the real binary, the real Codex CLI.
+//!
+//! A test that drives a program the machine may lack carries
+//! `#[cfg_attr(not(has_<program>), ignore = "<what it needs and how to get it>")]`: build.rs sets
+//! the cfg when the program is there (always under `CI=true`, where a missing one then fails), so
+//! a plain `cargo test` lists the test as `ignored, <reason>` instead of passing it.
 #![allow(dead_code)]
 
 pub mod engine;
@@ -6,12 +11,17 @@ pub mod fake_coder;
 pub mod golden;
 pub mod real_codex;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A temp `HOME` with a `CODEX_HOME` inside; nothing a test does reaches the real ones.
+/// Secrets go to a file next to `HOME` (`CODEXGW_SECRET_STORE`), never to the user's keyring,
+/// and every process the test starts shares it; [`TestHome::with_os_keyring`] is for the tests
+/// of the keyring itself.
 pub struct TestHome {
     pub dir: tempfile::TempDir,
+    /// `CODEXGW_SECRET_STORE` for this home.
+    secret_store: String,
     /// A keyring service name unique to this test.
     pub keyring_service: String,
 }
@@ -22,6 +32,8 @@ impl TestHome {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::create_dir_all(dir.path().join("home")).unwrap();
         std::fs::create_dir_all(dir.path().join("home/.codex")).unwrap();
+        // Outside HOME: tests assert that no file under HOME holds a token.
+        let secret_store = format!("file:{}", dir.path().join("secrets.toml").display());
         let keyring_service = format!(
             "codexgw-test-{}-{}",
             std::process::id(),
@@ -29,8 +41,27 @@ impl TestHome {
         );
         TestHome {
             dir,
+            secret_store,
             keyring_service,
         }
+    }
+
+    /// A home whose secrets go to the real OS keyring, under [`TestHome::keyring_service`];
+    /// pair it with a [`KeyringCleanup`].
+    pub fn with_os_keyring() -> TestHome {
+        TestHome {
+            secret_store: "keyring".into(),
+            ..TestHome::new()
+        }
+    }
+
+    /// How codexgw names this home's secret file in messages.
+    pub fn secret_store_name(&self) -> String {
+        let path = self.secret_store.strip_prefix("file:");
+        format!(
+            "the plain-text file `{}`",
+            path.expect("a home with a file store")
+        )
     }
 
     pub fn home(&self) -> PathBuf {
@@ -63,6 +94,7 @@ impl TestHome {
                 "XDG_CONFIG_HOME".into(),
                 self.home().join(".config").display().to_string(),
             ),
+            ("CODEXGW_SECRET_STORE".into(), self.secret_store.clone()),
             (
                 "CODEXGW_KEYRING_SERVICE".into(),
                 self.keyring_service.clone(),
@@ -77,28 +109,6 @@ impl TestHome {
         cmd.env_clear().envs(self.env()).current_dir(self.home());
         cmd
     }
-}
-
-/// The pinned Codex CLI that `.ci/run` installs. Under `CI=true` a missing one fails the test;
-/// elsewhere the test is skipped with a printed reason.
-pub fn codex_bin() -> Option<PathBuf> {
-    let path = std::env::var_os("CODEXGW_CODEX_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/codex/node_modules/.bin/codex")
-        });
-    if path.exists() {
-        return Some(path);
-    }
-    let reason = format!(
-        "the real Codex CLI is not installed at `{}` (run `.ci/run` or `npm install --prefix .tools/codex @openai/codex@0.169.0`)",
-        path.display()
-    );
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("{reason}");
-    }
-    eprintln!("skipped: {reason}");
-    None
 }
 
 /// Deletes what a test stored in the real keyring (under its unique service name) when it goes

@@ -1,7 +1,11 @@
-//! Driving the real Codex CLI in a `TestHome`: one `codex exec` turn, an API-key login, and a
-//! synthetic ChatGPT login as Codex stores it.
+//! Driving the real Codex CLI in a `TestHome`: every pinned version, one `codex exec` turn, an
+//! API-key login, and a synthetic ChatGPT login as Codex stores it.
+//!
+//! Tests that run Codex carry
+//! `#[cfg_attr(not(has_codex), ignore = "needs the real Codex CLIs: run scripts/test")]`.
 
-use std::path::Path;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use super::TestHome;
@@ -11,6 +15,59 @@ pub const OPENAI_KEY: &str = "sk-test-byok-key-0000";
 /// The access token and account in the synthetic ChatGPT login.
 pub const CHATGPT_ACCESS_TOKEN: &str = "chatgpt-access-token-xyz";
 pub const CHATGPT_ACCOUNT_ID: &str = "acct-123";
+
+/// The Codex versions the suite pins (`tests/codex-versions`, shared with build.rs and
+/// `scripts/test`).
+const PINNED: &str = include_str!("../../codex-versions");
+
+/// Each Codex to test against and its label: every pinned version from `.tools/codex-<version>`
+/// (where `scripts/test` installs them), or only `$CODEXGW_CODEX_BIN` when that is set. A missing
+/// one panics: build.rs has already ignored these tests when Codex is absent outside CI.
+pub fn versions() -> Vec<(String, PathBuf)> {
+    if let Some(bin) = std::env::var_os("CODEXGW_CODEX_BIN") {
+        let bin = PathBuf::from(bin);
+        assert!(
+            bin.is_file(),
+            "`$CODEXGW_CODEX_BIN` (`{}`) is no file",
+            bin.display()
+        );
+        return vec![("$CODEXGW_CODEX_BIN".to_string(), bin)];
+    }
+    let tools = Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools");
+    PINNED
+        .lines()
+        .filter(|v| !v.is_empty())
+        .map(|version| {
+            let bin = tools.join(format!("codex-{version}/node_modules/.bin"));
+            let path = [bin.join("codex"), bin.join("codex.cmd")]
+                .into_iter()
+                .find(|p| p.exists())
+                .unwrap_or_else(|| {
+                    panic!(
+                        "the real Codex {version} is not installed in `{}`: run `scripts/test`",
+                        bin.display()
+                    )
+                });
+            (version.to_string(), path)
+        })
+        .collect()
+}
+
+/// Runs `test` once per Codex of [`versions`]; a failure names the version it failed with.
+pub fn each_codex(test: impl Fn(&Path)) {
+    for (version, codex) in versions() {
+        if let Err(panic) = catch_unwind(AssertUnwindSafe(|| test(&codex))) {
+            let message = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied());
+            match message {
+                Some(message) => panic!("with Codex {version} (`{}`): {message}", codex.display()),
+                None => resume_unwind(panic),
+            }
+        }
+    }
+}
 
 /// One `codex exec --strict-config` turn in `home`, with `extra_env` on top of its isolated env.
 pub fn run_codex(home: &TestHome, codex: &Path, extra_env: &[(&str, &str)]) -> Output {
