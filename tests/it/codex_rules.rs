@@ -13,7 +13,8 @@ use crate::support::fake_coder::{FakeCoder, Options, VALID_TOKEN};
 use crate::support::real_codex::{
     CHATGPT_ACCESS_TOKEN, CHATGPT_ACCOUNT_ID, run_codex, run_codex_with, write_chatgpt_login,
 };
-use crate::support::{TestHome, codex_versions};
+use crate::support::TestHome;
+use crate::support::real_codex::versions;
 
 const ENV: [(&str, &str); 1] = [("OPENAI_API_KEY", VALID_TOKEN)];
 
@@ -75,9 +76,10 @@ fn summary<'a>(report: &'a Value, id: &str) -> &'a str {
 }
 
 #[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex: run scripts/test")]
 fn a_stranded_model_provider_fails_in_every_table_codex_refuses() {
     let fake = FakeCoder::start(Options::default());
-    for (version, codex) in codex_versions() {
+    for (version, codex) in versions() {
         for (table, expected) in REFUSING_TABLES {
             let home = TestHome::new();
             home.write_config(&format!(
@@ -103,6 +105,7 @@ fn a_stranded_model_provider_fails_in_every_table_codex_refuses() {
 }
 
 #[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex: run scripts/test")]
 fn a_stranded_model_provider_elsewhere_is_ignored_and_strict_config_refuses_it() {
     let fake = FakeCoder::start(Options::default());
     let tables = [
@@ -112,7 +115,7 @@ fn a_stranded_model_provider_elsewhere_is_ignored_and_strict_config_refuses_it()
         ("mcp_servers.docs", "command = \"docs-mcp\"\n"),
         ("projects.\"/srv/app\"", "trust_level = \"trusted\"\n"),
     ];
-    for (version, codex) in codex_versions() {
+    for (version, codex) in versions() {
         for (table, before) in tables {
             let home = TestHome::new();
             home.write_config(&format!(
@@ -144,8 +147,9 @@ fn a_stranded_model_provider_elsewhere_is_ignored_and_strict_config_refuses_it()
 }
 
 #[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex: run scripts/test")]
 fn desktop_and_profile_tables_own_a_model_provider_even_under_strict_config() {
-    for (version, codex) in codex_versions() {
+    for (version, codex) in versions() {
         for table in ["desktop", "profiles.work"] {
             let fake = FakeCoder::start(Options::default());
             let home = TestHome::new();
@@ -172,6 +176,7 @@ fn desktop_and_profile_tables_own_a_model_provider_even_under_strict_config() {
 }
 
 #[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex: run scripts/test")]
 fn reserved_restricted_and_allowed_provider_ids() {
     let fake = FakeCoder::start(Options::default());
     let judge = |codex: &Path, extra: &str| {
@@ -179,7 +184,7 @@ fn reserved_restricted_and_allowed_provider_ids() {
         home.write_config(&format!("{}\n{extra}", centralized(&fake)));
         (load(&home, codex), doctor(&home, &ENV, &[]))
     };
-    for (version, codex) in codex_versions() {
+    for (version, codex) in versions() {
         for id in RESERVED_PROVIDER_IDS {
             let (said, report) = judge(&codex, &format!("[model_providers.{id}]\nname = \"x\"\n"));
             assert!(
@@ -228,8 +233,9 @@ fn reserved_restricted_and_allowed_provider_ids() {
 }
 
 #[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex: run scripts/test")]
 fn provider_fields_known_to_strict_config() {
-    for (version, codex) in codex_versions() {
+    for (version, codex) in versions() {
         let fake = FakeCoder::start(Options::default());
         let home = TestHome::new();
         let known = "env_key_instructions = \"create one\"\nrequest_max_retries = 1\nstream_max_retries = 1\nstream_idle_timeout_ms = 300000\nwebsocket_connect_timeout_ms = 1000\nquery_params = {}\nhttp_headers = { \"X-A\" = \"1\" }\nsupports_websockets = false\nsupports_standalone_web_search = false\n";
@@ -252,9 +258,10 @@ fn provider_fields_known_to_strict_config() {
 }
 
 #[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex: run scripts/test")]
 fn profile_flag_with_a_legacy_profile_in_config_toml_is_a_hard_error() {
     let fake = FakeCoder::start(Options::default());
-    for (version, codex) in codex_versions() {
+    for (version, codex) in versions() {
         for legacy in ["[profiles.gw]\nmodel = \"gpt-5\"\n", "profile = \"gw\"\n"] {
             let home = TestHome::new();
             let config = centralized(&fake);
@@ -284,9 +291,10 @@ fn profile_flag_with_a_legacy_profile_in_config_toml_is_a_hard_error() {
 }
 
 #[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex: run scripts/test")]
 fn codex_api_key_replaces_the_chatgpt_login() {
     const KEY: &str = "sk-codex-api-key-0000";
-    for (version, codex) in codex_versions() {
+    for (version, codex) in versions() {
         let fake = FakeCoder::start(Options::default());
         let home = TestHome::new();
         home.write_config(&format!(

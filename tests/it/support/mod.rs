@@ -141,29 +141,3 @@ impl Drop for KeyringCleanup<'_> {
     }
 }
 
-/// The Codex versions CI pins, each installed under `.tools/codex-<version>`.
-pub const PINNED_CODEX_VERSIONS: [&str; 2] = ["0.169.0", "0.171.0"];
-
-/// Every pinned Codex that is installed, with its version. Under `CI=true` a missing one fails
-/// the test; elsewhere it is skipped with a printed reason (see [`codex_bin`]).
-pub fn codex_versions() -> Vec<(&'static str, PathBuf)> {
-    PINNED_CODEX_VERSIONS
-        .iter()
-        .filter_map(|version| {
-            let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join(format!(".tools/codex-{version}/node_modules/.bin/codex"));
-            if path.exists() {
-                return Some((*version, path));
-            }
-            let reason = format!(
-                "Codex {version} is not installed at `{}` (run `npm install --prefix .tools/codex-{version} @openai/codex@{version}`)",
-                path.display()
-            );
-            if std::env::var("CI").as_deref() == Ok("true") {
-                panic!("{reason}");
-            }
-            eprintln!("skipped: {reason}");
-            None
-        })
-        .collect()
-}
