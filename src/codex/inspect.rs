@@ -280,6 +280,11 @@ impl Inspected {
                             .collect()
                     })
                     .unwrap_or_default(),
+                timeout_ms: auth
+                    .get("timeout_ms")
+                    .and_then(Item::as_integer)
+                    .and_then(|ms| u64::try_from(ms).ok()),
+                cwd: auth.get("cwd").and_then(Item::as_str).map(str::to_string),
             });
         let governance_var = table
             .get(mode::OwnedHeader::TABLE)
@@ -351,7 +356,14 @@ fn header_span(item: &Item) -> Option<std::ops::Range<usize>> {
 pub struct AuthCommand {
     pub command: String,
     pub args: Vec<String>,
+    /// How long Codex waits for it (`None`: Codex's default, [`AUTH_TIMEOUT_MS`]).
+    pub timeout_ms: Option<u64>,
+    /// Where Codex runs it (`None`: Codex's own working folder).
+    pub cwd: Option<String>,
 }
+
+/// Codex's default `timeout_ms` for an `auth` command (FACTS, verified).
+pub const AUTH_TIMEOUT_MS: u64 = 5000;
 
 /// One provider table, as Codex would read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -835,7 +847,9 @@ env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
             block.auth,
             Some(AuthCommand {
                 command: "codexgw".into(),
-                args: vec!["token".into(), "print".into()]
+                args: vec!["token".into(), "print".into()],
+                timeout_ms: None,
+                cwd: None,
             })
         );
         assert_eq!(block.findings(), vec![]);

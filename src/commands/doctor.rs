@@ -26,6 +26,7 @@ pub fn run(
         provider_id: args.provider_id.clone(),
         offline: args.offline,
         timeout: Duration::from_secs(args.timeout),
+        cwd: std::env::current_dir().unwrap_or_default(),
     };
     let store = crate::secrets::system_store(&ctx.env);
     let report = doctor::run(&options, &ctx.env, Some(&store));

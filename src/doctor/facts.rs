@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::Options;
+use super::auth_run::{self, AuthRun};
 use super::shell::{self, Export};
 use crate::coder::deployment::Deployment;
 use crate::coder::detect::DetectedUrl;
@@ -108,6 +109,9 @@ pub struct Facts {
     pub stored_openai_keys: BTreeMap<String, Found>,
     /// Each `auth.command` of a provider table, resolved as a shell would.
     pub programs: BTreeMap<String, Option<PathBuf>>,
+    /// The judged table's `auth` command, run as Codex runs it (`None`: no such command, or
+    /// its program is not found).
+    pub auth_run: Option<AuthRun>,
     /// The start-up file lines that export the variable chatgpt mode needs unset.
     pub conflicting_exports: Vec<Export>,
 }
@@ -130,6 +134,7 @@ pub fn gather(options: &Options, env: &Environment, store: Option<&dyn SecretSto
         stored_coder_tokens: BTreeMap::new(),
         stored_openai_keys: BTreeMap::new(),
         programs: BTreeMap::new(),
+        auth_run: None,
         conflicting_exports: Vec::new(),
     };
     for key in facts.store_keys() {
@@ -145,6 +150,12 @@ pub fn gather(options: &Options, env: &Environment, store: Option<&dyn SecretSto
     for command in facts.auth_commands() {
         let path = crate::programs::find_program(&command, env);
         facts.programs.insert(command, path);
+    }
+    // Codex runs the command of the provider it uses; doctor runs only that one.
+    if let Some(auth) = super::judged::block(&facts).and_then(|(b, _)| b.auth)
+        && let Some(Some(program)) = facts.programs.get(&auth.command)
+    {
+        facts.auth_run = Some(auth_run::run(&auth, program, env, &options.cwd));
     }
     if let (Some(var), Some(home)) = (Mode::Chatgpt.conflicting_var(), &env.home_dir)
         && env.is_set(var)
@@ -248,6 +259,7 @@ pub mod build {
             stored_coder_tokens: BTreeMap::new(),
             stored_openai_keys: BTreeMap::new(),
             programs: BTreeMap::new(),
+            auth_run: None,
             conflicting_exports: Vec::new(),
         }
     }
@@ -286,6 +298,15 @@ pub mod build {
                     origin: Origin::Store("keyring".to_string()),
                 },
             );
+            self
+        }
+
+        pub fn with_auth_run(mut self, outcome: auth_run::Outcome) -> Facts {
+            self.auth_run = Some(AuthRun {
+                outcome,
+                timeout: std::time::Duration::from_millis(5000),
+                elapsed: std::time::Duration::from_millis(3),
+            });
             self
         }
 
@@ -356,6 +377,7 @@ mod tests {
             provider_id: None,
             offline: true,
             timeout: Duration::from_secs(1),
+            cwd: dir.path().to_path_buf(),
         };
         let env =
             Environment::new([("CODER_URL".to_string(), "https://d.example.com".to_string())]);

@@ -16,6 +16,7 @@ use crate::codex::mode::Mode;
 use crate::environment::Environment;
 use crate::secrets::SecretStore;
 
+pub mod auth_run;
 mod checks;
 pub mod facts;
 mod judged;
@@ -37,6 +38,8 @@ pub struct Options {
     pub offline: bool,
     /// Per request, and (plus a small margin) for all `net.*` checks together.
     pub timeout: Duration,
+    /// The folder doctor runs in, where Codex would run an `auth` command.
+    pub cwd: std::path::PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -217,6 +220,7 @@ env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
             provider_id: None,
             offline: true,
             timeout: Duration::from_secs(1),
+            cwd: dir.to_path_buf(),
         }
     }
 

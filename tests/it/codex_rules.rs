@@ -9,12 +9,12 @@ use codexgw::codex::inspect::REFUSING_TABLES;
 use codexgw::codex::mode::{RESERVED_PROVIDER_IDS, RESTRICTED_PROVIDER_IDS};
 use serde_json::Value;
 
+use crate::support::TestHome;
 use crate::support::fake_coder::{FakeCoder, Options, VALID_TOKEN};
+use crate::support::real_codex::versions;
 use crate::support::real_codex::{
     CHATGPT_ACCESS_TOKEN, CHATGPT_ACCOUNT_ID, run_codex, run_codex_with, write_chatgpt_login,
 };
-use crate::support::TestHome;
-use crate::support::real_codex::versions;
 
 const ENV: [(&str, &str); 1] = [("OPENAI_API_KEY", VALID_TOKEN)];
 
@@ -328,5 +328,66 @@ fn codex_api_key_replaces_the_chatgpt_login() {
             status(&doctor(&home, &env[..1], &[]), "codex.login"),
             "pass"
         );
+    }
+}
+
+/// Command-backed auth that fails, prints nothing or hangs: Codex sends its request with no
+/// credentials, and doctor, having run the command the same way, fails and sends none either.
+#[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex: run scripts/test")]
+fn a_failing_auth_command_means_no_credentials_for_codex_and_doctor() {
+    use std::os::unix::fs::PermissionsExt;
+    let cases = [
+        (
+            "echo 'no token here' >&2\nexit 1",
+            "exits with status 1 (`no token here`)",
+        ),
+        ("exit 0", "exits 0 but prints nothing"),
+        (
+            "exec sleep 30",
+            "does not finish within Codex's timeout of 300 ms",
+        ),
+        ("printf '%s\\n' \"$1\"", "which printed a token"),
+    ];
+    for (version, codex) in versions() {
+        for (body, says) in cases {
+            let fake = FakeCoder::start(Options::default());
+            let home = TestHome::new();
+            let script = home.home().join("get-token");
+            std::fs::write(&script, format!("#!/bin/sh\n{body}\n")).unwrap();
+            std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+            home.write_config(&format!(
+                "model_provider = \"ai_gateway\"\n\n[model_providers.ai_gateway]\nname = \"AI Gateway\"\nbase_url = \"{}/api/v2/aibridge/openai/v1\"\nwire_api = \"responses\"\n\n[model_providers.ai_gateway.auth]\ncommand = \"{}\"\nargs = [\"{VALID_TOKEN}\"]\ntimeout_ms = 300\n",
+                fake.url,
+                script.display()
+            ));
+            let healthy = says.starts_with("which");
+            let _ = run_codex(&home, &codex, &[]);
+            let posts = fake.requests_to("/responses");
+            assert!(!posts.is_empty(), "Codex {version}: {body}");
+            let sent = posts[0].header("Authorization").map(str::to_string);
+            let expected = healthy.then(|| format!("Bearer {VALID_TOKEN}"));
+            assert_eq!(sent, expected, "Codex {version}: {body}");
+
+            let out = home.codexgw().args(["doctor", "--json"]).output().unwrap();
+            let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+            let key = check(&report, "env.openai_api_key");
+            assert_eq!(
+                key["status"],
+                if healthy { "pass" } else { "fail" },
+                "{body}: {key}"
+            );
+            assert!(key["summary"].as_str().unwrap().contains(says), "{key}");
+            let probe = fake.requests_to("/models");
+            let doctor_sent = probe
+                .last()
+                .and_then(|r| r.header("Authorization"))
+                .map(str::to_string);
+            assert_eq!(doctor_sent, expected, "{body}");
+            assert_eq!(
+                status(&report, "net.gateway"),
+                if healthy { "pass" } else { "fail" }
+            );
+        }
     }
 }

@@ -816,7 +816,7 @@ fn a_bearer_token_in_a_centralized_table_warns() {
     );
 }
 
-/// `auth.command` is codexgw's own `token print coder`: doctor does the same lookup, so it
+/// `auth.command` is codexgw's own `token print coder`: doctor runs it as Codex does, so it
 /// cannot pass while Codex gets no token.
 #[test]
 fn command_backed_auth_is_judged_by_the_token_codexgw_would_print() {
@@ -827,7 +827,7 @@ fn command_backed_auth_is_judged_by_the_token_codexgw_would_print() {
     assert_eq!(run.failing(), ["env.openai_api_key"], "{}", run.human);
     assert!(
         run.summary("env.openai_api_key")
-            .contains("finds no Coder token"),
+            .contains("exits with status 1 (`error: no Coder API token stored for"),
         "{}",
         run.summary("env.openai_api_key")
     );
@@ -846,7 +846,10 @@ fn command_backed_auth_is_judged_by_the_token_codexgw_would_print() {
     let run = doctor(&home, &[("CODER_SESSION_TOKEN", VALID_TOKEN)], &[]);
     assert_eq!(run.code, 0, "{}", run.human);
     let summary = run.summary("env.openai_api_key");
-    assert!(summary.contains("$CODER_SESSION_TOKEN"), "{summary}");
+    assert!(
+        summary.contains("which printed a token (abcd…"),
+        "{summary}"
+    );
     let program = assert_cmd::cargo::cargo_bin("codexgw")
         .display()
         .to_string();
