@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use super::Options;
 use super::auth_run::{self, AuthRun};
+use super::daemon::{self, Daemon};
 use super::shell::{self, Export};
 use crate::coder::deployment::Deployment;
 use crate::coder::detect::DetectedUrl;
@@ -112,6 +113,8 @@ pub struct Facts {
     /// The judged table's `auth` command, run as Codex runs it (`None`: no such command, or
     /// its program is not found).
     pub auth_run: Option<AuthRun>,
+    /// Codex's app-server daemons serving this home (`None`: not looked for, off Linux).
+    pub daemons: Option<Vec<Daemon>>,
     /// The start-up file lines that export the variable chatgpt mode needs unset.
     pub conflicting_exports: Vec<Export>,
 }
@@ -135,6 +138,7 @@ pub fn gather(options: &Options, env: &Environment, store: Option<&dyn SecretSto
         stored_openai_keys: BTreeMap::new(),
         programs: BTreeMap::new(),
         auth_run: None,
+        daemons: find_daemons(options, env),
         conflicting_exports: Vec::new(),
     };
     for key in facts.store_keys() {
@@ -163,6 +167,22 @@ pub fn gather(options: &Options, env: &Environment, store: Option<&dyn SecretSto
         facts.conflicting_exports = shell::find_exports(home, var, env.var("SHELL"));
     }
     facts
+}
+
+/// The daemons serving this home, through `/proc` (Linux only).
+fn find_daemons(options: &Options, env: &Environment) -> Option<Vec<Daemon>> {
+    if !cfg!(target_os = "linux") {
+        return None;
+    }
+    let root = std::path::Path::new("/proc");
+    let uid = daemon::own_uid(root)?;
+    let default_home = env.home_dir.as_ref().map(|h| h.join(".codex"));
+    Some(daemon::find(
+        root,
+        uid,
+        options.codex_home.dir(),
+        default_home.as_deref(),
+    ))
 }
 
 impl Facts {
@@ -260,6 +280,7 @@ pub mod build {
             stored_openai_keys: BTreeMap::new(),
             programs: BTreeMap::new(),
             auth_run: None,
+            daemons: None,
             conflicting_exports: Vec::new(),
         }
     }

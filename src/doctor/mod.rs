@@ -18,6 +18,7 @@ use crate::secrets::SecretStore;
 
 pub mod auth_run;
 mod checks;
+pub mod daemon;
 pub mod facts;
 mod judged;
 mod net;
@@ -134,6 +135,7 @@ const LOCAL: &[Entry<LocalCheck>] = &[
     checks::env::OPENAI_API_KEY,
     checks::env::CODER_API_TOKEN,
     checks::login::CODEX_LOGIN,
+    checks::daemon::DAEMON,
 ];
 
 /// The network checks, reported after the local ones.
@@ -276,6 +278,7 @@ env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
                 "env.openai_api_key",
                 "env.coder_api_token",
                 "codex.login",
+                "codex.daemon",
                 "net.deployment",
                 "net.auth",
                 "net.gateway",

@@ -155,7 +155,7 @@ fn healthy_centralized_passes_and_codex_agrees() {
     assert_eq!(
         statuses,
         [
-            "pass", "pass", "pass", "pass", "skip", "skip", "pass", "pass", "pass"
+            "pass", "pass", "pass", "pass", "skip", "skip", "pass", "pass", "pass", "pass"
         ]
     );
     let ids: Vec<&str> = run.json["checks"]
@@ -1065,4 +1065,60 @@ fn every_start_up_file_that_exports_the_key_is_named_the_shells_first() {
         "{}",
         run.fix("env.openai_api_key")
     );
+}
+
+/// A running app-server daemon started without the Coder token keeps that environment: doctor
+/// finds it (a stand-in process with the daemon's command line and a chosen environment) and
+/// names the variable it lacks, never a value.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_daemon_started_without_the_token_is_found_by_name() {
+    let fake = FakeCoder::start(Options::default());
+    let home = TestHome::new();
+    setup(&home, &fake, "byok", &[]);
+    let codex_home = home.codex_home().display().to_string();
+    let start = |env: &[(&str, &str)]| {
+        std::process::Command::new("sh")
+            .args(["-c", "sleep 30; :", "codex", "app-server", "--managed-daemon"])
+            .env_clear()
+            .env("CODEX_HOME", &codex_home)
+            .envs(env.iter().copied())
+            .spawn()
+            .unwrap()
+    };
+    let wait_for_proc = |pid: u32| {
+        let environ = format!("/proc/{pid}/environ");
+        for _ in 0..200 {
+            if std::fs::read(&environ).is_ok_and(|e| !e.is_empty()) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    };
+    let mut stale = start(&[("OPENAI_API_KEY", LIVE_KEY)]);
+    wait_for_proc(stale.id());
+    let run = doctor(&home, &[CODER], &["--offline"]);
+    let _ = stale.kill();
+    let _ = stale.wait();
+    assert_eq!(run.status("codex.daemon"), "warn", "{}", run.human);
+    assert!(
+        run.summary("codex.daemon").contains(&format!(
+            "(pid {}) is running without $CODER_API_TOKEN",
+            stale.id()
+        )),
+        "{}",
+        run.summary("codex.daemon")
+    );
+    assert!(run.fix("codex.daemon").contains("codex app-server daemon stop"));
+    assert_eq!(
+        run.check("codex.daemon")["evidence"]["daemons"][0]["credential_vars"],
+        serde_json::json!(["OPENAI_API_KEY"])
+    );
+
+    let mut fresh = start(&[CODER]);
+    wait_for_proc(fresh.id());
+    let run = doctor(&home, &[CODER], &["--offline"]);
+    let _ = fresh.kill();
+    let _ = fresh.wait();
+    assert_eq!(run.status("codex.daemon"), "pass", "{}", run.human);
 }
