@@ -2,12 +2,9 @@
 
 use crate::cli::RemoveArgs;
 use crate::codex::home::validate_profile_name;
-use crate::commands::confirm_changes;
-use crate::commands::setup::apply_changes;
-use crate::commands::{Context, read_state, validate_provider_id};
-use crate::error;
+use crate::commands::{Context, apply, diff_of, require_consent, validate_provider_id};
 use crate::files::State;
-use crate::setup::diff;
+use crate::setup::apply::{forget_replaced_model_provider, read_state};
 use crate::setup::plan::plan_remove;
 
 pub fn run(
@@ -26,7 +23,7 @@ pub fn run(
         .as_ref()
         .map(|name| read_state(home.profile_path(name)))
         .transpose()?;
-    let mut state = State::load(&home.backups_dir())?;
+    let state = State::load(&home.backups_dir())?;
     let changes = plan_remove(
         &args.provider_id,
         config,
@@ -35,7 +32,7 @@ pub fn run(
     )?;
 
     if changes.is_empty() {
-        ctx.status(format!(
+        ctx.ui.status(format!(
             "nothing to remove: no provider `{}` in `{}`",
             args.provider_id,
             home.config_path().display()
@@ -43,34 +40,18 @@ pub fn run(
         return Ok(());
     }
     if args.dry_run {
-        let diff: String = changes.iter().map(diff::unified).collect();
-        print!("{diff}");
-        ctx.status("dry run: nothing written");
+        ctx.ui.out(diff_of(&changes))?;
+        ctx.ui.status("dry run: nothing written");
         return Ok(());
     }
-    if !args.yes {
-        if !ctx.interactive {
-            return Err(error::usage(
-                "remove changes your config and there is no terminal to confirm",
-                "pass `--yes` (see the change first with `--dry-run`)",
-            ));
-        }
-        let ok = confirm_changes(ctx, &changes, "Remove the gateway provider?", false)?;
-        if !ok {
-            return Err(error::failure(
-                "nothing written",
-                "run `codexgw remove` again when ready",
-            ));
-        }
-    }
-    apply_changes(&home, &changes, true, ctx)?;
-    // A remembered value is spent once its file no longer points at the gateway.
-    let before = state.previous_model_provider.len();
-    for change in &changes {
-        state.previous_model_provider.remove(&change.file_name());
-    }
-    if state.previous_model_provider.len() != before {
-        state.save(&home.backups_dir())?;
-    }
-    Ok(())
+    require_consent(
+        ctx,
+        &changes,
+        "Remove the gateway provider?",
+        false,
+        args.yes,
+        ("codexgw remove", true),
+    )?;
+    apply(ctx, &home, &changes, true)?;
+    forget_replaced_model_provider(&home, state, &changes)
 }

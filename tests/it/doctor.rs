@@ -100,7 +100,7 @@ fn doctor(home: &TestHome, env: &[(&str, &str)], args: &[&str]) -> Run {
 
 fn setup(home: &TestHome, fake: &FakeCoder, mode: &str, extra: &[&str]) {
     home.codexgw()
-        .args(["setup", "--mode", mode, "--url", &fake.url])
+        .args(["setup", "--yes", "--mode", mode, "--url", &fake.url])
         .args(extra)
         .assert()
         .success();
@@ -436,6 +436,7 @@ fn net_deployment_reports_unreachable_garbage_and_route_mismatch() {
     home.codexgw()
         .args([
             "setup",
+            "--yes",
             "--mode",
             "centralized",
             "--route",
@@ -1079,7 +1080,13 @@ fn a_daemon_started_without_the_token_is_found_by_name() {
     let codex_home = home.codex_home().display().to_string();
     let start = |env: &[(&str, &str)]| {
         std::process::Command::new("sh")
-            .args(["-c", "sleep 30; :", "codex", "app-server", "--managed-daemon"])
+            .args([
+                "-c",
+                "sleep 30; :",
+                "codex",
+                "app-server",
+                "--managed-daemon",
+            ])
             .env_clear()
             .env("CODEX_HOME", &codex_home)
             .envs(env.iter().copied())
@@ -1109,7 +1116,10 @@ fn a_daemon_started_without_the_token_is_found_by_name() {
         "{}",
         run.summary("codex.daemon")
     );
-    assert!(run.fix("codex.daemon").contains("codex app-server daemon stop"));
+    assert!(
+        run.fix("codex.daemon")
+            .contains("codex app-server daemon stop")
+    );
     assert_eq!(
         run.check("codex.daemon")["evidence"]["daemons"][0]["credential_vars"],
         serde_json::json!(["OPENAI_API_KEY"])

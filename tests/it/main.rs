@@ -9,6 +9,8 @@ mod doctor;
 mod e2e_codex;
 mod fixtures_setup;
 mod help;
+mod network;
+mod output;
 mod proptest_engine;
 mod readme;
 mod real_codex_setup;

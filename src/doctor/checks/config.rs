@@ -153,10 +153,7 @@ fn config_provider(facts: &Facts) -> Check {
         let name = &legacy.value;
         return Check::fail(
                 ID,
-                format!(
-                    "`profile = \"{name}\"` at {} makes Codex refuse to start: legacy `profile = \"{name}\"` config is no longer supported",
-                    file.at(legacy.line)
-                ),
+                crate::codex::inspect::legacy_profile_message(name, &file.at(legacy.line)),
                 format!(
                     "delete that line; to keep a separate setup use `codexgw setup --profile {name} …` and run `codex --profile {name}`"
                 ),
@@ -173,21 +170,8 @@ fn config_provider(facts: &Facts) -> Check {
             .enumerate()
             .filter(|(i, _)| Some(*i) != skip)
             .map(|(_, (f, s))| {
-                let verdict = match s.refusal() {
-                    Some(why) => format!("which makes Codex refuse the whole file: `{why}`"),
-                    None => format!(
-                        "where Codex ignores it (`--strict-config` refuses it: `unknown configuration field `{}.{}``)",
-                        s.table, s.key
-                    ),
-                };
                 (
-                    format!(
-                        "`{} = \"{}\"` at {} sits under `[{}]`, {verdict}",
-                        s.key,
-                        s.value,
-                        f.at(s.line),
-                        s.table
-                    ),
+                    s.message(&f.at(s.line)),
                     format!("delete line {} of {}", s.line, f.name),
                 )
             })
