@@ -497,11 +497,37 @@ fn net_auth_fails_on_a_rejected_token() {
         run.summary("net.auth")
             .contains("rejects the Coder token from $CODER_API_TOKEN")
     );
-    assert!(run.fix("net.auth").contains("coder tokens create"));
+    assert_eq!(
+        run.fix("net.auth"),
+        "create a new token with `coder tokens create` (or in the dashboard under Tokens), then `export CODER_API_TOKEN=<the new token>`"
+    );
     assert!(
         run.summary("net.gateway")
             .contains("Coder token (sent in `X-Coder-AI-Governance-Token`) was rejected")
     );
+
+    // From the keyring: renew it there, said once, with no `export`.
+    let stored = chatgpt_home(&fake);
+    stored
+        .codexgw()
+        .args(["token", "set", "coder", "--url", &fake.url])
+        .write_stdin(VALID_TOKEN)
+        .assert()
+        .success();
+    let run = doctor(&stored, &[], &[]);
+    assert_eq!(run.failing(), ["net.auth", "net.gateway"], "{}", run.human);
+    for id in ["net.auth", "net.gateway"] {
+        let fix = run.fix(id);
+        assert_eq!(
+            fix,
+            format!(
+                "create a new token with `coder tokens create` (or in the dashboard under Tokens), then store it in place of the old one: `codexgw token set coder --url {}`",
+                fake.url
+            ),
+            "{id}"
+        );
+        assert!(!fix.contains("export"), "{id}: {fix}");
+    }
 }
 
 #[test]
@@ -579,12 +605,51 @@ fn a_hanging_deployment_cannot_hold_the_run() {
     assert_eq!(run.code, 1);
     assert_eq!(run.failing(), ["net.deployment", "net.auth", "net.gateway"]);
     for id in ["net.deployment", "net.auth", "net.gateway"] {
+        // The wait is named with the flag that sets it, and the fix offers more time.
         let summary = run.summary(id);
         assert!(
-            summary.contains("no answer")
-                || summary.contains("timed out")
-                || summary.contains("in time"),
+            summary.contains("no answer within 1s (`--timeout 1`)"),
             "{id}: {summary}"
+        );
+        assert!(
+            run.fix(id)
+                .ends_with("allow more time: `codexgw doctor --timeout 30`"),
+            "{id}: {}",
+            run.fix(id)
+        );
+    }
+}
+
+/// A typo in `--provider-id` is named as such: the ids that exist, and a setup command that
+/// carries the id; never "set `model_provider` to the typo".
+#[test]
+fn a_provider_id_typo_names_the_ids_that_exist() {
+    let fake = FakeCoder::start(Options::default());
+    let home = chatgpt_home(&fake);
+    let run = doctor(
+        &home,
+        &[CODER],
+        &["--offline", "--provider-id", "ai_gatewya"],
+    );
+    assert_eq!(
+        run.failing(),
+        ["config.provider", "config.block"],
+        "{}",
+        run.human
+    );
+    for id in ["config.provider", "config.block"] {
+        let fix = run.fix(id);
+        assert!(
+            fix.contains("the config defines `ai_gateway`"),
+            "{id}: {fix}"
+        );
+        assert!(
+            fix.contains("codexgw setup --provider-id ai_gatewya "),
+            "{id}: {fix}"
+        );
+        assert!(
+            !fix.contains("model_provider = \"ai_gatewya\""),
+            "{id}: {fix}"
         );
     }
 }

@@ -241,12 +241,22 @@ fn config_provider(facts: &Facts) -> Check {
         _ => String::new(),
     };
     let failure = if let Some(wanted) = facts.provider_id.as_ref().filter(|w| *w != value) {
-        Some((
-            format!(
-                "`model_provider = \"{value}\"` at {at}{over} selects `{value}`, not `{wanted}`"
+        Some(match table_file(wanted) {
+            Some(_) => (
+                format!(
+                    "`model_provider = \"{value}\"` at {at}{over} selects `{value}`, not `{wanted}`"
+                ),
+                format!("set `model_provider = \"{wanted}\"` at {at}"),
             ),
-            format!("set `model_provider = \"{wanted}\"` at {at}"),
-        ))
+            // Most often a typo in `--provider-id`: pointing `model_provider` at it would break
+            // Codex, so name the ids that exist instead.
+            None => (
+                format!(
+                    "`--provider-id {wanted}`: the config has no `[model_providers.{wanted}]` table; `model_provider = \"{value}\"` at {at}{over}"
+                ),
+                missing_id_fix(facts, wanted),
+            ),
+        })
     } else if mode::is_reserved_provider_id(value) && table_file(value).is_none() {
         Some((
             format!(
@@ -373,6 +383,27 @@ fn profile_conflict(facts: &Facts) -> Option<Check> {
 
 const ID_PROVIDER: &str = PROVIDER.id;
 
+/// The fix for `--provider-id WANTED` naming no table: the ids that exist (a typo is likelier
+/// than a missing table), then how to write that table.
+fn missing_id_fix(facts: &Facts, wanted: &str) -> String {
+    let ids: Vec<String> = facts
+        .docs()
+        .flat_map(|(_, d)| d.provider_ids())
+        .map(|id| format!("`{id}`"))
+        .collect();
+    let check = if ids.is_empty() {
+        "no provider table is defined".to_string()
+    } else {
+        format!(
+            "check the id: the config defines {} (`--provider-id <one of them>`)",
+            ids.join(", ")
+        )
+    };
+    format!(
+        "{check}; to write `{wanted}`, run `codexgw setup --provider-id {wanted} --mode centralized|byok|chatgpt --url <deployment>`"
+    )
+}
+
 fn config_block(facts: &Facts) -> Check {
     const ID: &str = BLOCK.id;
     let judged = judged::block(facts);
@@ -392,8 +423,11 @@ fn config_block(facts: &Facts) -> Check {
                         .as_deref()
                         .unwrap_or(mode::DEFAULT_PROVIDER_ID)
                 ),
-                fix: "run `codexgw setup --mode centralized|byok|chatgpt --url <deployment>` to write it"
-                    .to_string(),
+                fix: match &facts.provider_id {
+                    Some(wanted) => missing_id_fix(facts, wanted),
+                    None => "run `codexgw setup --mode centralized|byok|chatgpt --url <deployment>` to write it"
+                        .to_string(),
+                },
             };
             let all: Vec<&Finding> = std::iter::once(&missing).chain(&refused).collect();
             joined(ID, &all)
@@ -736,17 +770,35 @@ mod tests {
                 .contains("there is no `[model_providers.gw]` table")
         );
 
-        let pinned = facts(Some(&selected(TABLE)), &[]).with_provider_id("gw2");
+        // A typo in `--provider-id`: no suggestion to select it; the ids that exist instead.
+        let pinned = facts(Some(&selected(TABLE)), &[]).with_provider_id("ai_gatway");
         let check = run(PROVIDER, &pinned);
         assert_eq!(check.status, Status::Fail);
+        assert!(
+            check.summary.starts_with(
+                "`--provider-id ai_gatway`: the config has no `[model_providers.ai_gatway]` table"
+            ),
+            "{}",
+            check.summary
+        );
+        let expected = "check the id: the config defines `ai_gateway` (`--provider-id <one of them>`); to write `ai_gatway`, run `codexgw setup --provider-id ai_gatway --mode centralized|byok|chatgpt --url <deployment>`";
+        assert_eq!(fix(&check), expected);
+        assert!(!fix(&check).contains("model_provider = \"ai_gatway\""));
+        let block = run(BLOCK, &pinned);
+        assert_eq!(block.status, Status::Fail);
+        assert_eq!(
+            block.summary,
+            "there is no `[model_providers.ai_gatway]` table"
+        );
+        assert_eq!(fix(&block), expected);
+        // An id that has a table but is not selected: select it.
+        let two = selected(&format!("{TABLE}\n{}", TABLE.replace("ai_gateway", "gw2")));
+        let check = run(PROVIDER, &facts(Some(&two), &[]).with_provider_id("gw2"));
         assert!(check.summary.contains("not `gw2`"));
         assert_eq!(
             fix(&check),
             "set `model_provider = \"gw2\"` at config.toml:1"
         );
-        let block = run(BLOCK, &pinned);
-        assert_eq!(block.status, Status::Fail);
-        assert_eq!(block.summary, "there is no `[model_providers.gw2]` table");
     }
 
     #[test]
