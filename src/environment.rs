@@ -38,7 +38,7 @@ impl Environment {
             .filter(|v| !v.is_empty())
     }
 
-    /// Every variable, for a child process that must see what this one sees.
+    /// Every variable, for a child process that must see what the user's shell would give it.
     pub fn vars(&self) -> impl Iterator<Item = (&str, &str)> {
         self.vars.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }

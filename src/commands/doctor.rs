@@ -26,6 +26,8 @@ pub fn run(
         offline: args.offline,
         timeout: Duration::from_secs(args.timeout),
         cwd: std::env::current_dir().unwrap_or_default(),
+        strict_config: args.strict_config,
+        codex_bin: args.codex_bin.clone(),
     };
     let store = crate::secrets::system_store(&ctx.env);
     let report = doctor::run(&options, &ctx.env, Some(&store));

@@ -13,6 +13,7 @@ use crate::coder::deployment::Deployment;
 use crate::coder::detect::DetectedUrl;
 use crate::codex::home::Login;
 use crate::codex::inspect::Inspected;
+use crate::codex::installed::{Installation, Question};
 use crate::codex::mode::Mode;
 use crate::environment::Environment;
 use crate::secrets::{self, Found, SecretStore, TokenKind};
@@ -117,10 +118,32 @@ pub struct Facts {
     pub daemons: Option<Vec<Daemon>>,
     /// The start-up file lines that export the variable chatgpt mode needs unset.
     pub conflicting_exports: Vec<Export>,
+    /// How the user starts Codex (`codex -p NAME --strict-config`), for findings.
+    pub codex_command: String,
+    /// The installed Codex and its verdict on the config (`None`: not asked).
+    pub codex: Option<Installation>,
 }
 
 /// Reads everything once. `store` is where codexgw keeps tokens (the OS keyring), if any.
 pub fn gather(options: &Options, env: &Environment, store: Option<&dyn SecretStore>) -> Facts {
+    // The installed Codex judges the config while everything else is read; it is local, so
+    // `--offline` keeps it.
+    let question = Question {
+        codex_home: options.codex_home.dir(),
+        profile: options.profile.as_deref(),
+        strict: options.strict_config,
+        env,
+        timeout: options.timeout,
+    };
+    std::thread::scope(|scope| {
+        let asked = scope.spawn(|| Installation::ask(options.codex_bin.as_deref(), &question));
+        let mut facts = gather_files(options, env, store);
+        facts.codex = asked.join().ok();
+        facts
+    })
+}
+
+fn gather_files(options: &Options, env: &Environment, store: Option<&dyn SecretStore>) -> Facts {
     let home = &options.codex_home;
     let mut facts = Facts {
         profile: options.profile.clone(),
@@ -140,6 +163,8 @@ pub fn gather(options: &Options, env: &Environment, store: Option<&dyn SecretSto
         auth_run: None,
         daemons: find_daemons(options, env),
         conflicting_exports: Vec::new(),
+        codex_command: options.codex_command(),
+        codex: None,
     };
     for key in facts.store_keys() {
         let found = secrets::find_all_stored(TokenKind::Coder, env, store, &key);
@@ -282,6 +307,8 @@ pub mod build {
             auth_run: None,
             daemons: None,
             conflicting_exports: Vec::new(),
+            codex_command: "codex".to_string(),
+            codex: None,
         }
     }
 
@@ -399,6 +426,8 @@ mod tests {
             offline: true,
             timeout: Duration::from_secs(1),
             cwd: dir.path().to_path_buf(),
+            strict_config: false,
+            codex_bin: None,
         };
         let env =
             Environment::new([("CODER_URL".to_string(), "https://d.example.com".to_string())]);
