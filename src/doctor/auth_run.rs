@@ -2,17 +2,15 @@
 //! would get: the same program (as resolved through `PATH`), arguments, working folder and
 //! environment, stdin closed, trimmed stdout as the token, killed after `timeout_ms`.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::codex::inspect::{AUTH_TIMEOUT_MS, AuthCommand};
 use crate::environment::Environment;
+use crate::programs::{self, Bounded};
 use crate::secrets::Secret;
 
-/// How often a running command is polled.
-const POLL: Duration = Duration::from_millis(5);
 /// How much of stderr a finding quotes.
 const STDERR_CHARS: usize = 200;
 
@@ -53,17 +51,13 @@ pub fn run(auth: &AuthCommand, program: &Path, env: &Environment, cwd: &Path) ->
         .cwd
         .as_deref()
         .map_or_else(|| cwd.to_path_buf(), |dir| cwd.join(dir));
-    let outcome = run_command(
-        Command::new(program)
-            .args(&auth.args)
-            .current_dir(dir)
-            .env_clear()
-            .envs(env.vars())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped()),
-        timeout,
-    );
+    let mut command = Command::new(program);
+    command
+        .args(&auth.args)
+        .current_dir(dir)
+        .env_clear()
+        .envs(env.vars());
+    let outcome = run_command(command, timeout);
     AuthRun {
         outcome,
         timeout,
@@ -71,67 +65,25 @@ pub fn run(auth: &AuthCommand, program: &Path, env: &Environment, cwd: &Path) ->
     }
 }
 
-fn run_command(command: &mut Command, timeout: Duration) -> Outcome {
-    let mut child = match command.spawn() {
-        Ok(child) => child,
-        Err(e) => return Outcome::CannotStart(e.to_string()),
-    };
-    // Read on threads: a command that fills a pipe must not block, and one whose children keep
-    // the pipes open after a kill must not hold doctor (those threads are abandoned).
-    let reader = |pipe: Option<Box<dyn Read + Send>>| {
-        let (send, receive) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            if let Some(mut pipe) = pipe {
-                let _ = pipe.read_to_end(&mut bytes);
+fn run_command(command: Command, timeout: Duration) -> Outcome {
+    match programs::run_bounded(command, timeout) {
+        Bounded::Finished {
+            code: Some(0),
+            stdout,
+            ..
+        } => match stdout.trim() {
+            "" => Outcome::Empty,
+            token => Outcome::Token(Secret::new(token)),
+        },
+        Bounded::Finished { code, stderr, .. } => {
+            let first = stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+            Outcome::Failed {
+                code,
+                stderr: first.trim().chars().take(STDERR_CHARS).collect(),
             }
-            let _ = send.send(bytes);
-        });
-        receive
-    };
-    let stdout = reader(
-        child
-            .stdout
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let stderr = reader(
-        child
-            .stderr
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let deadline = Instant::now() + timeout;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Outcome::TimedOut(timeout);
-            }
-            Ok(None) => std::thread::sleep(POLL),
-            Err(e) => return Outcome::CannotStart(e.to_string()),
         }
-    };
-    let collect = |receive: std::sync::mpsc::Receiver<Vec<u8>>| {
-        receive
-            .recv_timeout(Duration::from_millis(200))
-            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-            .unwrap_or_default()
-    };
-    let out = collect(stdout);
-    if !status.success() {
-        let err = collect(stderr);
-        let first = err.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-        return Outcome::Failed {
-            code: status.code(),
-            stderr: first.trim().chars().take(STDERR_CHARS).collect(),
-        };
-    }
-    match out.trim() {
-        "" => Outcome::Empty,
-        token => Outcome::Token(Secret::new(token)),
+        Bounded::TimedOut => Outcome::TimedOut(timeout),
+        Bounded::CannotStart(why) => Outcome::CannotStart(why),
     }
 }
 
