@@ -55,6 +55,7 @@ Register-ArgumentCompleter -Native -CommandName 'codexgw' -ScriptBlock {
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask: accept the detected URL and write without confirmation')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask: accept the detected URL and write without confirmation')
             [CompletionResult]::new('--no-backup', '--no-backup', [CompletionResultType]::ParameterName, 'Do not keep a copy of the old file')
+            [CompletionResult]::new('--replace', '--replace', [CompletionResultType]::ParameterName, 'Take over a provider table under the id that is not a Coder gateway block (`remove` gives it back)')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Do not contact the deployment (with `--route auto`, use aibridge)')
             [CompletionResult]::new('--store-token', '--store-token', [CompletionResultType]::ParameterName, 'Save the Coder token (from $CODER_API_TOKEN, stdin or a prompt) in the OS keyring')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

@@ -51,6 +51,7 @@ set edit:completion:arg-completer[codexgw] = {|@words|
             cand -y 'Do not ask: accept the detected URL and write without confirmation'
             cand --yes 'Do not ask: accept the detected URL and write without confirmation'
             cand --no-backup 'Do not keep a copy of the old file'
+            cand --replace 'Take over a provider table under the id that is not a Coder gateway block (`remove` gives it back)'
             cand --offline 'Do not contact the deployment (with `--route auto`, use aibridge)'
             cand --store-token 'Save the Coder token (from $CODER_API_TOKEN, stdin or a prompt) in the OS keyring'
             cand -h 'Print help (see more with ''--help'')'

@@ -57,6 +57,7 @@ complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l allow-http -d 
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l dry-run -d 'Print the diff of what would change and write nothing'
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -s y -l yes -d 'Do not ask: accept the detected URL and write without confirmation'
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l no-backup -d 'Do not keep a copy of the old file'
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l replace -d 'Take over a provider table under the id that is not a Coder gateway block (`remove` gives it back)'
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l offline -d 'Do not contact the deployment (with `--route auto`, use aibridge)'
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l store-token -d 'Save the Coder token (from $CODER_API_TOKEN, stdin or a prompt) in the OS keyring'
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -143,6 +143,11 @@ pub struct SetupArgs {
     #[arg(long)]
     pub no_backup: bool,
 
+    /// Take over a provider table under the id that is not a Coder gateway block (`remove`
+    /// gives it back)
+    #[arg(long)]
+    pub replace: bool,
+
     /// Do not contact the deployment (with `--route auto`, use aibridge)
     #[arg(long)]
     pub offline: bool,

@@ -280,13 +280,16 @@ fn stamp(time: SystemTime) -> String {
         .replace(['-', ':'], "")
 }
 
-/// What codexgw remembers between runs: the `model_provider` each file had before codexgw
-/// first changed it, so `remove` can put it back.
+/// What codexgw remembers between runs, so `remove` undoes exactly what `setup` did.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct State {
-    /// File name → the earlier value (`None`: the key was absent).
-    #[serde(default)]
+    /// File name → the `model_provider` before codexgw first changed it (`None`: absent).
+    /// Written by codexgw versions before `undo`; read by `remove` for files without a record.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub previous_model_provider: std::collections::BTreeMap<String, Option<String>>,
+    /// Each file's text before and after setup, per provider id.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub undo: crate::setup::undo::Records,
 }
 
 impl State {
@@ -301,7 +304,7 @@ impl State {
             Some(text) => serde_json::from_str(&text)
                 .with_context(|| format!("cannot read codexgw's state in `{}`", path.display()))
                 .help(
-                    "delete that file; codexgw only loses the remembered earlier `model_provider`",
+                    "delete that file; `codexgw remove` then forgets what came before setup (the backups stay)",
                 ),
         }
     }

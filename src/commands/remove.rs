@@ -7,8 +7,8 @@ use crate::commands::setup::apply_changes;
 use crate::commands::{Context, read_state, validate_provider_id};
 use crate::error;
 use crate::files::State;
-use crate::setup::diff;
 use crate::setup::plan::plan_remove;
+use crate::setup::{diff, undo};
 
 pub fn run(
     ctx: &Context,
@@ -27,13 +27,25 @@ pub fn run(
         .map(|name| read_state(home.profile_path(name)))
         .transpose()?;
     let mut state = State::load(&home.backups_dir())?;
-    let changes = plan_remove(
+    let plan = plan_remove(
         &args.provider_id,
         config,
         profile,
         &state.previous_model_provider,
+        &state.undo,
     )?;
-
+    let changes = plan.changes;
+    if plan.left_alone {
+        ctx.warn(format!(
+            "the provider `{}` in `{}` was not written by codexgw and is not a Coder gateway block; it stays, and so does the `model_provider` naming it",
+            args.provider_id,
+            home.config_path().display()
+        ));
+    }
+    if changes.is_empty() && plan.left_alone {
+        ctx.status("nothing removed");
+        return Ok(());
+    }
     if changes.is_empty() {
         ctx.status(format!(
             "nothing to remove: no provider `{}` in `{}`",
@@ -64,13 +76,11 @@ pub fn run(
         }
     }
     apply_changes(&home, &changes, true, ctx)?;
-    // A remembered value is spent once its file no longer points at the gateway.
-    let before = state.previous_model_provider.len();
+    // A record is spent once its file is back to what it was.
     for change in &changes {
         state.previous_model_provider.remove(&change.file_name());
     }
-    if state.previous_model_provider.len() != before {
-        state.save(&home.backups_dir())?;
-    }
+    undo::forget(&mut state.undo, &args.provider_id, &changes);
+    state.save(&home.backups_dir())?;
     Ok(())
 }

@@ -14,8 +14,8 @@ use crate::commands::credentials::{self, Done};
 use crate::commands::{Context, answer, provider_spec, read_state, resolve_route};
 use crate::error;
 use crate::files::{self, State};
-use crate::setup::diff;
 use crate::setup::plan::{FileChange, plan_setup};
+use crate::setup::{diff, undo};
 
 pub fn run(
     ctx: &Context,
@@ -46,6 +46,8 @@ pub fn run(
         .as_ref()
         .map(|name| read_state(home.profile_path(name)))
         .transpose()?;
+    let mut state = State::load(&home.backups_dir())?;
+    let replaced = undo::check_ownership(&config, &spec.id, &state.undo, args.replace)?;
     let plan = plan_setup(&spec, config, profile)?;
     let next = NextSteps {
         spec: &spec,
@@ -92,14 +94,13 @@ pub fn run(
         return Ok(());
     }
     apply_changes(&home, &plan.changes, !args.no_backup, ctx)?;
-    if let Some((file, previous)) = plan.replaced_model_provider {
-        let mut state = State::load(&home.backups_dir())?;
-        // Only the value from before codexgw's first setup is worth restoring.
-        state
-            .previous_model_provider
-            .entry(file)
-            .or_insert(previous);
-        state.save(&home.backups_dir())?;
+    undo::remember(&mut state.undo, &spec.id, &plan.changes, replaced)?;
+    state.save(&home.backups_dir())?;
+    if replaced {
+        ctx.status(format!(
+            "took over the provider `{}`; `codexgw remove` gives the earlier table back",
+            spec.id
+        ));
     }
     ctx.status(reason.describe(route));
     // The file is written: whatever fails now is not a misuse of the command line.

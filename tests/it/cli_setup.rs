@@ -11,15 +11,15 @@ use crate::support::TestHome;
 const URL: &str = "https://coder.example.com";
 const BASE_URL: &str = "https://coder.example.com/api/v2/aibridge/openai/v1";
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
 }
 
 /// Runs codexgw with no terminal, an empty stdin and a bound on time, so a prompt that would
 /// hang fails the test instead.
-fn run(home: &TestHome, args: &[&str], env: &[(&str, &str)]) -> Run {
+pub(crate) fn run(home: &TestHome, args: &[&str], env: &[(&str, &str)]) -> Run {
     let out = home
         .codexgw()
         .args(args)
@@ -59,7 +59,7 @@ fn mode_of(path: &Path) -> u32 {
 }
 
 #[track_caller]
-fn assert_contains(haystack: &str, needle: &str) {
+pub(crate) fn assert_contains(haystack: &str, needle: &str) {
     assert!(
         haystack.contains(needle),
         "expected {needle:?} in:\n{haystack}"

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use codexgw::coder::deployment::{Deployment, Route};
 use codexgw::codex::document::ConfigDocument;
 use codexgw::codex::mode::{Mode, OWNED_KEYS, OwnedHeader, ProviderSpec, TokenSource};
-use codexgw::setup::plan::{FileState, plan_remove, plan_setup};
+use codexgw::setup::plan::{FileState, PreviousPointers, plan_remove, plan_setup};
+use codexgw::setup::undo::{self, Records};
 use serde_json::Value;
 
 pub const ID: &str = "ai_gateway";
@@ -47,27 +48,20 @@ fn state(text: &str) -> FileState {
     }
 }
 
-/// The text after setup (the input itself when setup changes nothing), and the earlier
-/// `model_provider` setup reports for `remove`.
-pub fn setup(spec: &ProviderSpec, text: &str) -> (String, Option<Option<String>>) {
+/// The text after setup (the input itself when setup changes nothing), and what setup
+/// records for `remove`. Setup here takes over whatever table is under the id, as `--replace`.
+pub fn setup(spec: &ProviderSpec, text: &str) -> (String, Records) {
     let plan = plan_setup(spec, state(text), None).unwrap();
-    let previous = plan.replaced_model_provider.map(|(_, value)| value);
+    let mut records = Records::new();
+    undo::remember(&mut records, &spec.id, &plan.changes, true).unwrap();
     let after = plan.changes.into_iter().next().map(|c| c.after);
-    (after.unwrap_or_else(|| text.to_string()), previous)
+    (after.unwrap_or_else(|| text.to_string()), records)
 }
 
-/// The text after `remove`, given what setup reported as the earlier `model_provider`.
-pub fn remove(text: &str, previous: Option<Option<String>>) -> String {
-    let file = state(text);
-    let previous = previous
-        .map(|value| (codexgw::setup::plan::file_name(&file.path), value))
-        .into_iter()
-        .collect();
-    let after = plan_remove(ID, file, None, &previous)
-        .unwrap()
-        .into_iter()
-        .next()
-        .map(|c| c.after);
+/// The text after `remove`, given what setup recorded.
+pub fn remove(text: &str, records: &Records) -> String {
+    let plan = plan_remove(ID, state(text), None, &PreviousPointers::new(), records).unwrap();
+    let after = plan.changes.into_iter().next().map(|c| c.after);
     after.unwrap_or_else(|| text.to_string())
 }
 
@@ -100,27 +94,6 @@ pub fn outside_owned(doc: &ConfigDocument, id: &str) -> Value {
                 providers.remove(id);
             }
         }
-        if providers.is_empty() {
-            root.remove("model_providers");
-        }
-    }
-    data
-}
-
-/// The data with provider `id` gone, and `model_provider` too when it pointed there: what
-/// `remove` leaves when it does not know an earlier `model_provider`. An empty
-/// `model_providers` is dropped so a leftover `[model_providers]` header does not count.
-pub fn without_provider(doc: &ConfigDocument, id: &str) -> Value {
-    let mut data = doc.to_json();
-    let root = data.as_object_mut().expect("a document is a table");
-    if root.get("model_provider").and_then(Value::as_str) == Some(id) {
-        root.remove("model_provider");
-    }
-    if let Some(providers) = root
-        .get_mut("model_providers")
-        .and_then(Value::as_object_mut)
-    {
-        providers.remove(id);
         if providers.is_empty() {
             root.remove("model_providers");
         }
