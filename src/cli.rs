@@ -85,7 +85,7 @@ impl RouteChoice {
 #[derive(Debug, Clone, Args)]
 pub struct ProviderArgs {
     /// Which credential Codex uses [prompted for at a terminal]
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, ignore_case = true)]
     pub mode: Option<Mode>,
 
     /// The Coder deployment, e.g. https://coder.example.com (a pasted gateway URL works too)
@@ -97,7 +97,7 @@ pub struct ProviderArgs {
     pub provider_id: String,
 
     /// Which gateway path prefix to use
-    #[arg(long, value_enum, default_value_t = RouteChoice::Auto)]
+    #[arg(long, value_enum, ignore_case = true, default_value_t = RouteChoice::Auto)]
     pub route: RouteChoice,
 
     /// Centralized mode: the variable Codex reads the Coder token from [default: OPENAI_API_KEY]
@@ -110,7 +110,7 @@ pub struct ProviderArgs {
 
     /// Centralized mode: how Codex gets the Coder token (`command`: Codex runs
     /// `codexgw token print coder`, so the token stays in the keyring)
-    #[arg(long, value_enum, default_value_t = TokenSourceChoice::Env)]
+    #[arg(long, value_enum, ignore_case = true, default_value_t = TokenSourceChoice::Env)]
     pub token_source: TokenSourceChoice,
 }
 
@@ -226,7 +226,7 @@ pub struct DoctorArgs {
 #[derive(Debug, Args)]
 pub struct TemplateArgs {
     /// Which credential Codex uses in the workspaces
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, ignore_case = true)]
     pub mode: Mode,
 
     /// The folder Codex runs in inside the workspace
@@ -260,7 +260,7 @@ pub enum CompletionShell {
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// The shell to complete in
-    #[arg(value_enum)]
+    #[arg(value_enum, ignore_case = true)]
     pub shell: CompletionShell,
 }
 
@@ -304,7 +304,7 @@ pub struct TargetArgs {
 #[derive(Debug, Args)]
 pub struct TokenSetArgs {
     /// Which token
-    #[arg(value_enum)]
+    #[arg(value_enum, ignore_case = true)]
     pub kind: TokenKind,
 
     #[command(flatten)]
@@ -330,7 +330,7 @@ pub struct TokenSetArgs {
 #[derive(Debug, Args)]
 pub struct TokenPrintArgs {
     /// Which token
-    #[arg(value_enum)]
+    #[arg(value_enum, ignore_case = true)]
     pub kind: TokenKind,
 
     #[command(flatten)]
@@ -340,7 +340,7 @@ pub struct TokenPrintArgs {
 #[derive(Debug, Args)]
 pub struct EnvArgs {
     /// The shell to write for [default: from $SHELL]
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, ignore_case = true)]
     pub shell: Option<Shell>,
 
     /// The provider in config.toml to prepare for

@@ -4,3 +4,4 @@
 pub mod deployment;
 pub mod detect;
 pub mod http;
+pub mod probe;
