@@ -582,7 +582,7 @@ _codexgw() {
             return 0
             ;;
         codexgw__subcmd__setup)
-            opts="-y -h -V --mode --url --provider-id --route --env-key --allow-http --token-source --profile --dry-run --yes --no-backup --replace --offline --store-token --codex-bin --codex-home --help --version"
+            opts="-y -h -V --mode --url --provider-id --route --env-key --allow-http --offline --strict --token-source --profile --dry-run --yes --no-backup --replace --store-token --codex-bin --codex-home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -646,7 +646,7 @@ _codexgw() {
             return 0
             ;;
         codexgw__subcmd__show)
-            opts="-h -V --mode --url --provider-id --route --env-key --allow-http --token-source --codex-home --help --version"
+            opts="-h -V --mode --url --provider-id --route --env-key --allow-http --offline --strict --token-source --codex-home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -28,7 +28,8 @@ pub struct Cli {
 pub enum Command {
     /// Point Codex at the AI Gateway: write the provider block into config.toml
     Setup(SetupArgs),
-    /// Print the provider block for a mode, for pasting or for a template
+    /// Print the provider block setup would write into an empty config.toml (it asks the
+    /// deployment as setup does, unless --offline)
     Show(ShowArgs),
     /// Take the gateway provider out of config.toml again
     Remove(RemoveArgs),
@@ -63,7 +64,7 @@ pub enum Command {
 /// `--route` on the command line: `auto` asks the deployment which route its version serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RouteChoice {
-    /// Ask the deployment's version (falls back to aibridge offline)
+    /// The route the deployment's version serves (aibridge with `--offline` or no answer)
     Auto,
     /// /api/v2/aibridge/… (every Coder version with the gateway)
     Aibridge,
@@ -96,7 +97,8 @@ pub struct ProviderArgs {
     #[arg(long, value_name = "ID", default_value = crate::codex::mode::DEFAULT_PROVIDER_ID)]
     pub provider_id: String,
 
-    /// Which gateway path prefix to use
+    /// Which gateway path prefix to use (`auto`: a pasted gateway URL's, else the one the
+    /// deployment's version serves)
     #[arg(long, value_enum, ignore_case = true, default_value_t = RouteChoice::Auto)]
     pub route: RouteChoice,
 
@@ -107,6 +109,14 @@ pub struct ProviderArgs {
     /// Accept a plain http:// URL to a host that is not loopback
     #[arg(long)]
     pub allow_http: bool,
+
+    /// Do not contact the deployment: the URL is not checked, and `--route auto` means aibridge
+    #[arg(long)]
+    pub offline: bool,
+
+    /// Refuse a deployment that does not answer (without it: a warning, and it is used anyway)
+    #[arg(long, conflicts_with = "offline")]
+    pub strict: bool,
 
     /// Centralized mode: how Codex gets the Coder token (`command`: Codex runs
     /// `codexgw token print coder`, so the token stays in the keyring)
@@ -147,10 +157,6 @@ pub struct SetupArgs {
     /// gives it back)
     #[arg(long)]
     pub replace: bool,
-
-    /// Do not contact the deployment (with `--route auto`, use aibridge)
-    #[arg(long)]
-    pub offline: bool,
 
     /// Save the Coder token (from $CODER_API_TOKEN, stdin or a prompt) in the OS keyring
     #[arg(long)]

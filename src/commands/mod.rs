@@ -4,8 +4,9 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use crate::cli::{ProviderArgs, RouteChoice, TokenSourceChoice};
+use crate::cli::{ProviderArgs, TokenSourceChoice};
 use crate::coder::deployment::{Deployment, Route};
+use crate::coder::probe::{self, Finding};
 use crate::codex::home::CodexHome;
 use crate::codex::launch::ConfiguredProvider;
 use crate::codex::mode::{self, Mode, ProviderSpec, TokenSource};
@@ -124,8 +125,8 @@ pub fn read_state(path: std::path::PathBuf) -> anyhow::Result<crate::setup::plan
     Ok(crate::setup::plan::FileState { path, before })
 }
 
-/// How long `--route auto` waits for `/api/v2/buildinfo`.
-const ROUTE_PROBE_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long setup and show wait for `/api/v2/buildinfo`.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
 pub fn validate_provider_id(id: &str) -> anyhow::Result<()> {
     if id.trim().is_empty() {
@@ -153,45 +154,102 @@ pub enum RouteReason {
     Flag,
     PastedUrl,
     Version(String),
-    Fallback(String),
+    Offline,
+    Unreachable(String),
 }
 
-/// Picks the route: the flag, else the pasted URL's, else by the deployment's version.
-pub fn resolve_route(
-    choice: RouteChoice,
-    pasted: Option<Route>,
-    deployment: &Deployment,
-    offline: bool,
-) -> (Route, RouteReason) {
-    if let Some(route) = choice.fixed() {
-        return (route, RouteReason::Flag);
+/// Where `setup` and `show` point Codex, resolved one way for both.
+pub struct Target {
+    pub deployment: Deployment,
+    pub route: Route,
+    pub reason: RouteReason,
+}
+
+/// Resolves the URL: unless `--offline`, the deployment is asked for its version. An address
+/// that answers but not as Coder is refused; a page of Coder's web UI becomes the deployment
+/// root it proves; one that does not answer is used with a warning, or refused with `--strict`.
+/// The route is `--route`, else the pasted URL's, else the one the version serves.
+pub fn resolve_target(ctx: &Context, args: &ProviderArgs, url: &str) -> anyhow::Result<Target> {
+    let parsed = Deployment::parse(url, args.allow_http)?;
+    let chosen = args
+        .route
+        .fixed()
+        .map(|route| (route, RouteReason::Flag))
+        .or_else(|| parsed.route.map(|route| (route, RouteReason::PastedUrl)));
+    if args.offline {
+        let (route, reason) = chosen.unwrap_or((Route::Aibridge, RouteReason::Offline));
+        return Ok(Target {
+            deployment: parsed.deployment,
+            route,
+            reason,
+        });
     }
-    if let Some(route) = pasted {
-        return (route, RouteReason::PastedUrl);
+    match probe::probe(&parsed.deployment, PROBE_TIMEOUT)? {
+        Finding::Coder {
+            deployment,
+            version,
+            page,
+        } => {
+            if let Some(page) = page {
+                ctx.status(format!(
+                    "`{page}` is a page of Coder's web UI; using the deployment root `{deployment}`"
+                ));
+            }
+            let (route, reason) = chosen.unwrap_or_else(|| {
+                (
+                    Route::for_version(&version),
+                    RouteReason::Version(version.raw),
+                )
+            });
+            Ok(Target {
+                deployment,
+                route,
+                reason,
+            })
+        }
+        Finding::Unreachable { why } => {
+            let why = flat(&why);
+            if args.strict {
+                return Err(error::failure(
+                    format!("`{}` does not answer: {why}", parsed.deployment),
+                    "check the address and the network (VPN, proxy), or leave out `--strict` to write it unchecked",
+                ));
+            }
+            ctx.warn(format!(
+                "`{}` does not answer ({why}); using it unchecked: run `codexgw doctor` once it is reachable",
+                parsed.deployment
+            ));
+            let (route, reason) =
+                chosen.unwrap_or((Route::Aibridge, RouteReason::Unreachable(why)));
+            Ok(Target {
+                deployment: parsed.deployment,
+                route,
+                reason,
+            })
+        }
     }
-    if offline {
-        return (Route::Aibridge, RouteReason::Fallback("offline".into()));
-    }
-    match crate::coder::http::coder_version(deployment, ROUTE_PROBE_TIMEOUT) {
-        Ok(version) => (
-            Route::for_version(&version),
-            RouteReason::Version(version.raw),
-        ),
-        Err(why) => (Route::Aibridge, RouteReason::Fallback(why)),
-    }
+}
+
+/// One level of parentheses: `cannot connect (refused (os error 111))` reads
+/// `cannot connect: refused: os error 111`, so it can sit inside a sentence's own.
+fn flat(text: &str) -> String {
+    text.replace(" (", ": ").replace(['(', ')'], "")
 }
 
 impl RouteReason {
     pub fn describe(&self, route: Route) -> String {
         let route = route.name();
+        let any_version =
+            format!("route `{route}`, which every Coder version with the gateway serves");
         match self {
             RouteReason::Flag => format!("route `{route}` (from --route)"),
             RouteReason::PastedUrl => format!("route `{route}` (from the pasted URL)"),
             RouteReason::Version(v) => format!("route `{route}` (the deployment runs Coder {v})"),
-            RouteReason::Fallback(why) => {
-                format!(
-                    "route `{route}`, which every Coder version with the gateway serves ({why})"
-                )
+            RouteReason::Offline => {
+                format!("{any_version} (--offline: the deployment was not asked)")
+            }
+            RouteReason::Unreachable(why) => {
+                format!("{any_version} (the deployment did not answer: {why})")
             }
         }
     }

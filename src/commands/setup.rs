@@ -11,7 +11,7 @@ use crate::codex::home::{CodexHome, validate_profile_name};
 use crate::codex::mode::{CODER_TOKEN_VAR, Mode, ProviderSpec, TokenSource};
 use crate::commands::confirm_changes;
 use crate::commands::credentials::{self, Done};
-use crate::commands::{Context, answer, provider_spec, read_state, resolve_route};
+use crate::commands::{Context, Target, answer, provider_spec, read_state, resolve_target};
 use crate::error;
 use crate::files::{self, State};
 use crate::setup::plan::{FileChange, plan_setup};
@@ -31,14 +31,12 @@ pub fn run(
         validate_profile_name(profile)?;
     }
     let (mode, url) = resolve_inputs(ctx, args)?;
-    let parsed = Deployment::parse(&url, args.provider.allow_http)?;
-    let (route, reason) = resolve_route(
-        args.provider.route,
-        parsed.route,
-        &parsed.deployment,
-        args.offline,
-    );
-    let spec = provider_spec(&args.provider, mode, parsed.deployment, route)?;
+    let Target {
+        deployment,
+        route,
+        reason,
+    } = resolve_target(ctx, &args.provider, &url)?;
+    let spec = provider_spec(&args.provider, mode, deployment, route)?;
 
     let config = read_state(home.config_path())?;
     let profile = args

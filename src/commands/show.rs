@@ -1,12 +1,12 @@
-//! `codexgw show`: the provider block as setup would write it into an empty file.
+//! `codexgw show`: the provider block as setup would write it into an empty file, for the
+//! same deployment and route setup would resolve.
 
 use crate::cli::ShowArgs;
-use crate::coder::deployment::Deployment;
-use crate::commands::{Context, provider_spec, resolve_route};
+use crate::commands::{Context, provider_spec, resolve_target};
 use crate::error;
 use crate::setup::plan::render_block;
 
-pub fn run(_ctx: &Context, args: &ShowArgs) -> anyhow::Result<()> {
+pub fn run(ctx: &Context, args: &ShowArgs) -> anyhow::Result<()> {
     let missing: Vec<&str> = [
         args.provider.mode.is_none().then_some("--mode"),
         args.provider.url.is_none().then_some("--url"),
@@ -24,10 +24,10 @@ pub fn run(_ctx: &Context, args: &ShowArgs) -> anyhow::Result<()> {
         args.provider.mode.unwrap(),
         args.provider.url.as_deref().unwrap(),
     );
-    let parsed = Deployment::parse(url, args.provider.allow_http)?;
-    // `show` feeds templates and docs, so it never asks the network: `auto` means aibridge.
-    let (route, _) = resolve_route(args.provider.route, parsed.route, &parsed.deployment, true);
-    let spec = provider_spec(&args.provider, mode, parsed.deployment, route)?;
+    // The same resolution as setup's, so show prints what setup would write.
+    let target = resolve_target(ctx, &args.provider, url)?;
+    let spec = provider_spec(&args.provider, mode, target.deployment, target.route)?;
     print!("{}", render_block(&spec)?);
+    ctx.status(target.reason.describe(target.route));
     Ok(())
 }

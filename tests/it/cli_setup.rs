@@ -36,7 +36,16 @@ pub(crate) fn run(home: &TestHome, args: &[&str], env: &[(&str, &str)]) -> Run {
 }
 
 fn setup(home: &TestHome, mode: &str, extra: &[&str]) -> Run {
-    let mut args = vec!["setup", "--mode", mode, "--url", URL, "--route", "aibridge"];
+    let mut args = vec![
+        "setup",
+        "--mode",
+        mode,
+        "--url",
+        URL,
+        "--route",
+        "aibridge",
+        "--offline",
+    ];
     args.extend_from_slice(extra);
     run(home, &args, &[])
 }
@@ -535,7 +544,11 @@ fn yes_uses_the_coder_cli_login_and_says_so() {
 fn show_prints_exactly_what_setup_writes_into_an_empty_file() {
     for mode in ["centralized", "byok", "chatgpt"] {
         let home = TestHome::new();
-        let show = run(&home, &["show", "--mode", mode, "--url", URL], &[]);
+        let show = run(
+            &home,
+            &["show", "--mode", mode, "--url", URL, "--offline"],
+            &[],
+        );
         assert_eq!(show.code, 0, "{}", show.stderr);
         assert_eq!(setup(&home, mode, &["--yes"]).code, 0);
         assert_eq!(show.stdout, home.read_config(), "{mode}");
@@ -637,7 +650,7 @@ fn setup_warns_about_what_it_does_not_own_but_still_blocks_codex() {
 
     // Written for real: Codex still refuses to start, so the fix comes first and `codex` is
     // no next step.
-    let out = setup(&home, "byok", &["--yes", "--offline"]);
+    let out = setup(&home, "byok", &["--yes"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let next = &out.stderr[out.stderr.find("next:\n").expect(&out.stderr)..];
     assert_eq!(
@@ -785,7 +798,7 @@ fn route_auto_follows_the_deployment_version_or_falls_back_to_aibridge() {
     expect_route(
         &closed,
         "aibridge",
-        "which every Coder version with the gateway serves (cannot connect",
+        "which every Coder version with the gateway serves (the deployment did not answer: cannot connect:",
     );
 }
 

@@ -11,6 +11,7 @@ mod help;
 mod proptest_engine;
 mod readme;
 mod real_codex_setup;
+mod setup_checks_url;
 mod setup_ownership;
 mod template;
 mod tokens;
