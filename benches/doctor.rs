@@ -57,6 +57,7 @@ fn setup(home: &Path, url: &str) {
     let status = command(CODEXGW, home)
         .args([
             "setup",
+            "--yes",
             "--mode",
             "centralized",
             "--route",

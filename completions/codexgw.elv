@@ -18,7 +18,7 @@ set edit:completion:arg-completer[codexgw] = {|@words|
     }
     var completions = [
         &'codexgw'= {
-            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand --codex-home 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -45,13 +45,13 @@ set edit:completion:arg-completer[codexgw] = {|@words|
             cand --token-source 'Centralized mode: how Codex gets the Coder token (`command`: Codex runs `codexgw token print coder`, so the token stays in the keyring)'
             cand --profile 'Point only `codex --profile NAME` at the gateway (writes NAME.config.toml)'
             cand --codex-bin 'The Codex CLI to log in with in byok mode [default: `codex` on PATH]'
-            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand --codex-home 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]'
             cand --allow-http 'Accept a plain http:// URL to a host that is not loopback'
             cand --offline 'Do not contact the deployment: the URL is not checked, and `--route auto` means aibridge'
             cand --strict 'Refuse a deployment that does not answer (without it: a warning, and it is used anyway)'
             cand --dry-run 'Print the diff of what would change and write nothing'
-            cand -y 'Do not ask: accept the detected URL and write without confirmation'
-            cand --yes 'Do not ask: accept the detected URL and write without confirmation'
+            cand -y 'Write without asking (needed without a terminal); accept the detected URL'
+            cand --yes 'Write without asking (needed without a terminal); accept the detected URL'
             cand --no-backup 'Do not keep a copy of the old file'
             cand --replace 'Take over a provider table under the id that is not a Coder gateway block (`remove` gives it back)'
             cand --store-token 'Save the Coder token (from $CODER_API_TOKEN, stdin or a prompt) in the OS keyring'
@@ -67,7 +67,7 @@ set edit:completion:arg-completer[codexgw] = {|@words|
             cand --route 'Which gateway path prefix to use (`auto`: a pasted gateway URL''s, else the one the deployment''s version serves)'
             cand --env-key 'Centralized mode: the variable Codex reads the Coder token from [default: OPENAI_API_KEY]'
             cand --token-source 'Centralized mode: how Codex gets the Coder token (`command`: Codex runs `codexgw token print coder`, so the token stays in the keyring)'
-            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand --codex-home 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]'
             cand --allow-http 'Accept a plain http:// URL to a host that is not loopback'
             cand --offline 'Do not contact the deployment: the URL is not checked, and `--route auto` means aibridge'
             cand --strict 'Refuse a deployment that does not answer (without it: a warning, and it is used anyway)'
@@ -79,20 +79,20 @@ set edit:completion:arg-completer[codexgw] = {|@words|
         &'codexgw;remove'= {
             cand --provider-id 'The id of the provider table to remove'
             cand --profile 'Also un-point this profile file (NAME.config.toml)'
-            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand --codex-home 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]'
             cand --dry-run 'Print the diff of what would change and write nothing'
-            cand -y 'Do not ask for confirmation'
-            cand --yes 'Do not ask for confirmation'
+            cand -y 'Write without asking (needed without a terminal)'
+            cand --yes 'Write without asking (needed without a terminal)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'codexgw;restore'= {
-            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand --codex-home 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]'
             cand --list 'List the backups, newest first'
-            cand -y 'Do not ask for confirmation'
-            cand --yes 'Do not ask for confirmation'
+            cand -y 'Write without asking (needed without a terminal)'
+            cand --yes 'Write without asking (needed without a terminal)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -102,7 +102,7 @@ set edit:completion:arg-completer[codexgw] = {|@words|
             cand --timeout 'Seconds each network check may take; together they end within this plus a moment'
             cand --provider-id 'The provider that must be selected [default: the one `model_provider` selects]'
             cand --profile 'Check `codex --profile NAME` (NAME.config.toml layered over config.toml)'
-            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand --codex-home 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]'
             cand --offline 'Skip the checks that contact the deployment'
             cand --json 'Print one JSON object (for tools and support requests) instead of lines'
             cand -h 'Print help'
@@ -111,7 +111,7 @@ set edit:completion:arg-completer[codexgw] = {|@words|
             cand --version 'Print version'
         }
         &'codexgw;token'= {
-            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand --codex-home 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -125,7 +125,7 @@ set edit:completion:arg-completer[codexgw] = {|@words|
         &'codexgw;token;set'= {
             cand --url 'The Coder deployment [default: the one the provider in config.toml points at]'
             cand --provider-id 'The provider in config.toml whose deployment to use'
-            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand --codex-home 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]'
             cand --stdin 'Read the token from stdin even at a terminal'
             cand --verify 'Check a Coder token against the deployment (`/api/v2/users/me`) before storing it'
             cand --allow-http 'With `--verify`: send the token over plain http to a host that is not loopback'
@@ -138,7 +138,7 @@ set edit:completion:arg-completer[codexgw] = {|@words|
         &'codexgw;token;print'= {
             cand --url 'The Coder deployment [default: the one the provider in config.toml points at]'
             cand --provider-id 'The provider in config.toml whose deployment to use'
-            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand --codex-home 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -147,7 +147,7 @@ set edit:completion:arg-completer[codexgw] = {|@words|
         &'codexgw;token;status'= {
             cand --url 'The Coder deployment [default: the one the provider in config.toml points at]'
             cand --provider-id 'The provider in config.toml whose deployment to use'
-            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand --codex-home 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -156,7 +156,7 @@ set edit:completion:arg-completer[codexgw] = {|@words|
         &'codexgw;token;delete'= {
             cand --url 'The Coder deployment [default: the one the provider in config.toml points at]'
             cand --provider-id 'The provider in config.toml whose deployment to use'
-            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand --codex-home 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -182,7 +182,7 @@ set edit:completion:arg-completer[codexgw] = {|@words|
         &'codexgw;env'= {
             cand --shell 'The shell to write for [default: from $SHELL]'
             cand --provider-id 'The provider in config.toml to prepare for'
-            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand --codex-home 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -190,7 +190,7 @@ set edit:completion:arg-completer[codexgw] = {|@words|
         }
         &'codexgw;exec'= {
             cand --provider-id 'The provider in config.toml to prepare for'
-            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand --codex-home 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -201,14 +201,14 @@ set edit:completion:arg-completer[codexgw] = {|@words|
             cand --workdir 'The folder Codex runs in inside the workspace'
             cand --module-version 'Version constraint for the registry''s codex module'
             cand --agent 'The template''s agent: `main`, `coder_agent.main` or `coder_agent.main.id`'
-            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand --codex-home 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'codexgw;completions'= {
-            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand --codex-home 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -216,7 +216,7 @@ set edit:completion:arg-completer[codexgw] = {|@words|
         }
         &'codexgw;man'= {
             cand --out-dir 'Where to write codexgw.1 and codexgw-<command>.1 (created when missing)'
-            cand --codex-home 'Codex''s folder [default: $CODEX_HOME, else ~/.codex]'
+            cand --codex-home 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'

@@ -24,7 +24,7 @@ function __fish_codexgw_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c codexgw -n "__fish_codexgw_needs_command" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_needs_command" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_needs_command" -s h -l help -d 'Print help'
 complete -c codexgw -n "__fish_codexgw_needs_command" -s V -l version -d 'Print version'
 complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "setup" -d 'Point Codex at the AI Gateway: write the provider block into config.toml'
@@ -52,12 +52,12 @@ complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l token-source -
 command\t'Codex runs `codexgw token print coder`, which reads the OS keyring'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l profile -d 'Point only `codex --profile NAME` at the gateway (writes NAME.config.toml)' -r
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l codex-bin -d 'The Codex CLI to log in with in byok mode [default: `codex` on PATH]' -r -F
-complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l allow-http -d 'Accept a plain http:// URL to a host that is not loopback'
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l offline -d 'Do not contact the deployment: the URL is not checked, and `--route auto` means aibridge'
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l strict -d 'Refuse a deployment that does not answer (without it: a warning, and it is used anyway)'
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l dry-run -d 'Print the diff of what would change and write nothing'
-complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -s y -l yes -d 'Do not ask: accept the detected URL and write without confirmation'
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -s y -l yes -d 'Write without asking (needed without a terminal); accept the detected URL'
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l no-backup -d 'Do not keep a copy of the old file'
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l replace -d 'Take over a provider table under the id that is not a Coder gateway block (`remove` gives it back)'
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l store-token -d 'Save the Coder token (from $CODER_API_TOKEN, stdin or a prompt) in the OS keyring'
@@ -74,7 +74,7 @@ ai-gateway\t'/api/v2/ai-gateway/… (Coder v2.35 and later)'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l env-key -d 'Centralized mode: the variable Codex reads the Coder token from [default: OPENAI_API_KEY]' -r
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l token-source -d 'Centralized mode: how Codex gets the Coder token (`command`: Codex runs `codexgw token print coder`, so the token stays in the keyring)' -r -f -a "env\t'Codex reads the `--env-key` variable'
 command\t'Codex runs `codexgw token print coder`, which reads the OS keyring'"
-complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l allow-http -d 'Accept a plain http:// URL to a host that is not loopback'
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l offline -d 'Do not contact the deployment: the URL is not checked, and `--route auto` means aibridge'
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l strict -d 'Refuse a deployment that does not answer (without it: a warning, and it is used anyway)'
@@ -82,25 +82,25 @@ complete -c codexgw -n "__fish_codexgw_using_subcommand show" -s h -l help -d 'P
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -s V -l version -d 'Print version'
 complete -c codexgw -n "__fish_codexgw_using_subcommand remove" -l provider-id -d 'The id of the provider table to remove' -r
 complete -c codexgw -n "__fish_codexgw_using_subcommand remove" -l profile -d 'Also un-point this profile file (NAME.config.toml)' -r
-complete -c codexgw -n "__fish_codexgw_using_subcommand remove" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand remove" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand remove" -l dry-run -d 'Print the diff of what would change and write nothing'
-complete -c codexgw -n "__fish_codexgw_using_subcommand remove" -s y -l yes -d 'Do not ask for confirmation'
+complete -c codexgw -n "__fish_codexgw_using_subcommand remove" -s y -l yes -d 'Write without asking (needed without a terminal)'
 complete -c codexgw -n "__fish_codexgw_using_subcommand remove" -s h -l help -d 'Print help'
 complete -c codexgw -n "__fish_codexgw_using_subcommand remove" -s V -l version -d 'Print version'
-complete -c codexgw -n "__fish_codexgw_using_subcommand restore" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand restore" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand restore" -l list -d 'List the backups, newest first'
-complete -c codexgw -n "__fish_codexgw_using_subcommand restore" -s y -l yes -d 'Do not ask for confirmation'
+complete -c codexgw -n "__fish_codexgw_using_subcommand restore" -s y -l yes -d 'Write without asking (needed without a terminal)'
 complete -c codexgw -n "__fish_codexgw_using_subcommand restore" -s h -l help -d 'Print help'
 complete -c codexgw -n "__fish_codexgw_using_subcommand restore" -s V -l version -d 'Print version'
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l timeout -d 'Seconds each network check may take; together they end within this plus a moment' -r
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l provider-id -d 'The provider that must be selected [default: the one `model_provider` selects]' -r
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l profile -d 'Check `codex --profile NAME` (NAME.config.toml layered over config.toml)' -r
-complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l offline -d 'Skip the checks that contact the deployment'
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l json -d 'Print one JSON object (for tools and support requests) instead of lines'
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -s V -l version -d 'Print version'
-complete -c codexgw -n "__fish_codexgw_using_subcommand token; and not __fish_seen_subcommand_from set print status delete help" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and not __fish_seen_subcommand_from set print status delete help" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and not __fish_seen_subcommand_from set print status delete help" -s h -l help -d 'Print help'
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and not __fish_seen_subcommand_from set print status delete help" -s V -l version -d 'Print version'
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and not __fish_seen_subcommand_from set print status delete help" -f -a "set" -d 'Store a token in the OS keyring (read from stdin when it is not a terminal)'
@@ -110,7 +110,7 @@ complete -c codexgw -n "__fish_codexgw_using_subcommand token; and not __fish_se
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and not __fish_seen_subcommand_from set print status delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l url -d 'The Coder deployment [default: the one the provider in config.toml points at]' -r -f
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l provider-id -d 'The provider in config.toml whose deployment to use' -r
-complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l stdin -d 'Read the token from stdin even at a terminal'
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l verify -d 'Check a Coder token against the deployment (`/api/v2/users/me`) before storing it'
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l allow-http -d 'With `--verify`: send the token over plain http to a host that is not loopback'
@@ -119,17 +119,17 @@ complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_s
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from print" -l url -d 'The Coder deployment [default: the one the provider in config.toml points at]' -r -f
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from print" -l provider-id -d 'The provider in config.toml whose deployment to use' -r
-complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from print" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from print" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from print" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from print" -s V -l version -d 'Print version'
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from status" -l url -d 'The Coder deployment [default: the one the provider in config.toml points at]' -r -f
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from status" -l provider-id -d 'The provider in config.toml whose deployment to use' -r
-complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from status" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from status" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from delete" -l url -d 'The Coder deployment [default: the one the provider in config.toml points at]' -r -f
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from delete" -l provider-id -d 'The provider in config.toml whose deployment to use' -r
-complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from delete" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from delete" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "set" -d 'Store a token in the OS keyring (read from stdin when it is not a terminal)'
@@ -143,11 +143,11 @@ zsh\t''
 fish\t''
 powershell\t''"
 complete -c codexgw -n "__fish_codexgw_using_subcommand env" -l provider-id -d 'The provider in config.toml to prepare for' -r
-complete -c codexgw -n "__fish_codexgw_using_subcommand env" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand env" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand env" -s h -l help -d 'Print help'
 complete -c codexgw -n "__fish_codexgw_using_subcommand env" -s V -l version -d 'Print version'
 complete -c codexgw -n "__fish_codexgw_using_subcommand exec" -l provider-id -d 'The provider in config.toml to prepare for' -r
-complete -c codexgw -n "__fish_codexgw_using_subcommand exec" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand exec" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c codexgw -n "__fish_codexgw_using_subcommand exec" -s V -l version -d 'Print version'
 complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l mode -d 'Which credential Codex uses in the workspaces' -r -f -a "centralized\t'The Coder API token is the key Codex sends; Coder pays for the model'
@@ -156,14 +156,14 @@ chatgpt\t'Your ChatGPT login; the Coder token rides in a governance header'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l workdir -d 'The folder Codex runs in inside the workspace' -r
 complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l module-version -d 'Version constraint for the registry\'s codex module' -r
 complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l agent -d 'The template\'s agent: `main`, `coder_agent.main` or `coder_agent.main.id`' -r
-complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand template" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codexgw -n "__fish_codexgw_using_subcommand template" -s V -l version -d 'Print version'
-complete -c codexgw -n "__fish_codexgw_using_subcommand completions" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand completions" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codexgw -n "__fish_codexgw_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c codexgw -n "__fish_codexgw_using_subcommand man" -l out-dir -d 'Where to write codexgw.1 and codexgw-<command>.1 (created when missing)' -r -f -a "(__fish_complete_directories)"
-complete -c codexgw -n "__fish_codexgw_using_subcommand man" -l codex-home -d 'Codex\'s folder [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand man" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codexgw -n "__fish_codexgw_using_subcommand man" -s V -l version -d 'Print version'
 complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor token env exec template completions man help" -f -a "setup" -d 'Point Codex at the AI Gateway: write the provider block into config.toml'

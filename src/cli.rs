@@ -16,7 +16,7 @@ use crate::secrets::TokenKind;
     after_help = "Start with `codexgw setup`; `codexgw <command> --help` explains each command."
 )]
 pub struct Cli {
-    /// Codex's folder [default: $CODEX_HOME, else ~/.codex]
+    /// Codex's folder, which must exist [default: $CODEX_HOME, else ~/.codex]
     #[arg(long, global = true, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub codex_home: Option<PathBuf>,
 
@@ -145,7 +145,7 @@ pub struct SetupArgs {
     #[arg(long)]
     pub dry_run: bool,
 
-    /// Do not ask: accept the detected URL and write without confirmation
+    /// Write without asking (needed without a terminal); accept the detected URL
     #[arg(long, short = 'y')]
     pub yes: bool,
 
@@ -187,7 +187,7 @@ pub struct RemoveArgs {
     #[arg(long)]
     pub dry_run: bool,
 
-    /// Do not ask for confirmation
+    /// Write without asking (needed without a terminal)
     #[arg(long, short = 'y')]
     pub yes: bool,
 }
@@ -201,7 +201,7 @@ pub struct RestoreArgs {
     /// The backup to put back: a name from `--list`, or `latest`
     pub backup: Option<String>,
 
-    /// Do not ask for confirmation
+    /// Write without asking (needed without a terminal)
     #[arg(long, short = 'y')]
     pub yes: bool,
 }

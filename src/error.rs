@@ -1,4 +1,7 @@
-//! Errors that reach the user: a message, the chain of causes, and one concrete next step.
+//! Errors that reach the user: a message, the chain of causes, and the next steps (`help:`).
+//!
+//! The library gives an error its kind where it knows it; the command layer, which knows the
+//! flag names, adds hints with [`Help::help`]. The exit code follows from the kind alone.
 
 use std::fmt;
 
@@ -9,13 +12,20 @@ pub enum ExitKind {
     Failure,
     /// The command line was wrong or incomplete: exit 2.
     Usage,
+    /// The person at the prompt said no: nothing was written, exit 1 so `codexgw setup && codex`
+    /// stops there.
+    Declined,
+    /// stdout was closed by its reader (`codexgw doctor | head -1`): no message, and the
+    /// status a shell reports for a program that SIGPIPE ended (128 + 13).
+    BrokenPipe,
 }
 
 impl ExitKind {
     pub fn code(self) -> u8 {
         match self {
-            ExitKind::Failure => 1,
+            ExitKind::Failure | ExitKind::Declined => 1,
             ExitKind::Usage => 2,
+            ExitKind::BrokenPipe => 141,
         }
     }
 }
@@ -24,8 +34,16 @@ impl ExitKind {
 #[derive(Debug)]
 pub struct UserError {
     pub message: String,
-    pub help: Option<String>,
+    /// Next steps, most useful first; each renders as its own `help:` line.
+    pub hints: Vec<String>,
     pub kind: ExitKind,
+}
+
+impl UserError {
+    /// The next steps as one text, one per line.
+    pub fn help(&self) -> Option<String> {
+        (!self.hints.is_empty()).then(|| self.hints.join("\n"))
+    }
 }
 
 impl fmt::Display for UserError {
@@ -40,8 +58,18 @@ impl std::error::Error for UserError {}
 pub fn failure(message: impl Into<String>, help: impl Into<String>) -> anyhow::Error {
     UserError {
         message: message.into(),
-        help: Some(help.into()),
+        hints: vec![help.into()],
         kind: ExitKind::Failure,
+    }
+    .into()
+}
+
+/// An error of `kind` with no next step yet: the command adds them with [`Help::help`].
+pub fn of_kind(kind: ExitKind, message: impl Into<String>) -> anyhow::Error {
+    UserError {
+        message: message.into(),
+        hints: Vec::new(),
+        kind,
     }
     .into()
 }
@@ -50,29 +78,36 @@ pub fn failure(message: impl Into<String>, help: impl Into<String>) -> anyhow::E
 pub fn usage(message: impl Into<String>, help: impl Into<String>) -> anyhow::Error {
     UserError {
         message: message.into(),
-        help: Some(help.into()),
+        hints: vec![help.into()],
         kind: ExitKind::Usage,
     }
     .into()
 }
 
-/// Attach a next step to any error while keeping its message and causes.
+/// Attach a next step to any error while keeping its message, causes, kind and earlier steps.
 pub trait Help<T> {
     fn help(self, help: impl Into<String>) -> anyhow::Result<T>;
 }
 
 impl<T> Help<T> for anyhow::Result<T> {
     fn help(self, help: impl Into<String>) -> anyhow::Result<T> {
-        self.map_err(|err| {
-            let wrapped = UserError {
-                message: err.to_string(),
-                help: Some(help.into()),
-                kind: exit_kind(&err),
-            };
-            // The wrapper repeats the top message; `render` prints it once.
-            err.context(wrapped)
-        })
+        self.map_err(|err| add_help(err, help))
     }
+}
+
+/// `err` with one more next step, after those it has.
+pub fn add_help(mut err: anyhow::Error, help: impl Into<String>) -> anyhow::Error {
+    if let Some(user) = err.downcast_mut::<UserError>() {
+        user.hints.push(help.into());
+        return err;
+    }
+    let wrapped = UserError {
+        message: err.to_string(),
+        hints: vec![help.into()],
+        kind: ExitKind::Failure,
+    };
+    // The wrapper repeats the top message; `render` prints it once.
+    err.context(wrapped)
 }
 
 /// The outermost [`UserError`]: anyhow's downcast sees through context layers, which walking
@@ -81,9 +116,19 @@ pub fn find_user_error(err: &anyhow::Error) -> Option<&UserError> {
     err.downcast_ref::<UserError>()
 }
 
-/// Render an error the way the house style asks: `error:`, `caused by:` lines, `help:`.
+/// Render an error the way the house style asks: `error:`, `caused by:` lines, `help:` lines.
+/// A closed stdout renders as nothing: its reader has gone, and the shell knows why.
 pub fn render(err: &anyhow::Error) -> String {
-    let mut out = format!("error: {err}\n");
+    if exit_kind(err) == ExitKind::BrokenPipe {
+        return String::new();
+    }
+    // Declining is an answer, not a fault: said plainly, without `error:`.
+    let lead = if exit_kind(err) == ExitKind::Declined {
+        ""
+    } else {
+        "error: "
+    };
+    let mut out = format!("{lead}{err}\n");
     let mut previous = err.to_string();
     for cause in err.chain().skip(1) {
         let text = cause.to_string();
@@ -99,7 +144,7 @@ pub fn render(err: &anyhow::Error) -> String {
             out.push('\n');
         }
     }
-    if let Some(help) = find_user_error(err).and_then(|u| u.help.as_deref()) {
+    for help in find_user_error(err).map_or(&[][..], |u| &u.hints[..]) {
         for (i, line) in help.lines().enumerate() {
             out.push_str(if i == 0 { "help: " } else { "      " });
             out.push_str(line);
@@ -143,6 +188,31 @@ mod tests {
             render(&err).ends_with("help: pick another folder\n"),
             "{}",
             render(&err)
+        );
+    }
+
+    #[test]
+    fn several_hints_render_one_help_line_each_and_keep_the_kind() {
+        let err: anyhow::Result<()> = Err(usage("missing `--url`", "pass `--url URL`"));
+        let err = err.help("or run it in a terminal").unwrap_err();
+        assert_eq!(
+            render(&err),
+            "error: missing `--url`\nhelp: pass `--url URL`\nhelp: or run it in a terminal\n"
+        );
+        assert_eq!(exit_kind(&err), ExitKind::Usage);
+    }
+
+    #[test]
+    fn a_closed_stdout_renders_nothing_and_exits_141() {
+        let err = of_kind(ExitKind::BrokenPipe, "stdout is closed");
+        assert_eq!(render(&err), "");
+        assert_eq!(exit_kind(&err).code(), 141);
+        let declined: anyhow::Result<()> = Err(of_kind(ExitKind::Declined, "nothing written"));
+        let declined = declined.help("run it again when ready").unwrap_err();
+        assert_eq!(exit_kind(&declined).code(), 1);
+        assert_eq!(
+            render(&declined),
+            "nothing written\nhelp: run it again when ready\n"
         );
     }
 

@@ -16,3 +16,4 @@ pub mod programs;
 pub mod secrets;
 pub mod setup;
 pub mod template;
+pub mod ui;

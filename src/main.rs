@@ -16,8 +16,8 @@ fn main() -> ExitCode {
         Command::Remove(args) => commands::remove::run(&ctx, args, home),
         Command::Restore(args) => commands::restore::run(&ctx, args, home),
         Command::Doctor(args) => commands::doctor::run(&ctx, args, home),
-        Command::Template(args) => commands::template::run(args),
-        Command::Completions(args) => commands::completions::run(args),
+        Command::Template(args) => commands::template::run(&ctx, args),
+        Command::Completions(args) => commands::completions::run(&ctx, args),
         Command::Man(args) => commands::man::run(&ctx, args),
         Command::Token(args) => commands::token::run(&ctx, args, home),
         Command::Env(args) => commands::env::run(&ctx, args, home),
@@ -29,7 +29,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprint!("{}", error::render(&err));
+            ctx.ui.err(error::render(&err));
             ExitCode::from(error::exit_kind(&err).code())
         }
     }

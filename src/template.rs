@@ -41,7 +41,7 @@ pub fn render(opts: &TemplateOptions) -> anyhow::Result<String> {
     if opts.module_version.trim().is_empty() {
         return Err(error::usage(
             "the module version is empty",
-            format!("pass e.g. `--module-version \"{DEFAULT_MODULE_VERSION}\"`"),
+            format!("use a version, e.g. `{DEFAULT_MODULE_VERSION}`"),
         ));
     }
     let mut out = String::new();

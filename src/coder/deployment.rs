@@ -1,11 +1,11 @@
-//! The Coder deployment: its root URL, the gateway route, and the URLs derived from them.
+//! The Coder deployment: its root URL, the gateway route, and the gateway URLs — built and
+//! parsed here only.
 
 use std::fmt;
 use std::net::IpAddr;
 
 use url::Url;
 
-use crate::codex::mode::Mode;
 use crate::error;
 
 /// Which path prefix the gateway is reached under.
@@ -62,7 +62,7 @@ impl Deployment {
         let bad = |what: &str| {
             error::usage(
                 format!("`{input}` is not a usable Coder URL: {what}"),
-                "pass the address you open Coder at, e.g. `--url https://coder.example.com`",
+                "use the address you open Coder at, e.g. `https://coder.example.com`",
             )
         };
         let url = Url::parse(input).map_err(|e| match e {
@@ -73,13 +73,13 @@ impl Deployment {
                     format!(
                         "`{input}` is not a usable Coder URL: the `:` after `{scheme}` is missing"
                     ),
-                    format!("pass `--url {scheme}://{rest}`"),
+                    format!("use `{scheme}://{rest}`"),
                 )
             }
             // `coder.example.com`: the scheme is all that is missing.
             url::ParseError::RelativeUrlWithoutBase if !input.contains("://") => error::usage(
                 format!("`{input}` is not a usable Coder URL: it has no scheme"),
-                format!("pass the full address, e.g. `--url https://{input}`"),
+                format!("use the full address, e.g. `https://{input}`"),
             ),
             e => bad(&e.to_string()),
         })?;
@@ -104,7 +104,7 @@ impl Deployment {
                 format!(
                     "`{input}` uses plain http to a host that is not loopback; tokens would travel unencrypted"
                 ),
-                "use the https address, or pass `--allow-http` if this network is trusted",
+                "use the https address",
             ));
         }
 
@@ -114,7 +114,7 @@ impl Deployment {
         root.set_path(prefix);
         Ok(ParsedUrl {
             deployment: Deployment { root },
-            route,
+            route: route.map(|(route, _)| route),
         })
     }
 
@@ -154,14 +154,34 @@ impl Deployment {
         format!("{}/{}", self.as_str(), path.trim_start_matches('/'))
     }
 
-    /// The `base_url` Codex is given for a mode and route.
-    pub fn base_url(&self, mode: Mode, route: Route) -> String {
-        self.join(&format!(
-            "api/v2/{}/{}/v1",
-            route.path_segment(),
-            mode.gateway_provider()
-        ))
+    /// The gateway URL of `provider` (`openai`, `chatgpt`) under `route`: Codex's `base_url`.
+    pub fn gateway_url(&self, route: Route, provider: &str) -> String {
+        self.join(&format!("api/v2/{}/{provider}/v1", route.path_segment()))
     }
+}
+
+/// Where a gateway URL points: [`Deployment::gateway_url`] read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatewayUrl {
+    pub deployment: Deployment,
+    pub route: Route,
+    /// The gateway's provider segment: `openai` or `chatgpt` (or whatever the URL says).
+    pub provider: String,
+}
+
+/// The deployment, route and provider a gateway URL names; `None` when it is no gateway URL.
+/// A query string is ignored (doctor reports it separately).
+pub fn parse_gateway_url(url: &str) -> Option<GatewayUrl> {
+    let url = url.split('?').next()?;
+    let deployment = Deployment::parse(url, true).ok()?.deployment;
+    let path = Url::parse(url).ok()?.path().to_string();
+    let (route, rest) = split_gateway_path(path.trim_end_matches('/')).1?;
+    let provider = rest.split('/').find(|p| !p.is_empty())?;
+    Some(GatewayUrl {
+        deployment,
+        route,
+        provider: provider.to_string(),
+    })
 }
 
 impl fmt::Display for Deployment {
@@ -186,16 +206,19 @@ fn is_loopback(host: &str) -> bool {
         || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
-/// Splits `/prefix/api/v2/aibridge/openai/v1` into the deployment prefix and the route.
-fn split_gateway_path(path: &str) -> (&str, Option<Route>) {
+/// Splits `/prefix/api/v2/aibridge/openai/v1` into the deployment prefix, and the route with
+/// what follows it (`/openai/v1`).
+fn split_gateway_path(path: &str) -> (&str, Option<(Route, &str)>) {
     let Some(at) = path.find("/api/v2") else {
         return (path, None);
     };
     let rest = &path[at + "/api/v2".len()..];
-    let route = [Route::Aibridge, Route::AiGateway].into_iter().find(|r| {
-        let seg = format!("/{}", r.path_segment());
-        rest == seg || rest.starts_with(&format!("{seg}/"))
-    });
+    let route = [Route::Aibridge, Route::AiGateway]
+        .into_iter()
+        .find_map(|r| {
+            let after = rest.strip_prefix('/')?.strip_prefix(r.path_segment())?;
+            (after.is_empty() || after.starts_with('/')).then_some((r, after))
+        });
     (&path[..at], route)
 }
 
@@ -323,31 +346,55 @@ mod tests {
         assert!(Deployment::parse("http://coder.internal", true).is_ok());
         let typo = Deployment::parse("HTTPS//coder.example.com/", false).unwrap_err();
         assert!(
-            error::render(&typo).ends_with("help: pass `--url https://coder.example.com/`\n"),
+            error::render(&typo).ends_with("help: use `https://coder.example.com/`\n"),
             "{}",
             error::render(&typo)
         );
         let bare = Deployment::parse("coder.example.com", false).unwrap_err();
         assert!(
             error::render(&bare)
-                .ends_with("help: pass the full address, e.g. `--url https://coder.example.com`\n")
+                .ends_with("help: use the full address, e.g. `https://coder.example.com`\n")
         );
     }
 
     #[test]
-    fn builds_base_urls_per_mode_and_route() {
+    fn builds_gateway_urls_per_provider_and_route_and_reads_them_back() {
         let d = Deployment::parse("https://example.com/coder", false)
             .unwrap()
             .deployment;
         assert_eq!(
-            d.base_url(Mode::Centralized, Route::Aibridge),
+            d.gateway_url(Route::Aibridge, "openai"),
             "https://example.com/coder/api/v2/aibridge/openai/v1"
         );
         assert_eq!(
-            d.base_url(Mode::Chatgpt, Route::AiGateway),
+            d.gateway_url(Route::AiGateway, "chatgpt"),
             "https://example.com/coder/api/v2/ai-gateway/chatgpt/v1"
         );
         assert_eq!(d.origin(), "https://example.com");
+        for route in [Route::Aibridge, Route::AiGateway] {
+            for provider in ["openai", "chatgpt"] {
+                let url = d.gateway_url(route, provider);
+                assert_eq!(
+                    parse_gateway_url(&url),
+                    Some(GatewayUrl {
+                        deployment: d.clone(),
+                        route,
+                        provider: provider.into()
+                    }),
+                    "{url}"
+                );
+            }
+        }
+        let with_query = parse_gateway_url("https://c.example.com/api/v2/aibridge/openai/v1?x=1");
+        assert_eq!(with_query.unwrap().provider, "openai");
+        for no_gateway in [
+            "https://c.example.com/v1",
+            "https://c.example.com/api/v2/aibridge",
+            "https://c.example.com/api/v2/aibridgex/openai/v1",
+            "not a url",
+        ] {
+            assert_eq!(parse_gateway_url(no_gateway), None, "{no_gateway}");
+        }
     }
 
     #[test]

@@ -5,3 +5,4 @@ pub mod deployment;
 pub mod detect;
 pub mod http;
 pub mod probe;
+pub mod users;

@@ -58,7 +58,7 @@ pub fn probe(deployment: &Deployment, timeout: Duration) -> anyhow::Result<Findi
             deployment.join("api/v2/buildinfo"),
             looked_like(&answer)
         ),
-        "pass the address you open Coder at in the browser, e.g. `--url https://coder.example.com` (`--offline` writes it without asking)",
+        "use the address you open Coder at in the browser, e.g. `https://coder.example.com`",
     ))
 }
 

@@ -84,10 +84,7 @@ impl ConfigDocument {
 
     /// Parses `text`; a syntax error or duplicate key comes back with its line and column.
     pub fn parse(text: &str) -> Result<Self, ParseError> {
-        let (bom, text) = match text.strip_prefix('\u{feff}') {
-            Some(rest) => (true, rest),
-            None => (false, text),
-        };
+        let (bom, text) = super::strip_bom(text);
         let crlf = uses_crlf(text);
         let normalized = if crlf {
             text.replace("\r\n", "\n")

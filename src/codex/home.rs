@@ -12,25 +12,51 @@ pub struct CodexHome {
 }
 
 impl CodexHome {
-    /// `--codex-home` > `$CODEX_HOME` (set and non-empty) > `~/.codex`.
+    /// Codex's rule (`codex-rs/utils/home-dir`): a set, non-empty `CODEX_HOME` must name an
+    /// existing folder, and nothing is created for it (a folder codexgw made would hold a
+    /// config Codex never reads); unset or empty, `~/.codex`, which setup may create (0700).
+    /// A folder given on the command line (`flag`) is held to the `CODEX_HOME` rule and wins.
     pub fn resolve(
         flag: Option<&Path>,
         codex_home_var: Option<&str>,
         home_dir: Option<&Path>,
     ) -> anyhow::Result<CodexHome> {
         if let Some(dir) = flag {
-            return Ok(CodexHome::at(dir));
+            return CodexHome::existing(dir, "the folder given on the command line");
         }
         if let Some(dir) = codex_home_var.filter(|v| !v.is_empty()) {
-            return Ok(CodexHome::at(dir));
+            return CodexHome::existing(Path::new(dir), "`CODEX_HOME`");
         }
         let home = home_dir.ok_or_else(|| {
             error::failure(
                 "cannot find your home folder to locate `~/.codex`",
-                "set `CODEX_HOME` or pass `--codex-home DIR`",
+                "set `CODEX_HOME` to the folder Codex should use",
             )
         })?;
         Ok(CodexHome::at(home.join(".codex")))
+    }
+
+    /// `dir` if it is a folder; `named` says where it came from, in the error.
+    fn existing(dir: &Path, named: &str) -> anyhow::Result<CodexHome> {
+        let shown = dir.display();
+        match std::fs::metadata(dir) {
+            Ok(meta) if meta.is_dir() => Ok(CodexHome::at(dir)),
+            Ok(_) => Err(error::failure(
+                format!(
+                    "{named} points to `{shown}`, but that path is not a directory; Codex refuses it too"
+                ),
+                "point it at the folder that holds Codex's config.toml",
+            )),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(error::failure(
+                format!(
+                    "{named} points to `{shown}`, but that path does not exist; Codex refuses it too, so codexgw creates nothing there"
+                ),
+                format!(
+                    "create it first (`mkdir -p {shown}`), or unset `CODEX_HOME` to use `~/.codex`"
+                ),
+            )),
+            Err(e) => Err(anyhow::Error::new(e).context(format!("cannot read {named} `{shown}`"))),
+        }
     }
 
     pub fn at(dir: impl Into<PathBuf>) -> CodexHome {
@@ -159,7 +185,7 @@ pub fn validate_profile_name(name: &str) -> anyhow::Result<()> {
     } else {
         Err(error::usage(
             format!("`{name}` is not a profile name Codex accepts"),
-            "use letters, digits, `_` and `-` only, e.g. `--profile gateway`",
+            "use letters, digits, `_` and `-` only, e.g. `gateway`",
         ))
     }
 }
@@ -170,14 +196,43 @@ mod tests {
 
     #[test]
     fn flag_beats_env_beats_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let (f, e) = (dir.path().join("f"), dir.path().join("e"));
+        std::fs::create_dir(&f).unwrap();
+        std::fs::create_dir(&e).unwrap();
+        let e_var = e.to_str().unwrap();
         let home = Path::new("/home/u");
-        let flag = CodexHome::resolve(Some(Path::new("/f")), Some("/e"), Some(home)).unwrap();
-        assert_eq!(flag.dir(), Path::new("/f"));
-        let env = CodexHome::resolve(None, Some("/e"), Some(home)).unwrap();
-        assert_eq!(env.config_path(), Path::new("/e/config.toml"));
+        let flag = CodexHome::resolve(Some(&f), Some(e_var), Some(home)).unwrap();
+        assert_eq!(flag.dir(), f);
+        let env = CodexHome::resolve(None, Some(e_var), Some(home)).unwrap();
+        assert_eq!(env.config_path(), e.join("config.toml"));
+        // The default need not exist: setup may create it.
         let empty_env = CodexHome::resolve(None, Some(""), Some(home)).unwrap();
         assert_eq!(empty_env.dir(), Path::new("/home/u/.codex"));
         assert!(CodexHome::resolve(None, None, None).is_err());
+    }
+
+    #[test]
+    fn a_codex_home_that_is_missing_or_no_folder_is_refused_as_codex_refuses_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing");
+        let err = CodexHome::resolve(None, Some(missing.to_str().unwrap()), None).unwrap_err();
+        let text = error::render(&err);
+        assert!(
+            text.starts_with(&format!(
+                "error: `CODEX_HOME` points to `{}`, but that path does not exist",
+                missing.display()
+            )),
+            "{text}"
+        );
+        assert!(text.contains("help: create it first (`mkdir -p"), "{text}");
+        assert!(!missing.exists(), "nothing is created");
+
+        let file = dir.path().join("file");
+        std::fs::write(&file, "").unwrap();
+        let err = CodexHome::resolve(Some(&file), None, None).unwrap_err();
+        assert!(err.to_string().contains("is not a directory"), "{err}");
+        assert_eq!(error::exit_kind(&err), error::ExitKind::Failure);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use toml_edit::{ImDocument, Item, TableLike};
 
-use crate::coder::deployment::{Deployment, Route};
+use crate::coder::deployment::Deployment;
 use crate::codex::document::ParseError;
 use crate::codex::mode::{self, Mode};
 use crate::secrets::Secret;
@@ -55,6 +55,24 @@ pub struct Stranded {
     pub line: usize,
     /// The line of that table's header, when it has one.
     pub table_line: Option<usize>,
+}
+
+impl Stranded {
+    /// What is wrong, in the words setup and doctor share; `at` names the file and line.
+    pub fn message(&self, at: &str) -> String {
+        format!(
+            "`{} = \"{}\"` at {at} sits under `[{}]`, where Codex ignores it",
+            self.key, self.value, self.table
+        )
+    }
+}
+
+/// What a top-level `profile = "NAME"` does, in the words setup and doctor share; `at` names
+/// the file and line. The tail is Codex's own refusal, so a search for it finds this.
+pub fn legacy_profile_message(name: &str, at: &str) -> String {
+    format!(
+        "`profile = \"{name}\"` at {at} makes Codex refuse to start: legacy `profile = \"{name}\"` config is no longer supported"
+    )
 }
 
 /// A parsed config document with the positions of everything in it.
@@ -314,14 +332,7 @@ pub struct Block {
     pub lines: BTreeMap<String, usize>,
 }
 
-/// Where a gateway `base_url` points.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GatewayUrl {
-    pub deployment: Deployment,
-    pub route: Route,
-    /// The gateway's provider segment: `openai` or `chatgpt` (or whatever the file says).
-    pub provider: String,
-}
+pub use crate::coder::deployment::GatewayUrl;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Severity {
@@ -388,18 +399,7 @@ impl Block {
 
     /// The deployment, route and gateway provider `base_url` names, if it is a gateway URL.
     pub fn gateway(&self) -> Option<GatewayUrl> {
-        let base = self.base_url.as_deref()?;
-        let parsed = Deployment::parse(base.split('?').next()?, true).ok()?;
-        let route = parsed.route?;
-        let path = url::Url::parse(base).ok()?.path().to_string();
-        let marker = format!("/api/v2/{}/", route.path_segment());
-        let rest = &path[path.find(&marker)? + marker.len()..];
-        let provider = rest.split('/').next().filter(|p| !p.is_empty())?;
-        Some(GatewayUrl {
-            deployment: parsed.deployment,
-            route,
-            provider: provider.to_string(),
-        })
+        crate::coder::deployment::parse_gateway_url(self.base_url.as_deref()?)
     }
 
     /// What makes Codex refuse to load the whole file, whichever provider is selected.
@@ -473,7 +473,7 @@ impl Block {
                     setup(mode, None),
                 )),
                 (Some(g), Some(m)) => {
-                    let expected = g.deployment.base_url(m, g.route);
+                    let expected = g.deployment.gateway_url(g.route, m.gateway_provider());
                     if url.trim_end_matches('/') != expected {
                         out.push(Finding::error(
                             format!("`base_url = \"{}\"`{} does not fit {m} mode, which needs `{expected}`", redact_url(url), self.at("base_url")),
@@ -553,6 +553,7 @@ impl Block {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::coder::deployment::Route;
 
     fn doc(text: &str) -> Inspected {
         Inspected::parse(text).unwrap()

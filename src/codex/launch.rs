@@ -31,6 +31,24 @@ impl ConfiguredProvider {
     }
 }
 
+/// The provider `id` as the config file at `path` defines it; `None` when there is no file.
+pub fn read_configured_provider(
+    path: &Path,
+    id: &str,
+) -> anyhow::Result<Option<ConfiguredProvider>> {
+    let Some(text) = crate::files::read_optional(path)? else {
+        return Ok(None);
+    };
+    let (_, text) = crate::codex::strip_bom(&text);
+    let config = Inspected::parse(text).map_err(|e| {
+        // The same TOML parser: this words the error as every command that reads the file does.
+        crate::codex::document::ConfigDocument::parse_file(text, path)
+            .err()
+            .unwrap_or_else(|| anyhow::Error::new(e))
+    })?;
+    configured_provider(&config, id, path).map(Some)
+}
+
 /// Reads the provider `id` from config.toml (at `path`, for messages): the deployment from its
 /// `base_url`, the mode by the rule doctor uses ([`crate::codex::inspect::Block::mode`]).
 pub fn configured_provider(
@@ -42,7 +60,7 @@ pub fn configured_provider(
     let block = config.provider(id).ok_or_else(|| {
         error::failure(
             format!("`{file}` has no provider `model_providers.{id}`"),
-            format!("run `codexgw setup --provider-id {id}`, or pass `--provider-id ID`"),
+            format!("run `codexgw setup --provider-id {id}` to add it"),
         )
     })?;
     let setup = "run `codexgw setup --url https://coder.example.com` to rewrite the table";
@@ -213,9 +231,9 @@ impl Shell {
             "fish" => Ok(Shell::Fish),
             "pwsh" | "powershell" | "pwsh.exe" | "powershell.exe" => Ok(Shell::Powershell),
             "sh" | "dash" | "ash" | "ksh" | "mksh" | "yash" => Ok(Shell::Sh),
-            _ => Err(error::usage(
+            _ => Err(error::of_kind(
+                error::ExitKind::Usage,
                 format!("cannot write lines for the shell `{path}` ($SHELL)"),
-                "pass `--shell sh|bash|zsh|fish|powershell` for the shell that will run them",
             )),
         }
     }
@@ -494,7 +512,7 @@ mod tests {
         assert_eq!(shell("/bin/dash").unwrap(), Shell::Sh);
         assert_eq!(
             shell("/bin/tcsh").unwrap_err(),
-            "error: cannot write lines for the shell `/bin/tcsh` ($SHELL)\nhelp: pass `--shell sh|bash|zsh|fish|powershell` for the shell that will run them\n"
+            "error: cannot write lines for the shell `/bin/tcsh` ($SHELL)\n"
         );
     }
 }

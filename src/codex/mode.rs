@@ -136,7 +136,8 @@ pub enum Desired {
 
 impl ProviderSpec {
     pub fn base_url(&self) -> String {
-        self.deployment.base_url(self.mode, self.route)
+        self.deployment
+            .gateway_url(self.route, self.mode.gateway_provider())
     }
 
     /// The owned keys in the order the documented block lists them, each with its desired state.

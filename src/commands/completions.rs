@@ -5,8 +5,9 @@ use clap::CommandFactory;
 use clap_complete::Shell;
 
 use crate::cli::{Cli, CompletionShell, CompletionsArgs};
+use crate::commands::Context;
 
-pub fn run(args: &CompletionsArgs) -> anyhow::Result<()> {
+pub fn run(ctx: &Context, args: &CompletionsArgs) -> anyhow::Result<()> {
     let shell = match args.shell {
         CompletionShell::Bash => Shell::Bash,
         CompletionShell::Zsh => Shell::Zsh,
@@ -16,6 +17,9 @@ pub fn run(args: &CompletionsArgs) -> anyhow::Result<()> {
     };
     let mut cmd = Cli::command();
     let name = cmd.get_name().to_string();
-    clap_complete::generate(shell, &mut cmd, name, &mut std::io::stdout());
-    Ok(())
+    // Into memory first: clap_complete panics on a write error, and a closed stdout is not one
+    // worth a panic.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut cmd, name, &mut script);
+    ctx.ui.out(script)
 }

@@ -2,29 +2,15 @@
 //! token in the keyring (`--store-token`), log Codex in with the OpenAI key (byok), and say
 //! what is missing.
 
-use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
-use std::process::Stdio;
-
-use anyhow::Context as _;
 
 use crate::cli::SetupArgs;
 use crate::codex::home::{CodexHome, CodexLogin};
 use crate::codex::mode::{CODER_TOKEN_VAR, Mode, ProviderSpec, TokenSource};
-use crate::commands::{Context, answer, token};
-use crate::error;
+use crate::commands::{Context, token};
+use crate::error::{self, Help as _};
 use crate::secrets::{self, Secret, SecretStore, SystemStore, TokenKind};
-
-/// What was taken care of, so the next steps leave it out.
-#[derive(Debug, Default)]
-pub struct Done {
-    /// Codex has an API-key login (byok needs one).
-    pub codex_api_login: bool,
-    /// Codex has a ChatGPT login (chatgpt mode needs one).
-    pub codex_chatgpt_login: bool,
-    /// A Coder token for the deployment is in the keyring or the coder CLI's login.
-    pub coder_token_available: bool,
-}
+use crate::setup::next::Done;
 
 /// `--store-token`: the token to store, from `$CODER_API_TOKEN` (or `$CODER_SESSION_TOKEN`),
 /// else stdin or a hidden prompt. Read before setup writes anything, so a missing or empty
@@ -39,9 +25,9 @@ pub fn token_to_store(ctx: &Context, args: &SetupArgs) -> anyhow::Result<Option<
     if let Some(value) = from_env {
         return secrets::parse_token(TokenKind::Coder, value).map(Some);
     }
-    if !std::io::stdin().is_terminal() {
+    if !ctx.ui.stdin_is_terminal() {
         // Over `ssh host codexgw setup …` stdin never ends: say what codexgw waits for.
-        ctx.status(format!(
+        ctx.ui.status(format!(
             "reading the Coder API token for `--store-token` from stdin (or set `{CODER_TOKEN_VAR}`)"
         ));
     }
@@ -70,17 +56,17 @@ pub fn after_setup(
         )
     };
     let mut coder_token = find();
-    let offer = ctx.interactive && !args.yes && coder_token.is_none() && token.is_none();
+    let offer = ctx.ui.interactive() && !args.yes && coder_token.is_none() && token.is_none();
     let token = match token {
         Some(token) => Some(token),
-        None if offer && confirm_store(key)? => {
+        None if offer && confirm_store(ctx, key)? => {
             Some(token::read_token(ctx, TokenKind::Coder, false)?)
         }
         None => None,
     };
     if let Some(token) = token {
         let backend = store.set(TokenKind::Coder, key, &token)?;
-        ctx.status(format!(
+        ctx.ui.status(format!(
             "stored the Coder API token for `{key}` in {backend}"
         ));
         coder_token = find();
@@ -88,7 +74,7 @@ pub fn after_setup(
     if let (TokenSource::Command { .. }, Mode::Centralized, None) =
         (&spec.token_source, spec.mode, &coder_token)
     {
-        ctx.warn(format!(
+        ctx.ui.warn(format!(
             "Codex will run `codexgw token print coder`, which finds no Coder token for `{key}` yet: store one with `codexgw token set coder --url {}`",
             spec.deployment
         ));
@@ -106,14 +92,11 @@ pub fn after_setup(
 }
 
 /// The wizard's question when no Coder token is found anywhere.
-fn confirm_store(host: &str) -> anyhow::Result<bool> {
-    let reply = dialoguer::Confirm::new()
-        .with_prompt(format!(
-            "No Coder API token for `{host}` found. Store one in the OS keyring now?"
-        ))
-        .default(true)
-        .interact();
-    answer(reply, "cannot read your answer")
+fn confirm_store(ctx: &Context, host: &str) -> anyhow::Result<bool> {
+    ctx.ui.confirm(
+        &format!("No Coder API token for `{host}` found. Store one in the OS keyring now?"),
+        true,
+    )
 }
 
 /// Byok: Codex sends only the key of its own login, never `$OPENAI_API_KEY` (FACTS.md), so
@@ -125,7 +108,7 @@ fn log_codex_in(
     store: &SystemStore,
     store_key: &str,
 ) -> anyhow::Result<bool> {
-    let asked = !args.yes && ctx.interactive;
+    let asked = !args.yes && ctx.ui.interactive();
     let key = match secrets::find(
         TokenKind::Openai,
         &ctx.env,
@@ -134,13 +117,13 @@ fn log_codex_in(
         store_key,
     ) {
         Some(found) => {
-            ctx.status(format!(
+            ctx.ui.status(format!(
                 "Codex has no API-key login; your OpenAI key is in {}",
                 found.origin
             ));
             found.secret
         }
-        None if asked => match ask_key()? {
+        None if asked => match ask_key(ctx)? {
             Some(key) => key,
             None => return Ok(false),
         },
@@ -148,31 +131,36 @@ fn log_codex_in(
     };
     let consent = args.yes
         || (asked
-            && answer(
-                dialoguer::Confirm::new()
-                    .with_prompt("Log Codex in with this key (`codex login --with-api-key`)?")
-                    .default(true)
-                    .interact(),
-                "cannot read your answer",
+            && ctx.ui.confirm(
+                "Log Codex in with this key (`codex login --with-api-key`)?",
+                true,
             )?);
     if !consent {
         return Ok(false);
     }
     let codex = codex_bin(ctx, args)?;
-    run_codex_login(&codex, home, &key)?;
-    ctx.status(format!(
+    crate::codex::login::login_with_api_key(&codex, home, &key)
+        .help("check the path, or pass `--codex-bin PATH`")?;
+    ctx.ui.status(format!(
         "logged Codex in with your OpenAI key ({})",
         secrets::redact(key.expose())
     ));
     Ok(true)
 }
 
-fn ask_key() -> anyhow::Result<Option<Secret>> {
-    let text = dialoguer::Password::new()
-        .with_prompt("Your OpenAI API key for Codex's login (empty to skip)")
-        .allow_empty_password(true)
-        .interact();
-    let text = answer(text, "cannot read the key")?;
+fn ask_key(ctx: &Context) -> anyhow::Result<Option<Secret>> {
+    let text = ctx.ui.password(
+        "Your OpenAI API key for Codex's login (empty to skip)",
+        true,
+        |text| {
+            if text.trim().is_empty() {
+                return Ok(());
+            }
+            secrets::parse_token(TokenKind::Openai, text)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        },
+    )?;
     if text.trim().is_empty() {
         return Ok(None);
     }
@@ -191,42 +179,4 @@ fn codex_bin(ctx: &Context, args: &SetupArgs) -> anyhow::Result<PathBuf> {
                 "install Codex (`npm install -g @openai/codex`) or pass `--codex-bin PATH`, then run setup again",
             )
         })
-}
-
-fn run_codex_login(codex: &std::path::Path, home: &CodexHome, key: &Secret) -> anyhow::Result<()> {
-    let mut child = std::process::Command::new(codex)
-        .args(["login", "--with-api-key"])
-        .env("CODEX_HOME", home.dir())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| {
-            error::failure(
-                format!("cannot run `{}`: {e}", codex.display()),
-                "check the path, or pass `--codex-bin PATH`",
-            )
-        })?;
-    let mut stdin = child.stdin.take().expect("piped");
-    match stdin.write_all(key.expose().as_bytes()) {
-        // A program that quit without reading: its exit status below says why.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        written => written.context("cannot hand the key to `codex login`")?,
-    }
-    drop(stdin);
-    let output = child
-        .wait_with_output()
-        .context("`codex login` did not finish")?;
-    if output.status.success() {
-        return Ok(());
-    }
-    let said = String::from_utf8_lossy(&output.stderr).replace(key.expose(), "<key>");
-    Err(error::failure(
-        format!(
-            "`codex login --with-api-key` failed ({}): {}",
-            output.status,
-            said.trim()
-        ),
-        "run `printenv OPENAI_API_KEY | codex login --with-api-key` yourself",
-    ))
 }

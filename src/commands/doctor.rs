@@ -1,6 +1,5 @@
 //! `codexgw doctor`: run the checks, print them, exit 1 when one fails.
 
-use std::io::IsTerminal;
 use std::time::Duration;
 
 use crate::cli::DoctorArgs;
@@ -30,10 +29,9 @@ pub fn run(
     let store = crate::secrets::system_store(&ctx.env);
     let report = doctor::run(&options, &ctx.env, Some(&store));
     if args.json {
-        print!("{}", report::json(&report));
+        ctx.ui.out(report::json(&report))?;
     } else {
-        let color = std::io::stdout().is_terminal() && !ctx.env.is_set("NO_COLOR");
-        print!("{}", report::human(&report, color));
+        ctx.ui.out(report::human(&report, ctx.ui.color_stdout()))?;
     }
     if report.ok {
         return Ok(());

@@ -1,10 +1,9 @@
 //! `codexgw env`: shell lines that give this shell what the configured mode needs.
 
-use std::io::IsTerminal;
-
 use crate::cli::EnvArgs;
 use crate::codex::launch::{self, Shell};
 use crate::commands::{Context, configured_provider};
+use crate::error::Help as _;
 use crate::secrets;
 
 pub fn run(
@@ -14,14 +13,14 @@ pub fn run(
 ) -> anyhow::Result<()> {
     let shell = match args.shell {
         Some(shell) => shell,
-        None => Shell::from_env(&ctx.env)?,
+        None => Shell::from_env(&ctx.env)
+            .help("pass `--shell sh|bash|zsh|fish|powershell` for the shell that will run them")?,
     };
     let provider = configured_provider(ctx, codex_home, &args.provider_id)?;
     let store = secrets::system_store(&ctx.env);
     let changes = launch::environment_for(&provider, &ctx.env, Some(&store))?;
-    if std::io::stdout().is_terminal() {
-        ctx.warn("these lines hold your token; apply them with `eval \"$(codexgw env)\"` instead of copying them");
+    if ctx.ui.stdout_is_terminal() {
+        ctx.ui.warn("these lines hold your token; apply them with `eval \"$(codexgw env)\"` instead of copying them");
     }
-    print!("{}", shell.render(&changes));
-    Ok(())
+    ctx.ui.out(shell.render(&changes))
 }

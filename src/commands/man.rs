@@ -19,7 +19,8 @@ pub fn run(ctx: &Context, args: &ManArgs) -> anyhow::Result<()> {
     cmd.build();
     let mut written = 0;
     write_pages(&cmd, dir, &mut written)?;
-    ctx.status(format!("wrote {written} man pages to `{}`", dir.display()));
+    ctx.ui
+        .status(format!("wrote {written} man pages to `{}`", dir.display()));
     Ok(())
 }
 

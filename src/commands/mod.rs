@@ -1,17 +1,18 @@
-//! One file per subcommand: turn arguments into a plan, run it, print. Shared resolution of the
-//! provider options lives here so `setup` and `show` render from the same spec.
-
-use std::io::IsTerminal;
-use std::time::Duration;
+//! One thin file per subcommand: arguments → request → operation → [`Ui`]. What they share
+//! lives here: the context, the confirmation rule as commands apply it, and the provider
+//! flags turned into a spec (so `setup` and `show` render from the same one).
 
 use crate::cli::{ProviderArgs, TokenSourceChoice};
-use crate::coder::deployment::{Deployment, Route};
-use crate::coder::probe::{self, Finding};
+use crate::coder::deployment::{Deployment, ParsedUrl, Route};
 use crate::codex::home::CodexHome;
 use crate::codex::launch::ConfiguredProvider;
 use crate::codex::mode::{self, Mode, ProviderSpec, TokenSource};
 use crate::environment::Environment;
-use crate::error;
+use crate::error::{self, ExitKind, Help as _};
+use crate::setup::apply::Step;
+use crate::setup::plan::FileChange;
+use crate::setup::request::{self, Target};
+use crate::ui::{Consent, Ui};
 
 pub mod completions;
 pub mod credentials;
@@ -26,22 +27,17 @@ pub mod show;
 pub mod template;
 pub mod token;
 
-/// What every command may know about the world it runs in.
+/// What every command may know about the world it runs in, and the one way it talks to it.
 pub struct Context {
     pub env: Environment,
-    /// A person can answer prompts.
-    pub interactive: bool,
-    /// Colour on stderr.
-    pub color: bool,
+    pub ui: Ui,
 }
 
 impl Context {
     pub fn from_process() -> Context {
         let env = Environment::from_process();
-        let stderr_tty = std::io::stderr().is_terminal();
         Context {
-            interactive: std::io::stdin().is_terminal() && stderr_tty,
-            color: stderr_tty && !env.is_set("NO_COLOR"),
+            ui: Ui::from_process(&env),
             env,
         }
     }
@@ -52,81 +48,64 @@ impl Context {
             self.env.var("CODEX_HOME"),
             self.env.home_dir.as_deref(),
         )
-    }
-
-    /// Status lines go to stderr, so stdout stays data.
-    pub fn status(&self, line: impl AsRef<str>) {
-        eprintln!("{}", line.as_ref());
-    }
-
-    pub fn warn(&self, line: impl AsRef<str>) {
-        let label = if self.color {
-            "\x1b[33mwarning:\x1b[0m"
-        } else {
-            "warning:"
-        };
-        eprintln!("{label} {}", line.as_ref());
+        .help("or pass `--codex-home DIR` to use another existing folder")
     }
 }
 
-/// A prompt's answer, or `what` went wrong. Ctrl-C at a prompt ends codexgw the way SIGINT
-/// does, with the cursor shown again.
-pub fn answer<T>(result: dialoguer::Result<T>, what: &'static str) -> anyhow::Result<T> {
-    match result {
-        Err(dialoguer::Error::IO(e)) if e.kind() == std::io::ErrorKind::Interrupted => {
-            interrupted()
-        }
-        other => anyhow::Context::context(other, what),
-    }
+/// The diff of `changes`, for stdout (`--dry-run`) or the confirmation.
+pub fn diff_of(changes: &[FileChange]) -> String {
+    changes.iter().map(crate::setup::diff::unified).collect()
 }
 
-/// dialoguer hides the cursor while a menu is open and shows it again only when the prompt
-/// returns; Ctrl-C ends the process in between, so without this the user's terminal is left
-/// without a cursor. Exits with 130, as a shell expects after SIGINT.
-pub fn interrupted() -> ! {
-    eprintln!("\x1b[?25h");
-    std::process::exit(130)
-}
-
-/// At a prompt that reads keys one by one, console sends itself SIGINT on Ctrl-C; this catches
-/// it (and a SIGINT from elsewhere while a prompt is open) to give the cursor back.
-pub fn catch_interrupt() {
-    // Fails only when a handler is already set, which then owns the cleanup.
-    let _ = ctrlc::set_handler(|| interrupted());
-}
-
-/// Shows the planned changes on stderr (coloured at a terminal) and asks whether to write them:
-/// the one confirmation `setup`, `remove` and `restore` share.
-pub fn confirm_changes(
+/// The one confirmation rule ([`Ui::consent`]) as every writing command applies it: without
+/// `--yes` and without a terminal nothing is written and the command exits 2; declining
+/// writes nothing and exits 1. `command` is how to run it again; `dry_run`: it has
+/// `--dry-run`.
+pub fn require_consent(
     ctx: &Context,
-    changes: &[crate::setup::plan::FileChange],
+    changes: &[FileChange],
     prompt: &str,
     default: bool,
-) -> anyhow::Result<bool> {
-    let diff: String = changes.iter().map(crate::setup::diff::unified).collect();
-    eprint!(
-        "{}",
-        if ctx.color {
-            crate::setup::diff::colorize(&diff)
-        } else {
-            diff
+    yes: bool,
+    (command, dry_run): (&str, bool),
+) -> anyhow::Result<()> {
+    match ctx.ui.consent(&diff_of(changes), prompt, default, yes)? {
+        Consent::Given => Ok(()),
+        Consent::NoTerminal => {
+            let err = error::usage(
+                format!(
+                    "`{command}` changes your files and there is no terminal to confirm; nothing written"
+                ),
+                "pass `--yes` to write without asking",
+            );
+            Err(if dry_run {
+                error::add_help(
+                    err,
+                    format!("see the change first with `{command} --dry-run`"),
+                )
+            } else {
+                err
+            })
         }
-    );
-    let reply = dialoguer::Confirm::with_theme(&dialoguer::theme::ColorfulTheme::default())
-        .with_prompt(prompt)
-        .default(default)
-        .interact();
-    answer(reply, "cannot read your answer")
+        Consent::Declined => Err(error::of_kind(ExitKind::Declined, "nothing written"))
+            .help(format!("run `{command}` again when ready")),
+    }
 }
 
-/// A file as it is on disk now, for planning an edit of it.
-pub fn read_state(path: std::path::PathBuf) -> anyhow::Result<crate::setup::plan::FileState> {
-    let before = crate::files::read_optional(&path)?;
-    Ok(crate::setup::plan::FileState { path, before })
+/// Tells what [`crate::setup::apply::apply_changes`] did, as it does it.
+pub fn apply(
+    ctx: &Context,
+    home: &CodexHome,
+    changes: &[FileChange],
+    backup: bool,
+) -> anyhow::Result<()> {
+    crate::setup::apply::apply_changes(home, changes, backup, &mut |step| match step {
+        Step::BackedUp(path) => ctx
+            .ui
+            .status(format!("backed up the old file to `{}`", path.display())),
+        Step::Wrote(path) => ctx.ui.status(format!("wrote `{}`", path.display())),
+    })
 }
-
-/// How long setup and show wait for `/api/v2/buildinfo`.
-const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
 pub fn validate_provider_id(id: &str) -> anyhow::Result<()> {
     if id.trim().is_empty() {
@@ -147,112 +126,6 @@ pub fn validate_provider_id(id: &str) -> anyhow::Result<()> {
         ));
     }
     Ok(())
-}
-
-/// How the route was chosen, for telling the user.
-pub enum RouteReason {
-    Flag,
-    PastedUrl,
-    Version(String),
-    Offline,
-    Unreachable(String),
-}
-
-/// Where `setup` and `show` point Codex, resolved one way for both.
-pub struct Target {
-    pub deployment: Deployment,
-    pub route: Route,
-    pub reason: RouteReason,
-}
-
-/// Resolves the URL: unless `--offline`, the deployment is asked for its version. An address
-/// that answers but not as Coder is refused; a page of Coder's web UI becomes the deployment
-/// root it proves; one that does not answer is used with a warning, or refused with `--strict`.
-/// The route is `--route`, else the pasted URL's, else the one the version serves.
-pub fn resolve_target(ctx: &Context, args: &ProviderArgs, url: &str) -> anyhow::Result<Target> {
-    let parsed = Deployment::parse(url, args.allow_http)?;
-    let chosen = args
-        .route
-        .fixed()
-        .map(|route| (route, RouteReason::Flag))
-        .or_else(|| parsed.route.map(|route| (route, RouteReason::PastedUrl)));
-    if args.offline {
-        let (route, reason) = chosen.unwrap_or((Route::Aibridge, RouteReason::Offline));
-        return Ok(Target {
-            deployment: parsed.deployment,
-            route,
-            reason,
-        });
-    }
-    match probe::probe(&parsed.deployment, PROBE_TIMEOUT)? {
-        Finding::Coder {
-            deployment,
-            version,
-            page,
-        } => {
-            if let Some(page) = page {
-                ctx.status(format!(
-                    "`{page}` is a page of Coder's web UI; using the deployment root `{deployment}`"
-                ));
-            }
-            let (route, reason) = chosen.unwrap_or_else(|| {
-                (
-                    Route::for_version(&version),
-                    RouteReason::Version(version.raw),
-                )
-            });
-            Ok(Target {
-                deployment,
-                route,
-                reason,
-            })
-        }
-        Finding::Unreachable { why } => {
-            let why = flat(&why);
-            if args.strict {
-                return Err(error::failure(
-                    format!("`{}` does not answer: {why}", parsed.deployment),
-                    "check the address and the network (VPN, proxy), or leave out `--strict` to write it unchecked",
-                ));
-            }
-            ctx.warn(format!(
-                "`{}` does not answer ({why}); using it unchecked: run `codexgw doctor` once it is reachable",
-                parsed.deployment
-            ));
-            let (route, reason) =
-                chosen.unwrap_or((Route::Aibridge, RouteReason::Unreachable(why)));
-            Ok(Target {
-                deployment: parsed.deployment,
-                route,
-                reason,
-            })
-        }
-    }
-}
-
-/// One level of parentheses: `cannot connect (refused (os error 111))` reads
-/// `cannot connect: refused: os error 111`, so it can sit inside a sentence's own.
-fn flat(text: &str) -> String {
-    text.replace(" (", ": ").replace(['(', ')'], "")
-}
-
-impl RouteReason {
-    pub fn describe(&self, route: Route) -> String {
-        let route = route.name();
-        let any_version =
-            format!("route `{route}`, which every Coder version with the gateway serves");
-        match self {
-            RouteReason::Flag => format!("route `{route}` (from --route)"),
-            RouteReason::PastedUrl => format!("route `{route}` (from the pasted URL)"),
-            RouteReason::Version(v) => format!("route `{route}` (the deployment runs Coder {v})"),
-            RouteReason::Offline => {
-                format!("{any_version} (--offline: the deployment was not asked)")
-            }
-            RouteReason::Unreachable(why) => {
-                format!("{any_version} (the deployment did not answer: {why})")
-            }
-        }
-    }
 }
 
 /// Builds the spec from already-resolved values.
@@ -335,6 +208,46 @@ fn token_print_command(deployment: &Deployment) -> anyhow::Result<TokenSource> {
     })
 }
 
+/// `--url` as a deployment; `allow_http` is `--allow-http`. Adds the hint that names the flag
+/// when plain http is all that is wrong.
+pub fn parse_url_flag(url: &str, allow_http: bool) -> anyhow::Result<ParsedUrl> {
+    Deployment::parse(url, allow_http).map_err(|err| {
+        if !allow_http && Deployment::parse(url, true).is_ok() {
+            error::add_help(err, "or pass `--allow-http` if this network is trusted")
+        } else {
+            err
+        }
+    })
+}
+
+/// The deployment and route for `setup` and `show`, resolved one way for both, with what the
+/// user must hear about it: the root found below a pasted page, or a deployment that did not
+/// answer (an error with `--strict`).
+pub fn resolve_target(ctx: &Context, args: &ProviderArgs, url: &str) -> anyhow::Result<Target> {
+    let parsed = parse_url_flag(url, args.allow_http)?;
+    let shown = parsed.deployment.to_string();
+    let target = request::resolve_target(parsed, args.route.fixed(), args.offline)
+        .map_err(|err| error::add_help(err, "or pass `--offline` to use it without asking"))?;
+    if let Some(page) = &target.page {
+        ctx.ui.status(format!(
+            "`{page}` is a page of Coder's web UI; using the deployment root `{}`",
+            target.deployment
+        ));
+    }
+    if let Some(why) = &target.unreachable {
+        if args.strict {
+            return Err(error::failure(
+                format!("`{shown}` does not answer: {why}"),
+                "check the address and the network (VPN, proxy), or leave out `--strict` to use it unchecked",
+            ));
+        }
+        ctx.ui.warn(format!(
+            "`{shown}` does not answer ({why}); using it unchecked: run `codexgw doctor` once it is reachable"
+        ));
+    }
+    Ok(target)
+}
+
 /// The provider `id` as config.toml defines it (for `token`, `env` and `exec`).
 pub fn configured_provider(
     ctx: &Context,
@@ -342,19 +255,227 @@ pub fn configured_provider(
     id: &str,
 ) -> anyhow::Result<ConfiguredProvider> {
     let path = ctx.codex_home(codex_home)?.config_path();
-    let text = crate::files::read_optional(&path)?.ok_or_else(|| {
+    crate::codex::launch::read_configured_provider(&path, id)?.ok_or_else(|| {
         error::failure(
             format!("`{}` does not exist", path.display()),
             "run `codexgw setup` first (or pass `--codex-home DIR`)",
         )
-    })?;
-    // Codex reads a file with a byte-order mark; so does setup's editor.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let config = crate::codex::inspect::Inspected::parse(text).map_err(|e| {
-        // The same TOML parser: this words the error as every command that reads the file does.
-        crate::codex::document::ConfigDocument::parse_file(text, &path)
-            .err()
-            .unwrap_or_else(|| anyhow::Error::new(e))
-    })?;
-    crate::codex::launch::configured_provider(&config, id, &path)
+    })
+}
+
+/// The commands run through a scripted Ui: the confirmation rule, the same for the three
+/// commands that write, with a terminal (answers yes / no) and without one; the wizard; hints.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use crate::error::{ExitKind, exit_kind};
+    use crate::ui::{Answer, Captured};
+    use clap::Parser as _;
+
+    const URL: &str = "https://coder.example.com";
+    const ORIGINAL: &str = "model = \"o3\"\n";
+
+    fn context(interactive: bool, answers: Vec<Answer>) -> (Context, Captured) {
+        let (ui, captured) = Ui::scripted(interactive, answers);
+        // A token in the environment: setup finds it there and offers no keyring prompt.
+        let env = Environment::new([(
+            "CODER_API_TOKEN".to_string(),
+            "coder-token-0123456789".to_string(),
+        )]);
+        (Context { env, ui }, captured)
+    }
+
+    /// Runs `codexgw ARGS` against `dir` as CODEX_HOME.
+    fn run(ctx: &Context, dir: &std::path::Path, args: &[&str]) -> anyhow::Result<()> {
+        let cli =
+            Cli::try_parse_from(std::iter::once("codexgw").chain(args.iter().copied())).unwrap();
+        match &cli.command {
+            Command::Setup(a) => setup::run(ctx, a, Some(dir)),
+            Command::Remove(a) => remove::run(ctx, a, Some(dir)),
+            Command::Restore(a) => restore::run(ctx, a, Some(dir)),
+            _ => unreachable!(),
+        }
+    }
+
+    const SETUP: [&str; 7] = [
+        "setup",
+        "--offline",
+        "--mode",
+        "centralized",
+        "--url",
+        URL,
+        "--no-backup",
+    ];
+
+    /// Puts the home in the state each command changes: configured (with a backup of the
+    /// original) for `remove` and `restore`, the original for `setup`.
+    fn home_for(command: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config.toml");
+        std::fs::write(&config, ORIGINAL).unwrap();
+        if command != "setup" {
+            let (ctx, _) = context(false, vec![]);
+            // With the backup `restore latest` puts back.
+            let setup: Vec<&str> = SETUP[..6].iter().copied().chain(["--yes"]).collect();
+            run(&ctx, dir.path(), &setup).unwrap();
+        }
+        (dir, config)
+    }
+
+    fn args(command: &str) -> Vec<&'static str> {
+        match command {
+            "setup" => SETUP.to_vec(),
+            "remove" => vec!["remove"],
+            _ => vec!["restore", "latest"],
+        }
+    }
+
+    #[test]
+    fn without_a_terminal_nothing_is_written_without_yes_and_everything_with_it() {
+        for command in ["setup", "remove", "restore"] {
+            let (dir, config) = home_for(command);
+            let before = std::fs::read_to_string(&config).unwrap();
+            let (ctx, captured) = context(false, vec![]);
+            let err = run(&ctx, dir.path(), &args(command)).unwrap_err();
+            assert_eq!(exit_kind(&err), ExitKind::Usage, "{command}");
+            let text = error::render(&err);
+            assert!(
+                text.contains("there is no terminal to confirm"),
+                "{command}: {text}"
+            );
+            assert!(text.contains("help: pass `--yes`"), "{command}: {text}");
+            assert_eq!(
+                std::fs::read_to_string(&config).unwrap(),
+                before,
+                "{command}"
+            );
+            assert!(
+                !captured.stderr().contains("? "),
+                "{command}: nobody is asked"
+            );
+
+            let (ctx, _) = context(false, vec![]);
+            let mut yes = args(command);
+            yes.push("--yes");
+            run(&ctx, dir.path(), &yes).unwrap();
+            assert_ne!(
+                std::fs::read_to_string(&config).unwrap(),
+                before,
+                "{command}"
+            );
+        }
+    }
+
+    #[test]
+    fn at_a_terminal_the_diff_is_shown_and_no_declines_with_exit_1() {
+        for command in ["setup", "remove", "restore"] {
+            let (dir, config) = home_for(command);
+            let before = std::fs::read_to_string(&config).unwrap();
+            let (ctx, captured) = context(true, vec![Answer::No]);
+            let err = run(&ctx, dir.path(), &args(command)).unwrap_err();
+            assert_eq!(exit_kind(&err), ExitKind::Declined, "{command}");
+            assert_eq!(exit_kind(&err).code(), 1);
+            assert!(
+                error::render(&err).starts_with("nothing written\n"),
+                "{command}"
+            );
+            assert_eq!(
+                std::fs::read_to_string(&config).unwrap(),
+                before,
+                "{command}"
+            );
+            let shown = captured.stderr();
+            assert!(
+                shown.contains("--- ") && shown.contains("+++ "),
+                "{command}: {shown}"
+            );
+
+            let (ctx, _) = context(true, vec![Answer::Yes]);
+            run(&ctx, dir.path(), &args(command)).unwrap();
+            assert_ne!(
+                std::fs::read_to_string(&config).unwrap(),
+                before,
+                "{command}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_dry_run_prints_the_diff_on_stdout_and_asks_nothing() {
+        let (dir, config) = home_for("setup");
+        let (ctx, captured) = context(true, vec![]);
+        let mut dry = SETUP.to_vec();
+        dry.push("--dry-run");
+        run(&ctx, dir.path(), &dry).unwrap();
+        assert!(
+            captured
+                .stdout()
+                .contains("+model_provider = \"ai_gateway\"")
+        );
+        assert_eq!(std::fs::read_to_string(config).unwrap(), ORIGINAL);
+    }
+
+    #[test]
+    fn only_a_url_refused_for_plain_http_alone_gets_the_allow_http_hint() {
+        let hints = |url: &str| {
+            let err = parse_url_flag(url, false).unwrap_err();
+            error::find_user_error(&err).unwrap().hints.clone()
+        };
+        assert_eq!(
+            hints("http://coder.internal"),
+            [
+                "use the https address",
+                "or pass `--allow-http` if this network is trusted"
+            ]
+        );
+        assert_eq!(hints("ftp://coder.internal").len(), 1);
+        assert!(parse_url_flag("http://coder.internal", true).is_ok());
+    }
+
+    /// The wizard, without a pseudo-terminal: the mode menu, the URL prompt (refusing plain
+    /// http as setup would), then the confirmation.
+    #[test]
+    fn the_wizard_asks_mode_url_and_confirmation_in_order() {
+        let (dir, config) = home_for("setup");
+        let answers = vec![
+            Answer::Choice(0),
+            Answer::Text("http://typed.example.com".into()),
+        ];
+        let (ctx, _) = context(true, answers);
+        let err = run(&ctx, dir.path(), &["setup", "--offline"]).unwrap_err();
+        assert!(err.to_string().contains("plain http"), "{err}");
+
+        let answers = vec![
+            Answer::Choice(0),
+            Answer::Text("https://typed.example.com".into()),
+            Answer::Yes,
+        ];
+        let (ctx, captured) = context(true, answers);
+        run(&ctx, dir.path(), &["setup", "--offline"]).unwrap();
+        let stderr = captured.stderr();
+        let asked: Vec<&str> = stderr
+            .lines()
+            .filter_map(|l| l.strip_prefix("? "))
+            .collect();
+        assert_eq!(
+            asked,
+            [
+                "How should Codex pay for the model?",
+                "Coder deployment URL",
+                "Write these changes?"
+            ]
+        );
+        let written = std::fs::read_to_string(config).unwrap();
+        assert!(
+            written.contains("https://typed.example.com/api/v2/aibridge/openai/v1"),
+            "{written}"
+        );
+        // The first menu item is centralized mode: the Coder token travels as `env_key`.
+        assert_eq!(Mode::ALL[0], Mode::Centralized);
+        assert!(
+            written.contains("env_key = \"OPENAI_API_KEY\""),
+            "{written}"
+        );
+    }
 }

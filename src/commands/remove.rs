@@ -1,14 +1,12 @@
-//! `codexgw remove`: take the provider out again and put back the earlier `model_provider`.
+//! `codexgw remove`: undo what setup did: the earlier provider table and `model_provider` come
+//! back, and a table codexgw did not write stays.
 
 use crate::cli::RemoveArgs;
 use crate::codex::home::validate_profile_name;
-use crate::commands::confirm_changes;
-use crate::commands::setup::apply_changes;
-use crate::commands::{Context, read_state, validate_provider_id};
-use crate::error;
+use crate::commands::{Context, apply, diff_of, require_consent, validate_provider_id};
 use crate::files::State;
+use crate::setup::apply::{forget_undo, read_state};
 use crate::setup::plan::plan_remove;
-use crate::setup::{diff, undo};
 
 pub fn run(
     ctx: &Context,
@@ -26,7 +24,7 @@ pub fn run(
         .as_ref()
         .map(|name| read_state(home.profile_path(name)))
         .transpose()?;
-    let mut state = State::load(&home.backups_dir())?;
+    let state = State::load(&home.backups_dir())?;
     let plan = plan_remove(
         &args.provider_id,
         config,
@@ -36,51 +34,36 @@ pub fn run(
     )?;
     let changes = plan.changes;
     if plan.left_alone {
-        ctx.warn(format!(
+        ctx.ui.warn(format!(
             "the provider `{}` in `{}` was not written by codexgw and is not a Coder gateway block; it stays, and so does the `model_provider` naming it",
             args.provider_id,
             home.config_path().display()
         ));
     }
-    if changes.is_empty() && plan.left_alone {
-        ctx.status("nothing removed");
-        return Ok(());
-    }
     if changes.is_empty() {
-        ctx.status(format!(
-            "nothing to remove: no provider `{}` in `{}`",
-            args.provider_id,
-            home.config_path().display()
-        ));
+        ctx.ui.status(match plan.left_alone {
+            true => "nothing removed".to_string(),
+            false => format!(
+                "nothing to remove: no provider `{}` in `{}`",
+                args.provider_id,
+                home.config_path().display()
+            ),
+        });
         return Ok(());
     }
     if args.dry_run {
-        let diff: String = changes.iter().map(diff::unified).collect();
-        print!("{diff}");
-        ctx.status("dry run: nothing written");
+        ctx.ui.out(diff_of(&changes))?;
+        ctx.ui.status("dry run: nothing written");
         return Ok(());
     }
-    if !args.yes {
-        if !ctx.interactive {
-            return Err(error::usage(
-                "remove changes your config and there is no terminal to confirm",
-                "pass `--yes` (see the change first with `--dry-run`)",
-            ));
-        }
-        let ok = confirm_changes(ctx, &changes, "Remove the gateway provider?", false)?;
-        if !ok {
-            return Err(error::failure(
-                "nothing written",
-                "run `codexgw remove` again when ready",
-            ));
-        }
-    }
-    apply_changes(&home, &changes, true, ctx)?;
-    // A record is spent once its file is back to what it was.
-    for change in &changes {
-        state.previous_model_provider.remove(&change.file_name());
-    }
-    undo::forget(&mut state.undo, &args.provider_id, &changes);
-    state.save(&home.backups_dir())?;
-    Ok(())
+    require_consent(
+        ctx,
+        &changes,
+        "Remove the gateway provider?",
+        false,
+        args.yes,
+        ("codexgw remove", true),
+    )?;
+    apply(ctx, &home, &changes, true)?;
+    forget_undo(&home, state, &args.provider_id, &changes)
 }

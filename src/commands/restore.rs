@@ -1,9 +1,7 @@
 //! `codexgw restore`: list codexgw's backups, or put one back (backing up the current file).
 
 use crate::cli::RestoreArgs;
-use crate::commands::Context;
-use crate::commands::confirm_changes;
-use crate::commands::setup::apply_changes;
+use crate::commands::{Context, apply, require_consent};
 use crate::error;
 use crate::files::{self, Backup};
 use crate::setup::plan::FileChange;
@@ -17,11 +15,14 @@ pub fn run(
     let backups = files::list_backups(&home.backups_dir())?;
     let Some(wanted) = args.backup.as_deref().filter(|_| !args.list) else {
         if backups.is_empty() {
-            ctx.status(format!("no backups in `{}`", home.backups_dir().display()));
+            ctx.ui
+                .status(format!("no backups in `{}`", home.backups_dir().display()));
         }
-        for backup in &backups {
-            println!("{}\t{}", backup.name(), backup.original);
-        }
+        let list: String = backups
+            .iter()
+            .map(|backup| format!("{}\t{}\n", backup.name(), backup.original))
+            .collect();
+        ctx.ui.out(list)?;
         if !args.list && !backups.is_empty() {
             return Err(error::usage(
                 "name the backup to put back",
@@ -52,35 +53,24 @@ pub fn run(
         after: text,
     };
     if change.is_noop() {
-        ctx.status(format!(
+        ctx.ui.status(format!(
             "`{}` already matches `{}`",
             change.path.display(),
             backup.name()
         ));
         return Ok(());
     }
-    if !args.yes && !ctx.interactive {
-        return Err(error::usage(
-            "restore replaces your config and there is no terminal to confirm",
-            "pass `--yes`",
-        ));
-    }
-    if !args.yes {
-        let ok = confirm_changes(
-            ctx,
-            std::slice::from_ref(&change),
-            &format!("Put `{}` back?", backup.name()),
-            true,
-        )?;
-        if !ok {
-            return Err(error::failure(
-                "nothing written",
-                "run `codexgw restore` again when ready",
-            ));
-        }
-    }
-    apply_changes(&home, &[change], true, ctx)?;
-    ctx.status(format!("restored `{}`", backup.name()));
+    let changes = [change];
+    require_consent(
+        ctx,
+        &changes,
+        &format!("Put `{}` back?", backup.name()),
+        true,
+        args.yes,
+        ("codexgw restore", false),
+    )?;
+    apply(ctx, &home, &changes, true)?;
+    ctx.ui.status(format!("restored `{}`", backup.name()));
     Ok(())
 }
 

@@ -1,5 +1,5 @@
 //! `codexgw show`: the provider block as setup would write it into an empty file, for the
-//! same deployment and route setup would resolve.
+//! same deployment and route setup resolves.
 
 use crate::cli::ShowArgs;
 use crate::commands::{Context, provider_spec, resolve_target};
@@ -27,7 +27,7 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> anyhow::Result<()> {
     // The same resolution as setup's, so show prints what setup would write.
     let target = resolve_target(ctx, &args.provider, url)?;
     let spec = provider_spec(&args.provider, mode, target.deployment, target.route)?;
-    print!("{}", render_block(&spec)?);
-    ctx.status(target.reason.describe(target.route));
+    ctx.ui.out(render_block(&spec)?)?;
+    ctx.ui.status(target.reason.describe(target.route));
     Ok(())
 }

@@ -3,15 +3,14 @@
 //! (command-backed auth): no prompt, no network, and no work beyond finding the deployment and
 //! one lookup.
 
-use std::io::{IsTerminal, Read, Write};
 use std::time::Duration;
 
 use anyhow::Context as _;
 
 use crate::cli::{TargetArgs, TokenArgs, TokenCommand, TokenPrintArgs, TokenSetArgs};
 use crate::coder::deployment::Deployment;
-use crate::commands::{Context, answer, configured_provider};
-use crate::error;
+use crate::commands::{Context, configured_provider};
+use crate::error::{self, Help as _};
 use crate::secrets::{self, FileStore, Secret, SecretStore, SystemStore, TokenKind};
 
 /// How long `--verify` waits for the deployment.
@@ -78,8 +77,16 @@ fn set(
     }
     let secret = read_token(ctx, args.kind, args.stdin)?;
     if args.verify {
-        let user = verify_coder_token(&deployment, &secret, args.allow_http)?;
-        ctx.status(format!(
+        // Plain http is refused before the token is sent, with the flag that allows it.
+        crate::commands::parse_url_flag(deployment.as_str(), args.allow_http)?;
+        let user = crate::coder::users::signed_in_as(
+            &deployment,
+            &secret,
+            args.allow_http,
+            VERIFY_TIMEOUT,
+        )
+        .help("nothing was stored; leave out `--verify` to store the token unchecked")?;
+        ctx.ui.status(format!(
             "{deployment} accepts the token (signed in as {user})"
         ));
     }
@@ -91,7 +98,7 @@ fn set(
                 "set `XDG_CONFIG_HOME` or `HOME`",
             )
         })?;
-        ctx.warn(format!(
+        ctx.ui.warn(format!(
             "storing the {} in plain text in `{}`: anyone who can read that file can use it",
             args.kind.describe(),
             file.path().display()
@@ -108,12 +115,12 @@ fn set(
     } else {
         "stored the"
     };
-    ctx.status(format!(
+    ctx.ui.status(format!(
         "{verb} {} for `{key}` in {backend}",
         args.kind.describe()
     ));
     if let Some(var) = shadowing_var(ctx, args.kind) {
-        ctx.warn(format!(
+        ctx.ui.warn(format!(
             "`{var}` is set in this environment and wins over the stored {}; unset it to use the stored one",
             args.kind.describe()
         ));
@@ -132,19 +139,19 @@ fn shadowing_var(ctx: &Context, kind: TokenKind) -> Option<&'static str> {
 /// The token from stdin (when it is not a terminal, or with `force_stdin`), else from a hidden
 /// prompt; checked for shape either way.
 pub fn read_token(ctx: &Context, kind: TokenKind, force_stdin: bool) -> anyhow::Result<Secret> {
-    let text = if force_stdin || !std::io::stdin().is_terminal() {
-        let mut text = String::new();
-        std::io::stdin()
-            .take(64 * 1024)
-            .read_to_string(&mut text)
-            .context("cannot read the token from stdin")?;
-        text
-    } else if ctx.interactive {
-        answer(
-            dialoguer::Password::new()
-                .with_prompt(format!("{} (input is hidden)", kind.describe()))
-                .interact(),
-            "cannot read the token",
+    let text = if force_stdin || !ctx.ui.stdin_is_terminal() {
+        ctx.ui
+            .read_stdin(64 * 1024)
+            .context("cannot read the token from stdin")?
+    } else if ctx.ui.interactive() {
+        ctx.ui.password(
+            &format!("{} (input is hidden)", kind.describe()),
+            false,
+            |text| {
+                secrets::parse_token(kind, text)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            },
         )?
     } else {
         return Err(error::usage(
@@ -157,42 +164,6 @@ pub fn read_token(ctx: &Context, kind: TokenKind, force_stdin: bool) -> anyhow::
         ));
     };
     secrets::parse_token(kind, &text)
-}
-
-/// `GET /api/v2/users/me` with the token: the user name, or why the deployment refused it.
-pub fn verify_coder_token(
-    deployment: &Deployment,
-    token: &Secret,
-    allow_http: bool,
-) -> anyhow::Result<String> {
-    // The token must not travel in plain text to a host that is not loopback.
-    Deployment::parse(deployment.as_str(), allow_http)?;
-    let url = deployment.join("api/v2/users/me");
-    let answer = crate::coder::http::get(
-        &url,
-        &[("Coder-Session-Token", token.expose())],
-        VERIFY_TIMEOUT,
-    )
-    .map_err(|why| {
-        error::failure(
-            format!("cannot reach `{url}` to check the token: {why}"),
-            "check the URL and your network, or store the token without `--verify`",
-        )
-    })?;
-    match answer.status {
-        200 => Ok(serde_json::from_str::<serde_json::Value>(&answer.body)
-            .ok()
-            .and_then(|v| v.get("username")?.as_str().map(str::to_string))
-            .unwrap_or_else(|| "an unnamed user".into())),
-        401 => Err(error::failure(
-            format!("{deployment} rejected the token: {}", answer.message()),
-            "create a new one with `coder tokens create` and try again; nothing was stored",
-        )),
-        status => Err(error::failure(
-            format!("`{url}` answered HTTP {status}: {}", answer.message()),
-            "check that the URL is your Coder deployment; nothing was stored",
-        )),
-    }
 }
 
 fn print(
@@ -226,12 +197,13 @@ fn print(
             ),
         }
     })?;
-    let mut stdout = std::io::stdout().lock();
     // A newline only for a person: programs that read the token take stdout as it is.
-    let newline = if stdout.is_terminal() { "\n" } else { "" };
-    write!(stdout, "{}{newline}", found.secret.expose())
-        .and_then(|()| stdout.flush())
-        .context("cannot write the token to stdout")
+    let newline = if ctx.ui.stdout_is_terminal() {
+        "\n"
+    } else {
+        ""
+    };
+    ctx.ui.out(format!("{}{newline}", found.secret.expose()))
 }
 
 fn status(
@@ -249,10 +221,12 @@ fn status(
         || TokenKind::Coder.env_vars().to_vec(),
         |p| p.coder_token_vars(),
     );
-    println!("deployment: {deployment}");
-    println!("keyring: {}", store.primary.describe());
+    let mut out = format!(
+        "deployment: {deployment}\nkeyring: {}\n",
+        store.primary.describe()
+    );
     for kind in [TokenKind::Coder, TokenKind::Openai] {
-        println!("{}:", kind.describe());
+        out.push_str(&format!("{}:\n", kind.describe()));
         let vars: Vec<&str> = match kind {
             TokenKind::Coder => coder_vars.clone(),
             TokenKind::Openai => kind
@@ -265,23 +239,23 @@ fn status(
         let found = secrets::find_all(kind, &ctx.env, &vars, Some(&store), &key);
         for (i, source) in found.iter().enumerate() {
             let role = if i == 0 { "used" } else { "also" };
-            println!(
-                "  {role}: {} from {}",
+            out.push_str(&format!(
+                "  {role}: {} from {}\n",
                 source.secret.redacted(),
                 source.origin
-            );
+            ));
         }
         if let Err(err) = store.locate(kind, &key) {
-            println!("  keyring unavailable: {err:#}");
+            out.push_str(&format!("  keyring unavailable: {err:#}\n"));
         }
         if found.is_empty() {
-            println!(
-                "  none (store one with `codexgw token set {} --url {deployment}`)",
+            out.push_str(&format!(
+                "  none (store one with `codexgw token set {} --url {deployment}`)\n",
                 kind.name()
-            );
+            ));
         }
     }
-    Ok(())
+    ctx.ui.out(out)
 }
 
 fn delete(
@@ -292,15 +266,17 @@ fn delete(
     let (deployment, store) = target(ctx, &args.target, codex_home)?;
     let key = secrets::store_key(&deployment);
     if store.delete(args.kind, &key)? {
-        ctx.status(format!("deleted the {} for `{key}`", args.kind.describe()));
+        ctx.ui
+            .status(format!("deleted the {} for `{key}`", args.kind.describe()));
     } else {
-        ctx.status(format!(
+        ctx.ui.status(format!(
             "no {} was stored for `{key}`; nothing deleted",
             args.kind.describe()
         ));
     }
     if let Some(var) = shadowing_var(ctx, args.kind) {
-        ctx.warn(format!("`{var}` is still set in this environment"));
+        ctx.ui
+            .warn(format!("`{var}` is still set in this environment"));
     }
     Ok(())
 }

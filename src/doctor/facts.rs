@@ -82,7 +82,7 @@ fn unusable(err: &anyhow::Error) -> Unusable {
         }
     }
     let fix = crate::error::find_user_error(err)
-        .and_then(|u| u.help.clone())
+        .and_then(|u| u.help())
         .unwrap_or_else(|| "check the file and its permissions".to_string());
     (parts.join(": "), fix)
 }

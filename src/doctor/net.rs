@@ -253,7 +253,7 @@ fn deployment(probe: &Probe, timeout: Duration) -> Check {
                 ),
                 format!(
                     "set `base_url = \"{}\"` (or run `codexgw setup --route aibridge …`)",
-                    deployment.base_url(mode, Route::Aibridge)
+                    deployment.gateway_url(Route::Aibridge, mode.gateway_provider())
                 ),
             )
         }

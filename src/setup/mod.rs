@@ -1,5 +1,9 @@
-//! The setup operation: plans over the config files, and the diffs that show them.
+//! The setup operation: the request (route, spec), the plan over the config files (pure), the
+//! diffs that show it, applying it safely, and the next steps as data.
 
+pub mod apply;
 pub mod diff;
+pub mod next;
 pub mod plan;
+pub mod request;
 pub mod undo;

@@ -37,6 +37,64 @@ pub fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// Problems in a file that setup does not own and so does not fix, but that still keep Codex
+/// away from the gateway.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Unowned {
+    pub warnings: Vec<String>,
+    /// One of them makes Codex refuse to start.
+    pub codex_refuses: bool,
+}
+
+/// The opening marker of the block the Coder registry's codex module owns.
+const CODER_MODULE_MARKER: &str = "# >>> coder-managed";
+
+/// [`Unowned`] problems of `change`. Lines are those of the file on disk now, which is what
+/// the user opens to fix them.
+pub fn unowned_problems(change: &FileChange) -> Unowned {
+    let name = change.file_name();
+    let mut found = Unowned::default();
+    if change.after.contains(CODER_MODULE_MARKER) {
+        found.warnings.push(format!(
+            "{name} has a part managed by Coder's codex module, which rewrites it at every workspace start; make the same change in the template (`codexgw template --help`)"
+        ));
+    }
+    // Setup fixes none of these, so the file as it is holds every one of them.
+    let Some(before) = change.before.as_deref() else {
+        return found;
+    };
+    // A second parse (with positions) costs as much as the edit on a large file: pay it only
+    // when a line could hold one of the keys in question — a `profile` key anywhere, or a
+    // `model_provider` below the first table header (the top-level one is fine).
+    let mut below_a_header = false;
+    let candidate = before.lines().map(str::trim_start).any(|line| {
+        below_a_header |= line.starts_with('[');
+        line.starts_with("profile") || (below_a_header && line.starts_with("model_provider"))
+    });
+    if !candidate {
+        return found;
+    }
+    let Ok(inspected) = crate::codex::inspect::Inspected::parse(crate::codex::strip_bom(before).1)
+    else {
+        return found;
+    };
+    for stranded in inspected.stranded() {
+        let at = format!("{name}:{}", stranded.line);
+        found
+            .warnings
+            .push(format!("{}; delete that line", stranded.message(&at)));
+    }
+    if let Some(profile) = inspected.legacy_profile() {
+        let at = format!("{name}:{}", profile.line);
+        found.warnings.push(format!(
+            "{}; delete that line (profiles are now files: `codex --profile NAME` reads NAME.config.toml)",
+            crate::codex::inspect::legacy_profile_message(&profile.value, &at)
+        ));
+        found.codex_refuses = true;
+    }
+    found
+}
+
 /// The result of planning `setup`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SetupPlan {
@@ -180,6 +238,59 @@ pub fn render_block(spec: &ProviderSpec) -> anyhow::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::coder::deployment::{Deployment, Route};
+    use crate::codex::inspect::Inspected;
+    use crate::codex::mode::{Mode, TokenSource};
+
+    /// What setup renders, inspect (the reader doctor and `env` use) reads back as the same
+    /// mode, deployment and route, with nothing to report: for every mode, route, deployment
+    /// shape, provider id and token source the renderer supports.
+    #[test]
+    fn every_rendered_block_reads_back_as_its_mode_with_no_findings() {
+        let sources = [
+            TokenSource::Env("OPENAI_API_KEY".into()),
+            TokenSource::Env("CODER_API_TOKEN".into()),
+            TokenSource::Command {
+                program: "/usr/bin/codexgw".into(),
+                args: ["token", "print", "coder", "--url", "https://c.example.com"]
+                    .map(str::to_string)
+                    .to_vec(),
+            },
+        ];
+        for mode in Mode::ALL {
+            for route in [Route::Aibridge, Route::AiGateway] {
+                for url in ["https://c.example.com", "http://127.0.0.1:8080/coder"] {
+                    for id in ["ai_gateway", "coder-gw"] {
+                        for source in &sources {
+                            let spec = ProviderSpec {
+                                id: id.into(),
+                                mode,
+                                deployment: Deployment::parse(url, false).unwrap().deployment,
+                                route,
+                                token_source: source.clone(),
+                            };
+                            let text = render_block(&spec).unwrap();
+                            let read = Inspected::parse(&text).unwrap();
+                            let case = format!("{mode} {route:?} {url} {id} {source:?}\n{text}");
+                            assert_eq!(
+                                read.model_provider().map(|l| l.value).as_deref(),
+                                Some(id),
+                                "{case}"
+                            );
+                            let block = read.provider(id).expect(&case);
+                            assert_eq!(block.mode(), Some(mode), "{case}");
+                            let gateway = block.gateway().expect(&case);
+                            assert_eq!(gateway.deployment, spec.deployment, "{case}");
+                            assert_eq!(gateway.route, route, "{case}");
+                            assert_eq!(block.findings(), [], "{case}");
+                            assert_eq!(block.load_errors(), [], "{case}");
+                            assert!(read.stranded().is_empty(), "{case}");
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     fn file(name: &str, text: &str) -> FileState {
         FileState {

@@ -6,7 +6,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::support::TestHome;
+use crate::support::{SETUP_CENTRALIZED, TestHome};
 
 const URL: &str = "https://coder.example.com";
 const BASE_URL: &str = "https://coder.example.com/api/v2/aibridge/openai/v1";
@@ -269,12 +269,49 @@ fn permission_bits_are_kept_and_new_files_are_private() {
     assert_eq!(setup(&fresh, "byok", &["--yes"]).code, 0);
     assert_eq!(mode_of(&fresh.config_path()), 0o600);
 
-    let new_home = fresh.home().join("elsewhere/codex");
-    let flag = new_home.display().to_string();
-    let out = setup(&fresh, "centralized", &["--yes", "--codex-home", &flag]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(mode_of(&new_home), 0o700);
-    assert_eq!(mode_of(&new_home.join("config.toml")), 0o600);
+    // Only the default `~/.codex` is created (a set `CODEX_HOME` must exist, as Codex wants).
+    let bare = TestHome::new();
+    std::fs::remove_dir(bare.codex_home()).unwrap();
+    let out = bare
+        .codexgw()
+        .env_remove("CODEX_HOME")
+        .args(SETUP_CENTRALIZED)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(mode_of(&bare.codex_home()), 0o700);
+    assert_eq!(mode_of(&bare.config_path()), 0o600);
+}
+
+/// Codex refuses a set `CODEX_HOME` (or the folder given with `--codex-home`) that does not
+/// exist; setup says so, names it, and creates nothing.
+#[test]
+fn a_codex_home_that_does_not_exist_is_refused_and_not_created() {
+    let home = TestHome::new();
+    let missing = home.home().join("elsewhere/codex");
+    let shown = missing.display().to_string();
+    let out = run(&home, &SETUP_CENTRALIZED, &[("CODEX_HOME", &shown)]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_contains(
+        &out.stderr,
+        &format!("error: `CODEX_HOME` points to `{shown}`, but that path does not exist"),
+    );
+    assert_contains(
+        &out.stderr,
+        &format!("help: create it first (`mkdir -p {shown}`)"),
+    );
+    let out = setup(&home, "centralized", &["--yes", "--codex-home", &shown]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_contains(
+        &out.stderr,
+        "the folder given on the command line points to",
+    );
+    assert!(!missing.exists() && !missing.parent().unwrap().exists());
+    // Codex agrees (when it is installed): it refuses to start with that CODEX_HOME.
 }
 
 #[test]
@@ -630,14 +667,13 @@ fn setup_warns_about_what_it_does_not_own_but_still_blocks_codex() {
     // The line in the file as it is on disk, not in the edited text (one line further down).
     assert!(
         out.stderr
-            .contains("config.toml:4: `model_provider` sits under `[tui]`"),
+            .contains("`model_provider = \"x\"` at config.toml:4 sits under `[tui]`"),
         "{}",
         out.stderr
     );
     assert!(
-        out.stderr.contains(
-            "config.toml:1: Codex refuses to start with a top-level `profile = \"aibridge\"`"
-        ),
+        out.stderr
+            .contains("`profile = \"aibridge\"` at config.toml:1 makes Codex refuse to start"),
         "{}",
         out.stderr
     );
@@ -728,7 +764,7 @@ fn a_bare_host_gets_the_https_address_suggested() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert_eq!(
         out.stderr,
-        "error: `coder.example.com` is not a usable Coder URL: it has no scheme\nhelp: pass the full address, e.g. `--url https://coder.example.com`\n"
+        "error: `coder.example.com` is not a usable Coder URL: it has no scheme\nhelp: use the full address, e.g. `https://coder.example.com`\n"
     );
 }
 
@@ -736,7 +772,7 @@ fn a_bare_host_gets_the_https_address_suggested() {
 fn restore_without_a_terminal_needs_yes() {
     let home = TestHome::new();
     home.write_config("model = \"o3\"\n");
-    assert_eq!(setup(&home, "centralized", &[]).code, 0);
+    assert_eq!(setup(&home, "centralized", &["--yes"]).code, 0);
     let configured = home.read_config();
     let out = run(&home, &["restore", "latest"], &[]);
     assert_eq!(out.code, 2, "{}", out.stderr);
@@ -751,9 +787,8 @@ fn setup_with_a_profile_still_warns_about_a_legacy_profile_key_in_config_toml() 
     let out = setup(&home, "centralized", &["--profile", "gateway", "--dry-run"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
-        out.stderr.contains(
-            "config.toml:1: Codex refuses to start with a top-level `profile = \"aibridge\"`"
-        ),
+        out.stderr
+            .contains("`profile = \"aibridge\"` at config.toml:1 makes Codex refuse to start"),
         "{}",
         out.stderr
     );
@@ -864,7 +899,7 @@ fn a_codex_home_that_is_a_file_says_so() {
         &[],
     );
     assert_eq!(out.code, 1, "{}", out.stderr);
-    assert!(out.stderr.contains("is not a folder"), "{}", out.stderr);
+    assert!(out.stderr.contains("is not a directory"), "{}", out.stderr);
     assert!(out.stderr.contains("--codex-home"), "{}", out.stderr);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
 }

@@ -100,7 +100,7 @@ fn doctor(home: &TestHome, env: &[(&str, &str)], args: &[&str]) -> Run {
 
 fn setup(home: &TestHome, fake: &FakeCoder, mode: &str, extra: &[&str]) {
     home.codexgw()
-        .args(["setup", "--mode", mode, "--url", &fake.url])
+        .args(["setup", "--yes", "--mode", mode, "--url", &fake.url])
         .args(extra)
         .assert()
         .success();
@@ -436,6 +436,7 @@ fn net_deployment_reports_unreachable_garbage_and_route_mismatch() {
     home.codexgw()
         .args([
             "setup",
+            "--yes",
             "--mode",
             "centralized",
             "--route",

@@ -8,6 +8,7 @@ mod doctor;
 mod e2e_codex;
 mod fixtures_setup;
 mod help;
+mod output;
 mod proptest_engine;
 mod readme;
 mod real_codex_setup;

@@ -88,3 +88,42 @@ fn the_completions_table_covers_every_shell() {
         );
     }
 }
+
+/// The bash, zsh and fish install lines, run as written by `sh` in a fresh home, leave the
+/// script where the shell looks for it (they failed when the folder did not exist yet).
+#[test]
+fn the_completion_install_lines_work_in_a_fresh_home() {
+    let text = readme();
+    let section = text.split("## Shell completions").nth(1).unwrap();
+    let bin_dir = assert_cmd::cargo::cargo_bin("codexgw")
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    for (shell, installed) in [
+        ("bash", ".local/share/bash-completion/completions/codexgw"),
+        ("zsh", ".zfunc/_codexgw"),
+        ("fish", ".config/fish/completions/codexgw.fish"),
+    ] {
+        let row = section
+            .lines()
+            .find(|l| l.starts_with(&format!("| {shell} |")))
+            .unwrap();
+        let line = row.split('`').nth(1).unwrap();
+        let home = TestHome::new();
+        let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
+        let out = std::process::Command::new("sh")
+            .args(["-c", line])
+            .env_clear()
+            .env("HOME", home.home())
+            .env("PATH", path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{shell}: `{line}`: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let script = std::fs::read_to_string(home.home().join(installed)).unwrap();
+        assert!(script.contains("codexgw"), "{shell}");
+    }
+}

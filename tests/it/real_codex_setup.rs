@@ -10,7 +10,7 @@ use crate::support::{TestHome, real_codex::each_codex};
 
 fn setup(home: &TestHome, fake: &FakeCoder, mode: &str) {
     home.codexgw()
-        .args(["setup", "--mode", mode, "--url", &fake.url])
+        .args(["setup", "--yes", "--mode", mode, "--url", &fake.url])
         .assert()
         .success();
 }
@@ -57,7 +57,7 @@ fn byok_sends_the_codex_login_key_and_the_governance_header() {
         let home = TestHome::new();
         home.codexgw()
             .args([
-                "setup", "--mode", "byok", "--route", "aibridge", "--url", &fake.url,
+                "setup", "--yes", "--mode", "byok", "--route", "aibridge", "--url", &fake.url,
             ])
             .assert()
             .success();
@@ -120,6 +120,7 @@ fn a_profile_sends_only_codex_p_to_the_gateway() {
         home.codexgw()
             .args([
                 "setup",
+                "--yes",
                 "--mode",
                 "centralized",
                 "--url",
@@ -143,5 +144,44 @@ fn a_profile_sends_only_codex_p_to_the_gateway() {
         );
         assert_centralized_request(&fake, &out);
         assert_eq!(home.read_config(), config, "codex rewrote config.toml");
+    });
+}
+
+/// Pins the rule `CodexHome::resolve` copies: every pinned Codex refuses a set `CODEX_HOME`
+/// that does not exist (creating nothing) or is not a folder, so codexgw must not create one
+/// to write into.
+#[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex: run scripts/test")]
+fn codex_refuses_a_codex_home_that_does_not_exist_or_is_no_folder() {
+    each_codex(|codex| {
+        let home = TestHome::new();
+        let refusal = |codex_home: &std::path::Path| {
+            let out = std::process::Command::new(codex)
+                .args(["exec", "--skip-git-repo-check", "say hi"])
+                .env_clear()
+                .envs(home.env())
+                .env("CODEX_HOME", codex_home)
+                .current_dir(home.home())
+                .stdin(std::process::Stdio::null())
+                .output()
+                .expect("run codex");
+            let said = String::from_utf8_lossy(&out.stderr).into_owned();
+            assert!(!out.status.success(), "{said}");
+            said
+        };
+        let missing = home.home().join("no-such-codex-home");
+        let said = refusal(&missing);
+        assert!(
+            said.contains(&format!(
+                "CODEX_HOME points to {:?}, but that path does not exist",
+                missing.display().to_string()
+            )),
+            "{said}"
+        );
+        assert!(!missing.exists());
+
+        let file = home.home().join("a-file");
+        std::fs::write(&file, "").unwrap();
+        assert!(refusal(&file).contains("but that path is not a directory"));
     });
 }

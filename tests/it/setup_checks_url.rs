@@ -57,7 +57,10 @@ fn a_host_that_is_not_coder_is_refused_by_setup_and_show() {
         ),
     );
     assert_contains(&out.stderr, "answered HTTP 200 with `text/plain`");
-    assert_contains(&out.stderr, "help: pass the address you open Coder at");
+    assert_contains(
+        &out.stderr,
+        "\nhelp: use the address you open Coder at in the browser, e.g. `https://coder.example.com`\nhelp: or pass `--offline` to use it without asking\n",
+    );
     assert!(!home.config_path().exists(), "setup wrote a non-Coder URL");
 
     let out = run(
@@ -190,7 +193,7 @@ fn a_scheme_without_its_colon_is_refused_with_the_right_address() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert_eq!(
         out.stderr,
-        "error: `https//coder.example.com` is not a usable Coder URL: the `:` after `https` is missing\nhelp: pass `--url https://coder.example.com`\n"
+        "error: `https//coder.example.com` is not a usable Coder URL: the `:` after `https` is missing\nhelp: use `https://coder.example.com`\n"
     );
     assert!(!home.config_path().exists());
 }

@@ -14,6 +14,18 @@ pub mod real_codex;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// `codexgw setup` for centralized mode at `https://coder.example.com`, without asking and
+/// without the network: the arguments many tests start from.
+pub const SETUP_CENTRALIZED: [&str; 7] = [
+    "setup",
+    "--yes",
+    "--offline",
+    "--mode",
+    "centralized",
+    "--url",
+    "https://coder.example.com",
+];
+
 /// A temp `HOME` with a `CODEX_HOME` inside; nothing a test does reaches the real ones.
 /// Secrets go to a file next to `HOME` (`CODEXGW_SECRET_STORE`), never to the user's keyring,
 /// and every process the test starts shares it; [`TestHome::with_os_keyring`] is for the tests
