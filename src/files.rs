@@ -196,6 +196,24 @@ pub struct Backup {
 }
 
 impl Backup {
+    /// When it was taken, for people: `2026-11-27 23:34:15 UTC`.
+    pub fn taken_at(&self) -> String {
+        let s = &self.stamp;
+        match (
+            s.get(..4),
+            s.get(4..6),
+            s.get(6..8),
+            s.get(9..11),
+            s.get(11..13),
+            s.get(13..15),
+        ) {
+            (Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(sec)) => {
+                format!("{y}-{mo}-{d} {h}:{mi}:{sec} UTC")
+            }
+            _ => s.clone(),
+        }
+    }
+
     pub fn name(&self) -> String {
         self.path
             .file_name()
@@ -358,6 +376,12 @@ mod tests {
 
         write_atomic(&path, "ok = true\n", Some("model = \"from codex\"\n")).unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "ok = true\n");
+    }
+
+    #[test]
+    fn a_backup_says_when_it_was_taken() {
+        let b = parse_backup_name("config.toml.20261127T233415.123Z-2.bak").unwrap();
+        assert_eq!(b.taken_at(), "2026-11-27 23:34:15 UTC");
     }
 
     #[test]

@@ -438,7 +438,24 @@ fn restore_lists_puts_back_latest_or_named_and_backs_up_first() {
         .map(|l| l.split('\t').next().unwrap())
         .collect();
     assert_eq!(names.len(), 2, "{}", list.stdout);
-    assert!(list.stdout.lines().all(|l| l.ends_with("\tconfig.toml")));
+    // Each line: name, file, when, and the mode and deployment the backup points Codex at.
+    let rows: Vec<Vec<&str>> = list
+        .stdout
+        .lines()
+        .map(|l| l.split('\t').skip(1).collect())
+        .collect();
+    assert_eq!(rows[0][0], "config.toml");
+    assert!(
+        rows[0][1].ends_with(" UTC") && rows[0][1].len() == 23,
+        "{}",
+        list.stdout
+    );
+    assert_eq!(rows[0][2..], ["centralized", URL], "{}", list.stdout);
+    assert_eq!(
+        rows[1][2..],
+        ["-", "-"],
+        "the file from before setup has no gateway"
+    );
     // Newest first: the latest backup holds the centralized file.
     let newest = home.codex_home().join("backups/codexgw").join(names[0]);
     assert_eq!(std::fs::read_to_string(newest).unwrap(), centralized);
