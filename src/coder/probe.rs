@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::coder::deployment::{CoderVersion, Deployment};
 use crate::coder::http::{self, Answer};
 use crate::error;
+use crate::net::Network;
 
 /// How many folders above a pasted page are tried for the deployment root.
 const MAX_PAGE_DEPTH: usize = 6;
@@ -21,23 +22,28 @@ pub enum Finding {
         /// The pasted URL, when it was a page below the root.
         page: Option<String>,
     },
-    /// No answer at all (`why`: refused, no such host, timeout …).
-    Unreachable { why: String },
+    /// No answer at all (`why`: refused, no such host, timeout, TLS …; `fix`: what to do).
+    Unreachable { why: String, fix: String },
 }
 
 /// Asks `{root}/api/v2/buildinfo`, then the same under each folder above it, until one answers
 /// as Coder. An address that answers but never as Coder is an error that says what it looked
 /// like; one that does not answer at all is [`Finding::Unreachable`].
-pub fn probe(deployment: &Deployment, timeout: Duration) -> anyhow::Result<Finding> {
+pub fn probe(
+    network: &Network,
+    deployment: &Deployment,
+    timeout: Duration,
+) -> anyhow::Result<Finding> {
     let candidates = deployment.with_ancestors(MAX_PAGE_DEPTH);
     let mut first_answer = None;
     for (i, candidate) in candidates.iter().enumerate() {
-        let answer = match http::get(&candidate.join("api/v2/buildinfo"), &[], timeout) {
+        let answer = match http::get(network, &candidate.join("api/v2/buildinfo"), &[], timeout) {
             Ok(answer) => answer,
             // The host is the same for every candidate: one that does not answer never will.
             Err(failure) if i == 0 => {
                 return Ok(Finding::Unreachable {
                     why: failure.to_string(),
+                    fix: failure.fix(),
                 });
             }
             Err(_) => continue,

@@ -42,6 +42,11 @@ impl Context {
         }
     }
 
+    /// The HTTP client every command uses: trusts and routes like Codex in this environment.
+    pub fn network(&self) -> crate::net::Network {
+        crate::net::Network::from_env(&self.env)
+    }
+
     pub fn codex_home(&self, flag: Option<&std::path::Path>) -> anyhow::Result<CodexHome> {
         CodexHome::resolve(
             flag,
@@ -226,7 +231,9 @@ pub fn parse_url_flag(url: &str, allow_http: bool) -> anyhow::Result<ParsedUrl> 
 pub fn resolve_target(ctx: &Context, args: &ProviderArgs, url: &str) -> anyhow::Result<Target> {
     let parsed = parse_url_flag(url, args.allow_http)?;
     let shown = parsed.deployment.to_string();
-    let target = request::resolve_target(parsed, args.route.fixed(), args.offline)
+    let network = ctx.network();
+    let network = (!args.offline).then_some(&network);
+    let target = request::resolve_target(parsed, args.route.fixed(), network)
         .map_err(|err| error::add_help(err, "or pass `--offline` to use it without asking"))?;
     if let Some(page) = &target.page {
         ctx.ui.status(format!(
@@ -234,15 +241,15 @@ pub fn resolve_target(ctx: &Context, args: &ProviderArgs, url: &str) -> anyhow::
             target.deployment
         ));
     }
-    if let Some(why) = &target.unreachable {
+    if let Some((why, fix)) = &target.unreachable {
         if args.strict {
-            return Err(error::failure(
-                format!("`{shown}` does not answer: {why}"),
-                "check the address and the network (VPN, proxy), or leave out `--strict` to use it unchecked",
+            return Err(error::add_help(
+                error::failure(format!("`{shown}` does not answer: {why}"), fix),
+                "or leave out `--strict` to use it unchecked",
             ));
         }
         ctx.ui.warn(format!(
-            "`{shown}` does not answer ({why}); using it unchecked: run `codexgw doctor` once it is reachable"
+            "`{shown}` does not answer ({why}); using it unchecked: {fix}, and run `codexgw doctor` once it is reachable"
         ));
     }
     Ok(target)

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crate::coder::deployment::{Deployment, ParsedUrl, Route};
 use crate::coder::probe::{self, Finding};
+use crate::net::Network;
 
 /// How long setup and show wait for `/api/v2/buildinfo`.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
@@ -29,11 +30,11 @@ pub struct Target {
     pub reason: RouteReason,
     /// The pasted URL was this page of Coder's web UI; `deployment` is the root it proved.
     pub page: Option<String>,
-    /// The deployment did not answer: why.
-    pub unreachable: Option<String>,
+    /// The deployment did not answer: why, and what to do about it.
+    pub unreachable: Option<(String, String)>,
 }
 
-/// Resolves a parsed URL. Unless `offline`, the deployment is asked for its version: an
+/// Resolves a parsed URL. Unless offline (no `network`), the deployment is asked for its version: an
 /// address that answers but not as Coder is an error, a page of Coder's web UI becomes the
 /// root buildinfo proves, and one that does not answer is kept and reported. The route is the
 /// one `chosen`, else the pasted URL's, else the one the version serves (aibridge, which every
@@ -41,14 +42,14 @@ pub struct Target {
 pub fn resolve_target(
     parsed: ParsedUrl,
     chosen: Option<Route>,
-    offline: bool,
+    network: Option<&Network>,
 ) -> anyhow::Result<Target> {
     let picked = chosen
         .map(|route| (route, RouteReason::Chosen))
         .or_else(|| parsed.route.map(|route| (route, RouteReason::PastedUrl)));
-    let finding = match offline {
-        true => None,
-        false => Some(probe::probe(&parsed.deployment, PROBE_TIMEOUT)?),
+    let finding = match network {
+        None => None,
+        Some(network) => Some(probe::probe(network, &parsed.deployment, PROBE_TIMEOUT)?),
     };
     let target = |deployment, (route, reason), page, unreachable| Target {
         deployment,
@@ -77,14 +78,14 @@ pub fn resolve_target(
             };
             target(deployment, picked.unwrap_or_else(by_version), page, None)
         }
-        Some(Finding::Unreachable { why }) => {
+        Some(Finding::Unreachable { why, fix }) => {
             let why = flat(&why);
             let fallback = (Route::Aibridge, RouteReason::Unreachable(why.clone()));
             target(
                 parsed.deployment,
                 picked.unwrap_or(fallback),
                 None,
-                Some(why),
+                Some((why, fix)),
             )
         }
     })
@@ -132,15 +133,15 @@ mod tests {
     #[test]
     fn offline_asks_nothing_and_keeps_a_chosen_or_pasted_route() {
         let parsed = Deployment::parse("https://c.example.com/api/v2/ai-gateway", false).unwrap();
-        let target = resolve_target(parsed.clone(), None, true).unwrap();
+        let target = resolve_target(parsed.clone(), None, None).unwrap();
         assert_eq!(
             (target.route, target.reason),
             (Route::AiGateway, RouteReason::PastedUrl)
         );
-        let target = resolve_target(parsed, Some(Route::Aibridge), true).unwrap();
+        let target = resolve_target(parsed, Some(Route::Aibridge), None).unwrap();
         assert_eq!(target.reason, RouteReason::Chosen);
         let bare = Deployment::parse("https://c.example.com", false).unwrap();
-        let target = resolve_target(bare, None, true).unwrap();
+        let target = resolve_target(bare, None, None).unwrap();
         assert_eq!(
             (target.route, target.reason, target.unreachable),
             (Route::Aibridge, RouteReason::Offline, None)
