@@ -61,6 +61,7 @@ complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -s y -l yes -d 'W
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l no-backup -d 'Do not keep a copy of the old file'
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l replace -d 'Take over a provider table under the id that is not a Coder gateway block (`remove` gives it back)'
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l store-token -d 'Save the Coder token (from $CODER_API_TOKEN, stdin or a prompt) in the OS keyring'
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l no-verify -d 'Store the Coder token without checking it (it is checked when the deployment answers)'
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -s V -l version -d 'Print version'
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l mode -d 'Which credential Codex uses [prompted for at a terminal]' -r -f -a "centralized\t'The Coder API token is the key Codex sends; Coder pays for the model'
@@ -112,8 +113,9 @@ complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_s
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l provider-id -d 'The provider in config.toml whose deployment to use' -r
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l stdin -d 'Read the token from stdin even at a terminal'
-complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l verify -d 'Check a Coder token against the deployment (`/api/v2/users/me`) before storing it'
-complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l allow-http -d 'With `--verify`: send the token over plain http to a host that is not loopback'
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l verify -d 'Refuse to store a Coder token the deployment cannot confirm (`/api/v2/users/me`); by default it is checked when the deployment answers, and stored with a warning when not'
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l no-verify -d 'Store the token without asking the deployment'
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l allow-http -d 'Send the token for checking over plain http to a host that is not loopback'
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l insecure-file -d 'Store it in a plain-text file (0600) instead of the OS keyring'
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'

@@ -162,6 +162,10 @@ pub struct SetupArgs {
     #[arg(long)]
     pub store_token: bool,
 
+    /// Store the Coder token without checking it (it is checked when the deployment answers)
+    #[arg(long)]
+    pub no_verify: bool,
+
     /// The Codex CLI to log in with in byok mode [default: `codex` on PATH]
     #[arg(long, value_name = "PATH", env = "CODEXGW_CODEX_BIN", value_hint = ValueHint::FilePath)]
     pub codex_bin: Option<PathBuf>,
@@ -320,12 +324,17 @@ pub struct TokenSetArgs {
     #[arg(long)]
     pub stdin: bool,
 
-    /// Check a Coder token against the deployment (`/api/v2/users/me`) before storing it
-    #[arg(long)]
+    /// Refuse to store a Coder token the deployment cannot confirm (`/api/v2/users/me`); by
+    /// default it is checked when the deployment answers, and stored with a warning when not
+    #[arg(long, conflicts_with = "no_verify")]
     pub verify: bool,
 
-    /// With `--verify`: send the token over plain http to a host that is not loopback
-    #[arg(long, requires = "verify")]
+    /// Store the token without asking the deployment
+    #[arg(long)]
+    pub no_verify: bool,
+
+    /// Send the token for checking over plain http to a host that is not loopback
+    #[arg(long, conflicts_with = "no_verify")]
     pub allow_http: bool,
 
     /// Store it in a plain-text file (0600) instead of the OS keyring

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use crate::cli::SetupArgs;
+use crate::coder::deployment::Deployment;
 use crate::codex::home::{CodexHome, CodexLogin};
 use crate::codex::mode::{CODER_TOKEN_VAR, Mode, ProviderSpec, TokenSource};
 use crate::commands::{Context, token};
@@ -15,23 +16,47 @@ use crate::setup::next::Done;
 /// `--store-token`: the token to store, from `$CODER_API_TOKEN` (or `$CODER_SESSION_TOKEN`),
 /// else stdin or a hidden prompt. Read before setup writes anything, so a missing or empty
 /// token leaves config.toml as it was.
-pub fn token_to_store(ctx: &Context, args: &SetupArgs) -> anyhow::Result<Option<Secret>> {
+/// `verify_at`: the deployment that answered setup's check, where the token is checked
+/// before anything is written (`None`: offline, unreachable or `--no-verify`).
+pub fn token_to_store(
+    ctx: &Context,
+    args: &SetupArgs,
+    verify_at: Option<&Deployment>,
+) -> anyhow::Result<Option<Secret>> {
     if !args.store_token {
         return Ok(None);
     }
     let from_env = secrets::coder_token_vars(None)
         .into_iter()
         .find_map(|var| ctx.env.var(var));
-    if let Some(value) = from_env {
-        return secrets::parse_token(TokenKind::Coder, value).map(Some);
-    }
-    if !ctx.ui.stdin_is_terminal() {
-        // Over `ssh host codexgw setup …` stdin never ends: say what codexgw waits for.
-        ctx.ui.status(format!(
-            "reading the Coder API token for `--store-token` from stdin (or set `{CODER_TOKEN_VAR}`)"
-        ));
-    }
-    token::read_token(ctx, TokenKind::Coder, false).map(Some)
+    let token = match from_env {
+        Some(value) => secrets::parse_token(TokenKind::Coder, value)?,
+        None => {
+            if !ctx.ui.stdin_is_terminal() {
+                // Over `ssh host codexgw setup …` stdin never ends: say what codexgw waits for.
+                ctx.ui.status(format!(
+                    "reading the Coder API token for `--store-token` from stdin (or set `{CODER_TOKEN_VAR}`)"
+                ));
+            }
+            token::read_token(ctx, TokenKind::Coder, false)?
+        }
+    };
+    check(ctx, args, verify_at, &token).help("nothing was written")?;
+    Ok(Some(token))
+}
+
+/// Checks a token about to be stored against the deployment, when setup found it answering.
+fn check(
+    ctx: &Context,
+    args: &SetupArgs,
+    verify_at: Option<&Deployment>,
+    token: &Secret,
+) -> anyhow::Result<()> {
+    let Some(deployment) = verify_at else {
+        return Ok(());
+    };
+    token::verify_coder_token(ctx, deployment, token, args.provider.allow_http)
+        .help("pass `--no-verify` to store the token unchecked")
 }
 
 /// After the provider block is in place: store the token, offer to at a terminal, log Codex
@@ -42,6 +67,7 @@ pub fn after_setup(
     spec: &ProviderSpec,
     home: &CodexHome,
     token: Option<Secret>,
+    verify_at: Option<&Deployment>,
 ) -> anyhow::Result<Done> {
     let store = secrets::system_store(&ctx.env);
     let key = secrets::store_key(&spec.deployment);
@@ -60,7 +86,11 @@ pub fn after_setup(
     let token = match token {
         Some(token) => Some(token),
         None if offer && confirm_store(ctx, key)? => {
-            Some(token::read_token(ctx, TokenKind::Coder, false)?)
+            let token = token::read_token(ctx, TokenKind::Coder, false)?;
+            check(ctx, args, verify_at, &token).help(
+                "config.toml is written; store a valid token with `codexgw token set coder`",
+            )?;
+            Some(token)
         }
         None => None,
     };

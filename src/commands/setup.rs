@@ -33,8 +33,13 @@ pub fn run(
         deployment,
         route,
         reason,
+        unreachable,
         ..
     } = resolve_target(ctx, &args.provider, &url)?;
+    // A token to store is checked where the deployment answered.
+    let verify_at = (!args.provider.offline && unreachable.is_none() && !args.no_verify)
+        .then(|| deployment.clone());
+    let verify_at = verify_at.as_ref();
     let spec = provider_spec(&args.provider, mode, deployment, route)?;
 
     let config = read_state(home.config_path())?;
@@ -73,8 +78,8 @@ pub fn run(
         if args.dry_run {
             return Ok(());
         }
-        let token = credentials::token_to_store(ctx, args)?;
-        let done = credentials::after_setup(ctx, args, &spec, &home, token)?;
+        let token = credentials::token_to_store(ctx, args, verify_at)?;
+        let done = credentials::after_setup(ctx, args, &spec, &home, token, verify_at)?;
         print_next(&done, false);
         return Ok(());
     }
@@ -96,7 +101,7 @@ pub fn run(
         return Ok(());
     }
     // Before anything is written: a missing token must not leave a half-done setup behind.
-    let token = credentials::token_to_store(ctx, args)?;
+    let token = credentials::token_to_store(ctx, args, verify_at)?;
     require_consent(
         ctx,
         &plan.changes,
@@ -117,7 +122,7 @@ pub fn run(
     // Every answer typed from here on is checked at its prompt and asked again, so what can
     // still fail is a failure (exit 1), never a usage error: scripts read 2 as "nothing
     // happened".
-    let done = credentials::after_setup(ctx, args, &spec, &home, token)?;
+    let done = credentials::after_setup(ctx, args, &spec, &home, token, verify_at)?;
     print_next(&done, codex_refuses);
     Ok(())
 }

@@ -16,5 +16,6 @@ mod real_codex_setup;
 mod setup_checks_url;
 mod setup_ownership;
 mod template;
+mod token_check;
 mod tokens;
 mod wizard_pty;
