@@ -4,7 +4,8 @@
 use crate::cli::SetupArgs;
 use crate::coder::deployment::Deployment;
 use crate::coder::detect;
-use crate::codex::home::validate_profile_name;
+use crate::codex::home::{CodexHome, validate_profile_name};
+use crate::codex::launch::read_configured_provider;
 use crate::codex::mode::Mode;
 use crate::commands::credentials;
 use crate::commands::{Context, apply, diff_of, provider_spec, require_consent, resolve_target};
@@ -28,7 +29,7 @@ pub fn run(
     if let Some(profile) = &args.profile {
         validate_profile_name(profile)?;
     }
-    let (mode, url) = resolve_inputs(ctx, args)?;
+    let (mode, url) = resolve_inputs(ctx, args, &home)?;
     let Target {
         deployment,
         route,
@@ -127,19 +128,43 @@ pub fn run(
     Ok(())
 }
 
-/// Mode and URL from the flags; what is missing comes from the wizard at a terminal, from
-/// detection with `--yes`, or is an error naming the flags.
-fn resolve_inputs(ctx: &Context, args: &SetupArgs) -> anyhow::Result<(Mode, String)> {
+/// Mode and URL from the flags; what is missing comes from the wizard at a terminal (which
+/// proposes what config.toml holds now, on a re-run), from detection with `--yes`, or is an
+/// error naming the flags.
+fn resolve_inputs(
+    ctx: &Context,
+    args: &SetupArgs,
+    home: &CodexHome,
+) -> anyhow::Result<(Mode, String)> {
     let detected = detect::deployment_urls(&ctx.env);
     let wizard = ctx.ui.interactive() && !args.yes;
+    // A file the wizard cannot read proposes nothing; planning reports why.
+    let configured = wizard
+        .then(|| read_configured_provider(&home.config_path(), &args.provider.provider_id))
+        .and_then(|found| found.ok().flatten());
     let mode = match args.provider.mode {
         Some(mode) => mode,
-        None if wizard => ask_mode(ctx)?,
+        None if wizard => ask_mode(ctx, configured.as_ref().map(|c| c.mode))?,
         None => return Err(missing_flags(args, &detected)),
     };
     let url = match (&args.provider.url, detected.first()) {
         (Some(url), _) => url.clone(),
-        (None, found) if wizard => ask_url(ctx, found, args.provider.allow_http)?,
+        (None, found) if wizard => {
+            let proposed = match &configured {
+                Some(now) => {
+                    let url = now.deployment.to_string();
+                    ctx.ui
+                        .status(format!("(config.toml points Codex at {url} now)"));
+                    Some(url)
+                }
+                None => found.map(|found| {
+                    ctx.ui
+                        .status(format!("(found {} in {})", found.url, found.source));
+                    found.url.clone()
+                }),
+            };
+            ask_url(ctx, proposed, args.provider.allow_http)?
+        }
         (None, Some(found)) if args.yes => {
             ctx.ui
                 .status(format!("using {} from {}", found.url, found.source));
@@ -182,34 +207,27 @@ fn missing_flags(args: &SetupArgs, detected: &[detect::DetectedUrl]) -> anyhow::
     )
 }
 
-fn ask_mode(ctx: &Context) -> anyhow::Result<Mode> {
+/// `configured`: the mode config.toml is set up for now, offered first.
+fn ask_mode(ctx: &Context, configured: Option<Mode>) -> anyhow::Result<Mode> {
     let items: Vec<String> = Mode::ALL
         .iter()
         .map(|m| format!("{:<12} {}", m.name(), m.explanation()))
         .collect();
+    let default = configured
+        .and_then(|mode| Mode::ALL.iter().position(|m| *m == mode))
+        .unwrap_or(0);
     let choice = ctx
         .ui
-        .select("How should Codex pay for the model?", &items, 0)?;
+        .select("How should Codex pay for the model?", &items, default)?;
     Ok(Mode::ALL[choice])
 }
 
-/// `allow_http`: the `--allow-http` flag, so the wizard accepts exactly what setup will.
-fn ask_url(
-    ctx: &Context,
-    found: Option<&detect::DetectedUrl>,
-    allow_http: bool,
-) -> anyhow::Result<String> {
-    if let Some(found) = found {
-        ctx.ui
-            .status(format!("(found {} in {})", found.url, found.source));
-    }
-    ctx.ui.input(
-        "Coder deployment URL",
-        found.map(|f| f.url.clone()),
-        |text| {
-            Deployment::parse(text, allow_http)
-                .map(|_| ())
-                .map_err(|e| e.to_string())
-        },
-    )
+/// `proposed`: the URL offered (configured now, or detected); `allow_http`: the
+/// `--allow-http` flag, so the wizard accepts exactly what setup will.
+fn ask_url(ctx: &Context, proposed: Option<String>, allow_http: bool) -> anyhow::Result<String> {
+    ctx.ui.input("Coder deployment URL", proposed, |text| {
+        Deployment::parse(text, allow_http)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })
 }
