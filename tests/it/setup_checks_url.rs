@@ -14,7 +14,8 @@ fn setup(home: &TestHome, url: &str, extra: &[&str]) -> Run {
     run(home, &args, &[])
 }
 
-fn closed_port() -> String {
+/// A loopback address where nothing listens.
+pub(crate) fn closed_port() -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     format!("http://{}", listener.local_addr().unwrap())
 }

@@ -65,10 +65,7 @@ fn token_set_checks_the_token_when_the_deployment_answers() {
 
 #[test]
 fn an_unreachable_deployment_stores_unchecked_unless_verify() {
-    let closed = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        format!("http://{}", listener.local_addr().unwrap())
-    };
+    let closed = crate::setup_checks_url::closed_port();
     let home = TestHome::new();
     let out = token_set(&home, &closed, VALID_TOKEN, &["--verify"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
