@@ -3,7 +3,7 @@
 //! flags turned into a spec (so `setup` and `show` render from the same one).
 
 use crate::cli::{ProviderArgs, TokenSourceChoice};
-use crate::coder::deployment::{Deployment, ParsedUrl, Route};
+use crate::coder::deployment::{Deployment, ParsedUrl, Route, StandaloneGateway};
 use crate::codex::home::CodexHome;
 use crate::codex::launch::ConfiguredProvider;
 use crate::codex::mode::{self, Mode, ProviderSpec, TokenSource};
@@ -184,6 +184,11 @@ pub fn provider_spec(
         mode,
         deployment,
         route,
+        gateway: args
+            .gateway_url
+            .as_deref()
+            .map(|url| parse_gateway_flag(url, args.allow_http))
+            .transpose()?,
         token_source,
     })
 }
@@ -253,6 +258,17 @@ pub fn resolve_target(ctx: &Context, args: &ProviderArgs, url: &str) -> anyhow::
         ));
     }
     Ok(target)
+}
+
+/// `--gateway-url` read as a standalone gateway, with the flag's hint for plain http.
+pub fn parse_gateway_flag(url: &str, allow_http: bool) -> anyhow::Result<StandaloneGateway> {
+    StandaloneGateway::parse(url, allow_http).map_err(|err| {
+        if !allow_http && StandaloneGateway::parse(url, true).is_ok() {
+            error::add_help(err, "or pass `--allow-http` if this network is trusted")
+        } else {
+            err
+        }
+    })
 }
 
 /// The provider `id` as config.toml defines it (for `token`, `env` and `exec`).

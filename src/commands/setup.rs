@@ -2,6 +2,7 @@
 //! it; then credentials and the next steps.
 
 use crate::cli::SetupArgs;
+use crate::coder::api::{self, ChatgptProvider};
 use crate::coder::deployment::Deployment;
 use crate::coder::detect;
 use std::time::Duration;
@@ -14,6 +15,7 @@ use crate::commands::credentials;
 use crate::commands::{Context, apply, diff_of, provider_spec, require_consent, resolve_target};
 use crate::error;
 use crate::files::State;
+use crate::net::Network;
 use crate::setup::apply::{read_state, remember_undo};
 use crate::setup::codex_verdict::{self, CodexSays, Planned};
 use crate::setup::next::{Done, next_steps};
@@ -46,7 +48,20 @@ pub fn run(
         .then(|| deployment.clone());
     let verify_at = verify_at.as_ref();
     let spec = provider_spec(&args.provider, mode, deployment, route)?;
+    let network = ctx.network();
+    if mode == Mode::Chatgpt && !args.provider.offline && unreachable.is_none() {
+        warn_without_chatgpt_provider(ctx, &network, &spec.deployment);
+    }
+    // Where Codex's requests go, for the status lines.
+    let target = match &spec.gateway {
+        Some(gateway) => format!("the standalone gateway at {gateway}"),
+        None => reason.describe(route),
+    };
 
+    // Parallel runs take turns from the read to the write (a dry run writes nothing).
+    let _lock = (!args.dry_run)
+        .then(|| crate::files::lock(&home.backups_dir()))
+        .transpose()?;
     let config = read_state(home.config_path())?;
     let profile = args
         .profile
@@ -55,7 +70,9 @@ pub fn run(
         .transpose()?;
     let state = State::load(&home.backups_dir())?;
     let replaced = undo::check_ownership(&config, &spec.id, &state.undo, args.replace)?;
-    let plan = plan_setup(&spec, config, profile)?;
+    let mut plan = plan_setup(&spec, config, profile)?;
+    // The process ends soon: leaving a large file's tree to the exit is cheaper than freeing it.
+    std::mem::forget(std::mem::take(&mut plan.documents));
     // The installed Codex judges the files as setup would leave them, before anything is
     // written; a blocker setup does not own is named and fails the run after the write.
     let judge = || judge_with_codex(ctx, args, &home, &plan.changes);
@@ -88,13 +105,14 @@ pub fn run(
             return blocker.map_or(Ok(()), Err);
         }
         let token = credentials::token_to_store(ctx, args, verify_at)?;
-        let done = credentials::after_setup(ctx, args, &spec, &home, token, verify_at)?;
+        credentials::store_token(ctx, &spec, token)?;
+        let done = credentials::after_setup(ctx, args, &spec, &home, verify_at)?;
         print_next(&done, blocker.is_some());
         return blocker.map_or(Ok(()), Err);
     }
     let mut codex_refuses = false;
     for change in &plan.changes {
-        let unowned = unowned_problems(change);
+        let unowned = unowned_problems(change, plan.misplaced_in(&change.path));
         for warning in &unowned.warnings {
             ctx.ui.warn(warning);
         }
@@ -104,9 +122,8 @@ pub fn run(
         let blocker = judge()?;
         ctx.ui.out(diff_of(&plan.changes))?;
         ctx.ui.status(format!(
-            "dry run: {} ({}); nothing written",
+            "dry run: {} ({target}); nothing written",
             spec.base_url(),
-            reason.describe(route)
         ));
         return blocker.map_or(Ok(()), Err);
     }
@@ -122,6 +139,8 @@ pub fn run(
         args.yes,
         ("codexgw setup", true),
     )?;
+    // Stored first: a keyring that fails or hangs must not leave config.toml half set up.
+    credentials::store_token(ctx, &spec, token)?;
     apply(ctx, &home, &plan.changes, !args.no_backup)?;
     remember_undo(&home, state, &spec.id, &plan.changes, replaced)?;
     if replaced {
@@ -130,11 +149,11 @@ pub fn run(
             spec.id
         ));
     }
-    ctx.ui.status(reason.describe(route));
+    ctx.ui.status(&target);
     // Every answer typed from here on is checked at its prompt and asked again, so what can
     // still fail is a failure (exit 1), never a usage error: scripts read 2 as "nothing
     // happened".
-    let done = credentials::after_setup(ctx, args, &spec, &home, token, verify_at)?;
+    let done = credentials::after_setup(ctx, args, &spec, &home, verify_at)?;
     print_next(&done, codex_refuses);
     blocker.map_or(Ok(()), Err)
 }
@@ -238,6 +257,40 @@ fn judge_with_codex(
         ))),
     }
 }
+
+/// chatgpt mode needs the deployment's `chatgpt` provider; without it every request gets
+/// `404 route not supported`. Asked before anything is written, with the Coder token found the
+/// way `codexgw exec` finds it; silent when that cannot be told (no token, older Coder, offline).
+fn warn_without_chatgpt_provider(ctx: &Context, network: &Network, deployment: &Deployment) {
+    let store = crate::secrets::system_store(&ctx.env);
+    let Some(token) = crate::secrets::find(
+        crate::secrets::TokenKind::Coder,
+        &ctx.env,
+        crate::secrets::TokenKind::Coder.env_vars(),
+        Some(&store),
+        &crate::secrets::store_key(deployment),
+    ) else {
+        return;
+    };
+    let warning = match api::chatgpt_provider_at(
+        network,
+        deployment,
+        token.secret.expose(),
+        CHATGPT_PROVIDER_TIMEOUT,
+    ) {
+        Some(ChatgptProvider::Missing) => format!(
+            "{deployment} has no `chatgpt` provider, so Codex will get `404 route not supported`; ask your Coder admin to add an `openai`-type provider named `chatgpt` with BYOK enabled (Coder v2.34+), or use `--mode byok`"
+        ),
+        Some(ChatgptProvider::ByokOff) => format!(
+            "the `chatgpt` provider of {deployment} does not take users' own credentials (BYOK is off), so the gateway will refuse your ChatGPT login; ask your Coder admin to enable BYOK on it"
+        ),
+        Some(ChatgptProvider::Ready) | None => return,
+    };
+    ctx.ui.warn(warning);
+}
+
+/// How long setup waits for the provider list.
+const CHATGPT_PROVIDER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Mode and URL from the flags; what is missing comes from the wizard at a terminal (which
 /// proposes what config.toml holds now, on a re-run), from detection with `--yes`, or is an

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::codex::document::ConfigDocument;
+use crate::codex::inspect::Misplaced;
 use crate::codex::mode::ProviderSpec;
 use crate::setup::undo;
 
@@ -49,9 +50,10 @@ pub struct Unowned {
 /// The opening marker of the block the Coder registry's codex module owns.
 const CODER_MODULE_MARKER: &str = "# >>> coder-managed";
 
-/// [`Unowned`] problems of `change`. Lines are those of the file on disk now, which is what
-/// the user opens to fix them.
-pub fn unowned_problems(change: &FileChange) -> Unowned {
+/// [`Unowned`] problems of `change`, given what its file held out of place when it was read
+/// ([`SetupPlan::misplaced_in`]). Lines are those of the file on disk now, which is what the
+/// user opens to fix them.
+pub fn unowned_problems(change: &FileChange, misplaced: Option<&Misplaced>) -> Unowned {
     let name = change.file_name();
     let mut found = Unowned::default();
     if change.after.contains(CODER_MODULE_MARKER) {
@@ -59,32 +61,18 @@ pub fn unowned_problems(change: &FileChange) -> Unowned {
             "{name} has a part managed by Coder's codex module, which rewrites it at every workspace start; make the same change in the template (`codexgw template --help`)"
         ));
     }
-    // Setup fixes none of these, so the file as it is holds every one of them.
-    let Some(before) = change.before.as_deref() else {
+    // Setup fixes none of these, so the file as it is holds every one of them; the parse that
+    // planned the edit found them.
+    let Some(misplaced) = misplaced else {
         return found;
     };
-    // A second parse (with positions) costs as much as the edit on a large file: pay it only
-    // when a line could hold one of the keys in question — a `profile` key anywhere, or a
-    // `model_provider` below the first table header (the top-level one is fine).
-    let mut below_a_header = false;
-    let candidate = before.lines().map(str::trim_start).any(|line| {
-        below_a_header |= line.starts_with('[');
-        line.starts_with("profile") || (below_a_header && line.starts_with("model_provider"))
-    });
-    if !candidate {
-        return found;
-    }
-    let Ok(inspected) = crate::codex::inspect::Inspected::parse(crate::codex::strip_bom(before).1)
-    else {
-        return found;
-    };
-    for stranded in inspected.stranded() {
+    for stranded in &misplaced.stranded {
         let at = format!("{name}:{}", stranded.line);
         found
             .warnings
             .push(format!("{}; delete that line", stranded.message(&at)));
     }
-    if let Some(profile) = inspected.legacy_profile() {
+    if let Some(profile) = &misplaced.legacy_profile {
         let at = format!("{name}:{}", profile.line);
         found.warnings.push(format!(
             "{}; delete that line (profiles are now files: `codex --profile NAME` reads NAME.config.toml)",
@@ -96,10 +84,26 @@ pub fn unowned_problems(change: &FileChange) -> Unowned {
 }
 
 /// The result of planning `setup`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct SetupPlan {
     /// Only files whose text changes.
     pub changes: Vec<FileChange>,
+    /// What each file read (by path) holds where Codex does not read it as meant; setup leaves
+    /// it, and warns.
+    pub misplaced: Vec<(PathBuf, Misplaced)>,
+    /// The parsed files. Freeing the tree of a large file costs a noticeable share of a whole
+    /// run, so a command that ends right after may leak them on purpose
+    /// (`std::mem::forget`); dropped with the plan otherwise.
+    pub documents: Vec<ConfigDocument>,
+}
+
+impl SetupPlan {
+    pub fn misplaced_in(&self, path: &Path) -> Option<&Misplaced> {
+        self.misplaced
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, m)| m)
+    }
 }
 
 fn parse(state: &FileState) -> anyhow::Result<ConfigDocument> {
@@ -126,21 +130,30 @@ pub fn plan_setup(
     profile: Option<FileState>,
 ) -> anyhow::Result<SetupPlan> {
     let mut doc = parse(&config)?;
+    let mut misplaced = vec![(config.path.clone(), doc.misplaced().clone())];
     let mut changed = doc.apply_provider(spec)?;
     let mut profile_change = None;
+    let mut documents = Vec::new();
     match profile {
         None => changed |= doc.set_top_level_str("model_provider", &spec.id)?,
         Some(profile) => {
             let mut profile_doc = parse(&profile)?;
+            misplaced.push((profile.path.clone(), profile_doc.misplaced().clone()));
             let profile_changed = profile_doc.set_top_level_str("model_provider", &spec.id)?;
             profile_change = change(profile, &profile_doc, profile_changed);
+            documents.push(profile_doc);
         }
     }
     let changes = change(config, &doc, changed)
         .into_iter()
         .chain(profile_change)
         .collect();
-    Ok(SetupPlan { changes })
+    documents.push(doc);
+    Ok(SetupPlan {
+        changes,
+        misplaced,
+        documents,
+    })
 }
 
 /// What codexgw remembers of `model_provider` before its first setup, by file name
@@ -267,6 +280,7 @@ mod tests {
                                 mode,
                                 deployment: Deployment::parse(url, false).unwrap().deployment,
                                 route,
+                                gateway: None,
                                 token_source: source.clone(),
                             };
                             let text = render_block(&spec).unwrap();

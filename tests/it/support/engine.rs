@@ -21,6 +21,7 @@ pub fn variants(url: &str, route: Route, env_var: &str) -> Vec<(&'static str, Pr
         mode,
         deployment: deployment.clone(),
         route,
+        gateway: None,
         token_source,
     };
     let env = || TokenSource::Env(env_var.into());
@@ -94,6 +95,27 @@ pub fn outside_owned(doc: &ConfigDocument, id: &str) -> Value {
                 providers.remove(id);
             }
         }
+        if providers.is_empty() {
+            root.remove("model_providers");
+        }
+    }
+    data
+}
+
+/// The data with provider `id` gone, and `model_provider` too when it pointed there: what
+/// `remove` leaves when it does not know an earlier `model_provider`. An empty
+/// `model_providers` is dropped so a leftover `[model_providers]` header does not count.
+pub fn without_provider(doc: &ConfigDocument, id: &str) -> Value {
+    let mut data = doc.to_json();
+    let root = data.as_object_mut().expect("a document is a table");
+    if root.get("model_provider").and_then(Value::as_str) == Some(id) {
+        root.remove("model_provider");
+    }
+    if let Some(providers) = root
+        .get_mut("model_providers")
+        .and_then(Value::as_object_mut)
+    {
+        providers.remove(id);
         if providers.is_empty() {
             root.remove("model_providers");
         }
