@@ -78,7 +78,7 @@ fn main() {
     };
     std::fs::create_dir_all(bench.dir.path().join(".codex")).unwrap();
     let mut set = bench
-        .command(&["token", "set", "coder", "--url", URL])
+        .command(&["token", "set", "coder", "--url", URL, "--no-verify"])
         .stdin(Stdio::piped())
         .spawn()
         .expect("token set");

@@ -601,7 +601,7 @@ _codexgw() {
             return 0
             ;;
         codexgw__subcmd__setup)
-            opts="-y -h -V --mode --url --provider-id --route --env-key --gateway-url --allow-http --token-source --profile --dry-run --yes --no-backup --offline --store-token --codex-bin --codex-home --help --version"
+            opts="-y -h -V --mode --url --provider-id --route --env-key --gateway-url --allow-http --offline --strict --token-source --profile --dry-run --yes --no-backup --replace --store-token --no-verify --codex-bin --codex-home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -669,7 +669,7 @@ _codexgw() {
             return 0
             ;;
         codexgw__subcmd__show)
-            opts="-h -V --mode --url --provider-id --route --env-key --gateway-url --allow-http --token-source --codex-home --help --version"
+            opts="-h -V --mode --url --provider-id --route --env-key --gateway-url --allow-http --offline --strict --token-source --codex-home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -922,7 +922,7 @@ _codexgw() {
             return 0
             ;;
         codexgw__subcmd__token__subcmd__set)
-            opts="-h -V --url --provider-id --stdin --verify --allow-http --insecure-file --codex-home --help --version coder openai"
+            opts="-h -V --url --provider-id --stdin --verify --no-verify --allow-http --insecure-file --codex-home --help --version coder openai"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -28,7 +28,7 @@ complete -c codexgw -n "__fish_codexgw_needs_command" -l codex-home -d 'Codex\'s
 complete -c codexgw -n "__fish_codexgw_needs_command" -s h -l help -d 'Print help'
 complete -c codexgw -n "__fish_codexgw_needs_command" -s V -l version -d 'Print version'
 complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "setup" -d 'Point Codex at the AI Gateway: write the provider block into config.toml'
-complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "show" -d 'Print the provider block for a mode, for pasting or for a template'
+complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "show" -d 'Print the provider block setup would write into an empty config.toml (it asks the deployment as setup does, unless --offline)'
 complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "remove" -d 'Take the gateway provider out of config.toml again'
 complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "restore" -d 'List codexgw\'s backups of config.toml, or put one back'
 complete -c codexgw -n "__fish_codexgw_needs_command" -f -a "doctor" -d 'Check why Codex can or cannot reach the AI Gateway, and say how to fix it'
@@ -44,7 +44,7 @@ byok\t'Your own OpenAI API key; the Coder token rides in a governance header'
 chatgpt\t'Your ChatGPT login; the Coder token rides in a governance header'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l url -d 'The Coder deployment, e.g. https://coder.example.com (a pasted gateway URL works too)' -r -f
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l provider-id -d 'The id of the provider table in config.toml' -r
-complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l route -d 'Which gateway path prefix to use' -r -f -a "auto\t'Ask the deployment\'s version (falls back to aibridge offline)'
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l route -d 'Which gateway path prefix to use (`auto`: a pasted gateway URL\'s, else the one the deployment\'s version serves)' -r -f -a "auto\t'The route the deployment\'s version serves (aibridge with `--offline` or no answer)'
 aibridge\t'/api/v2/aibridge/… (every Coder version with the gateway)'
 ai-gateway\t'/api/v2/ai-gateway/… (Coder v2.35 and later)'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l env-key -d 'Centralized mode: the variable Codex reads the Coder token from [default: OPENAI_API_KEY]' -r
@@ -55,11 +55,14 @@ complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l profile -d 'Po
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l codex-bin -d 'The Codex CLI that checks the result and logs in in byok mode [default: `codex` on PATH]' -r -F
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l allow-http -d 'Accept a plain http:// URL to a host that is not loopback'
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l offline -d 'Do not contact the deployment: the URL is not checked, and `--route auto` means aibridge'
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l strict -d 'Refuse a deployment that does not answer (without it: a warning, and it is used anyway)'
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l dry-run -d 'Print the diff of what would change and write nothing'
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -s y -l yes -d 'Write without asking (needed without a terminal); accept the detected URL'
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l no-backup -d 'Do not keep a copy of the old file'
-complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l offline -d 'Do not contact the deployment (with `--route auto`, use aibridge)'
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l replace -d 'Take over a provider table under the id that is not a Coder gateway block (`remove` gives it back)'
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l store-token -d 'Save the Coder token (from $CODER_API_TOKEN, stdin or a prompt) in the OS keyring'
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l no-verify -d 'Store the Coder token without checking it (it is checked when the deployment answers)'
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -s V -l version -d 'Print version'
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l mode -d 'Which credential Codex uses [prompted for at a terminal]' -r -f -a "centralized\t'The Coder API token is the key Codex sends; Coder pays for the model'
@@ -67,7 +70,7 @@ byok\t'Your own OpenAI API key; the Coder token rides in a governance header'
 chatgpt\t'Your ChatGPT login; the Coder token rides in a governance header'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l url -d 'The Coder deployment, e.g. https://coder.example.com (a pasted gateway URL works too)' -r -f
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l provider-id -d 'The id of the provider table in config.toml' -r
-complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l route -d 'Which gateway path prefix to use' -r -f -a "auto\t'Ask the deployment\'s version (falls back to aibridge offline)'
+complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l route -d 'Which gateway path prefix to use (`auto`: a pasted gateway URL\'s, else the one the deployment\'s version serves)' -r -f -a "auto\t'The route the deployment\'s version serves (aibridge with `--offline` or no answer)'
 aibridge\t'/api/v2/aibridge/… (every Coder version with the gateway)'
 ai-gateway\t'/api/v2/ai-gateway/… (Coder v2.35 and later)'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l env-key -d 'Centralized mode: the variable Codex reads the Coder token from [default: OPENAI_API_KEY]' -r
@@ -76,6 +79,8 @@ complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l token-source -d
 command\t'Codex runs `codexgw token print coder`, which reads the OS keyring'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l allow-http -d 'Accept a plain http:// URL to a host that is not loopback'
+complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l offline -d 'Do not contact the deployment: the URL is not checked, and `--route auto` means aibridge'
+complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l strict -d 'Refuse a deployment that does not answer (without it: a warning, and it is used anyway)'
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -s V -l version -d 'Print version'
 complete -c codexgw -n "__fish_codexgw_using_subcommand remove" -l provider-id -d 'The id of the provider table to remove' -r
@@ -114,8 +119,9 @@ complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_s
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l provider-id -d 'The provider in config.toml whose deployment to use' -r
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l stdin -d 'Read the token from stdin even at a terminal'
-complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l verify -d 'Check a Coder token against the deployment (`/api/v2/users/me`) before storing it'
-complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l allow-http -d 'With `--verify`: send the token over plain http to a host that is not loopback'
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l verify -d 'Refuse to store a Coder token the deployment cannot confirm (`/api/v2/users/me`); by default it is checked when the deployment answers, and stored with a warning when not'
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l no-verify -d 'Store the token without asking the deployment'
+complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l allow-http -d 'Send the token for checking over plain http to a host that is not loopback'
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -l insecure-file -d 'Store it in a plain-text file (0600) instead of the OS keyring'
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
@@ -171,7 +177,7 @@ complete -c codexgw -n "__fish_codexgw_using_subcommand man" -l codex-home -d 'C
 complete -c codexgw -n "__fish_codexgw_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codexgw -n "__fish_codexgw_using_subcommand man" -s V -l version -d 'Print version'
 complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor token env exec template completions man help" -f -a "setup" -d 'Point Codex at the AI Gateway: write the provider block into config.toml'
-complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor token env exec template completions man help" -f -a "show" -d 'Print the provider block for a mode, for pasting or for a template'
+complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor token env exec template completions man help" -f -a "show" -d 'Print the provider block setup would write into an empty config.toml (it asks the deployment as setup does, unless --offline)'
 complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor token env exec template completions man help" -f -a "remove" -d 'Take the gateway provider out of config.toml again'
 complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor token env exec template completions man help" -f -a "restore" -d 'List codexgw\'s backups of config.toml, or put one back'
 complete -c codexgw -n "__fish_codexgw_using_subcommand help; and not __fish_seen_subcommand_from setup show remove restore doctor token env exec template completions man help" -f -a "doctor" -d 'Check why Codex can or cannot reach the AI Gateway, and say how to fix it'

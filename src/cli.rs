@@ -28,7 +28,8 @@ pub struct Cli {
 pub enum Command {
     /// Point Codex at the AI Gateway: write the provider block into config.toml
     Setup(SetupArgs),
-    /// Print the provider block for a mode, for pasting or for a template
+    /// Print the provider block setup would write into an empty config.toml (it asks the
+    /// deployment as setup does, unless --offline)
     Show(ShowArgs),
     /// Take the gateway provider out of config.toml again
     Remove(RemoveArgs),
@@ -63,7 +64,7 @@ pub enum Command {
 /// `--route` on the command line: `auto` asks the deployment which route its version serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RouteChoice {
-    /// Ask the deployment's version (falls back to aibridge offline)
+    /// The route the deployment's version serves (aibridge with `--offline` or no answer)
     Auto,
     /// /api/v2/aibridge/… (every Coder version with the gateway)
     Aibridge,
@@ -85,7 +86,7 @@ impl RouteChoice {
 #[derive(Debug, Clone, Args)]
 pub struct ProviderArgs {
     /// Which credential Codex uses [prompted for at a terminal]
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, ignore_case = true)]
     pub mode: Option<Mode>,
 
     /// The Coder deployment, e.g. https://coder.example.com (a pasted gateway URL works too)
@@ -96,8 +97,9 @@ pub struct ProviderArgs {
     #[arg(long, value_name = "ID", default_value = crate::codex::mode::DEFAULT_PROVIDER_ID)]
     pub provider_id: String,
 
-    /// Which gateway path prefix to use
-    #[arg(long, value_enum, default_value_t = RouteChoice::Auto)]
+    /// Which gateway path prefix to use (`auto`: a pasted gateway URL's, else the one the
+    /// deployment's version serves)
+    #[arg(long, value_enum, ignore_case = true, default_value_t = RouteChoice::Auto)]
     pub route: RouteChoice,
 
     /// Centralized mode: the variable Codex reads the Coder token from [default: OPENAI_API_KEY]
@@ -114,9 +116,17 @@ pub struct ProviderArgs {
     #[arg(long)]
     pub allow_http: bool,
 
+    /// Do not contact the deployment: the URL is not checked, and `--route auto` means aibridge
+    #[arg(long)]
+    pub offline: bool,
+
+    /// Refuse a deployment that does not answer (without it: a warning, and it is used anyway)
+    #[arg(long, conflicts_with = "offline")]
+    pub strict: bool,
+
     /// Centralized mode: how Codex gets the Coder token (`command`: Codex runs
     /// `codexgw token print coder`, so the token stays in the keyring)
-    #[arg(long, value_enum, default_value_t = TokenSourceChoice::Env)]
+    #[arg(long, value_enum, ignore_case = true, default_value_t = TokenSourceChoice::Env)]
     pub token_source: TokenSourceChoice,
 }
 
@@ -149,13 +159,18 @@ pub struct SetupArgs {
     #[arg(long)]
     pub no_backup: bool,
 
-    /// Do not contact the deployment (with `--route auto`, use aibridge)
+    /// Take over a provider table under the id that is not a Coder gateway block (`remove`
+    /// gives it back)
     #[arg(long)]
-    pub offline: bool,
+    pub replace: bool,
 
     /// Save the Coder token (from $CODER_API_TOKEN, stdin or a prompt) in the OS keyring
     #[arg(long)]
     pub store_token: bool,
+
+    /// Store the Coder token without checking it (it is checked when the deployment answers)
+    #[arg(long)]
+    pub no_verify: bool,
 
     /// The Codex CLI that checks the result and logs in in byok mode [default: `codex` on PATH]
     #[arg(long, value_name = "PATH", env = "CODEXGW_CODEX_BIN", value_hint = ValueHint::FilePath)]
@@ -244,7 +259,7 @@ pub struct DoctorArgs {
 #[derive(Debug, Args)]
 pub struct TemplateArgs {
     /// Which credential Codex uses in the workspaces
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, ignore_case = true)]
     pub mode: Mode,
 
     /// The folder Codex runs in inside the workspace
@@ -288,7 +303,7 @@ pub enum CompletionShell {
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// The shell to complete in
-    #[arg(value_enum)]
+    #[arg(value_enum, ignore_case = true)]
     pub shell: CompletionShell,
 }
 
@@ -332,7 +347,7 @@ pub struct TargetArgs {
 #[derive(Debug, Args)]
 pub struct TokenSetArgs {
     /// Which token
-    #[arg(value_enum)]
+    #[arg(value_enum, ignore_case = true)]
     pub kind: TokenKind,
 
     #[command(flatten)]
@@ -342,12 +357,17 @@ pub struct TokenSetArgs {
     #[arg(long)]
     pub stdin: bool,
 
-    /// Check a Coder token against the deployment (`/api/v2/users/me`) before storing it
-    #[arg(long)]
+    /// Refuse to store a Coder token the deployment cannot confirm (`/api/v2/users/me`); by
+    /// default it is checked when the deployment answers, and stored with a warning when not
+    #[arg(long, conflicts_with = "no_verify")]
     pub verify: bool,
 
-    /// With `--verify`: send the token over plain http to a host that is not loopback
-    #[arg(long, requires = "verify")]
+    /// Store the token without asking the deployment
+    #[arg(long)]
+    pub no_verify: bool,
+
+    /// Send the token for checking over plain http to a host that is not loopback
+    #[arg(long, conflicts_with = "no_verify")]
     pub allow_http: bool,
 
     /// Store it in a plain-text file (0600) instead of the OS keyring
@@ -358,7 +378,7 @@ pub struct TokenSetArgs {
 #[derive(Debug, Args)]
 pub struct TokenPrintArgs {
     /// Which token
-    #[arg(value_enum)]
+    #[arg(value_enum, ignore_case = true)]
     pub kind: TokenKind,
 
     #[command(flatten)]
@@ -368,7 +388,7 @@ pub struct TokenPrintArgs {
 #[derive(Debug, Args)]
 pub struct EnvArgs {
     /// The shell to write for [default: from $SHELL]
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, ignore_case = true)]
     pub shell: Option<Shell>,
 
     /// The provider in config.toml to prepare for

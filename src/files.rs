@@ -635,6 +635,24 @@ pub struct Backup {
 }
 
 impl Backup {
+    /// When it was taken, for people: `2026-11-27 23:34:15 UTC`.
+    pub fn taken_at(&self) -> String {
+        let s = &self.stamp;
+        match (
+            s.get(..4),
+            s.get(4..6),
+            s.get(6..8),
+            s.get(9..11),
+            s.get(11..13),
+            s.get(13..15),
+        ) {
+            (Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(sec)) => {
+                format!("{y}-{mo}-{d} {h}:{mi}:{sec} UTC")
+            }
+            _ => s.clone(),
+        }
+    }
+
     pub fn name(&self) -> String {
         self.path
             .file_name()
@@ -739,13 +757,16 @@ fn stamp(time: SystemTime) -> String {
         .replace(['-', ':'], "")
 }
 
-/// What codexgw remembers between runs: the `model_provider` each file had before codexgw
-/// first changed it, so `remove` can put it back.
+/// What codexgw remembers between runs, so `remove` undoes exactly what `setup` did.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct State {
-    /// File name → the earlier value (`None`: the key was absent).
-    #[serde(default)]
+    /// File name → the `model_provider` before codexgw first changed it (`None`: absent).
+    /// Written by codexgw versions before `undo`; read by `remove` for files without a record.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub previous_model_provider: std::collections::BTreeMap<String, Option<String>>,
+    /// Each file's text before and after setup, per provider id.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub undo: crate::setup::undo::Records,
 }
 
 impl State {
@@ -760,7 +781,7 @@ impl State {
             Some(text) => serde_json::from_str(&text)
                 .with_context(|| format!("cannot read codexgw's state in `{}`", path.display()))
                 .help(
-                    "delete that file; codexgw only loses the remembered earlier `model_provider`",
+                    "delete that file; `codexgw remove` then forgets what came before setup (the backups stay)",
                 ),
         }
     }
@@ -1006,6 +1027,12 @@ mod tests {
         ] {
             assert_eq!(owner(p), (4242, 4343), "{}", p.display());
         }
+    }
+
+    #[test]
+    fn a_backup_says_when_it_was_taken() {
+        let b = parse_backup_name("config.toml.20261127T233415.123Z-2.bak").unwrap();
+        assert_eq!(b.taken_at(), "2026-11-27 23:34:15 UTC");
     }
 
     #[test]

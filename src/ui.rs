@@ -239,14 +239,23 @@ impl Ui {
 
     pub fn select(&self, prompt: &str, items: &[String], default: usize) -> anyhow::Result<usize> {
         match self.next_answer(prompt) {
-            None => answer(
-                dialoguer::Select::with_theme(&ColorfulTheme::default())
-                    .with_prompt(prompt)
-                    .items(items)
-                    .default(default)
-                    .interact(),
-                "cannot read your choice",
-            ),
+            None => {
+                // A wrapped item breaks the menu's redraw (it clears one line per item): fit
+                // each to the terminal, leaving room for the theme's `❯ ` marker.
+                let width = usize::from(dialoguer::console::Term::stderr().size().1);
+                let items: Vec<String> = items
+                    .iter()
+                    .map(|item| fit(item, width.saturating_sub(3)))
+                    .collect();
+                answer(
+                    dialoguer::Select::with_theme(&ColorfulTheme::default())
+                        .with_prompt(prompt)
+                        .items(&items)
+                        .default(default)
+                        .interact(),
+                    "cannot read your choice",
+                )
+            }
             Some(Ok(Answer::Choice(i))) if i < items.len() => Ok(i),
             Some(other) => Err(unexpected(prompt, other)),
         }
@@ -365,9 +374,31 @@ fn interrupted() -> ! {
     std::process::exit(130)
 }
 
+/// `text` cut to `width` characters, ending in `…` when cut (a width too small to show
+/// anything leaves it whole: the terminal did not say).
+fn fit(text: &str, width: usize) -> String {
+    if width < 10 || text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(width - 1).collect();
+    cut.truncate(cut.trim_end().len());
+    cut.push('…');
+    cut
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn menu_items_fit_the_terminal() {
+        let item =
+            "byok         your own OpenAI API key; the Coder token goes in a governance header";
+        assert_eq!(fit(item, 200), item);
+        assert_eq!(fit(item, 40), "byok         your own OpenAI API key; t…");
+        assert_eq!(fit(item, 40).chars().count(), 40);
+        assert_eq!(fit(item, 0), item);
+    }
 
     #[test]
     fn consent_is_yes_a_prompt_or_nothing_without_a_terminal() {

@@ -69,6 +69,23 @@ impl Deployment {
         })
     }
 
+    /// This root, then the root with each last path folder taken off (at most `max`), for
+    /// finding the real root below a page of Coder's web UI (`…/@alice/dev`).
+    pub fn with_ancestors(&self, max: usize) -> Vec<Deployment> {
+        let mut found = vec![self.clone()];
+        let mut path = self.root.path().trim_end_matches('/').to_string();
+        while let Some((parent, _)) = path.rsplit_once('/') {
+            if found.len() > max {
+                break;
+            }
+            let mut root = self.root.clone();
+            root.set_path(parent);
+            found.push(Deployment { root });
+            path = parent.to_string();
+        }
+        found
+    }
+
     /// The root without a trailing slash.
     pub fn as_str(&self) -> &str {
         self.root.as_str().trim_end_matches('/')
@@ -137,6 +154,14 @@ fn checked_url(input: &str, allow_http: bool, example: &str) -> anyhow::Result<U
         )
     };
     let url = Url::parse(input).map_err(|e| match e {
+        // `https//coder.example.com`: a scheme with its colon missing.
+        url::ParseError::RelativeUrlWithoutBase if scheme_without_colon(input).is_some() => {
+            let (scheme, rest) = scheme_without_colon(input).expect("checked");
+            error::usage(
+                format!("`{shown}` is not a usable Coder URL: the `:` after `{scheme}` is missing"),
+                format!("use `{scheme}://{rest}`"),
+            )
+        }
         // `coder.example.com`: the scheme is all that is missing.
         url::ParseError::RelativeUrlWithoutBase if !input.contains("://") => error::usage(
             format!("`{shown}` is not a usable Coder URL: it has no scheme"),
@@ -256,6 +281,16 @@ impl fmt::Display for StandaloneGateway {
     }
 }
 
+/// `https//host/path` → `("https", "host/path")`: http(s) followed by slashes but no colon.
+fn scheme_without_colon(input: &str) -> Option<(&'static str, &str)> {
+    ["https", "http"].into_iter().find_map(|scheme| {
+        let head = input.get(..scheme.len())?;
+        let rest = input[scheme.len()..].strip_prefix('/')?;
+        head.eq_ignore_ascii_case(scheme)
+            .then(|| (scheme, rest.trim_start_matches('/')))
+    })
+}
+
 fn is_loopback(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost")
@@ -348,6 +383,32 @@ mod tests {
     }
 
     #[test]
+    fn a_page_has_the_folders_above_it_as_candidate_roots() {
+        let page = Deployment::parse("https://c.example.com/coder/@alice/dev/", false)
+            .unwrap()
+            .deployment;
+        let roots: Vec<String> = page
+            .with_ancestors(6)
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        assert_eq!(
+            roots,
+            [
+                "https://c.example.com/coder/@alice/dev",
+                "https://c.example.com/coder/@alice",
+                "https://c.example.com/coder",
+                "https://c.example.com",
+            ]
+        );
+        assert_eq!(page.with_ancestors(1).len(), 2);
+        let root = Deployment::parse("https://c.example.com", false)
+            .unwrap()
+            .deployment;
+        assert_eq!(root.with_ancestors(6), [root]);
+    }
+
+    #[test]
     fn a_pasted_gateway_url_names_its_route() {
         let parsed = Deployment::parse("https://c.example.com/api/v2/ai-gateway/openai/v1", false);
         assert_eq!(parsed.unwrap().route, Some(Route::AiGateway));
@@ -367,12 +428,23 @@ mod tests {
             ("http://coder.example.com", "plain http"),
             ("https://me:pw@coder.example.com", "carries credentials"),
             ("file:///tmp/x", "scheme `file`"),
+            (
+                "https//coder.example.com",
+                "the `:` after `https` is missing",
+            ),
+            ("http//127.0.0.1:3000", "the `:` after `http` is missing"),
         ] {
             let err = Deployment::parse(input, false).unwrap_err();
             assert!(err.to_string().contains(says), "{input}: {err}");
             assert_eq!(error::exit_kind(&err), error::ExitKind::Usage);
         }
         assert!(Deployment::parse("http://coder.internal", true).is_ok());
+        let typo = Deployment::parse("HTTPS//coder.example.com/", false).unwrap_err();
+        assert!(
+            error::render(&typo).ends_with("help: use `https://coder.example.com/`\n"),
+            "{}",
+            error::render(&typo)
+        );
         let bare = Deployment::parse("coder.example.com", false).unwrap_err();
         assert!(
             error::render(&bare)

@@ -58,18 +58,6 @@ pub fn get(
     network.get(url, headers, timeout)
 }
 
-/// `GET /api/v2/buildinfo`: the deployment's version, or why it could not be read.
-pub fn coder_version(
-    network: &Network,
-    deployment: &crate::coder::deployment::Deployment,
-    timeout: Duration,
-) -> Result<crate::coder::deployment::CoderVersion, String> {
-    // The fix rides along: setup shows this when it falls back to a default route.
-    let answer = get(network, &deployment.join("api/v2/buildinfo"), &[], timeout)
-        .map_err(|e| format!("{e}; {}", e.fix()))?;
-    buildinfo_version(&answer)
-}
-
 /// The version in an answer to `GET /api/v2/buildinfo`, or what is wrong with the answer.
 pub fn buildinfo_version(
     answer: &Answer,

@@ -5,4 +5,5 @@ pub mod api;
 pub mod deployment;
 pub mod detect;
 pub mod http;
+pub mod probe;
 pub mod users;

@@ -229,6 +229,54 @@ impl ConfigDocument {
         Ok(changed)
     }
 
+    /// Gives provider `id` back exactly as `earlier` defines it (with its comments and
+    /// layout), or deletes it when `earlier` has none: the undo of setup's edit of the table.
+    /// Returns whether anything changed.
+    pub fn restore_provider_from(&mut self, id: &str, earlier: &ConfigDocument) -> bool {
+        let Some(old) = earlier.provider_item(id).cloned() else {
+            return self.remove_provider(id);
+        };
+        let parent = self
+            .doc
+            .get_mut("model_providers")
+            .and_then(Item::as_table_like_mut);
+        match parent {
+            Some(parent) => match parent.get_mut(id) {
+                Some(slot) => *slot = old,
+                None => {
+                    parent.insert(id, old);
+                }
+            },
+            // The user deleted the whole `model_providers` since: bring back only this one.
+            None => {
+                let Some(providers) = earlier.doc.get("model_providers") else {
+                    return false;
+                };
+                let mut providers = providers.clone();
+                if let Some(table) = providers.as_table_like_mut() {
+                    let others: Vec<String> = table
+                        .iter()
+                        .map(|(key, _)| key.to_string())
+                        .filter(|key| key != id)
+                        .collect();
+                    for key in others {
+                        table.remove(&key);
+                    }
+                }
+                self.doc.insert("model_providers", providers);
+            }
+        }
+        true
+    }
+
+    fn provider_item(&self, id: &str) -> Option<&Item> {
+        self.doc
+            .get("model_providers")?
+            .as_table_like()?
+            .get(id)
+            .filter(|item| item.is_table_like())
+    }
+
     /// Deletes the provider wherever it is defined, with its sub-tables.
     pub fn remove_provider(&mut self, id: &str) -> bool {
         let root = self.doc.as_table_mut();

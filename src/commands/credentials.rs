@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 
 use crate::cli::SetupArgs;
+use crate::coder::deployment::Deployment;
 use crate::codex::home::{API_KEY_VAR, CodexHome, CodexLogin};
 use crate::codex::mode::{CODER_TOKEN_VAR, Mode, ProviderSpec, TokenSource};
 use crate::commands::{Context, token};
@@ -17,23 +18,47 @@ use crate::setup::next::Done;
 /// `--store-token`: the token to store, from `$CODER_API_TOKEN` (or `$CODER_SESSION_TOKEN`),
 /// else stdin or a hidden prompt. Read before setup writes anything, so a missing or empty
 /// token leaves config.toml as it was.
-pub fn token_to_store(ctx: &Context, args: &SetupArgs) -> anyhow::Result<Option<Secret>> {
+/// `verify_at`: the deployment that answered setup's check, where the token is checked
+/// before anything is written (`None`: offline, unreachable or `--no-verify`).
+pub fn token_to_store(
+    ctx: &Context,
+    args: &SetupArgs,
+    verify_at: Option<&Deployment>,
+) -> anyhow::Result<Option<Secret>> {
     if !args.store_token {
         return Ok(None);
     }
     let from_env = secrets::coder_token_vars(None)
         .into_iter()
         .find_map(|var| ctx.env.var(var));
-    if let Some(value) = from_env {
-        return secrets::parse_token(TokenKind::Coder, value).map(Some);
-    }
-    if !ctx.ui.stdin_is_terminal() {
-        // Over `ssh host codexgw setup …` stdin never ends: say what codexgw waits for.
-        ctx.ui.status(format!(
-            "reading the Coder API token for `--store-token` from stdin (or set `{CODER_TOKEN_VAR}`)"
-        ));
-    }
-    token::read_token(ctx, TokenKind::Coder, false).map(Some)
+    let token = match from_env {
+        Some(value) => secrets::parse_token(TokenKind::Coder, value)?,
+        None => {
+            if !ctx.ui.stdin_is_terminal() {
+                // Over `ssh host codexgw setup …` stdin never ends: say what codexgw waits for.
+                ctx.ui.status(format!(
+                    "reading the Coder API token for `--store-token` from stdin (or set `{CODER_TOKEN_VAR}`)"
+                ));
+            }
+            token::read_token(ctx, TokenKind::Coder, false)?
+        }
+    };
+    check(ctx, args, verify_at, &token).help("nothing was written")?;
+    Ok(Some(token))
+}
+
+/// Checks a token about to be stored against the deployment, when setup found it answering.
+fn check(
+    ctx: &Context,
+    args: &SetupArgs,
+    verify_at: Option<&Deployment>,
+    token: &Secret,
+) -> anyhow::Result<()> {
+    let Some(deployment) = verify_at else {
+        return Ok(());
+    };
+    token::verify_coder_token(ctx, deployment, token, args.provider.allow_http)
+        .help("pass `--no-verify` to store the token unchecked")
 }
 
 /// Stores the `--store-token` token for the deployment. Setup calls it before it writes
@@ -63,6 +88,7 @@ pub fn after_setup(
     args: &SetupArgs,
     spec: &ProviderSpec,
     home: &CodexHome,
+    verify_at: Option<&Deployment>,
 ) -> anyhow::Result<Done> {
     let store = secrets::system_store(&ctx.env);
     let key = secrets::store_key(&spec.deployment);
@@ -82,6 +108,8 @@ pub fn after_setup(
     let offer = ctx.ui.interactive() && !args.yes && !args.store_token && coder_token.is_none();
     if offer && confirm_store(ctx, key)? {
         let token = token::read_token(ctx, TokenKind::Coder, false)?;
+        check(ctx, args, verify_at, &token)
+            .help("config.toml is written; store a valid token with `codexgw token set coder`")?;
         let backend = store.set(TokenKind::Coder, key, &token)?;
         ctx.ui.status(format!(
             "stored the Coder API token for `{key}` in {backend}"

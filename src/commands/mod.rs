@@ -11,6 +11,7 @@ use crate::environment::Environment;
 use crate::error::{self, ExitKind, Help as _};
 use crate::setup::apply::Step;
 use crate::setup::plan::FileChange;
+use crate::setup::request::{self, Target};
 use crate::ui::{Consent, Ui};
 
 pub mod completions;
@@ -227,6 +228,36 @@ pub fn parse_url_flag(url: &str, allow_http: bool) -> anyhow::Result<ParsedUrl> 
             err
         }
     })
+}
+
+/// The deployment and route for `setup` and `show`, resolved one way for both, with what the
+/// user must hear about it: the root found below a pasted page, or a deployment that did not
+/// answer (an error with `--strict`).
+pub fn resolve_target(ctx: &Context, args: &ProviderArgs, url: &str) -> anyhow::Result<Target> {
+    let parsed = parse_url_flag(url, args.allow_http)?;
+    let shown = parsed.deployment.to_string();
+    let network = ctx.network();
+    let network = (!args.offline).then_some(&network);
+    let target = request::resolve_target(parsed, args.route.fixed(), network)
+        .map_err(|err| error::add_help(err, "or pass `--offline` to use it without asking"))?;
+    if let Some(page) = &target.page {
+        ctx.ui.status(format!(
+            "`{page}` is a page of Coder's web UI; using the deployment root `{}`",
+            target.deployment
+        ));
+    }
+    if let Some((why, fix)) = &target.unreachable {
+        if args.strict {
+            return Err(error::add_help(
+                error::failure(format!("`{shown}` does not answer: {why}"), fix),
+                "or leave out `--strict` to use it unchecked",
+            ));
+        }
+        ctx.ui.warn(format!(
+            "`{shown}` does not answer ({why}); using it unchecked: {fix}, and run `codexgw doctor` once it is reachable"
+        ));
+    }
+    Ok(target)
 }
 
 /// `--gateway-url` read as a standalone gateway, with the flag's hint for plain http.

@@ -1,10 +1,11 @@
-//! `codexgw remove`: take the provider out again and put back the earlier `model_provider`.
+//! `codexgw remove`: undo what setup did: the earlier provider table and `model_provider` come
+//! back, and a table codexgw did not write stays.
 
 use crate::cli::RemoveArgs;
 use crate::codex::home::validate_profile_name;
 use crate::commands::{Context, apply, diff_of, require_consent, validate_provider_id};
 use crate::files::State;
-use crate::setup::apply::{forget_replaced_model_provider, read_state};
+use crate::setup::apply::{forget_undo, read_state};
 use crate::setup::plan::plan_remove;
 
 pub fn run(
@@ -27,19 +28,30 @@ pub fn run(
         .map(|name| read_state(home.profile_path(name)))
         .transpose()?;
     let state = State::load(&home.backups_dir())?;
-    let changes = plan_remove(
+    let plan = plan_remove(
         &args.provider_id,
         config,
         profile,
         &state.previous_model_provider,
+        &state.undo,
     )?;
-
-    if changes.is_empty() {
-        ctx.ui.status(format!(
-            "nothing to remove: no provider `{}` in `{}`",
+    let changes = plan.changes;
+    if plan.left_alone {
+        ctx.ui.warn(format!(
+            "the provider `{}` in `{}` was not written by codexgw and is not a Coder gateway block; it stays, and so does the `model_provider` naming it",
             args.provider_id,
             home.config_path().display()
         ));
+    }
+    if changes.is_empty() {
+        ctx.ui.status(match plan.left_alone {
+            true => "nothing removed".to_string(),
+            false => format!(
+                "nothing to remove: no provider `{}` in `{}`",
+                args.provider_id,
+                home.config_path().display()
+            ),
+        });
         return Ok(());
     }
     if args.dry_run {
@@ -56,5 +68,5 @@ pub fn run(
         ("codexgw remove", true),
     )?;
     apply(ctx, &home, &changes, true)?;
-    forget_replaced_model_provider(&home, state, &changes)
+    forget_undo(&home, state, &args.provider_id, &changes)
 }

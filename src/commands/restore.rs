@@ -1,6 +1,8 @@
-//! `codexgw restore`: list codexgw's backups, or put one back (backing up the current file).
+//! `codexgw restore`: list codexgw's backups (with the mode, deployment and time of each), or
+//! put one back (backing up the current file).
 
 use crate::cli::RestoreArgs;
+use crate::codex::inspect::Inspected;
 use crate::commands::{Context, apply, require_consent};
 use crate::error;
 use crate::files::{self, Backup};
@@ -20,7 +22,15 @@ pub fn run(
         }
         let list: String = backups
             .iter()
-            .map(|backup| format!("{}\t{}\n", backup.name(), backup.original))
+            .map(|backup| {
+                let (mode, url) = gateway_of(backup);
+                format!(
+                    "{}\t{}\t{}\t{mode}\t{url}\n",
+                    backup.name(),
+                    backup.original,
+                    backup.taken_at()
+                )
+            })
             .collect();
         ctx.ui.out(list)?;
         if !args.list && !backups.is_empty() {
@@ -82,6 +92,29 @@ pub fn run(
     apply(ctx, &home, &changes, true)?;
     ctx.ui.status(format!("restored `{}`", backup.name()));
     Ok(())
+}
+
+/// The mode and deployment the backed-up file points Codex at, so a list of backups says
+/// which is which: `-` for a file without a selected gateway provider (or one that cannot be
+/// read; `restore` itself reports that).
+fn gateway_of(backup: &Backup) -> (String, String) {
+    let none = || ("-".to_string(), "-".to_string());
+    let Ok(Some(text)) = files::read_optional(&backup.path) else {
+        return none();
+    };
+    let Ok(config) = Inspected::parse(crate::codex::strip_bom(&text).1) else {
+        return none();
+    };
+    let block = config
+        .model_provider()
+        .and_then(|selected| config.provider(&selected.value));
+    let Some(gateway) = block.as_ref().and_then(|b| b.gateway()) else {
+        return none();
+    };
+    let mode = block
+        .and_then(|b| b.mode())
+        .map_or("-".to_string(), |m| m.to_string());
+    (mode, gateway.deployment.to_string())
 }
 
 fn find<'a>(backups: &'a [Backup], wanted: &str) -> Option<&'a Backup> {

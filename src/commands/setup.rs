@@ -9,16 +9,19 @@ use std::time::Duration;
 
 use crate::codex::home::{CodexHome, validate_profile_name};
 use crate::codex::installed::{INSTALL_HINT, Refusal};
+use crate::codex::launch::read_configured_provider;
 use crate::codex::mode::Mode;
 use crate::commands::credentials;
-use crate::commands::{Context, apply, diff_of, parse_url_flag, provider_spec, require_consent};
+use crate::commands::{Context, apply, diff_of, provider_spec, require_consent, resolve_target};
 use crate::error;
+use crate::files::State;
 use crate::net::Network;
-use crate::setup::apply::{read_state, remember_replaced_model_provider};
+use crate::setup::apply::{read_state, remember_undo};
 use crate::setup::codex_verdict::{self, CodexSays, Planned};
 use crate::setup::next::{Done, next_steps};
 use crate::setup::plan::{FileChange, file_name, plan_setup, unowned_problems};
-use crate::setup::request::resolve_route;
+use crate::setup::request::Target;
+use crate::setup::undo;
 
 pub fn run(
     ctx: &Context,
@@ -32,17 +35,21 @@ pub fn run(
     if let Some(profile) = &args.profile {
         validate_profile_name(profile)?;
     }
-    let (mode, url) = resolve_inputs(ctx, args)?;
-    let parsed = parse_url_flag(&url, args.provider.allow_http)?;
+    let (mode, url) = resolve_inputs(ctx, args, &home)?;
+    let Target {
+        deployment,
+        route,
+        reason,
+        unreachable,
+        ..
+    } = resolve_target(ctx, &args.provider, &url)?;
+    // A token to store is checked where the deployment answered.
+    let verify_at = (!args.provider.offline && unreachable.is_none() && !args.no_verify)
+        .then(|| deployment.clone());
+    let verify_at = verify_at.as_ref();
+    let spec = provider_spec(&args.provider, mode, deployment, route)?;
     let network = ctx.network();
-    let (route, reason) = resolve_route(
-        args.provider.route.fixed(),
-        parsed.route,
-        &parsed.deployment,
-        (!args.offline).then_some(&network),
-    );
-    let spec = provider_spec(&args.provider, mode, parsed.deployment, route)?;
-    if mode == Mode::Chatgpt && !args.offline {
+    if mode == Mode::Chatgpt && !args.provider.offline && unreachable.is_none() {
         warn_without_chatgpt_provider(ctx, &network, &spec.deployment);
     }
     // Where Codex's requests go, for the status lines.
@@ -61,6 +68,8 @@ pub fn run(
         .as_ref()
         .map(|name| read_state(home.profile_path(name)))
         .transpose()?;
+    let state = State::load(&home.backups_dir())?;
+    let replaced = undo::check_ownership(&config, &spec.id, &state.undo, args.replace)?;
     let mut plan = plan_setup(&spec, config, profile)?;
     // The process ends soon: leaving a large file's tree to the exit is cheaper than freeing it.
     std::mem::forget(std::mem::take(&mut plan.documents));
@@ -95,9 +104,9 @@ pub fn run(
         if args.dry_run {
             return blocker.map_or(Ok(()), Err);
         }
-        let token = credentials::token_to_store(ctx, args)?;
+        let token = credentials::token_to_store(ctx, args, verify_at)?;
         credentials::store_token(ctx, &spec, token)?;
-        let done = credentials::after_setup(ctx, args, &spec, &home)?;
+        let done = credentials::after_setup(ctx, args, &spec, &home, verify_at)?;
         print_next(&done, blocker.is_some());
         return blocker.map_or(Ok(()), Err);
     }
@@ -119,7 +128,7 @@ pub fn run(
         return blocker.map_or(Ok(()), Err);
     }
     // Before anything is written: a missing token must not leave a half-done setup behind.
-    let token = credentials::token_to_store(ctx, args)?;
+    let token = credentials::token_to_store(ctx, args, verify_at)?;
     let blocker = judge()?;
     codex_refuses |= blocker.is_some();
     require_consent(
@@ -133,12 +142,18 @@ pub fn run(
     // Stored first: a keyring that fails or hangs must not leave config.toml half set up.
     credentials::store_token(ctx, &spec, token)?;
     apply(ctx, &home, &plan.changes, !args.no_backup)?;
-    remember_replaced_model_provider(&home, plan)?;
+    remember_undo(&home, state, &spec.id, &plan.changes, replaced)?;
+    if replaced {
+        ctx.ui.status(format!(
+            "took over the provider `{}`; `codexgw remove` gives the earlier table back",
+            spec.id
+        ));
+    }
     ctx.ui.status(&target);
     // Every answer typed from here on is checked at its prompt and asked again, so what can
     // still fail is a failure (exit 1), never a usage error: scripts read 2 as "nothing
     // happened".
-    let done = credentials::after_setup(ctx, args, &spec, &home)?;
+    let done = credentials::after_setup(ctx, args, &spec, &home, verify_at)?;
     print_next(&done, codex_refuses);
     blocker.map_or(Ok(()), Err)
 }
@@ -277,19 +292,43 @@ fn warn_without_chatgpt_provider(ctx: &Context, network: &Network, deployment: &
 /// How long setup waits for the provider list.
 const CHATGPT_PROVIDER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// Mode and URL from the flags; what is missing comes from the wizard at a terminal, from
-/// detection with `--yes`, or is an error naming the flags.
-fn resolve_inputs(ctx: &Context, args: &SetupArgs) -> anyhow::Result<(Mode, String)> {
+/// Mode and URL from the flags; what is missing comes from the wizard at a terminal (which
+/// proposes what config.toml holds now, on a re-run), from detection with `--yes`, or is an
+/// error naming the flags.
+fn resolve_inputs(
+    ctx: &Context,
+    args: &SetupArgs,
+    home: &CodexHome,
+) -> anyhow::Result<(Mode, String)> {
     let detected = detect::deployment_urls(&ctx.env);
     let wizard = ctx.ui.interactive() && !args.yes;
+    // A file the wizard cannot read proposes nothing; planning reports why.
+    let configured = wizard
+        .then(|| read_configured_provider(&home.config_path(), &args.provider.provider_id))
+        .and_then(|found| found.ok().flatten());
     let mode = match args.provider.mode {
         Some(mode) => mode,
-        None if wizard => ask_mode(ctx)?,
+        None if wizard => ask_mode(ctx, configured.as_ref().map(|c| c.mode))?,
         None => return Err(missing_flags(args, &detected)),
     };
     let url = match (&args.provider.url, detected.first()) {
         (Some(url), _) => url.clone(),
-        (None, found) if wizard => ask_url(ctx, found, args.provider.allow_http)?,
+        (None, found) if wizard => {
+            let proposed = match &configured {
+                Some(now) => {
+                    let url = now.deployment.to_string();
+                    ctx.ui
+                        .status(format!("(config.toml points Codex at {url} now)"));
+                    Some(url)
+                }
+                None => found.map(|found| {
+                    ctx.ui
+                        .status(format!("(found {} in {})", found.url, found.source));
+                    found.url.clone()
+                }),
+            };
+            ask_url(ctx, proposed, args.provider.allow_http)?
+        }
         (None, Some(found)) if args.yes => {
             ctx.ui
                 .status(format!("using {} from {}", found.url, found.source));
@@ -332,34 +371,27 @@ fn missing_flags(args: &SetupArgs, detected: &[detect::DetectedUrl]) -> anyhow::
     )
 }
 
-fn ask_mode(ctx: &Context) -> anyhow::Result<Mode> {
+/// `configured`: the mode config.toml is set up for now, offered first.
+fn ask_mode(ctx: &Context, configured: Option<Mode>) -> anyhow::Result<Mode> {
     let items: Vec<String> = Mode::ALL
         .iter()
         .map(|m| format!("{:<12} {}", m.name(), m.explanation()))
         .collect();
+    let default = configured
+        .and_then(|mode| Mode::ALL.iter().position(|m| *m == mode))
+        .unwrap_or(0);
     let choice = ctx
         .ui
-        .select("How should Codex pay for the model?", &items, 0)?;
+        .select("How should Codex pay for the model?", &items, default)?;
     Ok(Mode::ALL[choice])
 }
 
-/// `allow_http`: the `--allow-http` flag, so the wizard accepts exactly what setup will.
-fn ask_url(
-    ctx: &Context,
-    found: Option<&detect::DetectedUrl>,
-    allow_http: bool,
-) -> anyhow::Result<String> {
-    if let Some(found) = found {
-        ctx.ui
-            .status(format!("(found {} in {})", found.url, found.source));
-    }
-    ctx.ui.input(
-        "Coder deployment URL",
-        found.map(|f| f.url.clone()),
-        |text| {
-            Deployment::parse(text, allow_http)
-                .map(|_| ())
-                .map_err(|e| e.to_string())
-        },
-    )
+/// `proposed`: the URL offered (configured now, or detected); `allow_http`: the
+/// `--allow-http` flag, so the wizard accepts exactly what setup will.
+fn ask_url(ctx: &Context, proposed: Option<String>, allow_http: bool) -> anyhow::Result<String> {
+    ctx.ui.input("Coder deployment URL", proposed, |text| {
+        Deployment::parse(text, allow_http)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })
 }

@@ -1,10 +1,10 @@
-//! `codexgw show`: the provider block as setup would write it into an empty file.
+//! `codexgw show`: the provider block as setup would write it into an empty file, for the
+//! same deployment and route setup resolves.
 
 use crate::cli::ShowArgs;
-use crate::commands::{Context, parse_url_flag, provider_spec};
+use crate::commands::{Context, provider_spec, resolve_target};
 use crate::error;
 use crate::setup::plan::render_block;
-use crate::setup::request::resolve_route;
 
 pub fn run(ctx: &Context, args: &ShowArgs) -> anyhow::Result<()> {
     let missing: Vec<&str> = [
@@ -24,14 +24,10 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> anyhow::Result<()> {
         args.provider.mode.unwrap(),
         args.provider.url.as_deref().unwrap(),
     );
-    let parsed = parse_url_flag(url, args.provider.allow_http)?;
-    // `show` feeds templates and docs, so it never asks the network: `auto` means aibridge.
-    let (route, _) = resolve_route(
-        args.provider.route.fixed(),
-        parsed.route,
-        &parsed.deployment,
-        None,
-    );
-    let spec = provider_spec(&args.provider, mode, parsed.deployment, route)?;
-    ctx.ui.out(render_block(&spec)?)
+    // The same resolution as setup's, so show prints what setup would write.
+    let target = resolve_target(ctx, &args.provider, url)?;
+    let spec = provider_spec(&args.provider, mode, target.deployment, target.route)?;
+    ctx.ui.out(render_block(&spec)?)?;
+    ctx.ui.status(target.reason.describe(target.route));
+    Ok(())
 }

@@ -9,12 +9,16 @@ use anyhow::Context as _;
 
 use crate::cli::{TargetArgs, TokenArgs, TokenCommand, TokenPrintArgs, TokenSetArgs};
 use crate::coder::deployment::Deployment;
+use crate::coder::probe::{self, Finding};
 use crate::commands::{Context, configured_provider};
 use crate::error::{self, Help as _};
 use crate::secrets::{self, FileStore, Secret, SecretStore, SystemStore, TokenKind};
 
 /// How long `--verify` waits for the deployment.
 const VERIFY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long `token set` waits to learn whether the deployment answers at all.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
 pub fn run(
     ctx: &Context,
@@ -76,20 +80,17 @@ fn set(
         ));
     }
     let secret = read_token(ctx, args.kind, args.stdin)?;
-    if args.verify {
-        // Plain http is refused before the token is sent, with the flag that allows it.
-        crate::commands::parse_url_flag(deployment.as_str(), args.allow_http)?;
-        let user = crate::coder::users::signed_in_as(
-            &ctx.network(),
-            &deployment,
-            &secret,
-            args.allow_http,
-            VERIFY_TIMEOUT,
-        )
-        .help("nothing was stored; leave out `--verify` to store the token unchecked")?;
-        ctx.ui.status(format!(
-            "{deployment} accepts the token (signed in as {user})"
-        ));
+    if args.kind == TokenKind::Coder && !args.no_verify {
+        let checked = match args.verify {
+            true => Some(deployment.clone()),
+            false => reachable(ctx, &deployment, args.allow_http)?,
+        };
+        if let Some(at) = checked {
+            // Plain http is refused before the token is sent, with the flag that allows it.
+            crate::commands::parse_url_flag(at.as_str(), args.allow_http)?;
+            verify_coder_token(ctx, &at, &secret, args.allow_http)
+                .help("nothing was stored; pass `--no-verify` to store the token unchecked")?;
+        }
     }
     let key = secrets::store_key(&deployment);
     let store: Box<dyn SecretStore> = if args.insecure_file {
@@ -126,6 +127,54 @@ fn set(
             args.kind.describe()
         ));
     }
+    Ok(())
+}
+
+/// Where to check a token without `--verify`: the deployment when it answers as Coder. One
+/// that does not answer, or that only plain http would reach, is reported and skipped: the
+/// token is stored unchecked.
+fn reachable(
+    ctx: &Context,
+    deployment: &Deployment,
+    allow_http: bool,
+) -> anyhow::Result<Option<Deployment>> {
+    if Deployment::parse(deployment.as_str(), allow_http).is_err() {
+        ctx.ui.status(format!(
+            "not checking the token: `{deployment}` is plain http (pass `--allow-http` to check it anyway)"
+        ));
+        return Ok(None);
+    }
+    let finding = probe::probe(&ctx.network(), deployment, PROBE_TIMEOUT)
+        .help("nothing was stored; pass `--no-verify` to store the token unchecked")?;
+    match finding {
+        Finding::Coder { deployment, .. } => Ok(Some(deployment)),
+        Finding::Unreachable { why, .. } => {
+            ctx.ui.warn(format!(
+                "`{deployment}` does not answer ({why}); storing the token unchecked (`--verify` refuses that)"
+            ));
+            Ok(None)
+        }
+    }
+}
+
+/// Asks the deployment whom `token` signs in as; an error when it refuses the token or cannot
+/// be asked. Shared by `token set` and setup's `--store-token` and wizard.
+pub fn verify_coder_token(
+    ctx: &Context,
+    deployment: &Deployment,
+    token: &Secret,
+    allow_http: bool,
+) -> anyhow::Result<()> {
+    let user = crate::coder::users::signed_in_as(
+        &ctx.network(),
+        deployment,
+        token,
+        allow_http,
+        VERIFY_TIMEOUT,
+    )?;
+    ctx.ui.status(format!(
+        "{deployment} accepts the token (signed in as {user})"
+    ));
     Ok(())
 }
 

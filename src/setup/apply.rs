@@ -1,5 +1,5 @@
 //! Writing a plan: for each file, the unchanged-on-disk check, the backup, the atomic write;
-//! then the state `remove` needs. Shared by `setup`, `remove` and `restore`.
+//! then the record `remove` undoes. Shared by `setup`, `remove` and `restore`.
 
 use std::path::PathBuf;
 
@@ -7,7 +7,8 @@ use anyhow::Context as _;
 
 use crate::codex::home::CodexHome;
 use crate::files::{self, State};
-use crate::setup::plan::{FileChange, FileState, SetupPlan};
+use crate::setup::plan::{FileChange, FileState};
+use crate::setup::undo;
 
 /// A file as it is on disk now, for planning an edit of it.
 pub fn read_state(path: PathBuf) -> anyhow::Result<FileState> {
@@ -50,34 +51,30 @@ pub fn apply_changes(
     Ok(())
 }
 
-/// After setup wrote `plan`: remember the `model_provider` it replaced, so `remove` can put it
-/// back. Only the value from before codexgw's first setup is worth restoring.
-pub fn remember_replaced_model_provider(home: &CodexHome, plan: SetupPlan) -> anyhow::Result<()> {
-    let Some((file, previous)) = plan.replaced_model_provider else {
-        return Ok(());
-    };
-    let mut state = State::load(&home.backups_dir())?;
-    state
-        .previous_model_provider
-        .entry(file)
-        .or_insert(previous);
+/// After setup wrote `changes` for provider `id`: remember how to undo them, for `remove`.
+/// `replaced`: setup took over a table it had not written.
+pub fn remember_undo(
+    home: &CodexHome,
+    mut state: State,
+    id: &str,
+    changes: &[FileChange],
+    replaced: bool,
+) -> anyhow::Result<()> {
+    undo::remember(&mut state.undo, id, changes, replaced)?;
     state.save(&home.backups_dir())
 }
 
-/// After remove wrote `changes`: a remembered value is spent once its file no longer points at
-/// the gateway.
-pub fn forget_replaced_model_provider(
+/// After remove wrote `changes`: the records of those files are spent.
+pub fn forget_undo(
     home: &CodexHome,
     mut state: State,
+    id: &str,
     changes: &[FileChange],
 ) -> anyhow::Result<()> {
-    let before = state.previous_model_provider.len();
     for change in changes {
         state.previous_model_provider.remove(&change.file_name());
     }
-    if state.previous_model_provider.len() == before {
-        return Ok(());
-    }
+    undo::forget(&mut state.undo, id, changes);
     state.save(&home.backups_dir())
 }
 

@@ -7,3 +7,4 @@ pub mod diff;
 pub mod next;
 pub mod plan;
 pub mod request;
+pub mod undo;

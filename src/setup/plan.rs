@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::codex::document::ConfigDocument;
 use crate::codex::inspect::Misplaced;
 use crate::codex::mode::ProviderSpec;
+use crate::setup::undo;
 
 /// A file as read from disk (`before: None`: it does not exist yet).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,9 +88,6 @@ pub fn unowned_problems(change: &FileChange, misplaced: Option<&Misplaced>) -> U
 pub struct SetupPlan {
     /// Only files whose text changes.
     pub changes: Vec<FileChange>,
-    /// `(file name, value)` of `model_provider` before codexgw pointed it at the gateway, so
-    /// `remove` can put it back.
-    pub replaced_model_provider: Option<(String, Option<String>)>,
     /// What each file read (by path) holds where Codex does not read it as meant; setup leaves
     /// it, and warns.
     pub misplaced: Vec<(PathBuf, Misplaced)>,
@@ -121,12 +119,7 @@ fn change(state: FileState, doc: &ConfigDocument, changed: bool) -> Option<FileC
     } else {
         state.before.clone().unwrap_or_default()
     };
-    let change = FileChange {
-        path: state.path,
-        before: state.before,
-        after,
-    };
-    (!change.is_noop()).then_some(change)
+    changed_to(state, after)
 }
 
 /// Writes the provider block into `config`, and points `model_provider` at it: at the top of
@@ -139,26 +132,13 @@ pub fn plan_setup(
     let mut doc = parse(&config)?;
     let mut misplaced = vec![(config.path.clone(), doc.misplaced().clone())];
     let mut changed = doc.apply_provider(spec)?;
-    let mut replaced_model_provider = None;
     let mut profile_change = None;
     let mut documents = Vec::new();
     match profile {
-        None => {
-            let previous = doc.top_level_str("model_provider").map(str::to_string);
-            if previous.as_deref() != Some(spec.id.as_str()) {
-                replaced_model_provider = Some((file_name(&config.path), previous));
-            }
-            changed |= doc.set_top_level_str("model_provider", &spec.id)?;
-        }
+        None => changed |= doc.set_top_level_str("model_provider", &spec.id)?,
         Some(profile) => {
             let mut profile_doc = parse(&profile)?;
             misplaced.push((profile.path.clone(), profile_doc.misplaced().clone()));
-            let previous = profile_doc
-                .top_level_str("model_provider")
-                .map(str::to_string);
-            if previous.as_deref() != Some(spec.id.as_str()) {
-                replaced_model_provider = Some((file_name(&profile.path), previous));
-            }
             let profile_changed = profile_doc.set_top_level_str("model_provider", &spec.id)?;
             profile_change = change(profile, &profile_doc, profile_changed);
             documents.push(profile_doc);
@@ -171,7 +151,6 @@ pub fn plan_setup(
     documents.push(doc);
     Ok(SetupPlan {
         changes,
-        replaced_model_provider,
         misplaced,
         documents,
     })
@@ -181,18 +160,35 @@ pub fn plan_setup(
 /// (`None`: the key was absent).
 pub type PreviousPointers = std::collections::BTreeMap<String, Option<String>>;
 
-/// Deletes the provider table (with its sub-tables) and un-points every `model_provider` that
-/// named it, in `config.toml` and in the profile file when one is given, restoring the value
-/// codexgw remembers for that file. The profile's change comes first: written in this order, no
-/// file ever points at a table that is already gone.
+/// The result of planning `remove`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemovePlan {
+    /// Only files whose text changes.
+    pub changes: Vec<FileChange>,
+    /// `config.toml` has a table under the id that codexgw has no record of writing and that
+    /// is not a gateway block: it stays, and so does every `model_provider` naming it.
+    pub left_alone: bool,
+}
+
+/// Undoes setup's edits for provider `id` in `config.toml` and in the profile file when one is
+/// given. A file setup recorded gets back its earlier table and `model_provider` (see
+/// [`undo`]); without a record (a file from before codexgw kept them), a gateway block is
+/// deleted and `model_provider` set to the value remembered in `previous`. The profile's change
+/// comes first: written in this order, no file ever points at a table that is already gone.
 pub fn plan_remove(
     id: &str,
     config: FileState,
     profile: Option<FileState>,
     previous: &PreviousPointers,
-) -> anyhow::Result<Vec<FileChange>> {
+    records: &undo::Records,
+) -> anyhow::Result<RemovePlan> {
+    let left_alone =
+        config.before.is_some() && undo::record(records, &config.path, id).is_none() && {
+            let doc = parse(&config)?;
+            doc.has_provider(id) && !undo::is_gateway_block(&doc, id)
+        };
     let unpoint = |doc: &mut ConfigDocument, path: &Path| -> anyhow::Result<bool> {
-        if doc.top_level_str("model_provider") != Some(id) {
+        if left_alone || doc.top_level_str("model_provider") != Some(id) {
             return Ok(false);
         }
         match previous.get(&file_name(path)).cloned().flatten() {
@@ -200,19 +196,45 @@ pub fn plan_remove(
             None => Ok(doc.remove_top_level("model_provider")),
         }
     };
+    type Legacy<'a> = &'a dyn Fn(&mut ConfigDocument, &Path) -> anyhow::Result<bool>;
+    let undone = |state: FileState, legacy: Legacy| -> anyhow::Result<Option<FileChange>> {
+        let now = state.before.as_deref().unwrap_or_default();
+        let after = match undo::record(records, &state.path, id) {
+            Some(record) => undo::undo_text(id, &state.path, now, record)?,
+            None => {
+                let mut doc = parse(&state)?;
+                match legacy(&mut doc, &state.path)? {
+                    true => doc.render(),
+                    false => now.to_string(),
+                }
+            }
+        };
+        Ok(changed_to(state, after))
+    };
     let mut changes = Vec::new();
     if let Some(profile) = profile.filter(|p| p.before.is_some()) {
-        let mut doc = parse(&profile)?;
-        let changed = unpoint(&mut doc, &profile.path)?;
-        changes.extend(change(profile, &doc, changed));
+        changes.extend(undone(profile, &unpoint)?);
     }
     if config.before.is_some() {
-        let mut doc = parse(&config)?;
-        let removed = doc.remove_provider(id);
-        let changed = unpoint(&mut doc, &config.path)? | removed;
-        changes.extend(change(config, &doc, changed));
+        let drop_table = |doc: &mut ConfigDocument, path: &Path| -> anyhow::Result<bool> {
+            let removed = !left_alone && doc.remove_provider(id);
+            Ok(unpoint(doc, path)? | removed)
+        };
+        changes.extend(undone(config, &drop_table)?);
     }
-    Ok(changes)
+    Ok(RemovePlan {
+        changes,
+        left_alone,
+    })
+}
+
+fn changed_to(state: FileState, after: String) -> Option<FileChange> {
+    let change = FileChange {
+        path: state.path,
+        before: state.before,
+        after,
+    };
+    (!change.is_noop()).then_some(change)
 }
 
 /// The block for `spec` exactly as `setup` writes it into an empty `config.toml`: what `show`
@@ -295,14 +317,38 @@ mod tests {
     fn remove_unpoints_the_profile_first_then_drops_the_table() {
         let config = file(
             "config.toml",
-            "model_provider = \"gw\"\n[model_providers.gw]\nname = \"AI Gateway\"\n",
+            "model_provider = \"gw\"\n[model_providers.gw]\nbase_url = \"https://c.example.com/api/v2/aibridge/openai/v1\"\n",
         );
         let profile = file("work.config.toml", "model_provider = \"gw\"\n");
         let previous = PreviousPointers::from([("config.toml".to_string(), Some("openai".into()))]);
-        let changes = plan_remove("gw", config, Some(profile), &previous).unwrap();
+        let changes = plan_remove(
+            "gw",
+            config,
+            Some(profile),
+            &previous,
+            &undo::Records::new(),
+        )
+        .unwrap()
+        .changes;
         let order: Vec<String> = changes.iter().map(FileChange::file_name).collect();
         assert_eq!(order, ["work.config.toml", "config.toml"]);
         assert_eq!(changes[0].after, "");
         assert_eq!(changes[1].after, "model_provider = \"openai\"\n");
+    }
+
+    #[test]
+    fn without_a_record_a_table_that_is_not_a_gateway_block_stays() {
+        let text = "model_provider = \"gw\"\n[model_providers.gw]\nbase_url = \"https://llm.example.net/v1\"\n";
+        let previous = PreviousPointers::from([("config.toml".to_string(), Some("openai".into()))]);
+        let plan = plan_remove(
+            "gw",
+            file("config.toml", text),
+            None,
+            &previous,
+            &undo::Records::new(),
+        )
+        .unwrap();
+        assert!(plan.left_alone);
+        assert!(plan.changes.is_empty(), "{:?}", plan.changes);
     }
 }

@@ -11,15 +11,15 @@ use crate::support::{SETUP_CENTRALIZED, TestHome};
 const URL: &str = "https://coder.example.com";
 const BASE_URL: &str = "https://coder.example.com/api/v2/aibridge/openai/v1";
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
 }
 
 /// Runs codexgw with no terminal, an empty stdin and a bound on time, so a prompt that would
 /// hang fails the test instead.
-fn run(home: &TestHome, args: &[&str], env: &[(&str, &str)]) -> Run {
+pub(crate) fn run(home: &TestHome, args: &[&str], env: &[(&str, &str)]) -> Run {
     let out = home
         .codexgw()
         .args(args)
@@ -36,7 +36,16 @@ fn run(home: &TestHome, args: &[&str], env: &[(&str, &str)]) -> Run {
 }
 
 fn setup(home: &TestHome, mode: &str, extra: &[&str]) -> Run {
-    let mut args = vec!["setup", "--mode", mode, "--url", URL, "--route", "aibridge"];
+    let mut args = vec![
+        "setup",
+        "--mode",
+        mode,
+        "--url",
+        URL,
+        "--route",
+        "aibridge",
+        "--offline",
+    ];
     args.extend_from_slice(extra);
     run(home, &args, &[])
 }
@@ -59,7 +68,7 @@ fn mode_of(path: &Path) -> u32 {
 }
 
 #[track_caller]
-fn assert_contains(haystack: &str, needle: &str) {
+pub(crate) fn assert_contains(haystack: &str, needle: &str) {
     assert!(
         haystack.contains(needle),
         "expected {needle:?} in:\n{haystack}"
@@ -429,7 +438,24 @@ fn restore_lists_puts_back_latest_or_named_and_backs_up_first() {
         .map(|l| l.split('\t').next().unwrap())
         .collect();
     assert_eq!(names.len(), 2, "{}", list.stdout);
-    assert!(list.stdout.lines().all(|l| l.ends_with("\tconfig.toml")));
+    // Each line: name, file, when, and the mode and deployment the backup points Codex at.
+    let rows: Vec<Vec<&str>> = list
+        .stdout
+        .lines()
+        .map(|l| l.split('\t').skip(1).collect())
+        .collect();
+    assert_eq!(rows[0][0], "config.toml");
+    assert!(
+        rows[0][1].ends_with(" UTC") && rows[0][1].len() == 23,
+        "{}",
+        list.stdout
+    );
+    assert_eq!(rows[0][2..], ["centralized", URL], "{}", list.stdout);
+    assert_eq!(
+        rows[1][2..],
+        ["-", "-"],
+        "the file from before setup has no gateway"
+    );
     // Newest first: the latest backup holds the centralized file.
     let newest = home.codex_home().join("backups/codexgw").join(names[0]);
     assert_eq!(std::fs::read_to_string(newest).unwrap(), centralized);
@@ -572,7 +598,11 @@ fn yes_uses_the_coder_cli_login_and_says_so() {
 fn show_prints_exactly_what_setup_writes_into_an_empty_file() {
     for mode in ["centralized", "byok", "chatgpt"] {
         let home = TestHome::new();
-        let show = run(&home, &["show", "--mode", mode, "--url", URL], &[]);
+        let show = run(
+            &home,
+            &["show", "--mode", mode, "--url", URL, "--offline"],
+            &[],
+        );
         assert_eq!(show.code, 0, "{}", show.stderr);
         assert_eq!(setup(&home, mode, &["--yes"]).code, 0);
         assert_eq!(show.stdout, home.read_config(), "{mode}");
@@ -673,7 +703,7 @@ fn setup_warns_about_what_it_does_not_own_but_still_blocks_codex() {
 
     // Written for real: Codex still refuses to start, so the fix comes first and `codex` is
     // no next step.
-    let out = setup(&home, "byok", &["--yes", "--offline"]);
+    let out = setup(&home, "byok", &["--yes"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let next = &out.stderr[out.stderr.find("next:\n").expect(&out.stderr)..];
     assert_eq!(
@@ -820,7 +850,7 @@ fn route_auto_follows_the_deployment_version_or_falls_back_to_aibridge() {
     expect_route(
         &closed,
         "aibridge",
-        "which every Coder version with the gateway serves (cannot connect",
+        "which every Coder version with the gateway serves (the deployment did not answer: cannot connect:",
     );
 }
 

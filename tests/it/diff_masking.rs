@@ -63,7 +63,8 @@ fn no_secret_reaches_the_setup_or_remove_diff() {
                 "--url",
                 "https://coder.example.com",
             ])
-            .args(["--dry-run", "--offline"])
+            // The table under the id is not a gateway block: setup takes it over only when told.
+            .args(["--dry-run", "--offline", "--replace"])
             .output()
             .unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);
@@ -89,7 +90,7 @@ fn no_secret_reaches_the_setup_or_remove_diff() {
             "--url",
             "https://coder.example.com",
         ])
-        .args(["--yes", "--offline", "--no-backup"])
+        .args(["--yes", "--offline", "--no-backup", "--replace"])
         .assert()
         .success();
     let out = home
@@ -98,6 +99,14 @@ fn no_secret_reaches_the_setup_or_remove_diff() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("-[model_providers.ai_gateway]"), "{stdout}");
+    // Remove gives the earlier table back: its secrets are in the diff, masked.
+    assert!(
+        stdout.contains("-model_provider = \"ai_gateway\""),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("+[model_providers.ai_gateway.auth]"),
+        "{stdout}"
+    );
     assert_no_secret("remove --dry-run", &stdout);
 }

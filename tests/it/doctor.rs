@@ -461,7 +461,13 @@ fn net_deployment_reports_unreachable_garbage_and_route_mismatch() {
         ..Options::default()
     });
     let home = TestHome::new();
-    setup(&home, &fake, "centralized", &["--route", "aibridge"]);
+    // Setup itself refuses a host that is not Coder (setup_checks_url.rs): write it offline.
+    setup(
+        &home,
+        &fake,
+        "centralized",
+        &["--route", "aibridge", "--offline"],
+    );
     let run = doctor(&home, &env, &[]);
     assert_eq!(run.failing(), ["net.deployment"]);
     assert!(
@@ -675,7 +681,12 @@ fn a_redirect_is_reported_and_never_followed_with_a_token() {
         ..Options::default()
     });
     let home = TestHome::new();
-    setup(&home, &fake, "centralized", &["--route", "aibridge"]);
+    setup(
+        &home,
+        &fake,
+        "centralized",
+        &["--route", "aibridge", "--offline"],
+    );
     let run = doctor(&home, &[("OPENAI_API_KEY", VALID_TOKEN)], &[]);
     assert_eq!(run.failing(), ["net.deployment", "net.auth", "net.gateway"]);
     let summary = run.summary("net.auth");

@@ -1,31 +1,18 @@
 //! Golden fixtures for the config engine: `fixtures/setup/<case>/in.toml` and one
 //! `out.<mode>.toml` per mode. Every case × mode checks the exact bytes, that a second setup
 //! is a no-op, that nothing outside the owned keys changed meaning, and that `remove` gives the
-//! original back.
+//! original back: byte for byte when the file is as setup left it, and the original table and
+//! `model_provider` next to a later edit when it is not.
 //!
 //! `CODEXGW_BLESS=1 cargo test --test fixtures_setup` rewrites the out files; read every one
 //! before committing it.
 
 use std::path::{Path, PathBuf};
 
-use crate::support::engine::{self, ID, outside_owned, remove, setup, without_provider};
+use crate::support::engine::{self, ID, outside_owned, remove, setup};
 use codexgw::coder::deployment::Route;
 use codexgw::codex::document::ConfigDocument;
 use codexgw::codex::mode::ProviderSpec;
-
-/// Cases where `remove` after `setup` gives the same data but not the same bytes, and why.
-/// Every other case without a gateway provider in `in.toml` must round-trip byte for byte.
-const DATA_ONLY_ROUND_TRIP: &[(&str, &str)] = &[
-    (
-        "schema_then_header",
-        "setup sets `model_provider` apart from the first header's comment with a blank line; \
-         remove cannot tell it from a blank line the user wrote",
-    ),
-    (
-        "model_provider_with_comment",
-        "the earlier `model_provider = 'openai'` comes back as \"openai\" (basic string)",
-    ),
-];
 
 fn variants() -> Vec<(&'static str, ProviderSpec)> {
     engine::variants(
@@ -57,7 +44,7 @@ fn check(case: &Path, suffix: &str, spec: &ProviderSpec, bless: bool) -> Vec<Str
     let at = format!("{name} × {suffix}");
     let input = std::fs::read_to_string(case.join("in.toml")).unwrap();
     let before = parse(&input, &format!("{name}/in.toml"));
-    let (output, previous) = setup(spec, &input);
+    let (output, records) = setup(spec, &input);
     let mut failures = Vec::new();
 
     let out_path = case.join(format!("out.{suffix}.toml"));
@@ -101,21 +88,27 @@ fn check(case: &Path, suffix: &str, spec: &ProviderSpec, bless: bool) -> Vec<Str
         failures.push(format!("{at}: the final newline changed"));
     }
 
-    let removed = remove(&output, previous);
-    let removed_doc = parse(&removed, &format!("{at} after remove"));
-    if before.has_provider(ID) {
-        if without_provider(&removed_doc, ID) != without_provider(&before, ID) {
-            failures.push(format!(
-                "{at}: remove after setup left other data changed\n{removed}"
-            ));
-        }
-    } else if removed_doc.to_json() != before.to_json() {
+    let removed = remove(&output, &records);
+    if removed != input {
         failures.push(format!(
-            "{at}: remove after setup did not give the original data back\n{removed}"
+            "{at}: remove after setup did not give the bytes back\n--- in\n{input}\n--- got\n{removed}"
         ));
-    } else if removed != input && !DATA_ONLY_ROUND_TRIP.iter().any(|(c, _)| *c == name) {
+    }
+    // The user edits the file after setup: remove keeps the edit and undoes only setup's part.
+    let edited = format!(
+        "{output}{}[zz_later]\nkept = 1\n",
+        if output.ends_with('\n') || output.is_empty() {
+            ""
+        } else {
+            "\n"
+        }
+    );
+    let removed = remove(&edited, &records);
+    let mut data = parse(&removed, &format!("{at} after edit and remove")).to_json();
+    let later = data.as_object_mut().unwrap().remove("zz_later");
+    if later != Some(serde_json::json!({ "kept": 1 })) || data != before.to_json() {
         failures.push(format!(
-            "{at}: remove after setup gave the data back but not the bytes\n--- in\n{input}\n--- got\n{removed}"
+            "{at}: remove after a later edit did not give the original data back\n{removed}"
         ));
     }
     failures
@@ -138,28 +131,6 @@ fn every_fixture_in_every_mode() {
         failures.len(),
         failures.join("\n\n")
     );
-}
-
-#[test]
-fn byte_identity_exceptions_are_still_needed() {
-    // An exception that no longer applies hides nothing, but it should go.
-    for (name, _) in DATA_ONLY_ROUND_TRIP {
-        let input = std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("fixtures/setup")
-                .join(name)
-                .join("in.toml"),
-        )
-        .unwrap();
-        let still_differs = variants().iter().any(|(_, spec)| {
-            let (output, previous) = setup(spec, &input);
-            remove(&output, previous) != input
-        });
-        assert!(
-            still_differs,
-            "{name} now round-trips byte for byte: drop the exception"
-        );
-    }
 }
 
 /// `codex login status` loads config.toml first and names the position of anything it

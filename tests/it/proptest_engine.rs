@@ -240,7 +240,7 @@ proptest! {
             .unwrap_or_else(|e| panic!("the generator wrote invalid TOML ({e}):\n{input}"));
         // A path prefix, the newer route and a dedicated token variable, unlike the fixtures.
         for (_, spec) in variants("https://coder.example.com/base", Route::AiGateway, "CODER_API_TOKEN") {
-            let (output, previous) = setup(&spec, &input);
+            let (output, records) = setup(&spec, &input);
             let after = ConfigDocument::parse(&output)
                 .map_err(|e| TestCaseError::fail(format!("{e}\n{output}")))?;
             prop_assert_eq!(outside_owned(&after, ID), outside_owned(&before, ID), "{}", output);
@@ -256,24 +256,10 @@ proptest! {
             let (again, _) = setup(&spec, &output);
             prop_assert_eq!(&again, &output, "a second setup changed the file");
 
-            let removed_text = remove(&output, previous);
-            let removed = ConfigDocument::parse(&removed_text)
-                .map_err(|e| TestCaseError::fail(format!("{e}\n{removed_text}")))?;
-            // A `model_provider` that already named the id (with or without its table) is
-            // codexgw's to remove: there is no earlier value to put back.
-            let pointed_at_id = config.model_provider.as_deref() == Some(ID);
-            if matches!(config.existing, Existing::None) && !pointed_at_id {
-                prop_assert_eq!(removed.to_json(), before.to_json(), "{}", output);
-                // Setup sets the new key apart from a first header with a blank line; remove
-                // takes one away again, so a blank line the file itself opened with is lost
-                // (see fixtures_setup.rs, DATA_ONLY_ROUND_TRIP).
-                let opens_blank = input.trim_start_matches([' ', '\t']).starts_with(['\n', '\r']);
-                if !opens_blank {
-                    prop_assert_eq!(&removed_text, &input, "remove did not give the bytes back");
-                }
-            } else {
-                prop_assert_eq!(without_provider(&removed, ID), without_provider(&before, ID));
-            }
+            // Setup recorded the file as it found it: remove gives back every byte, whatever
+            // table was under the id before.
+            let removed_text = remove(&output, &records);
+            prop_assert_eq!(&removed_text, &input, "remove did not give the bytes back");
         }
     }
 }
@@ -354,7 +340,8 @@ proptest! {
         };
         let no_previous = codexgw::setup::plan::PreviousPointers::new();
         let parsed = ConfigDocument::parse(&input);
-        let removed = codexgw::setup::plan::plan_remove(ID, state(&input), None, &no_previous);
+        let no_records = codexgw::setup::undo::Records::new();
+        let removed = codexgw::setup::plan::plan_remove(ID, state(&input), None, &no_previous, &no_records);
         let Ok(before) = parsed else {
             prop_assert!(removed.is_err(), "remove accepted what does not parse");
             for (_, spec) in variants("https://coder.example.com", Route::Aibridge, "OPENAI_API_KEY") {
@@ -363,7 +350,7 @@ proptest! {
             return Ok(());
         };
         let removed = removed.map_err(|e| TestCaseError::fail(format!("remove: {e:#}")))?;
-        if let Some(change) = removed.first() {
+        if let Some(change) = removed.changes.first() {
             let after = ConfigDocument::parse(&change.after)
                 .map_err(|e| TestCaseError::fail(format!("remove wrote invalid TOML: {e}\n{}", change.after)))?;
             prop_assert_eq!(without_provider(&after, ID), without_provider(&before, ID));
@@ -373,7 +360,7 @@ proptest! {
             let Ok(plan) = codexgw::setup::plan::plan_setup(&spec, state(&input), None) else {
                 continue;
             };
-            let previous = plan.replaced_model_provider.clone().map(|(_, v)| v);
+            let (_, records) = setup(&spec, &input);
             let output = plan.changes.first().map_or(input.clone(), |c| c.after.clone());
             for change in &plan.changes {
                 let diff = codexgw::setup::diff::unified(change);
@@ -385,13 +372,8 @@ proptest! {
             prop_assert_eq!(after.top_level_str("model_provider"), Some(ID));
             let (again, _) = setup(&spec, &output);
             prop_assert_eq!(&again, &output, "a second setup changed the file");
-            let back = ConfigDocument::parse(&remove(&output, previous))
-                .map_err(|e| TestCaseError::fail(format!("remove wrote invalid TOML: {e}")))?;
-            if before.has_provider(ID) || before.top_level_str("model_provider") == Some(ID) {
-                prop_assert_eq!(without_provider(&back, ID), without_provider(&before, ID));
-            } else {
-                prop_assert_eq!(back.to_json(), before.to_json(), "{}", output);
-            }
+            // Setup recorded the file as it found it: remove gives every byte back.
+            prop_assert_eq!(&remove(&output, &records), &input, "remove did not give the bytes back");
         }
     }
 }

@@ -68,6 +68,7 @@ fn the_block_it_shows_is_what_setup_writes() {
             "centralized",
             "--url",
             "https://coder.example.com",
+            "--offline",
         ])
         .assert()
         .success();

@@ -38,7 +38,7 @@ fn template(home: &TestHome, args: &[&str]) -> String {
 fn show(home: &TestHome, mode: &str, url: &str) -> String {
     let out = home
         .codexgw()
-        .args(["show", "--mode", mode, "--url", url])
+        .args(["show", "--mode", mode, "--url", url, "--offline"])
         .assert()
         .success();
     String::from_utf8(out.get_output().stdout.clone()).unwrap()

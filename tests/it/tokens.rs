@@ -10,7 +10,8 @@ const TOKEN: &str = "abcdefghij-tokentokentokentoken12";
 
 fn set(home: &TestHome, kind: &str, url: &str, value: &str) -> assert_cmd::assert::Assert {
     home.codexgw()
-        .args(["token", "set", kind, "--url", url])
+        // The token-checking tests name `--verify` or the default check themselves.
+        .args(["token", "set", kind, "--url", url, "--no-verify"])
         .write_stdin(value)
         .assert()
 }
@@ -172,7 +173,7 @@ fn the_deployment_comes_from_the_configured_provider() {
     let home = TestHome::new();
     setup_ok(&home, "centralized");
     home.codexgw()
-        .args(["token", "set", "coder"])
+        .args(["token", "set", "coder", "--no-verify"])
         .write_stdin(TOKEN)
         .assert()
         .success();
@@ -281,7 +282,15 @@ fn insecure_file_is_private_warned_about_and_read_back() {
     let home = TestHome::new();
     let out = home
         .codexgw()
-        .args(["token", "set", "coder", "--insecure-file", "--url", URL])
+        .args([
+            "token",
+            "set",
+            "coder",
+            "--insecure-file",
+            "--url",
+            URL,
+            "--no-verify",
+        ])
         .write_stdin(TOKEN)
         .output()
         .unwrap();

@@ -184,3 +184,37 @@ fn a_bad_token_typed_after_the_write_is_asked_again() {
     assert_eq!(exit_code(&mut p), 0);
     assert!(home.read_config().contains("typed.example.com"));
 }
+
+/// A re-run offers what config.toml holds now: Enter twice keeps the mode and the URL (over
+/// a detected one), so nothing changes.
+#[test]
+fn a_rerun_proposes_the_configured_mode_and_url() {
+    let home = TestHome::new();
+    let configured = "https://coder.configured.example.com";
+    home.codexgw()
+        .args([
+            "setup",
+            "--offline",
+            "--yes",
+            "--mode",
+            "chatgpt",
+            "--url",
+            configured,
+        ])
+        .assert()
+        .success();
+    let before = home.read_config();
+    let mut p = wizard(&home, &[("CODER_URL", DETECTED)]);
+    p.exp_string("How should Codex pay for the model?").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string(&format!("config.toml points Codex at {configured} now"))
+        .unwrap();
+    p.exp_string("Coder deployment URL").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("already configured").unwrap();
+    p.exp_string("Store one in the OS keyring now?").unwrap();
+    p.send_line("n").unwrap();
+    p.exp_string("next:").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    assert_eq!(home.read_config(), before);
+}

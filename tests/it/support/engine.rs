@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use codexgw::coder::deployment::{Deployment, Route};
 use codexgw::codex::document::ConfigDocument;
 use codexgw::codex::mode::{Mode, OWNED_KEYS, OwnedHeader, ProviderSpec, TokenSource};
-use codexgw::setup::plan::{FileState, plan_remove, plan_setup};
+use codexgw::setup::plan::{FileState, PreviousPointers, plan_remove, plan_setup};
+use codexgw::setup::undo::{self, Records};
 use serde_json::Value;
 
 pub const ID: &str = "ai_gateway";
@@ -48,27 +49,20 @@ fn state(text: &str) -> FileState {
     }
 }
 
-/// The text after setup (the input itself when setup changes nothing), and the earlier
-/// `model_provider` setup reports for `remove`.
-pub fn setup(spec: &ProviderSpec, text: &str) -> (String, Option<Option<String>>) {
+/// The text after setup (the input itself when setup changes nothing), and what setup
+/// records for `remove`. Setup here takes over whatever table is under the id, as `--replace`.
+pub fn setup(spec: &ProviderSpec, text: &str) -> (String, Records) {
     let plan = plan_setup(spec, state(text), None).unwrap();
-    let previous = plan.replaced_model_provider.map(|(_, value)| value);
+    let mut records = Records::new();
+    undo::remember(&mut records, &spec.id, &plan.changes, true).unwrap();
     let after = plan.changes.into_iter().next().map(|c| c.after);
-    (after.unwrap_or_else(|| text.to_string()), previous)
+    (after.unwrap_or_else(|| text.to_string()), records)
 }
 
-/// The text after `remove`, given what setup reported as the earlier `model_provider`.
-pub fn remove(text: &str, previous: Option<Option<String>>) -> String {
-    let file = state(text);
-    let previous = previous
-        .map(|value| (codexgw::setup::plan::file_name(&file.path), value))
-        .into_iter()
-        .collect();
-    let after = plan_remove(ID, file, None, &previous)
-        .unwrap()
-        .into_iter()
-        .next()
-        .map(|c| c.after);
+/// The text after `remove`, given what setup recorded.
+pub fn remove(text: &str, records: &Records) -> String {
+    let plan = plan_remove(ID, state(text), None, &PreviousPointers::new(), records).unwrap();
+    let after = plan.changes.into_iter().next().map(|c| c.after);
     after.unwrap_or_else(|| text.to_string())
 }
 
