@@ -10,8 +10,9 @@ use crate::commands::credentials;
 use crate::commands::{Context, apply, diff_of, parse_url_flag, provider_spec, require_consent};
 use crate::error;
 use crate::setup::apply::{read_state, remember_replaced_model_provider};
+use crate::setup::migrate::legacy_profile_name;
 use crate::setup::next::{Done, next_steps};
-use crate::setup::plan::{plan_setup, unowned_problems};
+use crate::setup::plan::{plan_setup_migrating, unowned_problems};
 use crate::setup::request::resolve_route;
 
 pub fn run(
@@ -42,7 +43,21 @@ pub fn run(
         .as_ref()
         .map(|name| read_state(home.profile_path(name)))
         .transpose()?;
-    let plan = plan_setup(&spec, config, profile)?;
+    // A legacy profile other than `--profile` moves into its own file, so setup reads that too.
+    let legacy = config
+        .before
+        .as_deref()
+        .and_then(|text| legacy_profile_name(text, args.profile.as_deref()))
+        .filter(|name| Some(name) != args.profile.as_ref() && validate_profile_name(name).is_ok())
+        .map(|name| read_state(home.profile_path(&name)))
+        .transpose()?;
+    let plan = plan_setup_migrating(&spec, config, profile, legacy)?;
+    for note in &plan.migration.notes {
+        ctx.ui.status(format!("migrating: {note}"));
+    }
+    for warning in &plan.migration.warnings {
+        ctx.ui.warn(warning);
+    }
     let print_next = |done: &Done, codex_refuses: bool| {
         let next = next_steps(
             &spec,

@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod diff;
+pub mod migrate;
 pub mod next;
 pub mod plan;
 pub mod request;

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::codex::document::ConfigDocument;
 use crate::codex::mode::ProviderSpec;
+use crate::setup::migrate::{self, Migration};
 
 /// A file as read from disk (`before: None`: it does not exist yet).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,8 +49,8 @@ pub struct Unowned {
 /// The opening marker of the block the Coder registry's codex module owns.
 const CODER_MODULE_MARKER: &str = "# >>> coder-managed";
 
-/// [`Unowned`] problems of `change`. Lines are those of the file on disk now, which is what
-/// the user opens to fix them.
+/// [`Unowned`] problems of `change`. Lines are those of the file as setup writes it, which is
+/// what the user opens to fix them.
 pub fn unowned_problems(change: &FileChange) -> Unowned {
     let name = change.file_name();
     let mut found = Unowned::default();
@@ -58,10 +59,8 @@ pub fn unowned_problems(change: &FileChange) -> Unowned {
             "{name} has a part managed by Coder's codex module, which rewrites it at every workspace start; make the same change in the template (`codexgw template --help`)"
         ));
     }
-    // Setup fixes none of these, so the file as it is holds every one of them.
-    let Some(before) = change.before.as_deref() else {
-        return found;
-    };
+    // What setup leaves is what the user will find: judge the planned text.
+    let before = change.after.as_str();
     // A second parse (with positions) costs as much as the edit on a large file: pay it only
     // when a line could hold one of the keys in question — a `profile` key anywhere, or a
     // `model_provider` below the first table header (the top-level one is fine).
@@ -102,6 +101,8 @@ pub struct SetupPlan {
     /// `(file name, value)` of `model_provider` before codexgw pointed it at the gateway, so
     /// `remove` can put it back.
     pub replaced_model_provider: Option<(String, Option<String>)>,
+    /// What setup changes in older Coder configs beyond its own block.
+    pub migration: Migration,
 }
 
 fn parse(state: &FileState) -> anyhow::Result<ConfigDocument> {
@@ -132,10 +133,56 @@ pub fn plan_setup(
     config: FileState,
     profile: Option<FileState>,
 ) -> anyhow::Result<SetupPlan> {
+    plan_setup_migrating(spec, config, profile, None)
+}
+
+/// [`plan_setup`], migrating older Coder configs on the way (see [`migrate`]). `legacy` is the
+/// file of the legacy profile to move when it is not the `--profile` one
+/// ([`migrate::legacy_profile_name`]).
+pub fn plan_setup_migrating(
+    spec: &ProviderSpec,
+    config: FileState,
+    profile: Option<FileState>,
+    legacy: Option<FileState>,
+) -> anyhow::Result<SetupPlan> {
     let mut doc = parse(&config)?;
-    let mut changed = doc.apply_provider(spec)?;
+    let requested = profile.as_ref().map(|p| profile_name(&p.path));
+    let movable: Vec<String> = profile
+        .iter()
+        .chain(&legacy)
+        .map(|f| profile_name(&f.path))
+        .collect();
+    let movable: Vec<&str> = movable.iter().map(String::as_str).collect();
+    let (mut migration, moved) = migrate::migrate(
+        &mut doc,
+        config.before.as_deref().unwrap_or_default(),
+        spec,
+        requested.as_deref(),
+        &movable,
+    )?;
+    let mut changed = !moved.is_empty() || !migration.notes.is_empty();
+    changed |= doc.apply_provider(spec)?;
     let mut replaced_model_provider = None;
-    let mut profile_change = None;
+    let mut profile_changes = Vec::new();
+    let mut merge_moved = |file: &FileState, target: &mut ConfigDocument| -> bool {
+        let name = profile_name(&file.path);
+        let mut merged = false;
+        for (_, table) in moved.iter().filter(|(n, _)| *n == name) {
+            for key in target.merge_top_level(table.clone()) {
+                migration.warnings.push(format!(
+                    "`{}` already sets `{key}`: kept its value, not the one from `[profiles.{name}]`",
+                    file_name(&file.path)
+                ));
+            }
+            merged = true;
+        }
+        merged
+    };
+    if let Some(legacy) = legacy {
+        let mut legacy_doc = parse(&legacy)?;
+        let merged = merge_moved(&legacy, &mut legacy_doc);
+        profile_changes.extend(change(legacy, &legacy_doc, merged));
+    }
     match profile {
         None => {
             let previous = doc.top_level_str("model_provider").map(str::to_string);
@@ -146,6 +193,7 @@ pub fn plan_setup(
         }
         Some(profile) => {
             let mut profile_doc = parse(&profile)?;
+            let merged = merge_moved(&profile, &mut profile_doc);
             let previous = profile_doc
                 .top_level_str("model_provider")
                 .map(str::to_string);
@@ -153,17 +201,29 @@ pub fn plan_setup(
                 replaced_model_provider = Some((file_name(&profile.path), previous));
             }
             let profile_changed = profile_doc.set_top_level_str("model_provider", &spec.id)?;
-            profile_change = change(profile, &profile_doc, profile_changed);
+            profile_changes.extend(change(profile, &profile_doc, profile_changed | merged));
         }
     }
-    let changes = change(config, &doc, changed)
-        .into_iter()
-        .chain(profile_change)
-        .collect();
+    // A moved profile lands in its file before config.toml loses it; otherwise the table is
+    // written before a profile points at it.
+    let config_change = change(config, &doc, changed);
+    let changes = match moved.is_empty() {
+        true => config_change.into_iter().chain(profile_changes).collect(),
+        false => profile_changes.into_iter().chain(config_change).collect(),
+    };
     Ok(SetupPlan {
         changes,
         replaced_model_provider,
+        migration,
     })
+}
+
+/// `NAME` of `NAME.config.toml`.
+fn profile_name(path: &Path) -> String {
+    let name = file_name(path);
+    name.strip_suffix(".config.toml")
+        .unwrap_or(&name)
+        .to_string()
 }
 
 /// What codexgw remembers of `model_provider` before its first setup, by file name
