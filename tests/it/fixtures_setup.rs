@@ -145,7 +145,11 @@ fn check(case: &Path, suffix: &str, spec: &ProviderSpec, bless: bool) -> Vec<Str
     if migrating {
         failures.extend(migration_failures(&at, &input, &output));
         let removed = remove(&output, previous.clone());
-        failures.extend(migration_failures(&format!("{at} after remove"), &input, &removed));
+        failures.extend(migration_failures(
+            &format!("{at} after remove"),
+            &input,
+            &removed,
+        ));
     }
     if !migrating && outside_owned(&after, ID) != outside_owned(&before, ID) {
         failures.push(format!(

@@ -8,6 +8,7 @@ mod doctor;
 mod e2e_codex;
 mod fixtures_setup;
 mod help;
+mod migrate;
 mod output;
 mod proptest_engine;
 mod readme;
