@@ -12,6 +12,7 @@ pub mod doctor;
 pub mod environment;
 pub mod error;
 pub mod files;
+pub mod net;
 pub mod programs;
 pub mod secrets;
 pub mod setup;

@@ -1,7 +1,10 @@
-//! Small, bounded HTTP GETs against a Coder deployment: real sockets, rustls, no redirects
-//! followed (a token must never ride to another origin), capped bodies.
+//! Small, bounded HTTP GETs against a Coder deployment and what their answers say. The
+//! transport (trust, proxies, failures and their fixes) is [`crate::net`]: no redirects followed
+//! (a token must never ride to another origin), capped bodies.
 
 use std::time::Duration;
+
+use crate::net::Network;
 
 /// Responses larger than this are cut: a probe only needs the first words.
 pub const BODY_LIMIT: u64 = 64 * 1024;
@@ -33,101 +36,27 @@ impl Answer {
     }
 }
 
-/// Why no answer came.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Failure {
-    Timeout,
-    Dns(String),
-    Connect(String),
-    Tls(String),
-    Other(String),
-}
+pub use crate::net::Failure;
 
-impl std::fmt::Display for Failure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Failure::Timeout => f.write_str("no answer in time"),
-            Failure::Dns(e) => write!(f, "the host name does not resolve ({e})"),
-            Failure::Connect(e) => write!(f, "cannot connect ({e})"),
-            Failure::Tls(e) => write!(f, "TLS failed ({e})"),
-            Failure::Other(e) => f.write_str(e),
-        }
-    }
-}
-
-/// `GET url` with the given headers, bounded by `timeout` end to end.
-pub fn get(url: &str, headers: &[(&str, &str)], timeout: Duration) -> Result<Answer, Failure> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(timeout))
-        .max_redirects(0)
-        .http_status_as_error(false)
-        .user_agent(concat!("codexgw/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .into();
-    let mut request = agent.get(url);
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let mut response = request.call().map_err(classify)?;
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    };
-    let content_type = header("content-type");
-    let location = header("location");
-    let status = response.status().as_u16();
-    let bytes = response
-        .body_mut()
-        .with_config()
-        .limit(BODY_LIMIT)
-        .read_to_vec();
-    let body = match bytes {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-        // An over-long or broken body still has a status worth reporting.
-        Err(ureq::Error::Timeout(_)) => return Err(Failure::Timeout),
-        Err(_) => String::new(),
-    };
-    Ok(Answer {
-        status,
-        content_type,
-        location,
-        body,
-    })
-}
-
-fn classify(error: ureq::Error) -> Failure {
-    match error {
-        ureq::Error::Timeout(_) => Failure::Timeout,
-        ureq::Error::HostNotFound => Failure::Dns("host not found".into()),
-        ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::TimedOut => Failure::Timeout,
-        // std's resolver reports a failed lookup as a plain I/O error.
-        ureq::Error::Io(e) if e.to_string().contains("lookup address") => {
-            Failure::Dns(e.to_string())
-        }
-        ureq::Error::Io(e) => Failure::Connect(e.to_string()),
-        ureq::Error::ConnectionFailed => Failure::Connect("connection failed".into()),
-        ureq::Error::Rustls(e) => Failure::Tls(e.to_string()),
-        other => {
-            let text = other.to_string();
-            if text.to_ascii_lowercase().contains("tls") || text.contains("certificate") {
-                Failure::Tls(text)
-            } else {
-                Failure::Other(text)
-            }
-        }
-    }
+/// `GET url` with the given headers through the program's one client, bounded by `timeout`.
+pub fn get(
+    network: &Network,
+    url: &str,
+    headers: &[(&str, &str)],
+    timeout: Duration,
+) -> Result<Answer, Failure> {
+    network.get(url, headers, timeout)
 }
 
 /// `GET /api/v2/buildinfo`: the deployment's version, or why it could not be read.
 pub fn coder_version(
+    network: &Network,
     deployment: &crate::coder::deployment::Deployment,
     timeout: Duration,
 ) -> Result<crate::coder::deployment::CoderVersion, String> {
-    let answer =
-        get(&deployment.join("api/v2/buildinfo"), &[], timeout).map_err(|e| e.to_string())?;
+    // The fix rides along: setup shows this when it falls back to a default route.
+    let answer = get(network, &deployment.join("api/v2/buildinfo"), &[], timeout)
+        .map_err(|e| format!("{e}; {}", e.fix()))?;
     buildinfo_version(&answer)
 }
 

@@ -10,6 +10,7 @@ use crate::secrets::Secret;
 /// could not be asked). The token is sent only where `allow_http` permits: a loopback or
 /// https deployment, or plain http when the caller allows it.
 pub fn signed_in_as(
+    network: &crate::net::Network,
     deployment: &Deployment,
     token: &Secret,
     allow_http: bool,
@@ -18,13 +19,18 @@ pub fn signed_in_as(
     // The token must not travel in plain text to a host that is not loopback.
     Deployment::parse(deployment.as_str(), allow_http)?;
     let url = deployment.join("api/v2/users/me");
-    let answer = crate::coder::http::get(&url, &[("Coder-Session-Token", token.expose())], timeout)
-        .map_err(|why| {
-            error::failure(
-                format!("cannot reach `{url}` to check the token: {why}"),
-                "check the URL and your network",
-            )
-        })?;
+    let answer = crate::coder::http::get(
+        network,
+        &url,
+        &[("Coder-Session-Token", token.expose())],
+        timeout,
+    )
+    .map_err(|why| {
+        error::failure(
+            format!("cannot reach `{url}` to check the token: {why}"),
+            why.fix(),
+        )
+    })?;
     match answer.status {
         200 => Ok(serde_json::from_str::<serde_json::Value>(&answer.body)
             .ok()

@@ -41,6 +41,11 @@ impl Context {
         }
     }
 
+    /// The HTTP client every command uses: trusts and routes like Codex in this environment.
+    pub fn network(&self) -> crate::net::Network {
+        crate::net::Network::from_env(&self.env)
+    }
+
     pub fn codex_home(&self, flag: Option<&std::path::Path>) -> anyhow::Result<CodexHome> {
         CodexHome::resolve(
             flag,

@@ -29,11 +29,12 @@ pub fn run(
     }
     let (mode, url) = resolve_inputs(ctx, args)?;
     let parsed = parse_url_flag(&url, args.provider.allow_http)?;
+    let network = ctx.network();
     let (route, reason) = resolve_route(
         args.provider.route.fixed(),
         parsed.route,
         &parsed.deployment,
-        args.offline,
+        (!args.offline).then_some(&network),
     );
     let spec = provider_spec(&args.provider, mode, parsed.deployment, route)?;
 

@@ -30,7 +30,7 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> anyhow::Result<()> {
         args.provider.route.fixed(),
         parsed.route,
         &parsed.deployment,
-        true,
+        None,
     );
     let spec = provider_spec(&args.provider, mode, parsed.deployment, route)?;
     ctx.ui.out(render_block(&spec)?)

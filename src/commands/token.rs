@@ -80,6 +80,7 @@ fn set(
         // Plain http is refused before the token is sent, with the flag that allows it.
         crate::commands::parse_url_flag(deployment.as_str(), args.allow_http)?;
         let user = crate::coder::users::signed_in_as(
+            &ctx.network(),
             &deployment,
             &secret,
             args.allow_http,

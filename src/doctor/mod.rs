@@ -6,6 +6,7 @@
 //! checks ask the deployment, concurrently and bounded. To add a check, write its function
 //! next to its `Entry` and list the entry in `LOCAL` or `NET`: that order is the report's.
 
+use crate::net::Network;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Duration;
 
@@ -108,7 +109,7 @@ pub struct Report {
 /// A check that judges the gathered facts.
 pub type LocalCheck = fn(&Facts) -> Check;
 /// A check that asks the deployment, within a timeout.
-pub type NetCheck = fn(&Probe, Duration) -> Check;
+pub type NetCheck = fn(&Probe, &Network, Duration) -> Check;
 
 /// A check and its id, declared once, next to the check's function.
 #[derive(Clone, Copy)]
@@ -157,7 +158,13 @@ pub fn run(options: &Options, env: &Environment, store: Option<&dyn SecretStore>
     let mut checks = run_local(LOCAL, &facts);
     let probe = catch_unwind(AssertUnwindSafe(|| net::probe(&facts))).ok();
     match &probe {
-        Some(probe) => checks.extend(net::check(NET, probe, options.offline, options.timeout)),
+        Some(probe) => checks.extend(net::check(
+            NET,
+            probe,
+            &Network::from_env(env),
+            options.offline,
+            options.timeout,
+        )),
         None => checks.extend(NET.iter().map(|entry| could_not_judge(entry.id))),
     }
     Report {

@@ -14,6 +14,7 @@ use crate::coder::deployment::{Deployment, Route};
 use crate::coder::http::{self, Answer};
 use crate::codex::inspect::redact_url;
 use crate::codex::mode::{self, Mode};
+use crate::net::Network;
 use crate::secrets::{Found, Secret};
 
 /// Slack on top of `--timeout` for the threads to report after their own timeout fired.
@@ -100,6 +101,7 @@ pub const GATEWAY: Entry<NetCheck> = Entry::new("net.gateway", gateway);
 pub(super) fn check(
     checks: &[Entry<NetCheck>],
     probe: &Probe,
+    network: &Network,
     offline: bool,
     timeout: Duration,
 ) -> Vec<Check> {
@@ -109,19 +111,24 @@ pub(super) fn check(
             .map(|entry| Check::skip(entry.id, "skipped: --offline"))
             .collect();
     }
-    run_jobs(checks, probe, timeout)
+    run_jobs(checks, probe, network, timeout)
 }
 
 /// Runs each job on its own thread and collects what is reported by the deadline.
-fn run_jobs(jobs: &[Entry<NetCheck>], probe: &Probe, timeout: Duration) -> Vec<Check> {
+fn run_jobs(
+    jobs: &[Entry<NetCheck>],
+    probe: &Probe,
+    network: &Network,
+    timeout: Duration,
+) -> Vec<Check> {
     let (send, receive) = mpsc::channel();
     for (index, entry) in jobs.iter().enumerate() {
-        let (send, probe, entry) = (send.clone(), probe.clone(), *entry);
+        let (send, probe, network, entry) = (send.clone(), probe.clone(), network.clone(), *entry);
         // Detached on purpose: a stuck thread is abandoned, and dies with the process.
         std::thread::spawn(move || {
             let _ = send.send((
                 index,
-                super::judge(entry.id, || (entry.run)(&probe, timeout)),
+                super::judge(entry.id, || (entry.run)(&probe, &network, timeout)),
             ));
         });
     }
@@ -152,19 +159,23 @@ fn run_jobs(jobs: &[Entry<NetCheck>], probe: &Probe, timeout: Duration) -> Vec<C
 
 /// A GET that turns transport failures and redirects into a failed check.
 fn fetch(
+    network: &Network,
     id: &'static str,
     url: &str,
     headers: &[(&str, &str)],
     timeout: Duration,
 ) -> Result<Answer, Check> {
     let shown = redact_url(url);
-    let answer = http::get(url, headers, timeout).map_err(|why| {
-        Check::fail(
-            id,
-            format!("`{shown}`: {}", why.to_string().replace(url, &shown)),
-            "check the deployment URL in config.toml and your network (VPN, proxy, firewall)",
-        )
-        .evidence(json!({ "url": shown, "error": why.to_string().replace(url, &shown) }))
+    let answer = http::get(network, url, headers, timeout).map_err(|why| {
+        let error = why.to_string().replace(url, &shown);
+        let mut evidence = json!({ "url": shown, "error": error });
+        let proxy = url::Url::parse(url)
+            .ok()
+            .and_then(|u| network.proxy_for(&u).cloned());
+        if let Some(proxy) = proxy {
+            evidence["proxy"] = json!({ "url": proxy.shown(), "from": proxy.var });
+        }
+        Check::fail(id, format!("`{shown}`: {error}"), why.fix()).evidence(evidence)
     })?;
     if (300..400).contains(&answer.status) {
         let location = answer.location.clone().unwrap_or_default();
@@ -212,7 +223,7 @@ fn answer_evidence(url: &str, answer: &Answer, sent: &[&str]) -> serde_json::Val
     })
 }
 
-fn deployment(probe: &Probe, timeout: Duration) -> Check {
+fn deployment(probe: &Probe, network: &Network, timeout: Duration) -> Check {
     const ID: &str = DEPLOYMENT.id;
     let Some(deployment) = &probe.deployment else {
         return Check::skip(
@@ -221,7 +232,7 @@ fn deployment(probe: &Probe, timeout: Duration) -> Check {
         );
     };
     let url = deployment.join("api/v2/buildinfo");
-    let answer = match fetch(ID, &url, &[], timeout) {
+    let answer = match fetch(network, ID, &url, &[], timeout) {
         Ok(answer) => answer,
         Err(check) => return check,
     };
@@ -266,7 +277,7 @@ fn deployment(probe: &Probe, timeout: Duration) -> Check {
     .evidence(evidence)
 }
 
-fn auth(probe: &Probe, timeout: Duration) -> Check {
+fn auth(probe: &Probe, network: &Network, timeout: Duration) -> Check {
     const ID: &str = AUTH.id;
     let Some(deployment) = &probe.deployment else {
         return Check::skip(ID, "no deployment URL to ask");
@@ -282,7 +293,13 @@ fn auth(probe: &Probe, timeout: Duration) -> Check {
     };
     let url = deployment.join("api/v2/users/me");
     let secret = token.secret.expose();
-    let answer = match fetch(ID, &url, &[("Coder-Session-Token", secret)], timeout) {
+    let answer = match fetch(
+        network,
+        ID,
+        &url,
+        &[("Coder-Session-Token", secret)],
+        timeout,
+    ) {
         Ok(answer) => answer,
         Err(check) => return check,
     };
@@ -324,7 +341,7 @@ fn auth(probe: &Probe, timeout: Duration) -> Check {
     .evidence(evidence)
 }
 
-fn gateway(probe: &Probe, timeout: Duration) -> Check {
+fn gateway(probe: &Probe, network: &Network, timeout: Duration) -> Check {
     const ID: &str = GATEWAY.id;
     let (Some(base_url), Some(mode)) = (&probe.base_url, probe.mode) else {
         return Check::skip(
@@ -361,7 +378,7 @@ fn gateway(probe: &Probe, timeout: Duration) -> Check {
         .chain(&probe.bearer)
         .map(|c| c.secret.expose())
         .collect();
-    let answer = match fetch(ID, &url, &headers, timeout) {
+    let answer = match fetch(network, ID, &url, &headers, timeout) {
         Ok(answer) => answer,
         Err(check) => return check,
     };
@@ -469,18 +486,18 @@ fn gateway(probe: &Probe, timeout: Duration) -> Check {
 mod tests {
     use super::*;
 
-    fn stuck(_: &Probe, _: Duration) -> Check {
+    fn stuck(_: &Probe, _: &Network, _: Duration) -> Check {
         // Like a DNS lookup that never returns: no timeout of ours can interrupt it.
         loop {
             std::thread::park();
         }
     }
 
-    fn panics(_: &Probe, _: Duration) -> Check {
+    fn panics(_: &Probe, _: &Network, _: Duration) -> Check {
         panic!("a bug in a check")
     }
 
-    fn quick(_: &Probe, _: Duration) -> Check {
+    fn quick(_: &Probe, _: &Network, _: Duration) -> Check {
         Check::pass("net.auth", "answered")
     }
 
@@ -508,11 +525,15 @@ mod tests {
         };
         let started = Instant::now();
         for job in [auth, gateway] {
-            let check = job(&probe, Duration::from_secs(5));
+            let check = job(&probe, &network(), Duration::from_secs(5));
             assert_eq!(check.status, super::super::Status::Skip);
             assert!(check.summary.contains("plain http"), "{}", check.summary);
         }
         assert!(started.elapsed() < Duration::from_secs(1));
+    }
+
+    fn network() -> Network {
+        Network::from_env(&crate::environment::Environment::default())
     }
 
     fn probe() -> Probe {
@@ -534,7 +555,7 @@ mod tests {
             Entry::new("net.deployment", stuck as NetCheck),
             Entry::new("net.auth", quick),
         ];
-        let checks = run_jobs(&jobs, &probe(), Duration::from_millis(100));
+        let checks = run_jobs(&jobs, &probe(), &network(), Duration::from_millis(100));
         assert_eq!(checks[0].id, "net.deployment");
         assert_eq!(checks[0].status, super::super::Status::Fail);
         assert_eq!(checks[0].summary, "no answer within 0.1s");
@@ -548,7 +569,7 @@ mod tests {
             Entry::new("net.gateway", panics),
         ];
         // Generous: printing a panic's backtrace can be slow; the run ends as both report.
-        let checks = run_jobs(&jobs, &probe(), Duration::from_secs(30));
+        let checks = run_jobs(&jobs, &probe(), &network(), Duration::from_secs(30));
         assert_eq!(checks[0].summary, "answered");
         assert_eq!(checks[1].id, "net.gateway");
         assert_eq!(checks[1].status, super::super::Status::Fail);

@@ -19,12 +19,12 @@ pub enum RouteReason {
 }
 
 /// Picks the route: the one `chosen`, else the pasted URL's, else by the deployment's version
-/// (asked over the network unless `offline`).
+/// (asked through `network`; `None` is offline).
 pub fn resolve_route(
     chosen: Option<Route>,
     pasted: Option<Route>,
     deployment: &Deployment,
-    offline: bool,
+    network: Option<&crate::net::Network>,
 ) -> (Route, RouteReason) {
     if let Some(route) = chosen {
         return (route, RouteReason::Chosen);
@@ -32,10 +32,10 @@ pub fn resolve_route(
     if let Some(route) = pasted {
         return (route, RouteReason::PastedUrl);
     }
-    if offline {
+    let Some(network) = network else {
         return (Route::Aibridge, RouteReason::Fallback("offline".into()));
-    }
-    match crate::coder::http::coder_version(deployment, ROUTE_PROBE_TIMEOUT) {
+    };
+    match crate::coder::http::coder_version(network, deployment, ROUTE_PROBE_TIMEOUT) {
         Ok(version) => (
             Route::for_version(&version),
             RouteReason::Version(version.raw),

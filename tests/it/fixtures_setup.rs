@@ -68,10 +68,9 @@ fn migration_failures(at: &str, input: &str, output: &str) -> Vec<String> {
         if !after.provider_ids().contains(&id) {
             failures.push(format!("{at}: provider `{id}` is no longer defined"));
         }
-        if let Some(block) = after.provider(&id).filter(|_| id != ID) {
-            if !block.load_errors().is_empty() {
-                failures.push(format!("{at}: `{id}` still has load errors"));
-            }
+        let block = after.provider(&id).filter(|_| id != ID);
+        if block.is_some_and(|b| !b.load_errors().is_empty()) {
+            failures.push(format!("{at}: `{id}` still has load errors"));
         }
     }
     if after.legacy_profile().is_some() {

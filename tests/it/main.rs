@@ -9,6 +9,7 @@ mod e2e_codex;
 mod fixtures_setup;
 mod help;
 mod migrate;
+mod network;
 mod output;
 mod proptest_engine;
 mod readme;

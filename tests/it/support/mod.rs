@@ -9,7 +9,9 @@
 pub mod engine;
 pub mod fake_coder;
 pub mod golden;
+pub mod proxy;
 pub mod real_codex;
+pub mod tls;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
