@@ -51,7 +51,7 @@ complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l env-key -d 'Ce
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l token-source -d 'Centralized mode: how Codex gets the Coder token (`command`: Codex runs `codexgw token print coder`, so the token stays in the keyring)' -r -f -a "env\t'Codex reads the `--env-key` variable'
 command\t'Codex runs `codexgw token print coder`, which reads the OS keyring'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l profile -d 'Point only `codex --profile NAME` at the gateway (writes NAME.config.toml)' -r
-complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l codex-bin -d 'The Codex CLI to log in with in byok mode [default: `codex` on PATH]' -r -F
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l codex-bin -d 'The Codex CLI that checks the result and logs in in byok mode [default: `codex` on PATH]' -r -F
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l allow-http -d 'Accept a plain http:// URL to a host that is not loopback'
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l dry-run -d 'Print the diff of what would change and write nothing'
@@ -91,9 +91,11 @@ complete -c codexgw -n "__fish_codexgw_using_subcommand restore" -s V -l version
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l timeout -d 'Seconds each network check may take; together they end within this plus a moment' -r
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l provider-id -d 'The provider that must be selected [default: the one `model_provider` selects]' -r
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l profile -d 'Check `codex --profile NAME` (NAME.config.toml layered over config.toml)' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l codex-bin -d 'The Codex CLI to ask about the config [default: `codex` on PATH]' -r -F
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l offline -d 'Skip the checks that contact the deployment'
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l json -d 'Print one JSON object (for tools and support requests) instead of lines'
+complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l strict-config -d 'Check `codex --strict-config` (unknown settings are errors)'
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c codexgw -n "__fish_codexgw_using_subcommand token; and not __fish_seen_subcommand_from set print status delete help" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"

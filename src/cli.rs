@@ -151,7 +151,7 @@ pub struct SetupArgs {
     #[arg(long)]
     pub store_token: bool,
 
-    /// The Codex CLI to log in with in byok mode [default: `codex` on PATH]
+    /// The Codex CLI that checks the result and logs in in byok mode [default: `codex` on PATH]
     #[arg(long, value_name = "PATH", env = "CODEXGW_CODEX_BIN", value_hint = ValueHint::FilePath)]
     pub codex_bin: Option<PathBuf>,
 }
@@ -216,6 +216,14 @@ pub struct DoctorArgs {
     /// Check `codex --profile NAME` (NAME.config.toml layered over config.toml)
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
+
+    /// Check `codex --strict-config` (unknown settings are errors)
+    #[arg(long)]
+    pub strict_config: bool,
+
+    /// The Codex CLI to ask about the config [default: `codex` on PATH]
+    #[arg(long, value_name = "PATH", env = "CODEXGW_CODEX_BIN", value_hint = ValueHint::FilePath)]
+    pub codex_bin: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -38,6 +38,11 @@ impl Environment {
             .filter(|v| !v.is_empty())
     }
 
+    /// Every variable, for a child process that must see what the user's shell would give it.
+    pub fn vars(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.vars.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// Whether a variable is set at all (even to the empty string).
     pub fn is_set(&self, name: &str) -> bool {
         self.vars.contains_key(name)

@@ -30,7 +30,7 @@ pub fn find_program(command: &str, env: &Environment) -> Option<PathBuf> {
 }
 
 /// A file the user may execute; without the execute bit a shell would say "permission denied".
-fn runnable(path: &Path) -> bool {
+pub fn runnable(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| {
         #[cfg(unix)]
         let executable = {

@@ -4,6 +4,7 @@
 pub mod document;
 pub mod home;
 pub mod inspect;
+pub mod installed;
 pub mod launch;
 pub mod login;
 pub mod mode;

@@ -25,6 +25,8 @@ pub fn run(
         provider_id: args.provider_id.clone(),
         offline: args.offline,
         timeout: Duration::from_secs(args.timeout),
+        strict_config: args.strict_config,
+        codex_bin: args.codex_bin.clone(),
     };
     let store = crate::secrets::system_store(&ctx.env);
     let report = doctor::run(&options, &ctx.env, Some(&store));

@@ -4,15 +4,19 @@
 use crate::cli::SetupArgs;
 use crate::coder::deployment::Deployment;
 use crate::coder::detect;
-use crate::codex::home::validate_profile_name;
+use std::time::Duration;
+
+use crate::codex::home::{CodexHome, validate_profile_name};
+use crate::codex::installed::{INSTALL_HINT, Refusal};
 use crate::codex::mode::Mode;
 use crate::commands::credentials;
 use crate::commands::{Context, apply, diff_of, parse_url_flag, provider_spec, require_consent};
 use crate::error;
 use crate::setup::apply::{read_state, remember_replaced_model_provider};
+use crate::setup::codex_verdict::{self, CodexSays, Planned};
 use crate::setup::migrate::legacy_profile_name;
 use crate::setup::next::{Done, next_steps};
-use crate::setup::plan::{plan_setup_migrating, unowned_problems};
+use crate::setup::plan::{FileChange, file_name, plan_setup_migrating, unowned_problems};
 use crate::setup::request::resolve_route;
 
 pub fn run(
@@ -59,6 +63,9 @@ pub fn run(
     for warning in &plan.migration.warnings {
         ctx.ui.warn(warning);
     }
+    // The installed Codex judges the files as setup would leave them, before anything is
+    // written; a blocker setup does not own is named and fails the run after the write.
+    let judge = || judge_with_codex(ctx, args, &home, &plan.changes);
     let print_next = |done: &Done, codex_refuses: bool| {
         let next = next_steps(
             &spec,
@@ -83,13 +90,14 @@ pub fn run(
             spec.base_url(),
             spec.mode
         ));
+        let blocker = judge()?;
         if args.dry_run {
-            return Ok(());
+            return blocker.map_or(Ok(()), Err);
         }
         let token = credentials::token_to_store(ctx, args)?;
         let done = credentials::after_setup(ctx, args, &spec, &home, token)?;
-        print_next(&done, false);
-        return Ok(());
+        print_next(&done, blocker.is_some());
+        return blocker.map_or(Ok(()), Err);
     }
     let mut codex_refuses = false;
     for change in &plan.changes {
@@ -100,16 +108,19 @@ pub fn run(
         codex_refuses |= unowned.codex_refuses;
     }
     if args.dry_run {
+        let blocker = judge()?;
         ctx.ui.out(diff_of(&plan.changes))?;
         ctx.ui.status(format!(
             "dry run: {} ({}); nothing written",
             spec.base_url(),
             reason.describe(route)
         ));
-        return Ok(());
+        return blocker.map_or(Ok(()), Err);
     }
     // Before anything is written: a missing token must not leave a half-done setup behind.
     let token = credentials::token_to_store(ctx, args)?;
+    let blocker = judge()?;
+    codex_refuses |= blocker.is_some();
     require_consent(
         ctx,
         &plan.changes,
@@ -126,7 +137,107 @@ pub fn run(
     // happened".
     let done = credentials::after_setup(ctx, args, &spec, &home, token)?;
     print_next(&done, codex_refuses);
-    Ok(())
+    blocker.map_or(Ok(()), Err)
+}
+
+/// How long Codex may take to load the planned files.
+const CODEX_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Asks the installed Codex about config.toml (and the profile file) as setup would leave them,
+/// next to the files as they are, and says what it found. `Err`: setup's own change would make
+/// Codex refuse them, so nothing may be written. `Ok(Some(blocker))`: Codex refuses them before
+/// and after, for a reason in a part setup does not own; the run fails after writing.
+fn judge_with_codex(
+    ctx: &Context,
+    args: &SetupArgs,
+    home: &CodexHome,
+    changes: &[FileChange],
+) -> anyhow::Result<Option<anyhow::Error>> {
+    let paths = std::iter::once(home.config_path())
+        .chain(args.profile.iter().map(|name| home.profile_path(name)));
+    let mut texts = Vec::new();
+    for path in paths {
+        let (now, after) = match changes.iter().find(|c| c.path == path) {
+            Some(change) => (change.before.clone(), Some(change.after.clone())),
+            None => {
+                let text = crate::files::read_optional(&path)?;
+                (text.clone(), text)
+            }
+        };
+        texts.push((file_name(&path), now, after));
+    }
+    let planned: Vec<Planned> = texts
+        .iter()
+        .map(|(name, now, after)| Planned {
+            name: name.clone(),
+            now: now.as_deref(),
+            after: after.as_deref(),
+        })
+        .collect();
+    let says = codex_verdict::ask(
+        args.codex_bin.as_deref(),
+        home.dir(),
+        args.profile.as_deref(),
+        &planned,
+        &ctx.env,
+        CODEX_TIMEOUT,
+    );
+    let name = |version: &Option<String>| match version {
+        Some(version) => format!("Codex {version}"),
+        None => "Codex".to_string(),
+    };
+    let place = |refusal: &Refusal| match (&refusal.file, refusal.line, refusal.column) {
+        (Some(file), Some(line), Some(column)) => {
+            format!("`{file}` at line {line}, column {column}")
+        }
+        _ => "the setting it names".to_string(),
+    };
+    match says {
+        CodexSays::NotInstalled => {
+            ctx.ui.status(format!(
+                "Codex is not installed, so it could not check the result (`{INSTALL_HINT}`)"
+            ));
+            Ok(None)
+        }
+        CodexSays::NotRunnable(path) => Err(error::usage(
+            format!(
+                "`{}` (from --codex-bin) is not a program you can run",
+                path.display()
+            ),
+            "pass the path of the `codex` program (`command -v codex` prints it)",
+        )),
+        CodexSays::Accepts { version } => {
+            ctx.ui
+                .status(format!("{} loads the result", name(&version)));
+            Ok(None)
+        }
+        CodexSays::Unknown { version, why } => {
+            ctx.ui.warn(format!(
+                "could not ask {} whether it loads the result: {why}",
+                name(&version)
+            ));
+            Ok(None)
+        }
+        CodexSays::WouldBreak { version, refusal } => Err(error::failure(
+            format!(
+                "{} would refuse the file setup is about to write, so nothing was written: {}",
+                name(&version),
+                refusal.message.replace('\n', " ")
+            ),
+            "run `codexgw setup --dry-run` to see the change, and report it: this is codexgw's fault, not your file's",
+        )),
+        CodexSays::StillRefuses { version, refusal } => Ok(Some(error::failure(
+            format!(
+                "{} still refuses to start with the file as setup leaves it: {}",
+                name(&version),
+                refusal.message.replace('\n', " ")
+            ),
+            format!(
+                "edit {} as Codex says (setup does not change that part of your file), then run `codexgw doctor`",
+                place(&refusal)
+            ),
+        ))),
+    }
 }
 
 /// Mode and URL from the flags; what is missing comes from the wizard at a terminal, from

@@ -11,6 +11,7 @@ use crate::coder::deployment::Deployment;
 use crate::coder::detect::DetectedUrl;
 use crate::codex::home::Login;
 use crate::codex::inspect::Inspected;
+use crate::codex::installed::{Installation, Question};
 use crate::codex::mode::Mode;
 use crate::environment::Environment;
 use crate::secrets::{self, Found, SecretStore, TokenKind};
@@ -108,10 +109,32 @@ pub struct Facts {
     pub programs: BTreeMap<String, Option<PathBuf>>,
     /// The start-up file lines that export the variable chatgpt mode needs unset.
     pub conflicting_exports: Vec<Export>,
+    /// How the user starts Codex (`codex -p NAME --strict-config`), for findings.
+    pub codex_command: String,
+    /// The installed Codex and its verdict on the config (`None`: not asked).
+    pub codex: Option<Installation>,
 }
 
 /// Reads everything once. `store` is where codexgw keeps tokens (the OS keyring), if any.
 pub fn gather(options: &Options, env: &Environment, store: Option<&dyn SecretStore>) -> Facts {
+    // The installed Codex judges the config while everything else is read; it is local, so
+    // `--offline` keeps it.
+    let question = Question {
+        codex_home: options.codex_home.dir(),
+        profile: options.profile.as_deref(),
+        strict: options.strict_config,
+        env,
+        timeout: options.timeout,
+    };
+    std::thread::scope(|scope| {
+        let asked = scope.spawn(|| Installation::ask(options.codex_bin.as_deref(), &question));
+        let mut facts = gather_files(options, env, store);
+        facts.codex = asked.join().ok();
+        facts
+    })
+}
+
+fn gather_files(options: &Options, env: &Environment, store: Option<&dyn SecretStore>) -> Facts {
     let home = &options.codex_home;
     let mut facts = Facts {
         profile: options.profile.clone(),
@@ -128,6 +151,8 @@ pub fn gather(options: &Options, env: &Environment, store: Option<&dyn SecretSto
         stored_coder_tokens: BTreeMap::new(),
         programs: BTreeMap::new(),
         conflicting_exports: Vec::new(),
+        codex_command: options.codex_command(),
+        codex: None,
     };
     for key in facts.store_keys() {
         let found = secrets::find_all_stored(TokenKind::Coder, env, store, &key);
@@ -239,6 +264,8 @@ pub mod build {
             stored_coder_tokens: BTreeMap::new(),
             programs: BTreeMap::new(),
             conflicting_exports: Vec::new(),
+            codex_command: "codex".to_string(),
+            codex: None,
         }
     }
 
@@ -333,6 +360,8 @@ mod tests {
             provider_id: None,
             offline: true,
             timeout: Duration::from_secs(1),
+            strict_config: false,
+            codex_bin: None,
         };
         let env =
             Environment::new([("CODER_URL".to_string(), "https://d.example.com".to_string())]);

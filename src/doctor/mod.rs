@@ -8,6 +8,7 @@
 
 use crate::net::Network;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -38,6 +39,24 @@ pub struct Options {
     pub offline: bool,
     /// Per request, and (plus a small margin) for all `net.*` checks together.
     pub timeout: Duration,
+    /// `--strict-config`: judge `codex --strict-config`.
+    pub strict_config: bool,
+    /// `--codex-bin`: the Codex to ask (default: `codex` on PATH).
+    pub codex_bin: Option<PathBuf>,
+}
+
+impl Options {
+    /// How the user starts Codex, as the findings name it.
+    pub fn codex_command(&self) -> String {
+        let mut command = "codex".to_string();
+        if let Some(profile) = &self.profile {
+            command.push_str(&format!(" -p {profile}"));
+        }
+        if self.strict_config {
+            command.push_str(" --strict-config");
+        }
+        command
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -96,14 +115,30 @@ impl Check {
     }
 }
 
-/// The whole verdict; its JSON form is the `--json` API.
+/// The version of the `--json` layout; it changes only when a field changes meaning or goes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The whole verdict; its JSON form is the `--json` API (see the README).
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    pub schema_version: u32,
+    pub codexgw_version: &'static str,
+    /// The Codex that judged the config, or null when none is installed.
+    pub codex: Option<CodexIdentity>,
+    /// `linux`, `macos`, `windows`, … and the CPU architecture.
+    pub os: &'static str,
+    pub arch: &'static str,
     pub ok: bool,
     pub mode: Option<Mode>,
     pub config_path: String,
     pub deployment: Option<String>,
     pub checks: Vec<Check>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CodexIdentity {
+    pub path: String,
+    pub version: Option<String>,
 }
 
 /// A check that judges the gathered facts.
@@ -129,6 +164,7 @@ const LOCAL: &[Entry<LocalCheck>] = &[
     checks::config::FILE,
     checks::config::PROVIDER,
     checks::config::BLOCK,
+    checks::codex::CONFIG,
     checks::env::OPENAI_API_KEY,
     checks::env::CODER_API_TOKEN,
     checks::login::CODEX_LOGIN,
@@ -168,6 +204,18 @@ pub fn run(options: &Options, env: &Environment, store: Option<&dyn SecretStore>
         None => checks.extend(NET.iter().map(|entry| could_not_judge(entry.id))),
     }
     Report {
+        schema_version: SCHEMA_VERSION,
+        codexgw_version: env!("CARGO_PKG_VERSION"),
+        codex: facts
+            .codex
+            .as_ref()
+            .and_then(|c| c.identity())
+            .map(|(path, version)| CodexIdentity {
+                path: path.display().to_string(),
+                version: version.map(str::to_string),
+            }),
+        os: std::env::consts::OS,
+        arch: std::env::consts::ARCH,
         ok: checks.iter().all(|c| c.status != Status::Fail),
         mode: probe.as_ref().and_then(|p| p.mode),
         config_path: options.codex_home.config_path().display().to_string(),
@@ -224,6 +272,8 @@ env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
             provider_id: None,
             offline: true,
             timeout: Duration::from_secs(1),
+            strict_config: false,
+            codex_bin: None,
         }
     }
 
@@ -276,6 +326,7 @@ env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
                 "config.file",
                 "config.provider",
                 "config.block",
+                "codex.config",
                 "env.openai_api_key",
                 "env.coder_api_token",
                 "codex.login",

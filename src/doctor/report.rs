@@ -74,6 +74,14 @@ mod tests {
 
     fn report() -> Report {
         Report {
+            schema_version: crate::doctor::SCHEMA_VERSION,
+            codexgw_version: "0.1.0",
+            codex: Some(crate::doctor::CodexIdentity {
+                path: "/usr/bin/codex".into(),
+                version: Some("0.171.0".into()),
+            }),
+            os: "linux",
+            arch: "x86_64",
             ok: false,
             mode: Some(Mode::Chatgpt),
             config_path: "/h/.codex/config.toml".into(),
@@ -114,7 +122,31 @@ mod tests {
         assert_eq!(value["checks"][1]["fix"], "delete it\nthen unset it");
         assert_eq!(value["checks"][0]["fix"], serde_json::Value::Null);
         assert_eq!(value["checks"][3]["evidence"], serde_json::json!({}));
+        assert_eq!(value["schema_version"], 1);
+        assert_eq!(value["codexgw_version"], "0.1.0");
+        assert_eq!(
+            value["codex"],
+            serde_json::json!({"path": "/usr/bin/codex", "version": "0.171.0"})
+        );
+        assert_eq!(
+            (&value["os"], &value["arch"]),
+            (&"linux".into(), &"x86_64".into())
+        );
         let keys: Vec<&String> = value.as_object().unwrap().keys().collect();
-        assert_eq!(keys.len(), 5);
+        assert_eq!(
+            keys,
+            [
+                "arch",
+                "checks",
+                "codex",
+                "codexgw_version",
+                "config_path",
+                "deployment",
+                "mode",
+                "ok",
+                "os",
+                "schema_version"
+            ]
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! diffs that show it, applying it safely, and the next steps as data.
 
 pub mod apply;
+pub mod codex_verdict;
 pub mod diff;
 pub mod migrate;
 pub mod next;

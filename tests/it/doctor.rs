@@ -6,12 +6,13 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use crate::support::TestHome;
 use crate::support::fake_coder::{FakeCoder, Gateway, Options, VALID_TOKEN};
 use crate::support::real_codex::{
     CHATGPT_ACCESS_TOKEN, CHATGPT_ACCOUNT_ID, OPENAI_KEY, login_with_api_key, run_codex,
     write_chatgpt_login,
 };
-use crate::support::{TestHome, real_codex::each_codex};
+use crate::support::real_codex::{each_codex, versions};
 
 /// An OpenAI key that must never be printed.
 const LIVE_KEY: &str = "sk-live-this-must-stay-secret-42";
@@ -137,9 +138,12 @@ fn healthy_centralized_passes_and_codex_agrees() {
     let home = TestHome::new();
     setup(&home, &fake, "centralized", &[]);
     let env = [("OPENAI_API_KEY", VALID_TOKEN)];
-    let run = doctor(&home, &env, &[]);
+    // The pinned Codex judges the file too (codex.config).
+    let codex = versions()[0].1.display().to_string();
+    let run = doctor(&home, &env, &["--codex-bin", &codex]);
     assert_eq!(run.code, 0, "{}", run.human);
     assert_eq!(run.json["mode"], "centralized");
+    assert_eq!(run.json["codex"]["path"], codex.as_str());
     assert_eq!(run.json["deployment"], fake.url.as_str());
     assert_eq!(
         run.json["config_path"],
@@ -155,7 +159,7 @@ fn healthy_centralized_passes_and_codex_agrees() {
     assert_eq!(
         statuses,
         [
-            "pass", "pass", "pass", "pass", "skip", "skip", "pass", "pass", "pass"
+            "pass", "pass", "pass", "pass", "pass", "skip", "skip", "pass", "pass", "pass"
         ]
     );
     let ids: Vec<&str> = run.json["checks"]

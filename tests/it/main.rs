@@ -2,7 +2,9 @@
 
 mod support;
 
+mod agrees_with_codex;
 mod cli_setup;
+mod codex_probe;
 mod completions;
 mod doctor;
 mod e2e_codex;
@@ -14,6 +16,7 @@ mod output;
 mod proptest_engine;
 mod readme;
 mod real_codex_setup;
+mod setup_asks_codex;
 mod template;
 mod tokens;
 mod wizard_pty;

@@ -519,12 +519,16 @@ fn setup_next_steps_use_the_stored_token_and_a_failed_codex_login_is_an_error() 
 #[test]
 fn a_dry_run_writes_no_keyring_entry_and_runs_no_codex_login() {
     let home = TestHome::new();
-    // A stand-in for `codex` that leaves a mark when setup runs it.
+    // A stand-in for `codex` that leaves a mark when setup logs it in (setup may still ask
+    // it, read-only, whether it loads the result).
     let marker = home.home().join("codex-login-ran");
     let fake_codex = home.home().join("fake-codex");
     std::fs::write(
         &fake_codex,
-        format!("#!/bin/sh\ntouch '{}'\n", marker.display()),
+        format!(
+            "#!/bin/sh\n[ \"$1 $2\" = \"login --with-api-key\" ] && touch '{}'\nexit 0\n",
+            marker.display()
+        ),
     )
     .unwrap();
     #[cfg(unix)]

@@ -1,5 +1,6 @@
 //! The local checks, one module per area; each declares its checks as [`super::Entry`]s.
 
+pub mod codex;
 pub mod config;
 pub mod env;
 pub mod login;

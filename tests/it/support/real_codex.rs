@@ -125,20 +125,26 @@ pub fn login_with_api_key(home: &TestHome, codex: &Path, key: &str) {
 
 /// A ChatGPT login as Codex stores it, with a syntactically valid (unsigned) id token.
 pub fn write_chatgpt_login(home: &TestHome) {
+    let now = humantime::format_rfc3339(std::time::SystemTime::now()).to_string();
+    write_chatgpt_login_at(&home.codex_home(), "plus", &now);
+}
+
+/// A ChatGPT login in `codex_home/auth.json` for a `plan` (`plus`, `business`, …), last
+/// refreshed at `last_refresh` (RFC 3339).
+pub fn write_chatgpt_login_at(codex_home: &Path, plan: &str, last_refresh: &str) {
     let b64 = base64_url;
     let claims = format!(
-        r#"{{"email":"alice@example.com","https://api.openai.com/auth":{{"chatgpt_plan_type":"plus","chatgpt_account_id":"{CHATGPT_ACCOUNT_ID}"}}}}"#
+        r#"{{"email":"alice@example.com","https://api.openai.com/auth":{{"chatgpt_plan_type":"{plan}","chatgpt_account_id":"{CHATGPT_ACCOUNT_ID}"}}}}"#
     );
     let jwt = format!(
         "{}.{}.sig",
         b64(r#"{"alg":"none","typ":"JWT"}"#),
         b64(&claims)
     );
-    let now = humantime::format_rfc3339(std::time::SystemTime::now());
     let auth = format!(
-        r#"{{"auth_mode":"chatgpt","OPENAI_API_KEY":null,"tokens":{{"id_token":"{jwt}","access_token":"{CHATGPT_ACCESS_TOKEN}","refresh_token":"rt-1","account_id":"{CHATGPT_ACCOUNT_ID}"}},"last_refresh":"{now}"}}"#
+        r#"{{"auth_mode":"chatgpt","OPENAI_API_KEY":null,"tokens":{{"id_token":"{jwt}","access_token":"{CHATGPT_ACCESS_TOKEN}","refresh_token":"rt-1","account_id":"{CHATGPT_ACCOUNT_ID}"}},"last_refresh":"{last_refresh}"}}"#
     );
-    std::fs::write(home.codex_home().join("auth.json"), auth).unwrap();
+    std::fs::write(codex_home.join("auth.json"), auth).unwrap();
 }
 
 fn base64_url(input: &str) -> String {
