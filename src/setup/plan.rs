@@ -340,6 +340,38 @@ mod tests {
     }
 
     #[test]
+    fn a_legacy_profile_moves_into_its_file_first_keeping_what_the_file_sets() {
+        let spec = ProviderSpec {
+            id: "ai_gateway".into(),
+            mode: Mode::Centralized,
+            deployment: Deployment::parse("https://c.example.com", false)
+                .unwrap()
+                .deployment,
+            route: Route::Aibridge,
+            token_source: TokenSource::Env("OPENAI_API_KEY".into()),
+        };
+        let config = file(
+            "config.toml",
+            "profile = \"old\"\n\n[profiles.old]\nmodel = \"o3\"\nmodel_reasoning_effort = \"high\"\n",
+        );
+        let legacy = file("old.config.toml", "model = \"gpt-5\"\n");
+        let plan = plan_setup_migrating(&spec, config, None, Some(legacy)).unwrap();
+        let order: Vec<String> = plan.changes.iter().map(FileChange::file_name).collect();
+        assert_eq!(order, ["old.config.toml", "config.toml"]);
+        assert_eq!(
+            plan.changes[0].after,
+            "model = \"gpt-5\"\nmodel_reasoning_effort = \"high\"\n"
+        );
+        assert!(!plan.changes[1].after.contains("profile"));
+        assert_eq!(
+            plan.migration.warnings,
+            [
+                "`old.config.toml` already sets `model`: kept its value, not the one from `[profiles.old]`"
+            ]
+        );
+    }
+
+    #[test]
     fn remove_unpoints_the_profile_first_then_drops_the_table() {
         let config = file(
             "config.toml",
