@@ -48,6 +48,13 @@ fn assert_loads(home: &TestHome, codex: &Path, args: &[&str]) {
     );
 }
 
+/// Codex refuses the config as it is, in words containing `words`.
+fn assert_refused(home: &TestHome, codex: &Path, args: &[&str], words: &str) {
+    let out = codex_loads(home, codex, args);
+    assert!(!out.status.success(), "codex {args:?} loaded it");
+    assert!(stderr(&out).contains(words), "{}", stderr(&out));
+}
+
 fn setup(home: &TestHome, url: &str, extra: &[&str]) -> String {
     let out = home
         .codexgw()
@@ -119,14 +126,8 @@ fn v2_34_docs_config_loads_after_setup_and_the_old_id_still_resolves() {
         let fake = FakeCoder::start(Options::default());
         let home = TestHome::new();
         home.write_config(&fixture("legacy_aibridge_profile"));
-        let before = codex_loads(&home, codex, &[]);
-        assert!(!before.status.success());
         // Codex names the first of them: `wire_api = "chat"`, then the legacy profile.
-        assert!(
-            stderr(&before).contains("is no longer supported"),
-            "{}",
-            stderr(&before)
-        );
+        assert_refused(&home, codex, &[], "is no longer supported");
 
         let warnings = setup(&home, &fake.url, &["--route", "aibridge"]);
         assert!(warnings.contains("alias"), "{warnings}");
@@ -142,11 +143,11 @@ fn v2_34_docs_config_loads_after_setup_and_the_old_id_still_resolves() {
         // What `codex resume` of a session recorded with `aibridge` needs: the id resolves.
         assert_loads(&home, codex, &["-c", "model_provider=\"aibridge\""]);
         // The probe can see the resume failure: an undefined id is refused in Codex's words.
-        let gone = codex_loads(&home, codex, &["-c", "model_provider=\"gone\""]);
-        assert!(
-            stderr(&gone).contains("Model provider `gone` not found"),
-            "{}",
-            stderr(&gone)
+        assert_refused(
+            &home,
+            codex,
+            &["-c", "model_provider=\"gone\""],
+            "Model provider `gone` not found",
         );
 
         // And a turn through the alias reaches the gateway with the Coder token.
@@ -222,12 +223,7 @@ fn setup_profile_moves_the_legacy_table_so_codex_p_loads() {
     each_codex(|codex| {
         let home = TestHome::new();
         home.write_config("model = \"gpt-5\"\n\n[profiles.work]\nmodel = \"o3\"\n");
-        let before = codex_loads(&home, codex, &["-p", "work"]);
-        assert!(
-            stderr(&before).contains("cannot be used while"),
-            "{}",
-            stderr(&before)
-        );
+        assert_refused(&home, codex, &["-p", "work"], "cannot be used while");
 
         setup(
             &home,
@@ -249,12 +245,7 @@ fn stranded_model_provider_is_removed_and_stays_removed() {
     each_codex(|codex| {
         let home = TestHome::new();
         home.write_config(&fixture("stranded_under_features"));
-        let before = codex_loads(&home, codex, &[]);
-        assert!(
-            stderr(&before).contains("expected a boolean"),
-            "{}",
-            stderr(&before)
-        );
+        assert_refused(&home, codex, &[], "expected a boolean");
         setup(&home, "https://coder.example.com", &["--offline"]);
         assert_loads(&home, codex, &[]);
         let config = home.read_config();
