@@ -566,6 +566,7 @@ fn run_bounded(
 ) -> (Option<i32>, String, String) {
     let dir = tempfile::tempdir().unwrap();
     let (out_path, err_path) = (dir.path().join("out"), dir.path().join("err"));
+    crate::support::own_process_group(&mut cmd);
     let mut child = cmd
         .stdin(Stdio::null())
         .stdout(std::fs::File::create(&out_path).unwrap())
@@ -580,8 +581,7 @@ fn run_bounded(
             break status.code();
         }
         if Instant::now() >= deadline || settled(&read(&out_path), &read(&err_path)) {
-            let _ = child.kill();
-            let _ = child.wait();
+            crate::support::kill_group(&mut child);
             break None;
         }
         std::thread::sleep(Duration::from_millis(20));

@@ -466,10 +466,7 @@ fn codex_reaches(
 ) -> (bool, String) {
     let log = home.dir.path().join("codex.log");
     let mut command = Command::new(codex);
-    // Its own process group: the npm launcher starts the native binary as a child, and a
-    // timed-out turn must not leave that child running.
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    crate::support::own_process_group(&mut command);
     let mut child = command
         .args(["exec", "--skip-git-repo-check", "-m", "gpt-5", "say hi"])
         .env_clear()
@@ -492,7 +489,7 @@ fn codex_reaches(
         // Its first attempt failed; the world does not change, so neither will the retries.
         let retrying = stderr().contains("Reconnecting...") && !reached(fake);
         if retrying || started.elapsed() > CODEX_LIMIT {
-            kill_group(&mut child);
+            crate::support::kill_group(&mut child);
             break None;
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -534,15 +531,6 @@ fn wrong_road(world: &World, before: usize, situation: &Situation, who: &str) ->
 }
 
 /// Kills the child and everything in its process group (it leads its own group).
-fn kill_group(child: &mut std::process::Child) {
-    #[cfg(unix)]
-    let _ = Command::new("kill")
-        .args(["-KILL", "--", &format!("-{}", child.id())])
-        .status();
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
 #[test]
 #[cfg_attr(not(has_codex), ignore = "needs the real Codex CLIs: run scripts/test")]
 fn doctor_reaches_the_deployment_exactly_when_codex_does() {

@@ -154,3 +154,21 @@ impl Drop for KeyringCleanup<'_> {
         }
     }
 }
+
+/// Puts a program in a process group of its own, so [`kill_group`] ends it with its children:
+/// the npm `codex` launcher starts the native binary as a child, and a timed-out run must not
+/// leave that child retrying in the background.
+pub fn own_process_group(command: &mut std::process::Command) {
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(command, 0);
+}
+
+/// Kills a child started with [`own_process_group`] and everything it started, then reaps it.
+pub fn kill_group(child: &mut std::process::Child) {
+    #[cfg(unix)]
+    let _ = std::process::Command::new("kill")
+        .args(["-KILL", "--", &format!("-{}", child.id())])
+        .status();
+    let _ = child.kill();
+    let _ = child.wait();
+}
