@@ -1,7 +1,6 @@
 //! `cargo bench --bench cli`: how long the binary takes on a 1 MiB config.toml, and how much of
 //! that is process start-up. Prints a table of medians; nothing here asserts a time.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -13,43 +12,8 @@ use codexgw::setup::plan::{FileState, plan_setup};
 const BIN: &str = env!("CARGO_BIN_EXE_codexgw");
 const TARGET_BYTES: usize = 1 << 20;
 
-/// A config like a heavy user's: many trusted projects and MCP servers, comments, a few
-/// providers, arrays of tables.
-fn big_config() -> String {
-    let mut text = String::from(
-        "#:schema https://developers.openai.com/codex/config-schema.json\n\
-         # ~/.codex/config.toml\n\
-         model = \"gpt-5-codex\"\n\
-         model_provider = \"openai\" # before the gateway\n\
-         approval_policy = \"on-request\"\n\n\
-         [model_providers.azure]\n\
-         name = \"Azure\"\n\
-         base_url = \"https://x.openai.azure.com/openai\"\n\
-         env_key = \"AZURE_OPENAI_API_KEY\"\n\n",
-    );
-    let mut i = 0;
-    while text.len() < TARGET_BYTES {
-        write!(
-            text,
-            "# project {i}: checked out on the build box\n\
-             [projects.\"/home/me/src/team-{t}/service.{i}\"]\n\
-             trust_level = \"trusted\" # reviewed\n\n\
-             [mcp_servers.server_{i}]\n\
-             command = \"/usr/local/bin/mcp-{i}\"\n\
-             args = [\"--stdio\", \"--root\", \"/srv/data/{i}\", \"--verbose\"]\n\
-             env = {{ TOKEN_VAR = \"MCP_TOKEN_{i}\", LEVEL = \"debug\" }}\n\
-             startup_timeout_sec = 20\n\n\
-             [[skills]]\n\
-             name = \"skill-{i}\"\n\
-             path = \"~/skills/{i}\"\n\n",
-            t = i % 17
-        )
-        .unwrap();
-        i += 1;
-    }
-    text.push_str("[tui]\nnotifications = true\n");
-    text
-}
+#[path = "support/big_config.rs"]
+mod big_config;
 
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
@@ -95,7 +59,7 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let codex_home: PathBuf = dir.path().join(".codex");
     std::fs::create_dir_all(&codex_home).unwrap();
-    let config = big_config();
+    let config = big_config::big_config(TARGET_BYTES);
     std::fs::write(codex_home.join("config.toml"), &config).unwrap();
 
     let dry_run = time_runs(runs, || {
@@ -121,6 +85,7 @@ fn main() {
             .unwrap()
             .deployment,
         route: Route::Aibridge,
+        gateway: None,
         token_source: TokenSource::Env("OPENAI_API_KEY".into()),
     };
     let engine = time_runs(runs, || {

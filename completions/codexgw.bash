@@ -179,7 +179,7 @@ _codexgw() {
             return 0
             ;;
         codexgw__subcmd__doctor)
-            opts="-h -V --offline --json --timeout --provider-id --profile --strict-config --codex-bin --codex-home --help --version"
+            opts="-h -V --offline --json --timeout --provider-id --profile --live --gateway-url --strict-config --codex-bin --codex-home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -194,6 +194,10 @@ _codexgw() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -597,7 +601,7 @@ _codexgw() {
             return 0
             ;;
         codexgw__subcmd__setup)
-            opts="-y -h -V --mode --url --provider-id --route --env-key --allow-http --token-source --profile --dry-run --yes --no-backup --offline --store-token --codex-bin --codex-home --help --version"
+            opts="-y -h -V --mode --url --provider-id --route --env-key --gateway-url --allow-http --token-source --profile --dry-run --yes --no-backup --offline --store-token --codex-bin --codex-home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -620,6 +624,10 @@ _codexgw() {
                     return 0
                     ;;
                 --env-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -661,7 +669,7 @@ _codexgw() {
             return 0
             ;;
         codexgw__subcmd__show)
-            opts="-h -V --mode --url --provider-id --route --env-key --allow-http --token-source --codex-home --help --version"
+            opts="-h -V --mode --url --provider-id --route --env-key --gateway-url --allow-http --token-source --codex-home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -687,6 +695,10 @@ _codexgw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --gateway-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --token-source)
                     COMPREPLY=($(compgen -W "env command" -- "${cur}"))
                     return 0
@@ -706,7 +718,7 @@ _codexgw() {
             return 0
             ;;
         codexgw__subcmd__template)
-            opts="-h -V --mode --workdir --module-version --agent --codex-home --help --version"
+            opts="-h -V --mode --workdir --module-version --agent --gateway-url --allow-http --codex-home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -725,6 +737,10 @@ _codexgw() {
                     return 0
                     ;;
                 --agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

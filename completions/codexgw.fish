@@ -48,6 +48,7 @@ complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l route -d 'Whic
 aibridge\t'/api/v2/aibridge/… (every Coder version with the gateway)'
 ai-gateway\t'/api/v2/ai-gateway/… (Coder v2.35 and later)'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l env-key -d 'Centralized mode: the variable Codex reads the Coder token from [default: OPENAI_API_KEY]' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l gateway-url -d 'A standalone AI Gateway Codex talks to instead of the deployment\'s own route (`coder ai-gateway start`, Coder v2.36+); `--url` stays the deployment the tokens belong to' -r -f
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l token-source -d 'Centralized mode: how Codex gets the Coder token (`command`: Codex runs `codexgw token print coder`, so the token stays in the keyring)' -r -f -a "env\t'Codex reads the `--env-key` variable'
 command\t'Codex runs `codexgw token print coder`, which reads the OS keyring'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l profile -d 'Point only `codex --profile NAME` at the gateway (writes NAME.config.toml)' -r
@@ -70,6 +71,7 @@ complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l route -d 'Which
 aibridge\t'/api/v2/aibridge/… (every Coder version with the gateway)'
 ai-gateway\t'/api/v2/ai-gateway/… (Coder v2.35 and later)'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l env-key -d 'Centralized mode: the variable Codex reads the Coder token from [default: OPENAI_API_KEY]' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l gateway-url -d 'A standalone AI Gateway Codex talks to instead of the deployment\'s own route (`coder ai-gateway start`, Coder v2.36+); `--url` stays the deployment the tokens belong to' -r -f
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l token-source -d 'Centralized mode: how Codex gets the Coder token (`command`: Codex runs `codexgw token print coder`, so the token stays in the keyring)' -r -f -a "env\t'Codex reads the `--env-key` variable'
 command\t'Codex runs `codexgw token print coder`, which reads the OS keyring'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
@@ -91,10 +93,12 @@ complete -c codexgw -n "__fish_codexgw_using_subcommand restore" -s V -l version
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l timeout -d 'Seconds each network check may take; together they end within this plus a moment' -r
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l provider-id -d 'The provider that must be selected [default: the one `model_provider` selects]' -r
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l profile -d 'Check `codex --profile NAME` (NAME.config.toml layered over config.toml)' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l gateway-url -d 'The standalone AI Gateway the provider must point at (`coder ai-gateway start`); the deployment is then the one in $CODER_URL or the coder CLI\'s login' -r -f
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l codex-bin -d 'The Codex CLI to ask about the config [default: `codex` on PATH]' -r -F
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l offline -d 'Skip the checks that contact the deployment'
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l json -d 'Print one JSON object (for tools and support requests) instead of lines'
+complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l live -d 'Also send one tiny request through the installed Codex and the gateway (costs one model call; bounded by --timeout)'
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -l strict-config -d 'Check `codex --strict-config` (unknown settings are errors)'
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c codexgw -n "__fish_codexgw_using_subcommand doctor" -s V -l version -d 'Print version'
@@ -153,8 +157,10 @@ byok\t'Your own OpenAI API key; the Coder token rides in a governance header'
 chatgpt\t'Your ChatGPT login; the Coder token rides in a governance header'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l workdir -d 'The folder Codex runs in inside the workspace' -r
 complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l module-version -d 'Version constraint for the registry\'s codex module' -r
-complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l agent -d 'The template\'s agent: `main`, `coder_agent.main` or `coder_agent.main.id`' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l agent -d 'The template\'s agent: `main`, `coder_agent.main`, or an id expression such as `coder_agent.main.id` or `module.x.agent_id`' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l gateway-url -d 'A standalone AI Gateway the workspaces use instead of the deployment\'s own route (`coder ai-gateway start`, Coder v2.36+), e.g. https://ai-gateway.example.com' -r -f
 complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
+complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l allow-http -d 'Accept a plain http:// `--gateway-url` to a host that is not loopback'
 complete -c codexgw -n "__fish_codexgw_using_subcommand template" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codexgw -n "__fish_codexgw_using_subcommand template" -s V -l version -d 'Print version'
 complete -c codexgw -n "__fish_codexgw_using_subcommand completions" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"

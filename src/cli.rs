@@ -104,6 +104,12 @@ pub struct ProviderArgs {
     #[arg(long, value_name = "NAME")]
     pub env_key: Option<String>,
 
+    /// A standalone AI Gateway Codex talks to instead of the deployment's own route
+    /// (`coder ai-gateway start`, Coder v2.36+); `--url` stays the deployment the tokens
+    /// belong to
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
+    pub gateway_url: Option<String>,
+
     /// Accept a plain http:// URL to a host that is not loopback
     #[arg(long)]
     pub allow_http: bool,
@@ -217,6 +223,15 @@ pub struct DoctorArgs {
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
 
+    /// Also send one tiny request through the installed Codex and the gateway (costs one
+    /// model call; bounded by --timeout)
+    #[arg(long, conflicts_with = "offline")]
+    pub live: bool,
+
+    /// The standalone AI Gateway the provider must point at (`coder ai-gateway start`); the
+    /// deployment is then the one in $CODER_URL or the coder CLI's login
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
+    pub gateway_url: Option<String>,
     /// Check `codex --strict-config` (unknown settings are errors)
     #[arg(long)]
     pub strict_config: bool,
@@ -240,9 +255,19 @@ pub struct TemplateArgs {
     #[arg(long, value_name = "V", default_value = crate::template::DEFAULT_MODULE_VERSION)]
     pub module_version: String,
 
-    /// The template's agent: `main`, `coder_agent.main` or `coder_agent.main.id`
+    /// The template's agent: `main`, `coder_agent.main`, or an id expression such as
+    /// `coder_agent.main.id` or `module.x.agent_id`
     #[arg(long, value_name = "REF", default_value = crate::template::DEFAULT_AGENT)]
     pub agent: String,
+
+    /// A standalone AI Gateway the workspaces use instead of the deployment's own route
+    /// (`coder ai-gateway start`, Coder v2.36+), e.g. https://ai-gateway.example.com
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
+    pub gateway_url: Option<String>,
+
+    /// Accept a plain http:// `--gateway-url` to a host that is not loopback
+    #[arg(long, requires = "gateway_url")]
+    pub allow_http: bool,
 }
 
 /// The shells `completions` writes scripts for.

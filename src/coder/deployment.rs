@@ -58,46 +58,7 @@ pub struct ParsedUrl {
 impl Deployment {
     /// Accepts a deployment URL or a pasted gateway URL and normalises it to the deployment root.
     pub fn parse(input: &str, allow_http: bool) -> anyhow::Result<ParsedUrl> {
-        let input = input.trim();
-        let bad = |what: &str| {
-            error::usage(
-                format!("`{input}` is not a usable Coder URL: {what}"),
-                "use the address you open Coder at, e.g. `https://coder.example.com`",
-            )
-        };
-        let url = Url::parse(input).map_err(|e| match e {
-            // `coder.example.com`: the scheme is all that is missing.
-            url::ParseError::RelativeUrlWithoutBase if !input.contains("://") => error::usage(
-                format!("`{input}` is not a usable Coder URL: it has no scheme"),
-                format!("use the full address, e.g. `https://{input}`"),
-            ),
-            e => bad(&e.to_string()),
-        })?;
-        match url.scheme() {
-            "https" | "http" => {}
-            other => return Err(bad(&format!("the scheme `{other}` is not http or https"))),
-        }
-        let Some(host) = url.host_str().filter(|h| !h.is_empty()) else {
-            return Err(bad("it has no host"));
-        };
-        if url.query().is_some() || url.fragment().is_some() {
-            return Err(bad("it has a query or fragment (`?…` / `#…`)"));
-        }
-        if !url.username().is_empty() || url.password().is_some() {
-            return Err(error::usage(
-                format!("the URL for `{host}` carries credentials"),
-                "remove the `user:password@` part; codexgw keeps tokens in the OS keyring",
-            ));
-        }
-        if url.scheme() == "http" && !allow_http && !is_loopback(host) {
-            return Err(error::usage(
-                format!(
-                    "`{input}` uses plain http to a host that is not loopback; tokens would travel unencrypted"
-                ),
-                "use the https address",
-            ));
-        }
-
+        let url = checked_url(input, allow_http, "https://coder.example.com")?;
         let path = url.path().trim_end_matches('/');
         let (prefix, route) = split_gateway_path(path);
         let mut root = url.clone();
@@ -163,6 +124,134 @@ impl fmt::Display for Deployment {
     }
 }
 
+/// A URL a token may be sent to: http(s), a host, no query, no credentials, and plain http only
+/// to loopback unless `allow_http`. `example` is a URL of the same kind, for the fix.
+fn checked_url(input: &str, allow_http: bool, example: &str) -> anyhow::Result<Url> {
+    let input = input.trim();
+    let bad = |what: &str| {
+        error::usage(
+            format!("`{input}` is not a usable Coder URL: {what}"),
+            format!("use the address you open it at, e.g. `{example}`"),
+        )
+    };
+    let url = Url::parse(input).map_err(|e| match e {
+        // `coder.example.com`: the scheme is all that is missing.
+        url::ParseError::RelativeUrlWithoutBase if !input.contains("://") => error::usage(
+            format!("`{input}` is not a usable Coder URL: it has no scheme"),
+            format!("use the full address, e.g. `https://{input}`"),
+        ),
+        e => bad(&e.to_string()),
+    })?;
+    match url.scheme() {
+        "https" | "http" => {}
+        other => return Err(bad(&format!("the scheme `{other}` is not http or https"))),
+    }
+    let Some(host) = url.host_str().filter(|h| !h.is_empty()) else {
+        return Err(bad("it has no host"));
+    };
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("it has a query or fragment (`?…` / `#…`)"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(error::usage(
+            format!("the URL for `{host}` carries credentials"),
+            "remove the `user:password@` part; codexgw keeps tokens in the OS keyring",
+        ));
+    }
+    if url.scheme() == "http" && !allow_http && !is_loopback(host) {
+        return Err(error::usage(
+            format!(
+                "`{input}` uses plain http to a host that is not loopback; tokens would travel unencrypted"
+            ),
+            "use the https address",
+        ));
+    }
+    Ok(url)
+}
+
+/// A standalone AI Gateway (`coder ai-gateway start`, Coder v2.36+) on a host of its own. It
+/// serves `/openai/v1` and `/chatgpt/v1` at its root (and under both `/api/v2/…` prefixes),
+/// plus `/healthz` and `/readyz`; tokens and the REST API stay with the deployment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StandaloneGateway {
+    root: Url,
+}
+
+/// The provider segments a gateway serves, for recognising a pasted base URL.
+const GATEWAY_PROVIDERS: [&str; 2] = ["openai", "chatgpt"];
+
+impl StandaloneGateway {
+    /// Accepts the gateway's root or a pasted base URL (`…/openai/v1`, also in the prefixed
+    /// forms) and normalises it to the root, where the short routes live.
+    pub fn parse(input: &str, allow_http: bool) -> anyhow::Result<StandaloneGateway> {
+        let url = checked_url(
+            input,
+            allow_http,
+            "--gateway-url https://ai-gateway.example.com",
+        )?;
+        let mut path = url.path().trim_end_matches('/');
+        for provider in GATEWAY_PROVIDERS {
+            for suffix in [format!("/{provider}/v1"), format!("/{provider}")] {
+                if let Some(rest) = path.strip_suffix(suffix.as_str()) {
+                    path = rest;
+                }
+            }
+        }
+        let (prefix, _) = split_gateway_path(path);
+        let mut root = url.clone();
+        root.set_path(prefix);
+        Ok(StandaloneGateway { root })
+    }
+
+    /// A `base_url` in the root form this gateway serves, with the provider it names; `None`
+    /// for any other URL (a deployment's `/api/v2/…` route included).
+    pub fn from_base_url(base_url: &str) -> Option<(StandaloneGateway, &'static str)> {
+        let url = Url::parse(base_url).ok()?;
+        let path = url.path().trim_end_matches('/');
+        if path.contains("/api/v2/") {
+            return None;
+        }
+        let provider = GATEWAY_PROVIDERS
+            .into_iter()
+            .find(|p| path.ends_with(&format!("/{p}/v1")))?;
+        let mut root = url.clone();
+        root.set_path(&path[..path.len() - provider.len() - "//v1".len()]);
+        root.set_query(None);
+        Some((StandaloneGateway { root }, provider))
+    }
+
+    /// The root without a trailing slash.
+    pub fn as_str(&self) -> &str {
+        self.root.as_str().trim_end_matches('/')
+    }
+
+    fn join(&self, path: &str) -> String {
+        format!("{}/{path}", self.as_str())
+    }
+
+    /// The gateway URL of `provider` (`openai`, `chatgpt`) in the root form every standalone
+    /// gateway serves: Codex's `base_url`.
+    pub fn gateway_url(&self, provider: &str) -> String {
+        self.join(&format!("{provider}/v1"))
+    }
+
+    /// `/healthz`: the process is up.
+    pub fn health_url(&self) -> String {
+        self.join("healthz")
+    }
+
+    /// `/readyz`: it can reach coderd and serve requests.
+    pub fn ready_url(&self) -> String {
+        self.join("readyz")
+    }
+}
+
+impl fmt::Display for StandaloneGateway {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 fn is_loopback(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost")
@@ -190,6 +279,8 @@ fn split_gateway_path(path: &str) -> (&str, Option<(Route, &str)>) {
 pub struct CoderVersion {
     pub major: u64,
     pub minor: u64,
+    /// 0 when the version names none.
+    pub patch: u64,
     pub raw: String,
 }
 
@@ -200,9 +291,11 @@ impl CoderVersion {
         let mut parts = core.split('.').map(|p| p.parse::<u64>());
         let major = parts.next()?.ok()?;
         let minor = parts.next()?.ok()?;
+        let patch = parts.next().and_then(Result::ok).unwrap_or(0);
         Some(CoderVersion {
             major,
             minor,
+            patch,
             raw: raw.trim().to_string(),
         })
     }
@@ -324,12 +417,71 @@ mod tests {
     }
 
     #[test]
+    fn a_standalone_gateway_normalises_to_its_root() {
+        let root = |input| StandaloneGateway::parse(input, false).unwrap().to_string();
+        for input in [
+            "https://gw.example.com",
+            "https://gw.example.com/",
+            "https://gw.example.com/openai/v1",
+            "https://gw.example.com/chatgpt/v1/",
+            "https://gw.example.com/api/v2/ai-gateway/openai/v1",
+            "https://gw.example.com/api/v2/aibridge",
+        ] {
+            assert_eq!(root(input), "https://gw.example.com", "{input}");
+        }
+        assert_eq!(
+            root("https://proxy.example.com/gw/openai/v1"),
+            "https://proxy.example.com/gw"
+        );
+        let gateway = StandaloneGateway::parse("https://gw.example.com", false).unwrap();
+        assert_eq!(
+            gateway.gateway_url("chatgpt"),
+            "https://gw.example.com/chatgpt/v1"
+        );
+        assert_eq!(
+            gateway.gateway_url("openai"),
+            "https://gw.example.com/openai/v1"
+        );
+        assert_eq!(gateway.health_url(), "https://gw.example.com/healthz");
+        assert_eq!(gateway.ready_url(), "https://gw.example.com/readyz");
+        let err = StandaloneGateway::parse("gw.example.com", false).unwrap_err();
+        assert!(error::render(&err).contains("e.g. `https://gw.example.com`"));
+        let err = StandaloneGateway::parse("http://gw.example.com", false).unwrap_err();
+        assert!(err.to_string().contains("plain http"), "{err}");
+    }
+
+    #[test]
+    fn a_root_form_base_url_is_a_standalone_gateway() {
+        let (gateway, provider) =
+            StandaloneGateway::from_base_url("https://gw.example.com/chatgpt/v1").unwrap();
+        assert_eq!(
+            (gateway.as_str(), provider),
+            ("https://gw.example.com", "chatgpt")
+        );
+        let (gateway, provider) =
+            StandaloneGateway::from_base_url("http://127.0.0.1:9/x/openai/v1/").unwrap();
+        assert_eq!(
+            (gateway.as_str(), provider),
+            ("http://127.0.0.1:9/x", "openai")
+        );
+        for other in [
+            "https://coder.example.com/api/v2/aibridge/openai/v1",
+            "https://api.openai.com/v1",
+            "not a url",
+        ] {
+            assert_eq!(StandaloneGateway::from_base_url(other), None, "{other}");
+        }
+    }
+
+    #[test]
     fn picks_the_route_by_version() {
         let v = |s| CoderVersion::parse(s).unwrap();
         assert_eq!(Route::for_version(&v("v2.35.6+abc1234")), Route::AiGateway);
         assert_eq!(Route::for_version(&v("v2.34.9")), Route::Aibridge);
         assert_eq!(Route::for_version(&v("v3.0.0-devel+1")), Route::AiGateway);
         assert_eq!(v("v2.30.1-rc.1").minor, 30);
+        assert_eq!(v("v2.35.6+abc1234").patch, 6);
+        assert_eq!(v("v2.36").patch, 0);
         assert_eq!(CoderVersion::parse("devel"), None);
     }
 }

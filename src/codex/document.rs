@@ -6,6 +6,7 @@ use std::path::Path;
 
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Key, RawString, Table, TableLike, Value};
 
+use crate::codex::inspect::{Inspected, Misplaced};
 use crate::codex::mode::{Desired, OwnedHeader, ProviderSpec, Setting};
 use crate::error;
 
@@ -60,6 +61,7 @@ pub struct ConfigDocument {
     final_newline: bool,
     /// The file opened with a UTF-8 byte order mark, which toml_edit drops.
     bom: bool,
+    misplaced: Misplaced,
 }
 
 /// Turns a byte offset into 1-based line and column (in characters).
@@ -79,26 +81,37 @@ impl ConfigDocument {
             crlf: false,
             final_newline: true,
             bom: false,
+            misplaced: Misplaced::default(),
         }
     }
 
     /// Parses `text`; a syntax error or duplicate key comes back with its line and column.
     pub fn parse(text: &str) -> Result<Self, ParseError> {
         let (bom, text) = super::strip_bom(text);
+        // toml_edit would silently take a second mark too; Codex stops at it (verified with
+        // 0.169 and 0.171: `invalid unquoted key`), so the file is broken, not ours to fix.
+        if text.starts_with('\u{feff}') {
+            return Err(ParseError {
+                line: 1,
+                column: 1,
+                message: "the file starts with two byte-order marks (invisible U+FEFF characters), and Codex refuses to load it; delete them".to_string(),
+            });
+        }
         let crlf = uses_crlf(text);
-        let normalized = if crlf {
-            text.replace("\r\n", "\n")
-        } else {
-            text.to_string()
+        let normalized = match crlf {
+            true => std::borrow::Cow::Owned(text.replace("\r\n", "\n")),
+            false => std::borrow::Cow::Borrowed(text),
         };
-        let doc = normalized
-            .parse::<DocumentMut>()
-            .map_err(|e| ParseError::new(&normalized, &e))?;
+        // One parse gives both the positions (for what setup warns about) and the editable
+        // document, over the text as read: a large file is neither parsed twice nor copied.
+        let inspected = Inspected::parse_borrowed(&normalized)?;
+        let misplaced = inspected.misplaced();
         Ok(ConfigDocument {
-            doc,
+            doc: inspected.into_document_mut(),
             crlf,
             final_newline: text.is_empty() || text.ends_with('\n'),
             bom,
+            misplaced,
         })
     }
 
@@ -125,6 +138,11 @@ impl ConfigDocument {
             text.insert(0, '\u{feff}');
         }
         text
+    }
+
+    /// Keys of the file as it was read that sit where Codex does not take them as meant.
+    pub fn misplaced(&self) -> &Misplaced {
+        &self.misplaced
     }
 
     pub fn top_level_str(&self, key: &str) -> Option<&str> {
@@ -318,7 +336,7 @@ impl ConfigDocument {
                 continue;
             }
             if let Item::Table(sub) = &mut item {
-                sub.set_position(usize::MAX);
+                sub.set_position(Some(isize::MAX));
             }
             root.insert(&key, item);
         }
@@ -352,7 +370,7 @@ impl ConfigDocument {
     /// The inverse of [`Self::keep_comments_of`] for a new table `[model_providers.<id>]` at
     /// `position`: comments that close the previous section stay above the new table, so a new
     /// block never lands inside someone else's managed markers.
-    fn claim_comments_after(&mut self, position: usize, id: &str) {
+    fn claim_comments_after(&mut self, position: isize, id: &str) {
         let root = self.doc.as_table_mut();
         let claimed = match next_header_after(root, position) {
             Some(next) => {
@@ -428,7 +446,7 @@ fn ensure_child<'a>(
             let mut child = Table::new();
             child.set_implicit(implicit);
             if let Some(position) = last_position(table) {
-                child.set_position(position);
+                child.set_position(Some(position));
             }
             Item::Table(child)
         }
@@ -477,7 +495,7 @@ fn remove_stranded_in(
 }
 
 /// The highest header position within a table family, so a new sibling lands right after it.
-fn last_position(table: &Table) -> Option<usize> {
+fn last_position(table: &Table) -> Option<isize> {
     let mut last = table.position();
     for (_, item) in table.iter() {
         let nested = match item {
@@ -525,39 +543,156 @@ fn apply_desired(
     }
 }
 
-/// The space before an inline table's `}` lives on its last value. When entries are added or
-/// removed at the end, that space moves to the new last value, so `{ a = 4 }` grows into
-/// `{ a = 4, b = 5 }` and not `{ a = 4 , b = 5 }`.
-struct InlineEnd(Option<(String, String)>);
+/// An inline table's layout, captured before entries are added or removed and restored after,
+/// so edits read as if written by hand: `{ a = 4 }` grows into `{ a = 4, b = 5 }` (not
+/// `{ a = 4 , b = 5 }`), and a TOML 1.1 table written over several lines gets its new entries on
+/// lines of their own, at the same indentation, with every comment kept on the line it was on.
+///
+/// toml_edit keeps the text before `}` on the last value (or after the trailing comma), and a
+/// comment that ends an entry's line in the prefix of the next key: both move when the entries
+/// around them change.
+struct InlineEnd(Option<InlineLayout>);
+
+struct InlineLayout {
+    /// Keys in order, with their prefixes.
+    keys: Vec<(String, String)>,
+    /// The text before `}`: on the same line as the last entry, and from its first newline on.
+    same_line: String,
+    rest: Option<String>,
+    /// The indentation of entries on lines of their own; `None` for a one-line table.
+    indent: Option<String>,
+}
+
+/// `text` up to its first newline, and the rest from that newline on.
+fn split_first_line(text: &str) -> (&str, Option<&str>) {
+    match text.find('\n') {
+        Some(at) => (&text[..at], Some(&text[at..])),
+        None => (text, None),
+    }
+}
 
 impl InlineEnd {
     fn capture(item: &Item) -> InlineEnd {
-        let last = match item {
-            Item::Value(Value::InlineTable(table)) => table.iter().last().and_then(|(key, _)| {
-                let suffix = table.get(key)?.decor().suffix().map(raw_text)?;
-                Some((key.to_string(), suffix))
-            }),
-            _ => None,
+        let Item::Value(Value::InlineTable(table)) = item else {
+            return InlineEnd(None);
         };
-        InlineEnd(last.filter(|(_, suffix)| suffix.trim().is_empty()))
+        let keys: Vec<(String, String)> = table
+            .iter()
+            .map(|(key, _)| {
+                let (k, _) = table.get_key_value(key).expect("iterated key");
+                let prefix = k.leaf_decor().prefix().map(raw_text).unwrap_or_default();
+                (key.to_string(), prefix)
+            })
+            .collect();
+        let Some(tail) = inline_tail(table) else {
+            return InlineEnd(None);
+        };
+        let (same_line, rest) = split_first_line(&tail);
+        let indent = keys
+            .iter()
+            .rev()
+            .find_map(|(_, prefix)| {
+                prefix
+                    .rsplit_once('\n')
+                    .map(|(_, indent)| indent.to_string())
+            })
+            .or_else(|| rest.map(|_| "  ".to_string()));
+        InlineEnd(Some(InlineLayout {
+            same_line: same_line.to_string(),
+            rest: rest.map(str::to_string),
+            keys,
+            indent,
+        }))
     }
 
     fn restore(self, item: &mut Item) {
-        let (Some((old_last, suffix)), Item::Value(Value::InlineTable(table))) = (self.0, item)
-        else {
+        let (Some(layout), Item::Value(Value::InlineTable(table))) = (self.0, item) else {
             return;
         };
-        let new_last = table.iter().last().map(|(key, _)| key.to_string());
-        let Some(new_last) = new_last.filter(|key| *key != old_last) else {
-            return;
+        let now: Vec<String> = table.iter().map(|(key, _)| key.to_string()).collect();
+        let kept = |key: &str| now.iter().any(|k| k == key);
+        // A comment that ended the line of the entry before a removed one stays on that line.
+        for (i, (key, prefix)) in layout.keys.iter().enumerate() {
+            let (first, _) = split_first_line(prefix);
+            if kept(key) || first.trim().is_empty() || !prefix.contains('\n') {
+                continue;
+            }
+            let next = layout.keys[i + 1..].iter().find(|(k, _)| kept(k));
+            if let Some((next, _)) = next {
+                let mut next_key = table.key_mut(next).expect("kept key");
+                let old = next_key
+                    .leaf_decor()
+                    .prefix()
+                    .map(raw_text)
+                    .unwrap_or_default();
+                let (_, from_newline) = split_first_line(&old);
+                let rebuilt = format!("{first}{}", from_newline.unwrap_or("\n"));
+                next_key.leaf_decor_mut().set_prefix(rebuilt);
+            }
+        }
+        let last_before = layout.keys.last().map(|(key, _)| key.as_str());
+        let last_kept = last_before.filter(|key| kept(key));
+        let added: Vec<&String> = now
+            .iter()
+            .filter(|key| !layout.keys.iter().any(|(k, _)| k == *key))
+            .collect();
+        let same_line = match last_kept {
+            Some(_) => layout.same_line.as_str(),
+            // The same-line comment was the removed entry's own.
+            None if layout.same_line.trim().is_empty() => layout.same_line.as_str(),
+            None => "",
         };
-        if let Some(old) = table.get_mut(&old_last) {
+        let tail = match (&layout.indent, added.is_empty()) {
+            (Some(indent), false) => {
+                for (n, key) in added.iter().enumerate() {
+                    let lead = if n == 0 && last_kept.is_some() {
+                        same_line
+                    } else {
+                        ""
+                    };
+                    let lead = if lead.trim().is_empty() { "" } else { lead };
+                    let mut new_key = table.key_mut(key).expect("added key");
+                    new_key
+                        .leaf_decor_mut()
+                        .set_prefix(format!("{lead}\n{indent}"));
+                }
+                layout.rest.clone().unwrap_or_else(|| "\n".to_string())
+            }
+            _ => format!("{same_line}{}", layout.rest.as_deref().unwrap_or_default()),
+        };
+        if table.trailing_comma() {
+            // The comma follows each value directly.
+            for key in &added {
+                table
+                    .get_mut(key)
+                    .expect("added key")
+                    .decor_mut()
+                    .set_suffix("");
+            }
+            table.set_trailing(tail);
+            return;
+        }
+        let new_last = now.last().map(String::as_str);
+        if let Some(old) = last_kept
+            .filter(|key| new_last != Some(*key))
+            .and_then(|key| table.get_mut(key))
+        {
             old.decor_mut().set_suffix("");
         }
-        if let Some(new) = table.get_mut(&new_last) {
-            new.decor_mut().set_suffix(suffix);
+        if let Some(value) = new_last.and_then(|key| table.get_mut(key)) {
+            value.decor_mut().set_suffix(tail);
         }
     }
+}
+
+/// The text between an inline table's last entry (or its trailing comma) and `}`; `None` when
+/// toml_edit would print its default there.
+fn inline_tail(table: &InlineTable) -> Option<String> {
+    if table.trailing_comma() {
+        return Some(raw_text(table.trailing()));
+    }
+    let (_, last) = table.iter().last()?;
+    last.decor().suffix().map(raw_text)
 }
 
 /// Sets or removes the governance entry of `env_http_headers`. HTTP header names ignore case,
@@ -794,14 +929,14 @@ fn split_leading_comments(prefix: &str) -> (String, String) {
     (head, tail)
 }
 
-fn first_header_position(root: &Table) -> Option<usize> {
+fn first_header_position(root: &Table) -> Option<isize> {
     let mut positions = Vec::new();
     header_positions(root, &mut positions);
     positions.into_iter().min()
 }
 
 /// Every header position in the document (implicit and dotted tables have none of their own).
-fn header_positions(table: &Table, out: &mut Vec<usize>) {
+fn header_positions(table: &Table, out: &mut Vec<isize>) {
     for (_, item) in table.iter() {
         match item {
             Item::Table(child) if !child.is_dotted() => {
@@ -821,7 +956,7 @@ fn header_positions(table: &Table, out: &mut Vec<usize>) {
     }
 }
 
-fn next_header_after(root: &Table, position: usize) -> Option<usize> {
+fn next_header_after(root: &Table, position: isize) -> Option<isize> {
     let mut positions = Vec::new();
     header_positions(root, &mut positions);
     positions.into_iter().filter(|p| *p > position).min()
@@ -829,7 +964,7 @@ fn next_header_after(root: &Table, position: usize) -> Option<usize> {
 
 /// For each header table in a dropped item: its position and the comments in its prefix that
 /// belong to the section before it (see [`split_closing_comments`]).
-fn attached_to_previous(item: &Item, out: &mut Vec<(usize, String)>) {
+fn attached_to_previous(item: &Item, out: &mut Vec<(isize, String)>) {
     let tables: Vec<&Table> = match item {
         Item::Table(table) if !table.is_dotted() => vec![table],
         Item::ArrayOfTables(array) => array.iter().collect(),
@@ -866,7 +1001,7 @@ fn split_closing_comments(text: &str, needs_blank_after: bool) -> Option<(String
     Some((head, lines[count..].concat()))
 }
 
-fn with_header_at(table: &mut Table, position: usize, f: &mut dyn FnMut(&mut toml_edit::Decor)) {
+fn with_header_at(table: &mut Table, position: isize, f: &mut dyn FnMut(&mut toml_edit::Decor)) {
     for (_, item) in table.iter_mut() {
         match item {
             Item::Table(child) if !child.is_dotted() => {
@@ -916,5 +1051,27 @@ fn value_to_json(value: &Value) -> serde_json::Value {
         Value::Datetime(d) => serde_json::json!({ "datetime": d.value().to_string() }),
         Value::Array(array) => array.iter().map(value_to_json).collect(),
         Value::InlineTable(table) => table_like_to_json(table),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_byte_order_mark_survives_and_two_are_refused() {
+        let once = "\u{feff}model = \"x\"\r\n";
+        assert_eq!(ConfigDocument::parse(once).unwrap().render(), once);
+        let err = ConfigDocument::parse("\u{feff}\u{feff}model = \"x\"\n").unwrap_err();
+        assert_eq!((err.line, err.column), (1, 1));
+        assert!(err.message.contains("two byte-order marks"), "{err}");
+    }
+
+    #[test]
+    fn toml_1_1_inline_tables_parse_and_print_unchanged() {
+        let text = "set = {\n  FOO = \"bar\", # why\n  BAZ = \"qux\",\n}\nt = { a = 1, }\n";
+        let doc = ConfigDocument::parse(text).unwrap();
+        assert_eq!(doc.render(), text);
+        assert_eq!(doc.to_json()["set"]["BAZ"], "qux");
     }
 }

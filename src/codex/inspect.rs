@@ -5,9 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use toml_edit::{ImDocument, Item, TableLike};
+use toml_edit::{Document, DocumentMut, Item, TableLike};
 
-use crate::coder::deployment::Deployment;
+use crate::coder::deployment::{Deployment, StandaloneGateway};
 use crate::codex::document::ParseError;
 use crate::codex::mode::{self, Mode};
 use crate::secrets::Secret;
@@ -75,22 +75,63 @@ pub fn legacy_profile_message(name: &str, at: &str) -> String {
     )
 }
 
-/// A parsed config document with the positions of everything in it.
-pub struct Inspected {
-    doc: ImDocument<String>,
+/// A parsed config document with the positions of everything in it: over its own copy of the
+/// text, or over the caller's (`Inspected<&str>`, no copy of a large file).
+pub struct Inspected<S = String> {
+    doc: Document<S>,
     /// Byte offset of each line's start: a line lookup is a binary search, so inspecting a file
     /// of thousands of tables stays linear.
     line_starts: Vec<usize>,
 }
 
+/// Top-level keys written where Codex does not read them as top-level keys: what setup warns
+/// about and leaves alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Misplaced {
+    pub stranded: Vec<Stranded>,
+    /// A top-level `profile = "x"`: Codex refuses to start with it.
+    pub legacy_profile: Option<Located<String>>,
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
 impl Inspected {
     pub fn parse(text: &str) -> Result<Inspected, ParseError> {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        ImDocument::parse(text.to_string())
-            .map(|doc| Inspected { doc, line_starts })
+        Document::parse(text.to_string())
+            .map(|doc| Inspected {
+                doc,
+                line_starts: line_starts(text),
+            })
             .map_err(|e| ParseError::new(text, &e))
+    }
+}
+
+impl<'a> Inspected<&'a str> {
+    pub fn parse_borrowed(text: &'a str) -> Result<Inspected<&'a str>, ParseError> {
+        Document::parse(text)
+            .map(|doc| Inspected {
+                doc,
+                line_starts: line_starts(text),
+            })
+            .map_err(|e| ParseError::new(text, &e))
+    }
+}
+
+impl<S: AsRef<str>> Inspected<S> {
+    /// The editable document, from the same parse (positions are dropped).
+    pub fn into_document_mut(self) -> DocumentMut {
+        self.doc.into_mut()
+    }
+
+    pub fn misplaced(&self) -> Misplaced {
+        Misplaced {
+            stranded: self.stranded(),
+            legacy_profile: self.legacy_profile(),
+        }
     }
 
     /// The 1-based line of a span's start (0 without a span).
@@ -259,6 +300,7 @@ impl Inspected {
                 .get("requires_openai_auth")
                 .and_then(Item::as_bool)
                 .unwrap_or(false),
+            supports_websockets: table.get("supports_websockets").and_then(Item::as_bool),
             auth,
             bearer_token: text("experimental_bearer_token").map(Secret::new),
             governance_var,
@@ -322,6 +364,8 @@ pub struct Block {
     pub wire_api: Option<String>,
     pub env_key: Option<String>,
     pub requires_openai_auth: bool,
+    /// `supports_websockets`, when the table sets it (Codex's default is `false`).
+    pub supports_websockets: Option<bool>,
     pub auth: Option<AuthCommand>,
     /// `experimental_bearer_token`: the bearer Codex sends when `env_key` is not set.
     pub bearer_token: Option<Secret>,
@@ -377,7 +421,8 @@ impl Block {
 
     /// Which mode the table is written for, judged by its credentials and route.
     pub fn mode(&self) -> Option<Mode> {
-        let chatgpt_route = self.gateway().is_some_and(|g| g.provider == "chatgpt");
+        let chatgpt_route = self.gateway().is_some_and(|g| g.provider == "chatgpt")
+            || self.standalone().is_some_and(|(_, p)| p == "chatgpt");
         if self.requires_openai_auth {
             return Some(if chatgpt_route {
                 Mode::Chatgpt
@@ -395,6 +440,11 @@ impl Block {
         } else {
             None
         }
+    }
+
+    /// The standalone gateway and provider `base_url` names in the root form (`<gateway>/openai/v1`).
+    pub fn standalone(&self) -> Option<(StandaloneGateway, &'static str)> {
+        StandaloneGateway::from_base_url(self.base_url.as_deref()?)
     }
 
     /// The deployment, route and gateway provider `base_url` names, if it is a gateway URL.
@@ -468,6 +518,17 @@ impl Block {
                 "move the parameters into `query_params = { … }` and end `base_url` at `/v1`",
             )),
             Some(url) => match (&gateway, mode) {
+                (None, Some(m)) if self.standalone().is_some() => {
+                    let (standalone, _) = self.standalone().expect("checked");
+                    let expected = standalone.gateway_url(m.gateway_provider());
+                    if url.trim_end_matches('/') != expected {
+                        out.push(Finding::error(
+                            format!("`base_url = \"{}\"`{} does not fit {m} mode, which needs `{expected}`", redact_url(url), self.at("base_url")),
+                            format!("set `base_url = \"{expected}\"`"),
+                        ));
+                    }
+                }
+                (None, _) if self.standalone().is_some() => {}
                 (None, _) => out.push(Finding::error(
                     format!("`base_url = \"{}\"`{} is not an AI Gateway URL (`<deployment>/api/v2/aibridge/openai/v1`)", redact_url(url), self.at("base_url")),
                     setup(mode, None),
@@ -829,6 +890,15 @@ env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
         let fixes: Vec<String> = block.findings().into_iter().map(|f| f.fix).collect();
         assert!(fixes[0].starts_with("delete line 5 "), "{fixes:?}");
         assert!(!format!("{block:?}").contains("0123456789"));
+    }
+
+    #[test]
+    fn reads_a_toml_1_1_provider_written_over_several_lines() {
+        let text = "model_provider = \"ai_gateway\"\n[model_providers]\nai_gateway = {\n  name = \"AI Gateway\", # ours\n  base_url = \"https://coder.example.com/api/v2/aibridge/openai/v1\",\n  env_key = \"OPENAI_API_KEY\",\n  wire_api = \"responses\",\n}\n";
+        let block = doc(text).provider("ai_gateway").unwrap();
+        assert_eq!(block.mode(), Some(Mode::Centralized));
+        assert_eq!(block.lines.get("env_key"), Some(&6));
+        assert_eq!(block.findings(), vec![]);
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod home;
 pub mod inspect;
 pub mod installed;
 pub mod launch;
+pub mod live;
 pub mod login;
 pub mod mode;
 

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::coder::deployment::{Deployment, Route};
+use crate::coder::deployment::{Deployment, Route, StandaloneGateway};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -113,6 +113,9 @@ pub struct ProviderSpec {
     pub mode: Mode,
     pub deployment: Deployment,
     pub route: Route,
+    /// A standalone gateway Codex talks to instead of the deployment's route; tokens still
+    /// belong to `deployment`.
+    pub gateway: Option<StandaloneGateway>,
     /// Only read in centralized mode.
     pub token_source: TokenSource,
 }
@@ -136,8 +139,11 @@ pub enum Desired {
 
 impl ProviderSpec {
     pub fn base_url(&self) -> String {
-        self.deployment
-            .gateway_url(self.route, self.mode.gateway_provider())
+        let provider = self.mode.gateway_provider();
+        match &self.gateway {
+            Some(gateway) => gateway.gateway_url(provider),
+            None => self.deployment.gateway_url(self.route, provider),
+        }
     }
 
     /// The owned keys in the order the documented block lists them, each with its desired state.

@@ -25,6 +25,13 @@ pub fn run(
         provider_id: args.provider_id.clone(),
         offline: args.offline,
         timeout: Duration::from_secs(args.timeout),
+        live: args.live,
+        // Only compared with the config, never sent to: plain http is the config's business.
+        gateway: args
+            .gateway_url
+            .as_deref()
+            .map(|url| crate::coder::deployment::StandaloneGateway::parse(url, true))
+            .transpose()?,
         strict_config: args.strict_config,
         codex_bin: args.codex_bin.clone(),
     };

@@ -3,7 +3,7 @@
 //! flags turned into a spec (so `setup` and `show` render from the same one).
 
 use crate::cli::{ProviderArgs, TokenSourceChoice};
-use crate::coder::deployment::{Deployment, ParsedUrl, Route};
+use crate::coder::deployment::{Deployment, ParsedUrl, Route, StandaloneGateway};
 use crate::codex::home::CodexHome;
 use crate::codex::launch::ConfiguredProvider;
 use crate::codex::mode::{self, Mode, ProviderSpec, TokenSource};
@@ -183,6 +183,11 @@ pub fn provider_spec(
         mode,
         deployment,
         route,
+        gateway: args
+            .gateway_url
+            .as_deref()
+            .map(|url| parse_gateway_flag(url, args.allow_http))
+            .transpose()?,
         token_source,
     })
 }
@@ -217,6 +222,17 @@ fn token_print_command(deployment: &Deployment) -> anyhow::Result<TokenSource> {
 pub fn parse_url_flag(url: &str, allow_http: bool) -> anyhow::Result<ParsedUrl> {
     Deployment::parse(url, allow_http).map_err(|err| {
         if !allow_http && Deployment::parse(url, true).is_ok() {
+            error::add_help(err, "or pass `--allow-http` if this network is trusted")
+        } else {
+            err
+        }
+    })
+}
+
+/// `--gateway-url` read as a standalone gateway, with the flag's hint for plain http.
+pub fn parse_gateway_flag(url: &str, allow_http: bool) -> anyhow::Result<StandaloneGateway> {
+    StandaloneGateway::parse(url, allow_http).map_err(|err| {
+        if !allow_http && StandaloneGateway::parse(url, true).is_ok() {
             error::add_help(err, "or pass `--allow-http` if this network is trusted")
         } else {
             err

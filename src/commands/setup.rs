@@ -2,6 +2,7 @@
 //! it; then credentials and the next steps.
 
 use crate::cli::SetupArgs;
+use crate::coder::api::{self, ChatgptProvider};
 use crate::coder::deployment::Deployment;
 use crate::coder::detect;
 use std::time::Duration;
@@ -12,6 +13,7 @@ use crate::codex::mode::Mode;
 use crate::commands::credentials;
 use crate::commands::{Context, apply, diff_of, parse_url_flag, provider_spec, require_consent};
 use crate::error;
+use crate::net::Network;
 use crate::setup::apply::{read_state, remember_replaced_model_provider};
 use crate::setup::codex_verdict::{self, CodexSays, Planned};
 use crate::setup::migrate::legacy_profile_name;
@@ -41,6 +43,14 @@ pub fn run(
         (!args.offline).then_some(&network),
     );
     let spec = provider_spec(&args.provider, mode, parsed.deployment, route)?;
+    if mode == Mode::Chatgpt && !args.offline {
+        warn_without_chatgpt_provider(ctx, &network, &spec.deployment);
+    }
+    // Where Codex's requests go, for the status lines.
+    let target = match &spec.gateway {
+        Some(gateway) => format!("the standalone gateway at {gateway}"),
+        None => reason.describe(route),
+    };
 
     let config = read_state(home.config_path())?;
     let profile = args
@@ -56,13 +66,15 @@ pub fn run(
         .filter(|name| Some(name) != args.profile.as_ref() && validate_profile_name(name).is_ok())
         .map(|name| read_state(home.profile_path(&name)))
         .transpose()?;
-    let plan = plan_setup_migrating(&spec, config, profile, legacy)?;
+    let mut plan = plan_setup_migrating(&spec, config, profile, legacy)?;
     for note in &plan.migration.notes {
         ctx.ui.status(format!("migrating: {note}"));
     }
     for warning in &plan.migration.warnings {
         ctx.ui.warn(warning);
     }
+    // The process ends soon: leaving a large file's tree to the exit is cheaper than freeing it.
+    std::mem::forget(std::mem::take(&mut plan.documents));
     // The installed Codex judges the files as setup would leave them, before anything is
     // written; a blocker setup does not own is named and fails the run after the write.
     let judge = || judge_with_codex(ctx, args, &home, &plan.changes);
@@ -101,7 +113,7 @@ pub fn run(
     }
     let mut codex_refuses = false;
     for change in &plan.changes {
-        let unowned = unowned_problems(change);
+        let unowned = unowned_problems(change, plan.misplaced_in(&change.path));
         for warning in &unowned.warnings {
             ctx.ui.warn(warning);
         }
@@ -111,9 +123,8 @@ pub fn run(
         let blocker = judge()?;
         ctx.ui.out(diff_of(&plan.changes))?;
         ctx.ui.status(format!(
-            "dry run: {} ({}); nothing written",
+            "dry run: {} ({target}); nothing written",
             spec.base_url(),
-            reason.describe(route)
         ));
         return blocker.map_or(Ok(()), Err);
     }
@@ -131,7 +142,7 @@ pub fn run(
     )?;
     apply(ctx, &home, &plan.changes, !args.no_backup)?;
     remember_replaced_model_provider(&home, plan)?;
-    ctx.ui.status(reason.describe(route));
+    ctx.ui.status(&target);
     // Every answer typed from here on is checked at its prompt and asked again, so what can
     // still fail is a failure (exit 1), never a usage error: scripts read 2 as "nothing
     // happened".
@@ -239,6 +250,40 @@ fn judge_with_codex(
         ))),
     }
 }
+
+/// chatgpt mode needs the deployment's `chatgpt` provider; without it every request gets
+/// `404 route not supported`. Asked before anything is written, with the Coder token found the
+/// way `codexgw exec` finds it; silent when that cannot be told (no token, older Coder, offline).
+fn warn_without_chatgpt_provider(ctx: &Context, network: &Network, deployment: &Deployment) {
+    let store = crate::secrets::system_store(&ctx.env);
+    let Some(token) = crate::secrets::find(
+        crate::secrets::TokenKind::Coder,
+        &ctx.env,
+        crate::secrets::TokenKind::Coder.env_vars(),
+        Some(&store),
+        &crate::secrets::store_key(deployment),
+    ) else {
+        return;
+    };
+    let warning = match api::chatgpt_provider_at(
+        network,
+        deployment,
+        token.secret.expose(),
+        CHATGPT_PROVIDER_TIMEOUT,
+    ) {
+        Some(ChatgptProvider::Missing) => format!(
+            "{deployment} has no `chatgpt` provider, so Codex will get `404 route not supported`; ask your Coder admin to add an `openai`-type provider named `chatgpt` with BYOK enabled (Coder v2.34+), or use `--mode byok`"
+        ),
+        Some(ChatgptProvider::ByokOff) => format!(
+            "the `chatgpt` provider of {deployment} does not take users' own credentials (BYOK is off), so the gateway will refuse your ChatGPT login; ask your Coder admin to enable BYOK on it"
+        ),
+        Some(ChatgptProvider::Ready) | None => return,
+    };
+    ctx.ui.warn(warning);
+}
+
+/// How long setup waits for the provider list.
+const CHATGPT_PROVIDER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Mode and URL from the flags; what is missing comes from the wizard at a terminal, from
 /// detection with `--yes`, or is an error naming the flags.

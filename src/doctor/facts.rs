@@ -2,6 +2,7 @@
 //! Codex's login, the stored tokens, the programs `auth.command` names and the shell start-up
 //! lines. The checks are pure functions of [`Facts`]; only [`gather`] touches the machine.
 
+use crate::coder::deployment::StandaloneGateway;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -93,6 +94,8 @@ pub struct Facts {
     pub profile: Option<String>,
     /// `--provider-id`.
     pub provider_id: Option<String>,
+    /// `--gateway-url`: the standalone gateway the table must point at.
+    pub gateway: Option<StandaloneGateway>,
     pub config: File,
     /// `NAME.config.toml` with `--profile NAME`.
     pub profile_file: Option<File>,
@@ -139,6 +142,7 @@ fn gather_files(options: &Options, env: &Environment, store: Option<&dyn SecretS
     let mut facts = Facts {
         profile: options.profile.clone(),
         provider_id: options.provider_id.clone(),
+        gateway: options.gateway.clone(),
         config: File::read(home.config_path()),
         profile_file: options
             .profile
@@ -255,6 +259,7 @@ pub mod build {
         Facts {
             profile: None,
             provider_id: None,
+            gateway: None,
             config: File::from_text(PathBuf::from(CONFIG), config),
             profile_file: None,
             env,
@@ -360,6 +365,8 @@ mod tests {
             provider_id: None,
             offline: true,
             timeout: Duration::from_secs(1),
+            live: false,
+            gateway: None,
             strict_config: false,
             codex_bin: None,
         };

@@ -19,8 +19,10 @@ use crate::environment::Environment;
 use crate::secrets::SecretStore;
 
 mod checks;
+mod coder_checks;
 pub mod facts;
 mod judged;
+mod live_check;
 mod net;
 pub mod report;
 pub mod shell;
@@ -39,6 +41,10 @@ pub struct Options {
     pub offline: bool,
     /// Per request, and (plus a small margin) for all `net.*` checks together.
     pub timeout: Duration,
+    /// `--live`: one real turn through the installed Codex (`net.live`).
+    pub live: bool,
+    /// `--gateway-url`: the standalone gateway the provider table must point at.
+    pub gateway: Option<crate::coder::deployment::StandaloneGateway>,
     /// `--strict-config`: judge `codex --strict-config`.
     pub strict_config: bool,
     /// `--codex-bin`: the Codex to ask (default: `codex` on PATH).
@@ -171,7 +177,17 @@ const LOCAL: &[Entry<LocalCheck>] = &[
 ];
 
 /// The network checks, reported after the local ones.
-const NET: &[Entry<NetCheck>] = &[net::DEPLOYMENT, net::AUTH, net::GATEWAY];
+const NET: &[Entry<NetCheck>] = &[
+    net::DEPLOYMENT,
+    net::AUTH,
+    net::GATEWAY,
+    coder_checks::VERSION,
+    coder_checks::LICENSE,
+    coder_checks::PROVIDER,
+    coder_checks::BUDGET,
+    coder_checks::WEBSOCKET,
+    live_check::LIVE,
+];
 
 /// The check ids, in report order. They are an API: never rename one.
 pub const CHECK_IDS: [&str; LOCAL.len() + NET.len()] = {
@@ -192,7 +208,14 @@ pub const CHECK_IDS: [&str; LOCAL.len() + NET.len()] = {
 pub fn run(options: &Options, env: &Environment, store: Option<&dyn SecretStore>) -> Report {
     let facts = facts::gather(options, env, store);
     let mut checks = run_local(LOCAL, &facts);
-    let probe = catch_unwind(AssertUnwindSafe(|| net::probe(&facts))).ok();
+    let probe = catch_unwind(AssertUnwindSafe(|| {
+        let mut probe = net::probe(&facts);
+        if options.live && !options.offline {
+            probe.live = live_check::prepare(options, env, store, &facts);
+        }
+        probe
+    }))
+    .ok();
     match &probe {
         Some(probe) => checks.extend(net::check(
             NET,
@@ -272,6 +295,8 @@ env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
             provider_id: None,
             offline: true,
             timeout: Duration::from_secs(1),
+            live: false,
+            gateway: None,
             strict_config: false,
             codex_bin: None,
         }
@@ -333,6 +358,12 @@ env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
                 "net.deployment",
                 "net.auth",
                 "net.gateway",
+                "coder.version",
+                "coder.license",
+                "coder.provider",
+                "coder.budget",
+                "coder.websocket",
+                "net.live",
             ]
         );
     }

@@ -9,6 +9,7 @@ use serde_json::json;
 
 use super::checks::{env, login};
 use super::facts::Facts;
+use super::live_check::Prepared;
 use super::{Check, Entry, NetCheck, judged};
 use crate::coder::deployment::{Deployment, Route};
 use crate::coder::http::{self, Answer};
@@ -59,12 +60,20 @@ pub struct Probe {
     pub withheld: Option<String>,
     /// How to give Codex the Coder token, for the gateway's "no authentication key".
     pub token_fix: String,
+    /// The provider table's `supports_websockets`.
+    pub supports_websockets: Option<bool>,
+    /// The installed Codex's version, when known.
+    pub codex_version: Option<(u64, u64, u64)>,
+    /// `--live`: the Codex turn to run.
+    pub live: Prepared,
 }
 
 /// What the local checks conclude that the network checks need, derived from the facts
 /// through the same helpers the local checks use.
 pub fn probe(facts: &Facts) -> Probe {
     let block = judged::block(facts).map(|(b, _)| b);
+    let supports_websockets = block.as_ref().and_then(|b| b.supports_websockets);
+    let standalone = block.as_ref().and_then(|b| b.standalone()).is_some();
     let mode = block.as_ref().and_then(|b| b.mode());
     let gateway = block.as_ref().and_then(|b| b.gateway());
     let (deployment, deployment_note) = judged::deployment(facts);
@@ -84,12 +93,21 @@ pub fn probe(facts: &Facts) -> Probe {
     Probe {
         mode,
         route: gateway.as_ref().map(|g| g.route),
-        base_url: gateway.and(block.and_then(|b| b.base_url)),
+        base_url: (gateway.is_some() || standalone)
+            .then(|| block.and_then(|b| b.base_url))
+            .flatten(),
         deployment,
         coder_token,
         bearer,
         withheld: withheld.or(deployment_note),
         token_fix,
+        supports_websockets,
+        codex_version: facts
+            .codex
+            .as_ref()
+            .and_then(|installed| installed.identity()?.1)
+            .and_then(crate::coder::api::codex_version),
+        live: Prepared::NotAsked,
     }
 }
 
@@ -147,6 +165,16 @@ fn run_jobs(
         .zip(jobs)
         .map(|(result, entry)| {
             result.unwrap_or_else(|| {
+                // `coder.*` checks read what the deployment says; its silence is net.*'s finding.
+                if entry.id.starts_with("coder.") {
+                    return Check::skip(
+                        entry.id,
+                        format!(
+                            "no answer within {}s (see net.deployment)",
+                            timeout.as_secs_f64()
+                        ),
+                    );
+                }
                 Check::fail(
                     entry.id,
                     format!("no answer within {}s", timeout.as_secs_f64()),
@@ -158,7 +186,7 @@ fn run_jobs(
 }
 
 /// A GET that turns transport failures and redirects into a failed check.
-fn fetch(
+pub(super) fn fetch(
     network: &Network,
     id: &'static str,
     url: &str,
@@ -470,6 +498,10 @@ fn gateway(probe: &Probe, network: &Network, timeout: Duration) -> Check {
             format!("this deployment has no `openai` gateway provider: {text}"),
             "ask your Coder admin to configure the OpenAI provider for AI Gateway".to_string(),
         ),
+        (503, _) if lower.contains("could not connect to coderd") => (
+            format!("the standalone gateway cannot reach its Coder deployment: {text}"),
+            "ask your Coder admin to check the gateway's connection to coderd (the logs of `coder ai-gateway start`)".to_string(),
+        ),
         (503, _) => (
             format!("the gateway provider is disabled: {text}"),
             "ask your Coder admin to enable the provider".to_string(),
@@ -522,6 +554,9 @@ mod tests {
             bearer: Some(token),
             withheld: Some("plain http".into()),
             token_fix: String::new(),
+            supports_websockets: None,
+            codex_version: None,
+            live: Prepared::NotAsked,
         };
         let started = Instant::now();
         for job in [auth, gateway] {
@@ -546,6 +581,9 @@ mod tests {
             bearer: None,
             withheld: None,
             token_fix: String::new(),
+            supports_websockets: None,
+            codex_version: None,
+            live: Prepared::NotAsked,
         }
     }
 

@@ -11,6 +11,7 @@ use crate::error;
 
 mod command;
 mod file;
+pub mod mask;
 mod os_keyring;
 
 pub use command::{parse_token_print_args, token_print_args};

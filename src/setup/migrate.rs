@@ -6,7 +6,7 @@
 use toml_edit::Item;
 
 use crate::codex::document::ConfigDocument;
-use crate::codex::inspect::OLDER_GATEWAY_IDS;
+use crate::codex::inspect::{Misplaced, OLDER_GATEWAY_IDS};
 use crate::codex::mode::ProviderSpec;
 
 /// The variables Coder's codex module (4.x to 5.2.0, then 5.2.1+) put the Coder token in.
@@ -133,6 +133,25 @@ pub fn migrate(
         }
     }
     Ok((migration, moved))
+}
+
+/// Tables where `model_provider` is a setting of their own, not a misplaced top-level key.
+fn keeps_model_provider(table: &str) -> bool {
+    table == "desktop" || table == "profiles" || table.starts_with("profiles.")
+}
+
+/// What [`migrate`] leaves of `found` (the misplaced keys of the file as read): it removes
+/// every legacy `profile` selector and each `model_provider` outside the tables that keep theirs.
+pub fn left_misplaced(found: &Misplaced) -> Misplaced {
+    Misplaced {
+        stranded: found
+            .stranded
+            .iter()
+            .filter(|s| s.key != "model_provider" || keeps_model_provider(&s.table))
+            .cloned()
+            .collect(),
+        legacy_profile: None,
+    }
 }
 
 /// A provider table Coder's docs or registry module wrote: their id or token variable, pointed

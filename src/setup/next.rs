@@ -101,6 +101,7 @@ mod tests {
                 .unwrap()
                 .deployment,
             route: Route::Aibridge,
+            gateway: None,
             token_source: TokenSource::Env(CODER_TOKEN_VAR.into()),
         }
     }

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::codex::document::ConfigDocument;
+use crate::codex::inspect::Misplaced;
 use crate::codex::mode::ProviderSpec;
 use crate::setup::migrate::{self, Migration};
 
@@ -49,9 +50,10 @@ pub struct Unowned {
 /// The opening marker of the block the Coder registry's codex module owns.
 const CODER_MODULE_MARKER: &str = "# >>> coder-managed";
 
-/// [`Unowned`] problems of `change`. Lines are those of the file as setup writes it, which is
-/// what the user opens to fix them.
-pub fn unowned_problems(change: &FileChange) -> Unowned {
+/// [`Unowned`] problems of `change`, given what its file held out of place when it was read
+/// ([`SetupPlan::misplaced_in`]). Lines are those of the file on disk now, which is what the
+/// user opens to fix them.
+pub fn unowned_problems(change: &FileChange, misplaced: Option<&Misplaced>) -> Unowned {
     let name = change.file_name();
     let mut found = Unowned::default();
     if change.after.contains(CODER_MODULE_MARKER) {
@@ -59,30 +61,18 @@ pub fn unowned_problems(change: &FileChange) -> Unowned {
             "{name} has a part managed by Coder's codex module, which rewrites it at every workspace start; make the same change in the template (`codexgw template --help`)"
         ));
     }
-    // What setup leaves is what the user will find: judge the planned text.
-    let before = change.after.as_str();
-    // A second parse (with positions) costs as much as the edit on a large file: pay it only
-    // when a line could hold one of the keys in question — a `profile` key anywhere, or a
-    // `model_provider` below the first table header (the top-level one is fine).
-    let mut below_a_header = false;
-    let candidate = before.lines().map(str::trim_start).any(|line| {
-        below_a_header |= line.starts_with('[');
-        line.starts_with("profile") || (below_a_header && line.starts_with("model_provider"))
-    });
-    if !candidate {
-        return found;
-    }
-    let Ok(inspected) = crate::codex::inspect::Inspected::parse(crate::codex::strip_bom(before).1)
-    else {
+    // Setup fixes none of these, so the file as it is holds every one of them; the parse that
+    // planned the edit found them.
+    let Some(misplaced) = misplaced else {
         return found;
     };
-    for stranded in inspected.stranded() {
+    for stranded in &misplaced.stranded {
         let at = format!("{name}:{}", stranded.line);
         found
             .warnings
             .push(format!("{}; delete that line", stranded.message(&at)));
     }
-    if let Some(profile) = inspected.legacy_profile() {
+    if let Some(profile) = &misplaced.legacy_profile {
         let at = format!("{name}:{}", profile.line);
         found.warnings.push(format!(
             "{}; delete that line (profiles are now files: `codex --profile NAME` reads NAME.config.toml)",
@@ -94,7 +84,7 @@ pub fn unowned_problems(change: &FileChange) -> Unowned {
 }
 
 /// The result of planning `setup`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct SetupPlan {
     /// Only files whose text changes.
     pub changes: Vec<FileChange>,
@@ -103,6 +93,22 @@ pub struct SetupPlan {
     pub replaced_model_provider: Option<(String, Option<String>)>,
     /// What setup changes in older Coder configs beyond its own block.
     pub migration: Migration,
+    /// What each file read (by path) holds where Codex does not read it as meant; setup leaves
+    /// it, and warns.
+    pub misplaced: Vec<(PathBuf, Misplaced)>,
+    /// The parsed files. Freeing the tree of a large file costs a noticeable share of a whole
+    /// run, so a command that ends right after may leak them on purpose
+    /// (`std::mem::forget`); dropped with the plan otherwise.
+    pub documents: Vec<ConfigDocument>,
+}
+
+impl SetupPlan {
+    pub fn misplaced_in(&self, path: &Path) -> Option<&Misplaced> {
+        self.misplaced
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, m)| m)
+    }
 }
 
 fn parse(state: &FileState) -> anyhow::Result<ConfigDocument> {
@@ -146,6 +152,7 @@ pub fn plan_setup_migrating(
     legacy: Option<FileState>,
 ) -> anyhow::Result<SetupPlan> {
     let mut doc = parse(&config)?;
+    let mut misplaced = Vec::new();
     let requested = profile.as_ref().map(|p| profile_name(&p.path));
     let movable: Vec<String> = profile
         .iter()
@@ -160,10 +167,15 @@ pub fn plan_setup_migrating(
         requested.as_deref(),
         &movable,
     )?;
+    misplaced.push((
+        config.path.clone(),
+        migrate::left_misplaced(doc.misplaced()),
+    ));
     let mut changed = !moved.is_empty() || !migration.notes.is_empty();
     changed |= doc.apply_provider(spec)?;
     let mut replaced_model_provider = None;
     let mut profile_changes = Vec::new();
+    let mut documents = Vec::new();
     let mut merge_moved = |file: &FileState, target: &mut ConfigDocument| -> bool {
         let name = profile_name(&file.path);
         let mut merged = false;
@@ -182,6 +194,7 @@ pub fn plan_setup_migrating(
         let mut legacy_doc = parse(&legacy)?;
         let merged = merge_moved(&legacy, &mut legacy_doc);
         profile_changes.extend(change(legacy, &legacy_doc, merged));
+        documents.push(legacy_doc);
     }
     match profile {
         None => {
@@ -193,6 +206,7 @@ pub fn plan_setup_migrating(
         }
         Some(profile) => {
             let mut profile_doc = parse(&profile)?;
+            misplaced.push((profile.path.clone(), profile_doc.misplaced().clone()));
             let merged = merge_moved(&profile, &mut profile_doc);
             let previous = profile_doc
                 .top_level_str("model_provider")
@@ -202,6 +216,7 @@ pub fn plan_setup_migrating(
             }
             let profile_changed = profile_doc.set_top_level_str("model_provider", &spec.id)?;
             profile_changes.extend(change(profile, &profile_doc, profile_changed | merged));
+            documents.push(profile_doc);
         }
     }
     // A moved profile lands in its file before config.toml loses it; otherwise the table is
@@ -211,10 +226,13 @@ pub fn plan_setup_migrating(
         true => config_change.into_iter().chain(profile_changes).collect(),
         false => profile_changes.into_iter().chain(config_change).collect(),
     };
+    documents.push(doc);
     Ok(SetupPlan {
         changes,
         replaced_model_provider,
         migration,
+        misplaced,
+        documents,
     })
 }
 
@@ -307,6 +325,7 @@ mod tests {
                                 mode,
                                 deployment: Deployment::parse(url, false).unwrap().deployment,
                                 route,
+                                gateway: None,
                                 token_source: source.clone(),
                             };
                             let text = render_block(&spec).unwrap();

@@ -805,7 +805,7 @@ fn route_auto_follows_the_deployment_version_or_falls_back_to_aibridge() {
     expect_route(
         &new.url,
         "ai-gateway",
-        "the deployment runs Coder v2.35.6+abc1234",
+        "the deployment runs Coder v2.36.1+abc1234",
     );
     let old = FakeCoder::start(Options {
         version: "v2.34.9".into(),
@@ -888,4 +888,65 @@ fn a_codex_home_that_is_a_file_says_so() {
     assert!(out.stderr.contains("is not a directory"), "{}", out.stderr);
     assert!(out.stderr.contains("--codex-home"), "{}", out.stderr);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+}
+
+/// chatgpt mode on a deployment without the `chatgpt` provider: setup says so before it
+/// writes (asked with the Coder token), and still writes with `--yes`.
+#[test]
+fn chatgpt_setup_warns_before_writing_when_the_provider_is_missing() {
+    use crate::support::fake_coder::{FakeCoder, Options, VALID_TOKEN};
+    let fake = FakeCoder::start(Options {
+        chatgpt_provider: false,
+        ..Options::default()
+    });
+    let home = TestHome::new();
+    let args = [
+        "setup",
+        "--mode",
+        "chatgpt",
+        "--url",
+        &fake.url,
+        "--dry-run",
+    ];
+    let out = run(&home, &args, &[("CODER_API_TOKEN", VALID_TOKEN)]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let warned = out
+        .stderr
+        .find("has no `chatgpt` provider")
+        .unwrap_or_else(|| panic!("no warning: {}", out.stderr));
+    assert!(
+        warned < out.stderr.find("dry run:").unwrap(),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("--mode byok"), "{}", out.stderr);
+    assert!(!out.stderr.contains(VALID_TOKEN));
+    let sent = &fake.requests_to("/api/v2/users/me/ai-provider-keys")[0];
+    assert_eq!(sent.header("Coder-Session-Token"), Some(VALID_TOKEN));
+
+    // With the provider there, and offline, nothing is said.
+    let ready = FakeCoder::start(Options::default());
+    let args = [
+        "setup",
+        "--mode",
+        "chatgpt",
+        "--url",
+        &ready.url,
+        "--dry-run",
+    ];
+    let out = run(&home, &args, &[("CODER_API_TOKEN", VALID_TOKEN)]);
+    assert!(!out.stderr.contains("`chatgpt` provider"), "{}", out.stderr);
+    let args = [
+        "setup",
+        "--mode",
+        "chatgpt",
+        "--url",
+        &fake.url,
+        "--dry-run",
+        "--offline",
+    ];
+    let before = fake.requests().len();
+    let out = run(&home, &args, &[("CODER_API_TOKEN", VALID_TOKEN)]);
+    assert!(!out.stderr.contains("`chatgpt` provider"), "{}", out.stderr);
+    assert_eq!(fake.requests().len(), before);
 }

@@ -159,7 +159,8 @@ fn healthy_centralized_passes_and_codex_agrees() {
     assert_eq!(
         statuses,
         [
-            "pass", "pass", "pass", "pass", "pass", "skip", "skip", "pass", "pass", "pass"
+            "pass", "pass", "pass", "pass", "pass", "skip", "skip", "pass", "pass", "pass", "pass",
+            "pass", "skip", "pass", "pass", "skip"
         ]
     );
     let ids: Vec<&str> = run.json["checks"]
@@ -510,7 +511,9 @@ fn net_auth_fails_on_a_rejected_token() {
 
 #[test]
 fn net_gateway_names_each_deployment_problem() {
-    let cases: [(Options, &str, &str); 5] = [
+    // The fake, what net.gateway says and its fix, and the REST check that finds the same
+    // without sending a request.
+    let cases: [(Options, &str, &str, Option<&str>); 5] = [
         (
             Options {
                 chatgpt_provider: false,
@@ -518,6 +521,7 @@ fn net_gateway_names_each_deployment_problem() {
             },
             "no ChatGPT provider",
             "named `chatgpt`",
+            Some("coder.provider"),
         ),
         (
             Options {
@@ -526,6 +530,7 @@ fn net_gateway_names_each_deployment_problem() {
             },
             "no license",
             "AI Governance add-on",
+            Some("coder.license"),
         ),
         (
             Options {
@@ -534,6 +539,7 @@ fn net_gateway_names_each_deployment_problem() {
             },
             "switched off",
             "enable AI Gateway",
+            None,
         ),
         (
             Options {
@@ -542,6 +548,7 @@ fn net_gateway_names_each_deployment_problem() {
             },
             "does not serve this gateway route",
             "Coder version",
+            None,
         ),
         (
             Options {
@@ -550,14 +557,16 @@ fn net_gateway_names_each_deployment_problem() {
             },
             "budget",
             "raise your AI budget",
+            Some("coder.budget"),
         ),
     ];
-    for (options, says, fix) in cases {
+    for (options, says, fix, also) in cases {
         let fake = FakeCoder::start(options);
         let home = chatgpt_home(&fake);
         let run = doctor(&home, &[CODER], &[]);
         assert_eq!(run.code, 1, "{says}");
-        assert_eq!(run.failing(), ["net.gateway"], "{says}: {}", run.human);
+        let want: Vec<&str> = ["net.gateway"].into_iter().chain(also).collect();
+        assert_eq!(run.failing(), want, "{says}: {}", run.human);
         assert!(
             run.summary("net.gateway").contains(says),
             "{}",
@@ -1066,5 +1075,174 @@ fn every_start_up_file_that_exports_the_key_is_named_the_shells_first() {
             .starts_with("delete the lines that export it at `~/.zshrc:2`, `~/.bashrc:1`"),
         "{}",
         run.fix("env.openai_api_key")
+    );
+}
+
+/// The `coder.*` checks read the REST answers a normal user gets: the provider each mode
+/// needs, the budget, the licence, the WebSocket relay, and known-bad versions.
+#[test]
+fn coder_checks_read_what_the_deployment_says() {
+    let fake = FakeCoder::start(Options::default());
+    let run = doctor(&chatgpt_home(&fake), &[CODER], &[]);
+    assert_eq!(run.code, 0, "{}", run.human);
+    for id in [
+        "coder.version",
+        "coder.license",
+        "coder.provider",
+        "coder.budget",
+        "coder.websocket",
+    ] {
+        assert_eq!(run.status(id), "pass", "{id}: {}", run.human);
+    }
+    assert_eq!(
+        run.summary("coder.budget"),
+        "US$1.20 of your US$50.00 AI budget spent"
+    );
+    let sent = fake.requests_to("/ai-provider-keys");
+    assert_eq!(sent[0].header("Coder-Session-Token"), Some(VALID_TOKEN));
+
+    let byok_off = FakeCoder::start(Options {
+        chatgpt_byok: false,
+        ..Options::default()
+    });
+    let run = doctor(&chatgpt_home(&byok_off), &[CODER], &[]);
+    assert_eq!(run.status("coder.provider"), "fail", "{}", run.human);
+    assert!(run.summary("coder.provider").contains("BYOK is off"));
+
+    let near = FakeCoder::start(Options {
+        spend_micros: 46_000_000,
+        ..Options::default()
+    });
+    let run = doctor(&chatgpt_home(&near), &[CODER], &[]);
+    assert_eq!(run.code, 0, "a warning is no failure: {}", run.human);
+    assert_eq!(run.status("coder.budget"), "warn");
+    assert!(
+        run.summary("coder.budget")
+            .contains("US$46.00 of your US$50.00")
+    );
+
+    let broken = FakeCoder::start(Options {
+        version: "v2.35.6+abc1234".into(),
+        ..Options::default()
+    });
+    let run = doctor(&chatgpt_home(&broken), &[CODER], &[]);
+    assert_ne!(run.status("coder.version"), "pass", "{}", run.human);
+    assert!(run.summary("coder.version").contains("namespace"));
+    assert!(
+        run.fix("coder.version")
+            .contains("upgrade Coder past v2.35.6")
+    );
+    // Before v2.36 there is no spend endpoint: nothing to judge, nothing failed.
+    assert_eq!(run.status("coder.budget"), "skip");
+
+    for secret in SECRETS {
+        assert!(!run.human.contains(secret) && !run.json.to_string().contains(secret));
+    }
+}
+
+/// `supports_websockets` is judged against the relay: on against a gateway without one,
+/// Codex loses seconds per session.
+#[test]
+fn coder_websocket_matches_the_relay() {
+    for (relay, status, says) in [
+        (false, "warn", "no WebSocket relay (HTTP 501)"),
+        (true, "pass", "relays WebSockets and Codex uses them"),
+    ] {
+        let fake = FakeCoder::start(Options {
+            websocket_relay: relay,
+            ..Options::default()
+        });
+        let home = chatgpt_home(&fake);
+        let config = home.read_config();
+        home.write_config(&config.replace(
+            "wire_api = \"responses\"\n",
+            "wire_api = \"responses\"\nsupports_websockets = true\n",
+        ));
+        let run = doctor(&home, &[CODER], &[]);
+        assert_eq!(run.status("coder.websocket"), status, "{}", run.human);
+        assert!(
+            run.summary("coder.websocket").contains(says),
+            "{}",
+            run.human
+        );
+        let probe = fake
+            .requests()
+            .into_iter()
+            .find(|r| r.header("Upgrade").is_some())
+            .expect("one handshake");
+        assert_eq!(probe.header("Sec-WebSocket-Key"), None);
+        assert_eq!(
+            probe.header("X-Coder-AI-Governance-Token"),
+            Some(VALID_TOKEN)
+        );
+    }
+}
+
+/// A config that points at a standalone gateway (`<gateway>/chatgpt/v1`): doctor reads the mode
+/// from the route, asks the deployment named by `$CODER_URL` for the token, and the gateway
+/// for the route.
+#[test]
+fn a_standalone_gateway_is_judged_with_the_deployment_from_coder_url() {
+    let deployment = FakeCoder::start(Options::default());
+    let gateway = FakeCoder::start(Options {
+        standalone: true,
+        ..Options::default()
+    });
+    let home = TestHome::new();
+    home.write_config(&format!(
+        "model_provider = \"ai_gateway\"\n\n[model_providers.ai_gateway]\nname = \"AI Gateway\"\nbase_url = \"{}/chatgpt/v1\"\nwire_api = \"responses\"\nrequires_openai_auth = true\nenv_http_headers = {{ \"X-Coder-AI-Governance-Token\" = \"CODER_API_TOKEN\" }}\n",
+        gateway.url
+    ));
+    write_chatgpt_login(&home);
+    let run = doctor(&home, &[CODER, ("CODER_URL", deployment.url.as_str())], &[]);
+    assert_eq!(run.code, 0, "{}", run.human);
+    assert_eq!(run.json["mode"], "chatgpt");
+    assert!(
+        run.summary("config.block")
+            .contains(&format!("the standalone gateway at {}", gateway.url)),
+        "{}",
+        run.summary("config.block")
+    );
+    assert_eq!(run.status("net.auth"), "pass");
+    assert_eq!(run.status("net.gateway"), "pass");
+    assert!(!deployment.requests_to("/api/v2/users/me").is_empty());
+    assert!(deployment.requests_to("/models").is_empty());
+    assert!(!gateway.requests_to("/chatgpt/v1/models").is_empty());
+
+    // `--gateway-url` names the gateway the table must point at.
+    let env = [CODER, ("CODER_URL", deployment.url.as_str())];
+    let run = doctor(&home, &env, &["--gateway-url", &gateway.url]);
+    assert_eq!(run.status("config.block"), "pass", "{}", run.human);
+    let run = doctor(
+        &home,
+        &env,
+        &["--gateway-url", "https://other-gateway.example.com"],
+    );
+    assert_eq!(run.status("config.block"), "fail", "{}", run.human);
+    assert!(
+        run.summary("config.block")
+            .contains("not at the standalone gateway https://other-gateway.example.com"),
+        "{}",
+        run.summary("config.block")
+    );
+    assert!(
+        run.fix("config.block")
+            .contains("codexgw setup --gateway-url")
+    );
+
+    let cut_off = FakeCoder::start(Options {
+        standalone: true,
+        coderd_unreachable: true,
+        ..Options::default()
+    });
+    home.write_config(&home.read_config().replace(&gateway.url, &cut_off.url));
+    let run = doctor(&home, &[CODER, ("CODER_URL", deployment.url.as_str())], &[]);
+    assert_eq!(run.status("net.gateway"), "fail", "{}", run.human);
+    assert!(
+        run.summary("net.gateway").contains(
+            "the standalone gateway cannot reach its Coder deployment: could not connect to coderd"
+        ),
+        "{}",
+        run.summary("net.gateway")
     );
 }

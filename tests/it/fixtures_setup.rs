@@ -240,3 +240,81 @@ fn byte_identity_exceptions_are_still_needed() {
         );
     }
 }
+
+/// `codex login status` loads config.toml first and names the position of anything it
+/// refuses; `None` when it loaded the file.
+fn codex_load_error(codex: &Path, home: &crate::support::TestHome) -> Option<String> {
+    let out = std::process::Command::new(codex)
+        .args(["login", "status"])
+        .env_clear()
+        .envs(home.env())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run codex");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    stderr
+        .contains("Error loading configuration")
+        .then_some(stderr)
+}
+
+#[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex CLIs: run scripts/test")]
+fn codex_loads_every_toml_1_1_fixture_and_what_setup_makes_of_it() {
+    crate::support::real_codex::each_codex(|codex| {
+        let home = crate::support::TestHome::new();
+        let mut checked = 0;
+        for case in cases() {
+            let name = case.file_name().unwrap().to_string_lossy().into_owned();
+            if !name.starts_with("toml11_") {
+                continue;
+            }
+            let outputs = std::fs::read_dir(&case).unwrap().map(|e| e.unwrap().path());
+            for file in outputs.filter(|p| p.extension().is_some_and(|e| e == "toml")) {
+                home.write_config(&std::fs::read_to_string(&file).unwrap());
+                if let Some(error) = codex_load_error(codex, &home) {
+                    panic!("Codex refuses {}: {error}", file.display());
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked >= 15, "only {checked} TOML 1.1 files checked");
+    });
+}
+
+const TWO_BOMS: &str = "\u{feff}\u{feff}model = \"gpt-5\"\n";
+
+#[test]
+fn a_double_byte_order_mark_is_refused_and_left_alone() {
+    let home = crate::support::TestHome::new();
+    home.write_config(TWO_BOMS);
+    let out = home
+        .codexgw()
+        .args([
+            "setup",
+            "--mode",
+            "centralized",
+            "--url",
+            "https://coder.example.com",
+        ])
+        .args(["--yes", "--offline"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("config.toml:1:1"), "{stderr}");
+    assert!(stderr.contains("two byte-order marks"), "{stderr}");
+    assert_eq!(home.read_config(), TWO_BOMS, "the file was changed");
+}
+
+#[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex CLIs: run scripts/test")]
+fn codex_refuses_a_double_byte_order_mark_and_reads_one() {
+    crate::support::real_codex::each_codex(|codex| {
+        let home = crate::support::TestHome::new();
+        home.write_config(TWO_BOMS);
+        let error = codex_load_error(codex, &home).expect("Codex loads a double BOM");
+        assert!(error.contains("config.toml:1:"), "{error}");
+        home.write_config(&TWO_BOMS[3..]);
+        assert_eq!(codex_load_error(codex, &home), None, "one BOM is fine");
+    });
+}

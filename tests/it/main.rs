@@ -4,11 +4,15 @@ mod support;
 
 mod agrees_with_codex;
 mod cli_setup;
+mod coder_api;
 mod codex_probe;
 mod completions;
+mod diff_masking;
 mod doctor;
+mod doctor_live;
 mod e2e_codex;
 mod fixtures_setup;
+mod gateway_url;
 mod help;
 mod migrate;
 mod network;

@@ -759,7 +759,7 @@ fn setup_and_token_verify_trust_the_private_ca_like_codex() {
     let trusted = setup(&[ca(&world), ("HTTPS_PROXY", world.proxy.url())]);
     let stderr = String::from_utf8_lossy(&trusted.stderr);
     assert!(
-        stderr.contains("the deployment runs Coder v2.35.6"),
+        stderr.contains("the deployment runs Coder v2.36.1"),
         "{stderr}"
     );
     assert!(

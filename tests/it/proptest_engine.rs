@@ -277,3 +277,121 @@ proptest! {
         }
     }
 }
+
+/// Pieces of a Codex config, including the TOML 1.1 forms, the places the gateway provider can
+/// already be, and junk; a fuzz case strings any of them together.
+fn fragment() -> impl Strategy<Value = String> {
+    let pieces = [
+        "[tui]",
+        "[model_providers]",
+        "[model_providers.ai_gateway]",
+        "[model_providers.ai_gateway.auth]",
+        "[model_providers.ai_gateway.env_http_headers]",
+        "[model_providers.local]",
+        "[[skills]]",
+        "[profiles.work]",
+        "[mcp_servers.docs.env]",
+        "model_provider = \"ai_gateway\"",
+        "model_provider = 'openai'",
+        "model_providers.ai_gateway.name = \"Old\"",
+        "ai_gateway.wire_api = \"chat\"",
+        "ai_gateway = {\n  name = \"Old\", # kept\n  env_key = \"K\",\n}",
+        "ai_gateway = { name = \"Old\", requires_openai_auth = true, }",
+        "model_providers = { ai_gateway = { name = \"x\" } }",
+        "name = \"AI Gateway\"",
+        "env_key = \"OPENAI_API_KEY\"",
+        "requires_openai_auth = true",
+        "command = \"helper\"",
+        "args = [\"a\",\n  \"b\",\n]",
+        "env_http_headers = { \"x-coder-ai-governance-token\" = \"OLD\", }",
+        "\"X-Coder-AI-Governance-Token\" = \"T\"",
+        "set = {\n  FOO = \"bar\"\n}",
+        "experimental_bearer_token = \"\"\"\nsecret\n\"\"\"",
+        "# a comment",
+        "",
+        "   ",
+        "\u{feff}",
+    ];
+    prop_oneof![
+        8 => prop::sample::select(pieces.to_vec()).prop_map(str::to_string),
+        2 => "[a-c]{1,3} = (\"[a-z ]{0,5}\"|[0-9]{1,3}|true|\\[1, 2\\]|\\{ [a-c] = 1 \\})",
+        1 => "[\\[\\]{}=\"'#., \nabc_\r-]{0,12}",
+    ]
+}
+
+fn fuzz_text() -> impl Strategy<Value = String> {
+    (prop::collection::vec(fragment(), 0..16), any::<bool>()).prop_map(|(lines, crlf)| {
+        let text = lines.join("\n");
+        if crlf {
+            text.replace('\n', "\r\n")
+        } else {
+            text
+        }
+    })
+}
+
+/// Cases per run: a few hundred in `cargo test`; `benches/fuzz.sh` runs many more.
+fn fuzz_cases() -> u32 {
+    std::env::var("CODEXGW_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(256)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: fuzz_cases(), ..ProptestConfig::default() })]
+
+    /// On any text: no panic; a file that does not parse is refused; on one that does, setup
+    /// changes nothing it does not own, a second setup nothing at all, and remove gives the
+    /// data back. Masking keeps every line.
+    #[test]
+    fn setup_and_remove_on_arbitrary_toml(input in fuzz_text()) {
+        let masked = codexgw::secrets::mask::mask_secrets(&input);
+        prop_assert_eq!(masked.split('\n').count(), input.split('\n').count());
+        let state = |text: &str| codexgw::setup::plan::FileState {
+            path: "config.toml".into(),
+            before: Some(text.to_string()),
+        };
+        let no_previous = codexgw::setup::plan::PreviousPointers::new();
+        let parsed = ConfigDocument::parse(&input);
+        let removed = codexgw::setup::plan::plan_remove(ID, state(&input), None, &no_previous);
+        let Ok(before) = parsed else {
+            prop_assert!(removed.is_err(), "remove accepted what does not parse");
+            for (_, spec) in variants("https://coder.example.com", Route::Aibridge, "OPENAI_API_KEY") {
+                prop_assert!(codexgw::setup::plan::plan_setup(&spec, state(&input), None).is_err());
+            }
+            return Ok(());
+        };
+        let removed = removed.map_err(|e| TestCaseError::fail(format!("remove: {e:#}")))?;
+        if let Some(change) = removed.first() {
+            let after = ConfigDocument::parse(&change.after)
+                .map_err(|e| TestCaseError::fail(format!("remove wrote invalid TOML: {e}\n{}", change.after)))?;
+            prop_assert_eq!(without_provider(&after, ID), without_provider(&before, ID));
+        }
+        for (_, spec) in variants("https://coder.example.com", Route::Aibridge, "OPENAI_API_KEY") {
+            // Refusing (say, `model_providers = 1`) is fine; a panic or a bad write is not.
+            let Ok(plan) = codexgw::setup::plan::plan_setup(&spec, state(&input), None) else {
+                continue;
+            };
+            let previous = plan.replaced_model_provider.clone().map(|(_, v)| v);
+            let output = plan.changes.first().map_or(input.clone(), |c| c.after.clone());
+            for change in &plan.changes {
+                let diff = codexgw::setup::diff::unified(change);
+                prop_assert!(!diff.contains("secret"), "the diff shows a secret:\n{}", diff);
+            }
+            let after = ConfigDocument::parse(&output)
+                .map_err(|e| TestCaseError::fail(format!("setup wrote invalid TOML: {e}\n{output}")))?;
+            prop_assert_eq!(outside_owned(&after, ID), outside_owned(&before, ID), "{}", output);
+            prop_assert_eq!(after.top_level_str("model_provider"), Some(ID));
+            let (again, _) = setup(&spec, &output);
+            prop_assert_eq!(&again, &output, "a second setup changed the file");
+            let back = ConfigDocument::parse(&remove(&output, previous))
+                .map_err(|e| TestCaseError::fail(format!("remove wrote invalid TOML: {e}")))?;
+            if before.has_provider(ID) || before.top_level_str("model_provider") == Some(ID) {
+                prop_assert_eq!(without_provider(&back, ID), without_provider(&before, ID));
+            } else {
+                prop_assert_eq!(back.to_json(), before.to_json(), "{}", output);
+            }
+        }
+    }
+}

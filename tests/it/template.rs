@@ -6,6 +6,30 @@ use hcl::{Block, Body, Expression, Value};
 
 const MODES: [&str; 3] = ["centralized", "byok", "chatgpt"];
 
+/// Every golden template: its file name under `fixtures/template/` and the arguments.
+const GOLDENS: [(&str, &[&str]); 6] = [
+    ("centralized", &["--mode", "centralized"]),
+    ("byok", &["--mode", "byok"]),
+    ("chatgpt", &["--mode", "chatgpt"]),
+    (
+        "centralized-module-4",
+        &["--mode", "centralized", "--module-version", "~> 4.1"],
+    ),
+    (
+        "centralized-standalone",
+        &["--mode", "centralized", "--gateway-url", STANDALONE],
+    ),
+    (
+        "chatgpt-standalone",
+        &["--mode", "chatgpt", "--gateway-url", STANDALONE],
+    ),
+];
+
+const STANDALONE: &str = "https://ai-gateway.example.com";
+
+/// The trust entry the module writes only into its own default config.
+const TRUST: &str = "\n[projects.\"/home/coder/project\"]\ntrust_level = \"trusted\"\n";
+
 fn template(home: &TestHome, args: &[&str]) -> String {
     let out = home.codexgw().arg("template").args(args).assert().success();
     String::from_utf8(out.get_output().stdout.clone()).unwrap()
@@ -83,15 +107,41 @@ fn workspace(access_url: &str) -> Context<'static> {
 }
 
 #[test]
-fn golden_template_per_mode() {
+fn golden_templates() {
     let home = TestHome::new();
     let mut files = Vec::new();
-    for mode in MODES {
-        let path = golden::path(&format!("fixtures/template/{mode}.tf"));
-        golden::check(&path, &template(&home, &["--mode", mode]));
+    for (name, args) in GOLDENS {
+        let path = golden::path(&format!("fixtures/template/{name}.tf"));
+        golden::check(&path, &template(&home, args));
         files.push(path);
     }
     golden::no_strays(&golden::path("fixtures/template"), "tf", &files);
+}
+
+/// `terraform fmt -check` accepts every golden template as it is: pasted into a template it
+/// stays as printed.
+#[test]
+#[cfg_attr(not(has_terraform), ignore = "needs terraform on PATH")]
+fn golden_templates_are_terraform_fmt_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, _) in GOLDENS {
+        let golden = golden::path(&format!("fixtures/template/{name}.tf"));
+        std::fs::copy(&golden, dir.path().join(format!("{name}.tf"))).unwrap();
+    }
+    let out = std::process::Command::new("terraform")
+        .args(["fmt", "-check", "-diff", "-no-color", "."])
+        .current_dir(dir.path())
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "terraform fmt would change:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -142,7 +192,7 @@ fn every_mode_parses_as_hcl_with_the_codex_module() {
 }
 
 #[test]
-fn base_config_toml_is_exactly_what_show_prints() {
+fn base_config_toml_is_what_show_prints_and_the_workdir_trust() {
     let home = TestHome::new();
     for mode in ["byok", "chatgpt"] {
         let text = template(&home, &["--mode", mode]);
@@ -158,8 +208,13 @@ fn base_config_toml_is_exactly_what_show_prints() {
             let rendered = rendered.as_str().unwrap();
             assert_eq!(
                 rendered,
-                show(&home, mode, access_url),
+                format!("{}{TRUST}", show(&home, mode, access_url)),
                 "{mode} at {access_url}"
+            );
+            let toml: toml_edit::DocumentMut = rendered.parse().unwrap();
+            assert_eq!(
+                toml["projects"]["/home/coder/project"]["trust_level"].as_str(),
+                Some("trusted")
             );
             assert!(!rendered.contains("//api"), "{rendered}");
         }
@@ -235,4 +290,171 @@ fn bad_options_are_usage_errors() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains("error"), "{args:?}: {stderr}");
     }
+}
+
+#[test]
+fn module_4_gets_its_own_switch_and_mixed_majors_are_refused() {
+    let home = TestHome::new();
+    let text = template(
+        &home,
+        &["--mode", "centralized", "--module-version", "~> 4.1"],
+    );
+    let body = hcl::parse(&text).unwrap();
+    let module = only_block(&body, "module", &["codex"]);
+    assert_eq!(attr(module, "enable_aibridge"), Some(&expr("true")));
+    assert_eq!(attr(module, "enable_ai_gateway"), None);
+    assert!(text.contains("CODER_AIBRIDGE_SESSION_TOKEN"), "{text}");
+    assert!(text.contains("--provider-id aibridge"), "{text}");
+
+    // 5.0 to 5.2.0 set the old variable name.
+    let text = template(
+        &home,
+        &[
+            "--mode",
+            "centralized",
+            "--module-version",
+            ">= 5.0, < 5.2.1",
+        ],
+    );
+    assert!(
+        text.contains("\n# CODER_AIBRIDGE_SESSION_TOKEN.\n"),
+        "{text}"
+    );
+    assert!(!text.contains("OPENAI_CODER_AIGATEWAY"), "{text}");
+
+    for (version, says) in [
+        ("~> 4.0", "before 4.1, which have no AI Gateway switch"),
+        (
+            ">= 4.1, < 6",
+            "4.x (`enable_aibridge`) and 5.x (`enable_ai_gateway`)",
+        ),
+        (">= 5.0", "6.0 or later"),
+        ("~> 2.0", "no `workdir` variable"),
+    ] {
+        let out = home
+            .codexgw()
+            .args([
+                "template",
+                "--mode",
+                "centralized",
+                "--module-version",
+                version,
+            ])
+            .assert()
+            .code(2);
+        let out = out.get_output();
+        assert!(out.stdout.is_empty(), "{version}: printed Terraform anyway");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(says), "{version}: {stderr}");
+        assert!(stderr.contains("help: "), "{version}: {stderr}");
+    }
+    // byok and chatgpt use only `workdir` and `base_config_toml`, which 3.x to 5.x share.
+    let text = template(
+        &home,
+        &["--mode", "byok", "--module-version", ">= 4.0, < 6"],
+    );
+    let body = hcl::parse(&text).unwrap();
+    let module = only_block(&body, "module", &["codex"]);
+    assert!(attr(module, "base_config_toml").is_some());
+}
+
+#[test]
+fn an_agent_id_expression_is_used_as_it_is() {
+    let home = TestHome::new();
+    for (agent, want) in [
+        ("module.workspace.agent_id", "module.workspace.agent_id"),
+        ("coder_agent.dev.id", "coder_agent.dev.id"),
+        ("coder_agent.dev", "coder_agent.dev.id"),
+        ("var.agent_id", "var.agent_id"),
+    ] {
+        let text = template(&home, &["--mode", "byok", "--agent", agent]);
+        let body = hcl::parse(&text).unwrap();
+        let module = only_block(&body, "module", &["codex"]);
+        assert_eq!(attr(module, "agent_id"), Some(&expr(want)), "{agent}");
+        let env = only_block(&body, "resource", &["coder_env", "coder_api_token"]);
+        assert_eq!(attr(env, "agent_id"), Some(&expr(want)), "{agent}");
+    }
+}
+
+#[test]
+fn a_relative_workdir_is_refused() {
+    let home = TestHome::new();
+    for workdir in ["project", "./project", "~/project"] {
+        let out = home
+            .codexgw()
+            .args(["template", "--mode", "chatgpt", "--workdir", workdir])
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains(&format!("`--workdir {workdir}` is not an absolute path")),
+            "{stderr}"
+        );
+        assert!(stderr.contains("--workdir /home/coder/project"), "{stderr}");
+    }
+}
+
+#[test]
+fn a_standalone_gateway_is_the_base_url_in_every_mode() {
+    let home = TestHome::new();
+    for mode in MODES {
+        let text = template(
+            &home,
+            &[
+                "--mode",
+                mode,
+                "--gateway-url",
+                &format!("{STANDALONE}/openai/v1"),
+            ],
+        );
+        let body = hcl::parse(&text).unwrap();
+        let module = only_block(&body, "module", &["codex"]);
+        assert_eq!(attr(module, "enable_ai_gateway"), None, "{mode}");
+        let toml = attr(module, "base_config_toml")
+            .unwrap()
+            .evaluate(&workspace("https://coder.example.com"))
+            .unwrap();
+        let toml: toml_edit::DocumentMut = toml.as_str().unwrap().parse().unwrap();
+        let provider = if mode == "chatgpt" {
+            "chatgpt"
+        } else {
+            "openai"
+        };
+        assert_eq!(
+            toml["model_providers"]["ai_gateway"]["base_url"].as_str(),
+            Some(format!("{STANDALONE}/{provider}/v1").as_str()),
+            "{mode}"
+        );
+        let env = only_block(&body, "resource", &["coder_env", "coder_api_token"]);
+        assert_eq!(attr(env, "name"), Some(&expr("\"CODER_API_TOKEN\"")));
+        if mode == "centralized" {
+            assert_eq!(
+                toml["model_providers"]["ai_gateway"]["env_key"].as_str(),
+                Some("CODER_API_TOKEN")
+            );
+        }
+    }
+    let out = home
+        .codexgw()
+        .args([
+            "template",
+            "--mode",
+            "byok",
+            "--gateway-url",
+            "http://gw.internal",
+        ])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("plain http"), "{stderr}");
+    template(
+        &home,
+        &[
+            "--mode",
+            "byok",
+            "--gateway-url",
+            "http://gw.internal",
+            "--allow-http",
+        ],
+    );
 }

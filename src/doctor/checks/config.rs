@@ -1,6 +1,7 @@
 //! `config.*`: the config files parse, select a gateway provider, and its table is one
 //! Codex accepts.
 
+use crate::coder::deployment::StandaloneGateway;
 use serde_json::json;
 
 use crate::codex::inspect::{
@@ -310,7 +311,10 @@ fn config_provider(facts: &Facts) -> Check {
 fn config_block(facts: &Facts) -> Check {
     const ID: &str = BLOCK.id;
     let judged = judged::block(facts);
-    let refused = refused_providers(facts, judged.as_ref().map(|(b, _)| b.id.as_str()));
+    let mut refused = refused_providers(facts, judged.as_ref().map(|(b, _)| b.id.as_str()));
+    if let (Some(expected), Some((block, _))) = (&facts.gateway, &judged) {
+        refused.extend(elsewhere_than(expected, block));
+    }
     match judged {
         Some((block, file)) => judged_block(&block, file, &refused),
         None if facts.docs().next().is_none() => {
@@ -333,6 +337,27 @@ fn config_block(facts: &Facts) -> Check {
             joined(ID, &all)
         }
     }
+}
+
+/// With `--gateway-url`: the table must send Codex to that standalone gateway.
+fn elsewhere_than(expected: &StandaloneGateway, block: &Block) -> Option<Finding> {
+    if block
+        .standalone()
+        .is_some_and(|(gateway, _)| gateway == *expected)
+    {
+        return None;
+    }
+    let at = block
+        .base_url
+        .as_deref()
+        .map_or("nowhere".to_string(), |u| format!("`{}`", redact_url(u)));
+    Some(Finding {
+        severity: Severity::Error,
+        message: format!("`base_url` points at {at}, not at the standalone gateway {expected}"),
+        fix: format!(
+            "run `codexgw setup --gateway-url {expected} --url <deployment>` (with the same `--mode`)"
+        ),
+    })
 }
 
 fn judged_block(block: &Block, file: &File, refused: &[Finding]) -> Check {
@@ -372,7 +397,10 @@ fn judged_block(block: &Block, file: &File, refused: &[Finding]) -> Check {
             format!(
                 "{table} is a {} block for {}",
                 mode.map_or("gateway", Mode::name),
-                describe_gateway(gateway.as_ref())
+                match block.standalone() {
+                    Some((standalone, _)) => format!("the standalone gateway at {standalone}"),
+                    None => describe_gateway(gateway.as_ref()),
+                }
             ),
         )
     } else {

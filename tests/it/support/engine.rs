@@ -20,6 +20,7 @@ pub fn variants(url: &str, route: Route, env_var: &str) -> Vec<(&'static str, Pr
         mode,
         deployment: deployment.clone(),
         route,
+        gateway: None,
         token_source,
     };
     let env = || TokenSource::Env(env_var.into());

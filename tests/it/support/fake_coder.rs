@@ -1,6 +1,8 @@
 //! A fake Coder deployment on 127.0.0.1 for tests and benchmarks: `/api/v2/buildinfo`,
-//! `/api/v2/users/me`, and the AI Gateway routes with the status codes and bodies the real
-//! coder/aibridge code answers (see shared/FACTS.md), plus switches for every failure we test.
+//! `/api/v2/users/me`, the user's AI endpoints (`ai-provider-keys`, `ai/spend`), entitlements,
+//! and the AI Gateway routes with the status codes and bodies the real coder/aibridge code
+//! answers (see shared/FACTS.md), plus switches for every failure we test. With `standalone`
+//! it is a standalone gateway instead (`/openai/v1` at the root, `/healthz`, `/readyz`).
 //! It records each request so tests can assert the exact path and credential headers.
 #![allow(dead_code)]
 
@@ -31,7 +33,28 @@ pub struct Options {
     pub gateway: Gateway,
     /// An admin created the `chatgpt` provider.
     pub chatgpt_provider: bool,
+    /// Users may bring their own credential to it (`byok_enabled`).
+    pub chatgpt_byok: bool,
+    /// `/api/v2/users/me/ai-provider-keys` answers 404, as before v2.34.
+    pub no_provider_keys_endpoint: bool,
+    /// Spent and limit in micro-dollars; the limit `None` is no budget. `/ai/spend` answers
+    /// 404 before v2.36. With `budget_exceeded` the spend equals the limit.
+    pub spend_micros: i64,
+    pub budget_micros: Option<i64>,
     pub budget_exceeded: bool,
+    /// The licence lists `aibridge` as entitled (`NotLicensed` also makes it not entitled).
+    pub entitled: bool,
+    /// The Responses-WebSocket relay's experiment is on: an upgrade gets 101, else 501.
+    pub websocket_relay: bool,
+    /// The gateway's provider is switched off: 503 `provider_disabled: …`.
+    pub provider_disabled: bool,
+    /// A standalone gateway that lost its deployment: 503 `could not connect to coderd`.
+    pub coderd_unreachable: bool,
+    /// Coder v2.35.6's bug: `POST /responses` with Codex's `namespace` tool gets 400.
+    pub namespace_bug: bool,
+    /// Serve as a standalone gateway: the routes at the root too, `/healthz`, `/readyz`, and
+    /// no REST API.
+    pub standalone: bool,
     /// Wait this long before every answer.
     pub delay: Duration,
     /// Accept connections and never answer.
@@ -47,11 +70,21 @@ pub const VALID_TOKEN: &str = "abcdefghij-0123456789abcdefghijkl";
 impl Default for Options {
     fn default() -> Self {
         Options {
-            version: "v2.35.6+abc1234".into(),
+            version: "v2.36.1+abc1234".into(),
             valid_token: VALID_TOKEN.into(),
             gateway: Gateway::Enabled,
             chatgpt_provider: true,
+            chatgpt_byok: true,
+            no_provider_keys_endpoint: false,
+            spend_micros: 1_200_000,
+            budget_micros: Some(50_000_000),
             budget_exceeded: false,
+            entitled: true,
+            websocket_relay: false,
+            provider_disabled: false,
+            coderd_unreachable: false,
+            namespace_bug: false,
+            standalone: false,
             delay: Duration::ZERO,
             hang: false,
             redirect_to: None,
@@ -66,6 +99,8 @@ pub struct Recorded {
     /// Path with the query string.
     pub url: String,
     pub headers: Vec<(String, String)>,
+    /// The request body, lossily decoded.
+    pub body: String,
 }
 
 impl Recorded {
@@ -155,6 +190,13 @@ fn text(status: u16, body: &str) -> Response<std::io::Cursor<Vec<u8>>> {
 }
 
 fn handle(mut request: Request, options: &Options, log: &Mutex<Vec<Recorded>>, stop: &AtomicBool) {
+    let mut body = Vec::new();
+    // tiny_http hands an upgrade request the raw socket as its body: reading it would wait
+    // for the client to hang up.
+    let upgrade = request.headers().iter().any(|h| h.field.equiv("Upgrade"));
+    if !upgrade {
+        let _ = request.as_reader().read_to_end(&mut body);
+    }
     let recorded = Recorded {
         method: request.method().to_string(),
         url: request.url().to_string(),
@@ -163,9 +205,8 @@ fn handle(mut request: Request, options: &Options, log: &Mutex<Vec<Recorded>>, s
             .iter()
             .map(|h| (h.field.to_string(), h.value.to_string()))
             .collect(),
+        body: String::from_utf8_lossy(&body).into_owned(),
     };
-    let mut body = Vec::new();
-    let _ = request.as_reader().read_to_end(&mut body);
     log.lock().unwrap().push(recorded.clone());
     if options.hang {
         while !stop.load(Ordering::SeqCst) {
@@ -185,8 +226,20 @@ fn handle(mut request: Request, options: &Options, log: &Mutex<Vec<Recorded>>, s
     let _ = request.respond(route(&recorded, options));
 }
 
+fn signed_in(request: &Recorded, options: &Options) -> bool {
+    request.header("Coder-Session-Token") == Some(options.valid_token.as_str())
+}
+
+const SIGNED_OUT: &str = r#"{"message":"You are signed out or your session has expired. Please log in again to continue."}"#;
+
 fn route(request: &Recorded, options: &Options) -> Response<std::io::Cursor<Vec<u8>>> {
     let path = request.path();
+    if options.standalone {
+        return match path {
+            "/healthz" | "/readyz" => text(200, "ok"),
+            _ => gateway(request, options, path),
+        };
+    }
     if path == "/api/v2/buildinfo" {
         if options.garbage_buildinfo {
             return text(200, "<html>not coder</html>");
@@ -200,23 +253,81 @@ fn route(request: &Recorded, options: &Options) -> Response<std::io::Cursor<Vec<
         );
     }
     if path == "/api/v2/users/me" {
-        return if request.header("Coder-Session-Token") == Some(options.valid_token.as_str()) {
+        return if signed_in(request, options) {
             json(
                 200,
                 r#"{"id":"00000000-0000-0000-0000-000000000001","username":"alice","email":"alice@example.com"}"#,
             )
         } else {
-            json(
-                401,
-                r#"{"message":"You are signed out or your session has expired. Please log in again to continue."}"#,
-            )
+            json(401, SIGNED_OUT)
         };
     }
-    let serves_new_route = version_at_least(&options.version, 2, 35);
-    let rest = path.strip_prefix("/api/v2/aibridge").or_else(|| {
-        path.strip_prefix("/api/v2/ai-gateway")
-            .filter(|_| serves_new_route)
-    });
+    if path == "/api/v2/users/me/ai-provider-keys"
+        && !options.no_provider_keys_endpoint
+        && version_at_least(&options.version, 2, 34)
+    {
+        if !signed_in(request, options) {
+            return json(401, SIGNED_OUT);
+        }
+        let mut providers = vec![
+            r#"{"name":"openai","byok_enabled":true,"has_user_api_key":false,"has_provider_api_key":true}"#.to_string(),
+        ];
+        if options.chatgpt_provider {
+            providers.push(format!(
+                r#"{{"name":"chatgpt","byok_enabled":{},"has_user_api_key":false,"has_provider_api_key":false}}"#,
+                options.chatgpt_byok
+            ));
+        }
+        return json(200, &format!("[{}]", providers.join(",")));
+    }
+    if path == "/api/v2/users/me/ai/spend" && version_at_least(&options.version, 2, 36) {
+        if !signed_in(request, options) {
+            return json(401, SIGNED_OUT);
+        }
+        let spent = match (options.budget_exceeded, options.budget_micros) {
+            (true, Some(limit)) => limit,
+            _ => options.spend_micros,
+        };
+        let budget = options.budget_micros.map_or("null".to_string(), |limit| {
+            format!(r#"{{"spend_limit_micros":{limit},"limit_source":"group"}}"#)
+        });
+        return json(
+            200,
+            &format!(
+                r#"{{"current_spend_micros":{spent},"effective_budget":{budget},"period_start":"2026-12-01T00:00:00Z","period_end":"2027-01-01T00:00:00Z"}}"#
+            ),
+        );
+    }
+    if path == "/api/v2/entitlements" {
+        if !signed_in(request, options) {
+            return json(401, SIGNED_OUT);
+        }
+        let entitled = options.entitled && options.gateway != Gateway::NotLicensed;
+        let entitlement = if entitled { "entitled" } else { "not_entitled" };
+        return json(
+            200,
+            &format!(
+                r#"{{"features":{{"aibridge":{{"entitlement":"{entitlement}","enabled":{entitled}}}}},"has_license":{entitled},"warnings":[],"errors":[]}}"#
+            ),
+        );
+    }
+    gateway(request, options, path)
+}
+
+/// The gateway's routes: under both prefixes, and at the root of a standalone gateway.
+fn gateway(
+    request: &Recorded,
+    options: &Options,
+    path: &str,
+) -> Response<std::io::Cursor<Vec<u8>>> {
+    let serves_new_route = version_at_least(&options.version, 2, 35) || options.standalone;
+    let rest = path
+        .strip_prefix("/api/v2/aibridge")
+        .or_else(|| {
+            path.strip_prefix("/api/v2/ai-gateway")
+                .filter(|_| serves_new_route)
+        })
+        .or_else(|| Some(path).filter(|_| options.standalone));
     let Some(rest) = rest else {
         return json(404, r#"{"message":"Route not found."}"#);
     };
@@ -239,11 +350,17 @@ fn route(request: &Recorded, options: &Options) -> Response<std::io::Cursor<Vec<
     let Some(coder_token) = coder_token else {
         return text(400, "no authentication key provided");
     };
+    if options.coderd_unreachable {
+        return text(503, "could not connect to coderd");
+    }
     if coder_token != options.valid_token {
         return text(403, "unauthorized");
     }
     if options.budget_exceeded {
-        return text(403, "AI budget for this user exceeded");
+        return text(
+            403,
+            "AI budget of US$50.00 exceeded. Please contact an administrator to increase your budget.",
+        );
     }
     let known = rest.starts_with("/openai/v1/")
         || (rest.starts_with("/chatgpt/v1/") && options.chatgpt_provider);
@@ -252,10 +369,43 @@ fn route(request: &Recorded, options: &Options) -> Response<std::io::Cursor<Vec<
         (request.method.as_str(), endpoint),
         ("POST", "responses") | ("POST", "chat/completions") | ("GET", "models")
     );
+    let upgrade = request
+        .header("Upgrade")
+        .is_some_and(|u| u.eq_ignore_ascii_case("websocket"));
+    if known && upgrade && request.method == "GET" && endpoint == "responses" {
+        return if options.websocket_relay && request.header("Sec-WebSocket-Key").is_none() {
+            text(
+                400,
+                "WebSocket protocol violation: missing Sec-WebSocket-Key",
+            )
+        } else if options.websocket_relay {
+            Response::from_string("")
+                .with_status_code(101)
+                .with_header(header("Upgrade", "websocket"))
+                .with_header(header("Connection", "Upgrade"))
+        } else {
+            text(501, "Not Implemented")
+        };
+    }
     if !known || !served {
         return text(
             404,
             &format!("route not supported: {} {rest}", request.method),
+        );
+    }
+    if options.provider_disabled {
+        return text(
+            503,
+            "provider_disabled: the provider \"openai\" is disabled by an administrator",
+        );
+    }
+    if options.namespace_bug
+        && endpoint == "responses"
+        && request.body.contains(r#""type":"namespace""#)
+    {
+        return text(
+            400,
+            "malformed request: unmarshal request body: unknown tool type \"namespace\"",
         );
     }
     // BYOK: the user's own credential must reach the upstream.
