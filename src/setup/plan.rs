@@ -367,6 +367,7 @@ mod tests {
                 .unwrap()
                 .deployment,
             route: Route::Aibridge,
+            gateway: None,
             token_source: TokenSource::Env("OPENAI_API_KEY".into()),
         };
         let config = file(
