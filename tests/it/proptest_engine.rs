@@ -381,10 +381,15 @@ proptest! {
             }
             let after = ConfigDocument::parse(&output)
                 .map_err(|e| TestCaseError::fail(format!("setup wrote invalid TOML: {e}\n{output}")))?;
-            prop_assert_eq!(outside_owned(&after, ID), outside_owned(&before, ID), "{}", output);
             prop_assert_eq!(after.top_level_str("model_provider"), Some(ID));
             let (again, _) = setup(&spec, &output);
             prop_assert_eq!(&again, &output, "a second setup changed the file");
+            // A migration (a stranded `model_provider`, an older Coder block) changes more than
+            // setup's own keys on purpose; fixtures_setup.rs checks each such shape.
+            if !plan.migration.notes.is_empty() {
+                continue;
+            }
+            prop_assert_eq!(outside_owned(&after, ID), outside_owned(&before, ID), "{}", output);
             let back = ConfigDocument::parse(&remove(&output, previous))
                 .map_err(|e| TestCaseError::fail(format!("remove wrote invalid TOML: {e}")))?;
             if before.has_provider(ID) || before.top_level_str("model_provider") == Some(ID) {
