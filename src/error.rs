@@ -117,8 +117,13 @@ pub fn find_user_error(err: &anyhow::Error) -> Option<&UserError> {
 }
 
 /// Render an error the way the house style asks: `error:`, `caused by:` lines, `help:` lines.
-/// A closed stdout renders as nothing: its reader has gone, and the shell knows why.
+/// A closed stdout renders as nothing: its reader has gone, and the shell knows why. Causes may
+/// quote servers and files, so the text is made [`printable`].
 pub fn render(err: &anyhow::Error) -> String {
+    printable(&render_raw(err))
+}
+
+fn render_raw(err: &anyhow::Error) -> String {
     if exit_kind(err) == ExitKind::BrokenPipe {
         return String::new();
     }
@@ -149,6 +154,52 @@ pub fn render(err: &anyhow::Error) -> String {
             out.push_str(if i == 0 { "help: " } else { "      " });
             out.push_str(line);
             out.push('\n');
+        }
+    }
+    out
+}
+
+/// The invisible characters that reorder how text is shown (Trojan Source, CVE-2021-42574).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text from a server or a file, made safe for a terminal: escape sequences (colours, cursor
+/// moves, title changes, hyperlinks) are dropped whole, other control characters and bidi
+/// controls are dropped; newlines and tabs stay.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            '\u{1b}' => match chars.peek() {
+                // CSI: parameters, then one final byte in `@`..=`~`.
+                Some('[') => {
+                    chars.next();
+                    for c in chars.by_ref() {
+                        if ('@'..='~').contains(&c) {
+                            break;
+                        }
+                    }
+                }
+                // OSC, DCS and friends: up to BEL or the string terminator `ESC \`.
+                Some(']' | 'P' | 'X' | '^' | '_') => {
+                    chars.next();
+                    while let Some(c) = chars.next() {
+                        if c == '\u{7}' || (c == '\u{1b}' && chars.next_if_eq(&'\\').is_some()) {
+                            break;
+                        }
+                    }
+                }
+                // A two-character escape.
+                Some(_) => {
+                    chars.next();
+                }
+                None => {}
+            },
+            c if c.is_control() || is_bidi_control(c) => {}
+            c => out.push(c),
         }
     }
     out
@@ -189,6 +240,26 @@ mod tests {
             "{}",
             render(&err)
         );
+    }
+
+    #[test]
+    fn server_text_reaches_the_terminal_without_control_sequences() {
+        assert_eq!(
+            printable(
+                "\u{1b}[2J\u{1b}]0;pwned\u{7}ali\u{1b}[31mce\u{1b}[0m\u{202e}gpj.exe\u{0}\u{7f}\n\tok"
+            ),
+            "alicegpj.exe\n\tok"
+        );
+        assert_eq!(
+            printable("\u{1b}]8;;https://x\u{1b}\\link\u{1b}]8;;\u{1b}\\"),
+            "link"
+        );
+        assert_eq!(
+            printable("plain `text` – ünïcode"),
+            "plain `text` – ünïcode"
+        );
+        let err = failure("user \u{1b}[31mroot\u{1b}[0m", "next");
+        assert_eq!(render(&err), "error: user root\nhelp: next\n");
     }
 
     #[test]

@@ -172,9 +172,14 @@ impl Ui {
     }
 
     /// A status line, on stderr so stdout stays data. stderr that cannot be written to has
-    /// nobody to tell, so its errors are dropped.
+    /// nobody to tell, so its errors are dropped. Lines may quote servers and files, so they
+    /// are made [`error::printable`].
     pub fn status(&self, line: impl AsRef<str>) {
-        let _ = writeln!(self.stderr.borrow_mut(), "{}", line.as_ref());
+        let _ = writeln!(
+            self.stderr.borrow_mut(),
+            "{}",
+            error::printable(line.as_ref())
+        );
     }
 
     pub fn warn(&self, line: impl AsRef<str>) {
@@ -183,7 +188,11 @@ impl Ui {
         } else {
             "warning:"
         };
-        let _ = writeln!(self.stderr.borrow_mut(), "{label} {}", line.as_ref());
+        let _ = writeln!(
+            self.stderr.borrow_mut(),
+            "{label} {}",
+            error::printable(line.as_ref())
+        );
     }
 
     /// Text for stderr as it is (a diff, a rendered error).

@@ -128,17 +128,19 @@ impl fmt::Display for Deployment {
 /// to loopback unless `allow_http`. `example` is a URL of the same kind, for the fix.
 fn checked_url(input: &str, allow_http: bool, example: &str) -> anyhow::Result<Url> {
     let input = input.trim();
+    // Messages show the URL without its `user:password@` part: it may be a token.
+    let shown = crate::codex::inspect::redact_url(input);
     let bad = |what: &str| {
         error::usage(
-            format!("`{input}` is not a usable Coder URL: {what}"),
+            format!("`{shown}` is not a usable Coder URL: {what}"),
             format!("use the address you open it at, e.g. `{example}`"),
         )
     };
     let url = Url::parse(input).map_err(|e| match e {
         // `coder.example.com`: the scheme is all that is missing.
         url::ParseError::RelativeUrlWithoutBase if !input.contains("://") => error::usage(
-            format!("`{input}` is not a usable Coder URL: it has no scheme"),
-            format!("use the full address, e.g. `https://{input}`"),
+            format!("`{shown}` is not a usable Coder URL: it has no scheme"),
+            format!("use the full address, e.g. `https://{shown}`"),
         ),
         e => bad(&e.to_string()),
     })?;
@@ -149,19 +151,21 @@ fn checked_url(input: &str, allow_http: bool, example: &str) -> anyhow::Result<U
     let Some(host) = url.host_str().filter(|h| !h.is_empty()) else {
         return Err(bad("it has no host"));
     };
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(bad("it has a query or fragment (`?…` / `#…`)"));
-    }
+    // Credentials first: whatever else is wrong, the message must not be about a URL that
+    // holds a token.
     if !url.username().is_empty() || url.password().is_some() {
         return Err(error::usage(
             format!("the URL for `{host}` carries credentials"),
             "remove the `user:password@` part; codexgw keeps tokens in the OS keyring",
         ));
     }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("it has a query or fragment (`?…` / `#…`)"));
+    }
     if url.scheme() == "http" && !allow_http && !is_loopback(host) {
         return Err(error::usage(
             format!(
-                "`{input}` uses plain http to a host that is not loopback; tokens would travel unencrypted"
+                "`{shown}` uses plain http to a host that is not loopback; tokens would travel unencrypted"
             ),
             "use the https address",
         ));

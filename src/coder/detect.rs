@@ -53,7 +53,7 @@ pub fn deployment_urls(env: &Environment) -> Vec<DetectedUrl> {
         });
     }
     if let Some(path) = coder_config_dir(env).map(|dir| dir.join("url"))
-        && let Ok(text) = std::fs::read_to_string(&path)
+        && let Ok(Some(text)) = crate::files::read_optional(&path)
     {
         let url = text.trim();
         if !url.is_empty() {

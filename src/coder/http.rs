@@ -26,13 +26,23 @@ impl Answer {
 
     /// Coder's JSON errors carry `{"message": …}`; gateway errors are plain text.
     pub fn message(&self) -> String {
+        self.message_hiding(&[])
+    }
+
+    /// [`Answer::message`] with the credentials that were `sent`, and anything shaped like a
+    /// token, redacted — before the text is cut to length, so that a server echoing a token
+    /// cannot show its first part.
+    pub fn message_hiding(&self, sent: &[&str]) -> String {
         if self.is_json()
             && let Ok(value) = serde_json::from_str::<serde_json::Value>(&self.body)
             && let Some(message) = value.get("message").and_then(|m| m.as_str())
         {
-            return message.to_string();
+            return crate::secrets::redact_in_text(message, sent);
         }
-        self.body.trim().chars().take(300).collect()
+        crate::secrets::redact_in_text(self.body.trim(), sent)
+            .chars()
+            .take(300)
+            .collect()
     }
 }
 
@@ -79,4 +89,30 @@ pub fn buildinfo_version(
         .ok_or("`/api/v2/buildinfo` has no `version`")?;
     crate::coder::deployment::CoderVersion::parse(raw)
         .ok_or_else(|| format!("cannot read the version `{raw}`"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The review's leak: a server that echoes the token after 290 characters showed its first
+    /// part, because the body was cut before the token was redacted.
+    #[test]
+    fn an_echoed_token_is_redacted_before_the_body_is_cut() {
+        let token = "abcdefghij-0123456789abcdefghijkl";
+        let answer = Answer {
+            status: 500,
+            content_type: Some("text/plain".into()),
+            location: None,
+            body: format!("{} {token} and more", "x".repeat(290)),
+        };
+        let message = answer.message();
+        assert!(!message.contains("abcdefghij-0"), "{message}");
+        assert!(message.ends_with(" abcd… (33"), "{message}");
+        let odd = Answer {
+            body: format!("{}my-odd-secret", "y".repeat(295)),
+            ..answer
+        };
+        assert!(!odd.message_hiding(&["my-odd-secret"]).contains("my-odd"));
+    }
 }

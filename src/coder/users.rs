@@ -32,16 +32,32 @@ pub fn signed_in_as(
         )
     })?;
     match answer.status {
-        200 => Ok(serde_json::from_str::<serde_json::Value>(&answer.body)
+        // Only Coder's own answer counts: a login page or a proxy's 200 proves nothing. The
+        // name is shown at a terminal: no escape sequences from the server get through.
+        200 => serde_json::from_str::<serde_json::Value>(&answer.body)
             .ok()
-            .and_then(|v| v.get("username")?.as_str().map(str::to_string))
-            .unwrap_or_else(|| "an unnamed user".into())),
+            .and_then(|v| v.get("username")?.as_str().map(error::printable))
+            .filter(|name| !name.trim().is_empty())
+            .ok_or_else(|| {
+                error::failure(
+                    format!(
+                        "`{url}` answered HTTP 200, but not with a Coder user (JSON with a `username`)"
+                    ),
+                    "check that the URL is your Coder deployment (not a proxy's login page)",
+                )
+            }),
         401 => Err(error::failure(
-            format!("{deployment} rejected the token: {}", answer.message()),
+            format!(
+                "{deployment} rejected the token: {}",
+                answer.message_hiding(&[token.expose()])
+            ),
             "create a new one with `coder tokens create` and try again",
         )),
         status => Err(error::failure(
-            format!("`{url}` answered HTTP {status}: {}", answer.message()),
+            format!(
+                "`{url}` answered HTTP {status}: {}",
+                answer.message_hiding(&[token.expose()])
+            ),
             "check that the URL is your Coder deployment",
         )),
     }

@@ -76,6 +76,19 @@ impl CodexHome {
         self.dir.join(format!("{profile}.config.toml"))
     }
 
+    /// The file a backup named after `original` may be put back into: only the files codexgw
+    /// backs up (`config.toml` and profile files), never another name found in the backups
+    /// folder (`auth.json`, `../x`).
+    pub fn restorable(&self, original: &str) -> Option<PathBuf> {
+        if original == "config.toml" {
+            return Some(self.config_path());
+        }
+        let profile = original.strip_suffix(".config.toml")?;
+        validate_profile_name(profile)
+            .ok()
+            .map(|()| self.profile_path(profile))
+    }
+
     pub fn auth_path(&self) -> PathBuf {
         self.dir.join("auth.json")
     }

@@ -497,6 +497,19 @@ impl Block {
         let gateway = self.gateway();
         let deployment = gateway.as_ref().map(|g| &g.deployment);
         out.extend(self.load_errors());
+        // A token pasted where a variable name belongs: Codex looks up a variable of that name
+        // (there is none), and the token sits in plain text in the file.
+        for (key, name) in [
+            ("env_key", &self.env_key),
+            ("env_http_headers", &self.governance_var),
+        ] {
+            if let Some(why) = name.as_deref().and_then(crate::codex::launch::pasted_token) {
+                out.push(Finding::error(
+                    format!("`{key}` in `model_providers.{id}`{} {why}", self.at(key)),
+                    "put the token in a variable (or the keyring: `codexgw token set coder`), write the variable's name here, e.g. `OPENAI_API_KEY`, and replace the token: it has been in plain text",
+                ));
+            }
+        }
         match self.name.as_deref().map(str::trim) {
             None | Some("") => out.push(Finding::error(
                 format!("`model_providers.{id}` has no `name`; Codex requires a non-empty one"),

@@ -10,7 +10,7 @@ use crate::codex::inspect::Inspected;
 use crate::codex::mode::{CODER_TOKEN_VAR, Mode};
 use crate::environment::Environment;
 use crate::error;
-use crate::secrets::{self, Origin, Secret, SecretStore, TokenKind};
+use crate::secrets::{self, Secret, SecretStore, TokenKind};
 
 /// What config.toml says about the gateway provider, as far as launching Codex needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,30 +157,27 @@ fn coder_token(
             ),
         )
     })?;
-    match &found.origin {
-        Origin::Env(var) if secrets::looks_like_openai_key(found.secret.expose()) => {
-            Err(error::failure(
-                format!(
-                    "`{var}` holds an OpenAI API key ({}), but Codex would send it to the gateway as the Coder token",
-                    found.secret.redacted()
-                ),
-                format!(
-                    "set `{var}` to your Coder API token (`coder tokens create`), or `unset {var}` to use the stored one"
-                ),
-            ))
-        }
-        _ => Ok(found.secret),
-    }
+    secrets::usable(TokenKind::Coder, found, &provider.deployment)
+}
+
+/// `Some(why)` when `name`, found where a variable name belongs, is a token instead; `why`
+/// shows it only redacted. The one rule, used by [`validate_var_name`] and doctor.
+pub fn pasted_token(name: &str) -> Option<String> {
+    (secrets::looks_like_openai_key(name) || secrets::looks_like_secret(name)).then(|| {
+        format!(
+            "looks like a token, not a variable name ({})",
+            secrets::redact(name)
+        )
+    })
 }
 
 /// Variable names go into shell code unquoted, so only portable names pass; a pasted token in
-/// their place would land in config.toml. `Err` says what is wrong, without the value.
+/// their place would land in config.toml. `Err` says what is wrong, showing a value that looks
+/// like a secret only redacted. The one rule for every place a variable name belongs
+/// (`--env-key`, `env_key`, the variables of `env_http_headers`).
 pub fn validate_var_name(name: &str) -> Result<(), String> {
-    if secrets::looks_like_openai_key(name) || secrets::looks_like_coder_token(name) {
-        return Err(format!(
-            "looks like a token ({}), not a variable name",
-            secrets::redact(name)
-        ));
+    if let Some(why) = pasted_token(name) {
+        return Err(why);
     }
     if name.is_empty() {
         return Err("is empty".into());
@@ -260,13 +257,28 @@ impl Shell {
             ),
             (Shell::Fish, EnvChange::Unset(name)) => format!("set -e {name}\n"),
             (Shell::Powershell, EnvChange::Set(name, value)) => {
-                format!("$env:{name} = '{}'\n", value.expose().replace('\'', "''"))
+                format!("$env:{name} = '{}'\n", powershell_quoted(value.expose()))
             }
             (Shell::Powershell, EnvChange::Unset(name)) => {
                 format!("Remove-Item Env:{name} -ErrorAction SilentlyContinue\n")
             }
         }
     }
+}
+
+/// The inside of a PowerShell single-quoted string. PowerShell ends such a string at any of
+/// its single quotes — ASCII `'` and the typographic U+2018–U+201B — and takes each of them
+/// doubled as one literal quote; doubling only `'` would let a value run code under
+/// `Invoke-Expression`.
+fn powershell_quoted(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    for c in value.chars() {
+        if matches!(c, '\'' | '\u{2018}'..='\u{201B}') {
+            out.push(c);
+        }
+        out.push(c);
+    }
+    out
 }
 
 impl fmt::Display for EnvChange {
@@ -469,11 +481,27 @@ mod tests {
         assert_eq!(validate_var_name(""), Err("is empty".to_string()));
         assert_eq!(
             validate_var_name("sk-abc def"),
-            Err("looks like a token (… (10 chars)), not a variable name".to_string())
+            Err("looks like a token, not a variable name (… (10 chars))".to_string())
         );
         assert_eq!(
             validate_var_name("abcdefghij-0123456789abcdefghijkl"),
-            Err("looks like a token (abcd… (33 chars)), not a variable name".to_string())
+            Err("looks like a token, not a variable name (abcd… (33 chars))".to_string())
+        );
+        for token in [
+            "ghp_0123456789abcdefghijABCDEFGHIJ",
+            "eyJhbGciOiJIUzI1NiJ9.e30.abc",
+            "AbCdEfGhIjKlMnOpQrStUv0123",
+        ] {
+            let err = validate_var_name(token).unwrap_err();
+            assert!(
+                err.starts_with("looks like a token, not a variable name ("),
+                "{err}"
+            );
+            assert!(!err.contains(token), "{err}");
+        }
+        assert_eq!(
+            validate_var_name("OPENAI_CODER_AIGATEWAY_SESSION_TOKEN"),
+            Ok(())
         );
         assert_eq!(
             validate_var_name("9LIVES"),
@@ -498,6 +526,19 @@ mod tests {
         assert_eq!(
             Shell::Powershell.render(&changes),
             "$env:T = 'a''b\\c$d'\nRemove-Item Env:OPENAI_API_KEY -ErrorAction SilentlyContinue\n"
+        );
+    }
+
+    /// The review's injection: `’;calc;’` in a token ended the string in PowerShell.
+    #[test]
+    fn powershell_doubles_every_quote_it_accepts() {
+        let changes = [EnvChange::Set(
+            "T".into(),
+            Secret::new("a\u{2019};calc;\u{2018}b\u{201A}c\u{201B}d'e\u{201C}"),
+        )];
+        assert_eq!(
+            Shell::Powershell.render(&changes),
+            "$env:T = 'a\u{2019}\u{2019};calc;\u{2018}\u{2018}b\u{201A}\u{201A}c\u{201B}\u{201B}d''e\u{201C}'\n"
         );
     }
 

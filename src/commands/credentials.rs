@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use anyhow::Context as _;
+
 use crate::cli::SetupArgs;
 use crate::codex::home::{CodexHome, CodexLogin};
 use crate::codex::mode::{CODER_TOKEN_VAR, Mode, ProviderSpec, TokenSource};
@@ -34,14 +36,33 @@ pub fn token_to_store(ctx: &Context, args: &SetupArgs) -> anyhow::Result<Option<
     token::read_token(ctx, TokenKind::Coder, false).map(Some)
 }
 
-/// After the provider block is in place: store the token, offer to at a terminal, log Codex
-/// in for byok, and tell what is still missing.
+/// Stores the `--store-token` token for the deployment. Setup calls it before it writes
+/// config.toml: a keyring that fails or does not answer then leaves no half-done setup.
+pub fn store_token(
+    ctx: &Context,
+    spec: &ProviderSpec,
+    token: Option<Secret>,
+) -> anyhow::Result<()> {
+    let Some(token) = token else {
+        return Ok(());
+    };
+    let key = secrets::store_key(&spec.deployment);
+    let backend = secrets::system_store(&ctx.env)
+        .set(TokenKind::Coder, &key, &token)
+        .context("cannot store the Coder API token; config.toml was not changed")?;
+    ctx.ui.status(format!(
+        "stored the Coder API token for `{key}` in {backend}"
+    ));
+    Ok(())
+}
+
+/// After the provider block is in place: offer to store a token at a terminal, log Codex in
+/// for byok, and tell what is still missing.
 pub fn after_setup(
     ctx: &Context,
     args: &SetupArgs,
     spec: &ProviderSpec,
     home: &CodexHome,
-    token: Option<Secret>,
 ) -> anyhow::Result<Done> {
     let store = secrets::system_store(&ctx.env);
     let key = secrets::store_key(&spec.deployment);
@@ -56,15 +77,11 @@ pub fn after_setup(
         )
     };
     let mut coder_token = find();
-    let offer = ctx.ui.interactive() && !args.yes && coder_token.is_none() && token.is_none();
-    let token = match token {
-        Some(token) => Some(token),
-        None if offer && confirm_store(ctx, key)? => {
-            Some(token::read_token(ctx, TokenKind::Coder, false)?)
-        }
-        None => None,
-    };
-    if let Some(token) = token {
+    // `--store-token` stored its token before config.toml was written; this is the offer at a
+    // terminal when none is found anywhere.
+    let offer = ctx.ui.interactive() && !args.yes && !args.store_token && coder_token.is_none();
+    if offer && confirm_store(ctx, key)? {
+        let token = token::read_token(ctx, TokenKind::Coder, false)?;
         let backend = store.set(TokenKind::Coder, key, &token)?;
         ctx.ui.status(format!(
             "stored the Coder API token for `{key}` in {backend}"

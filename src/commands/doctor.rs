@@ -35,13 +35,18 @@ pub fn run(
         strict_config: args.strict_config,
         codex_bin: args.codex_bin.clone(),
     };
-    let store = crate::secrets::system_store(&ctx.env);
+    // Half the budget at most for the keyring, so a locked one leaves time for the network.
+    let keyring_budget = (options.timeout / 2).max(Duration::from_millis(100));
+    let store = crate::secrets::system_store(&ctx.env).with_deadline(keyring_budget);
     let report = doctor::run(&options, &ctx.env, Some(&store));
-    if args.json {
-        ctx.ui.out(report::json(&report))?;
+    let text = if args.json {
+        report::json(&report)
     } else {
-        ctx.ui.out(report::human(&report, ctx.ui.color_stdout()))?;
-    }
+        report::human(&report, ctx.ui.color_stdout())
+    };
+    // The last net under every finding, fix line and piece of evidence: nothing shaped like a
+    // token leaves doctor whole, wherever a check quoted it from (a variable name, a server).
+    ctx.ui.out(crate::secrets::redact_in_text(&text, &[]))?;
     if report.ok {
         return Ok(());
     }

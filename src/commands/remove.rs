@@ -17,6 +17,9 @@ pub fn run(
     if let Some(profile) = &args.profile {
         validate_profile_name(profile)?;
     }
+    let _lock = (!args.dry_run)
+        .then(|| crate::files::lock(&home.backups_dir()))
+        .transpose()?;
     let config = read_state(home.config_path())?;
     let profile = args
         .profile

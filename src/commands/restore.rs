@@ -40,13 +40,23 @@ pub fn run(
             "see the names with `codexgw restore --list`",
         )
     })?;
+    let _lock = files::lock(&home.backups_dir())?;
     let text = files::read_optional(&backup.path)?.ok_or_else(|| {
         error::failure(
             format!("the backup `{}` vanished", backup.path.display()),
             "see what is left with `codexgw restore --list`",
         )
     })?;
-    let target = home.dir().join(&backup.original);
+    let target = home.restorable(&backup.original).ok_or_else(|| {
+        error::failure(
+            format!(
+                "`{}` is not a backup codexgw made: codexgw backs up only config.toml and profile files, not `{}`",
+                backup.name(),
+                backup.original
+            ),
+            "copy the file back by hand if you put it there on purpose; nothing was written",
+        )
+    })?;
     let change = FileChange {
         before: files::read_optional(&target)?,
         path: target,

@@ -52,6 +52,10 @@ pub fn run(
         None => reason.describe(route),
     };
 
+    // Parallel runs take turns from the read to the write (a dry run writes nothing).
+    let _lock = (!args.dry_run)
+        .then(|| crate::files::lock(&home.backups_dir()))
+        .transpose()?;
     let config = read_state(home.config_path())?;
     let profile = args
         .profile
@@ -107,7 +111,8 @@ pub fn run(
             return blocker.map_or(Ok(()), Err);
         }
         let token = credentials::token_to_store(ctx, args)?;
-        let done = credentials::after_setup(ctx, args, &spec, &home, token)?;
+        credentials::store_token(ctx, &spec, token)?;
+        let done = credentials::after_setup(ctx, args, &spec, &home)?;
         print_next(&done, blocker.is_some());
         return blocker.map_or(Ok(()), Err);
     }
@@ -140,13 +145,15 @@ pub fn run(
         args.yes,
         ("codexgw setup", true),
     )?;
+    // Stored first: a keyring that fails or hangs must not leave config.toml half set up.
+    credentials::store_token(ctx, &spec, token)?;
     apply(ctx, &home, &plan.changes, !args.no_backup)?;
     remember_replaced_model_provider(&home, plan)?;
     ctx.ui.status(&target);
     // Every answer typed from here on is checked at its prompt and asked again, so what can
     // still fail is a failure (exit 1), never a usage error: scripts read 2 as "nothing
     // happened".
-    let done = credentials::after_setup(ctx, args, &spec, &home, token)?;
+    let done = credentials::after_setup(ctx, args, &spec, &home)?;
     print_next(&done, codex_refuses);
     blocker.map_or(Ok(()), Err)
 }

@@ -141,9 +141,24 @@ fn shadowing_var(ctx: &Context, kind: TokenKind) -> Option<&'static str> {
 /// prompt; checked for shape either way.
 pub fn read_token(ctx: &Context, kind: TokenKind, force_stdin: bool) -> anyhow::Result<Secret> {
     let text = if force_stdin || !ctx.ui.stdin_is_terminal() {
-        ctx.ui
-            .read_stdin(64 * 1024)
-            .context("cannot read the token from stdin")?
+        // A little more than the longest token with its surrounding whitespace: enough to tell
+        // "too long" from "just right" without reading an endless stream.
+        let limit = 2 * secrets::MAX_TOKEN_LEN as u64;
+        let text = ctx
+            .ui
+            .read_stdin(limit + 1)
+            .context("cannot read the token from stdin")?;
+        if text.len() as u64 > limit {
+            return Err(error::usage(
+                format!(
+                    "stdin holds more than {limit} bytes; a {} is at most {} bytes; nothing was stored",
+                    kind.describe(),
+                    secrets::MAX_TOKEN_LEN
+                ),
+                "pipe in exactly one token",
+            ));
+        }
+        text
     } else if ctx.ui.interactive() {
         ctx.ui.password(
             &format!("{} (input is hidden)", kind.describe()),
@@ -204,7 +219,8 @@ fn print(
     } else {
         ""
     };
-    ctx.ui.out(format!("{}{newline}", found.secret.expose()))
+    let secret = secrets::usable(args.kind, found, &deployment)?;
+    ctx.ui.out(format!("{}{newline}", secret.expose()))
 }
 
 fn status(

@@ -206,6 +206,8 @@ pub const CHECK_IDS: [&str; LOCAL.len() + NET.len()] = {
 
 /// Runs every check. `store` is where codexgw keeps tokens (the OS keyring), if any.
 pub fn run(options: &Options, env: &Environment, store: Option<&dyn SecretStore>) -> Report {
+    // `--timeout` bounds the whole run, gathering included (a slow keyring counts against it).
+    let started = std::time::Instant::now();
     let facts = facts::gather(options, env, store);
     let mut checks = run_local(LOCAL, &facts);
     let probe = catch_unwind(AssertUnwindSafe(|| {
@@ -223,6 +225,7 @@ pub fn run(options: &Options, env: &Environment, store: Option<&dyn SecretStore>
             &Network::from_env(env),
             options.offline,
             options.timeout,
+            started,
         )),
         None => checks.extend(NET.iter().map(|entry| could_not_judge(entry.id))),
     }

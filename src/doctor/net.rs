@@ -115,13 +115,16 @@ pub const DEPLOYMENT: Entry<NetCheck> = Entry::new("net.deployment", deployment)
 pub const AUTH: Entry<NetCheck> = Entry::new("net.auth", auth);
 pub const GATEWAY: Entry<NetCheck> = Entry::new("net.gateway", gateway);
 
-/// Runs `checks` concurrently under one deadline (each skipped with `--offline`).
+/// Runs `checks` concurrently (each skipped with `--offline`); whatever has not answered
+/// [`MARGIN`] after `started + timeout` fails, so doctor as a whole ends by then even when the
+/// local facts took part of the budget.
 pub(super) fn check(
     checks: &[Entry<NetCheck>],
     probe: &Probe,
     network: &Network,
     offline: bool,
     timeout: Duration,
+    started: Instant,
 ) -> Vec<Check> {
     if offline {
         return checks
@@ -129,7 +132,7 @@ pub(super) fn check(
             .map(|entry| Check::skip(entry.id, "skipped: --offline"))
             .collect();
     }
-    run_jobs(checks, probe, network, timeout)
+    run_jobs(checks, probe, network, timeout, started)
 }
 
 /// Runs each job on its own thread and collects what is reported by the deadline.
@@ -138,6 +141,7 @@ fn run_jobs(
     probe: &Probe,
     network: &Network,
     timeout: Duration,
+    started: Instant,
 ) -> Vec<Check> {
     let (send, receive) = mpsc::channel();
     for (index, entry) in jobs.iter().enumerate() {
@@ -151,7 +155,7 @@ fn run_jobs(
         });
     }
     drop(send);
-    let deadline = Instant::now() + timeout + MARGIN;
+    let deadline = started + timeout + MARGIN;
     let mut results: Vec<Option<Check>> = vec![None; jobs.len()];
     while results.iter().any(Option::is_none) {
         let left = deadline.saturating_duration_since(Instant::now());
@@ -235,11 +239,7 @@ pub(super) fn fetch(
 
 /// The answer's message, with any credential we sent cut out in case the server echoes it.
 fn message(answer: &Answer, sent: &[&str]) -> String {
-    let mut text = answer.message();
-    for secret in sent.iter().filter(|s| !s.is_empty()) {
-        text = text.replace(secret, &crate::secrets::redact(secret));
-    }
-    text
+    answer.message_hiding(sent)
 }
 
 fn answer_evidence(url: &str, answer: &Answer, sent: &[&str]) -> serde_json::Value {
@@ -593,7 +593,13 @@ mod tests {
             Entry::new("net.deployment", stuck as NetCheck),
             Entry::new("net.auth", quick),
         ];
-        let checks = run_jobs(&jobs, &probe(), &network(), Duration::from_millis(100));
+        let checks = run_jobs(
+            &jobs,
+            &probe(),
+            &network(),
+            Duration::from_millis(100),
+            Instant::now(),
+        );
         assert_eq!(checks[0].id, "net.deployment");
         assert_eq!(checks[0].status, super::super::Status::Fail);
         assert_eq!(checks[0].summary, "no answer within 0.1s");
@@ -607,7 +613,13 @@ mod tests {
             Entry::new("net.gateway", panics),
         ];
         // Generous: printing a panic's backtrace can be slow; the run ends as both report.
-        let checks = run_jobs(&jobs, &probe(), &network(), Duration::from_secs(30));
+        let checks = run_jobs(
+            &jobs,
+            &probe(),
+            &network(),
+            Duration::from_secs(30),
+            Instant::now(),
+        );
         assert_eq!(checks[0].summary, "answered");
         assert_eq!(checks[1].id, "net.gateway");
         assert_eq!(checks[1].status, super::super::Status::Fail);

@@ -42,7 +42,9 @@ pub fn find_exports(home: &Path, var: &str, shell: Option<&str>) -> Vec<Export> 
     let mut found: Vec<Export> = rc_files(home)
         .into_iter()
         .filter_map(|path| {
-            let text = std::fs::read_to_string(&path).ok()?;
+            // The one reader: a start-up file swapped for a FIFO or a huge file must not hang
+            // doctor or fill memory.
+            let text = crate::files::read_optional(&path).ok()??;
             let fish = path.extension().is_some_and(|e| e == "fish");
             let line = exported_at(&text, var, fish)?;
             Some(Export { path, line })

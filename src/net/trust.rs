@@ -187,7 +187,10 @@ pub fn read_bundle(
         path: path.to_path_buf(),
         detail,
     };
-    let bytes = std::fs::read(path).map_err(|e| error(format!("cannot read it ({e})")))?;
+    // The one reader: a FIFO or a device named by the variable must not hang the request path.
+    let bytes = crate::files::read_optional_bytes(path)
+        .map_err(|e| error(format!("cannot read it ({e:#})")))?
+        .ok_or_else(|| error("cannot read it (no such file)".to_string()))?;
     let text = String::from_utf8_lossy(&bytes);
     let trusted = text.contains("TRUSTED CERTIFICATE");
     let text = text

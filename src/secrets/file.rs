@@ -62,7 +62,7 @@ impl SecretStore for FileStore {
     fn locate(&self, kind: TokenKind, key: &str) -> anyhow::Result<Option<Stored>> {
         let (_, doc) = self.read()?;
         let value = doc
-            .get(&key.to_ascii_lowercase())
+            .get(key)
             .and_then(|t| t.get(kind.name()))
             .and_then(Item::as_str)
             .filter(|v| !v.is_empty());
@@ -79,11 +79,10 @@ impl SecretStore for FileStore {
                 "# codexgw credentials, stored here because `--insecure-file` was given.\n# Plain text: anyone who can read this file can use these tokens.\n",
             );
         }
-        let key = key.to_ascii_lowercase();
-        if !doc.contains_table(&key) {
-            doc.insert(&key, Item::Table(Table::new()));
+        if !doc.contains_table(key) {
+            doc.insert(key, Item::Table(Table::new()));
         }
-        doc[&key][kind.name()] = value(secret.expose());
+        doc[key][kind.name()] = value(secret.expose());
         if before.is_some() {
             restrict_to_owner(&self.path)?;
         }
@@ -96,15 +95,14 @@ impl SecretStore for FileStore {
         let (Some(before), mut doc) = self.read()? else {
             return Ok(false);
         };
-        let key = key.to_ascii_lowercase();
-        let Some(table) = doc.get_mut(&key).and_then(Item::as_table_like_mut) else {
+        let Some(table) = doc.get_mut(key).and_then(Item::as_table_like_mut) else {
             return Ok(false);
         };
         if table.remove(kind.name()).is_none() {
             return Ok(false);
         }
         if table.is_empty() {
-            doc.remove(&key);
+            doc.remove(key);
         }
         files::write_atomic(&self.path, &doc.to_string(), Some(&before))?;
         Ok(true)
@@ -143,7 +141,7 @@ mod tests {
             None
         );
         store
-            .set(TokenKind::Coder, "A.example.com", &Secret::new("one"))
+            .set(TokenKind::Coder, "a.example.com", &Secret::new("one"))
             .unwrap();
         store
             .set(TokenKind::Openai, "a.example.com", &Secret::new("two"))

@@ -127,13 +127,70 @@ pub fn looks_like_coder_token(value: &str) -> bool {
         .is_some_and(|(id, secret)| alnum(id, 10) && alnum(secret, 22))
 }
 
+/// `text` with every token-shaped word ([`looks_like_secret`], an `sk-` key) and every value in
+/// `known` (what was sent) replaced by its [`redact`]ion: for text a server or a file wrote,
+/// which may echo a credential.
+pub fn redact_in_text(text: &str, known: &[&str]) -> String {
+    let mut text = text.to_string();
+    for secret in known.iter().filter(|s| !s.is_empty()) {
+        text = text.replace(secret, &redact(secret));
+    }
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find(is_word) {
+        out.push_str(&rest[..start]);
+        let word_len = rest[start..]
+            .find(|c| !is_word(c))
+            .unwrap_or(rest.len() - start);
+        let word = &rest[start..start + word_len];
+        let secret = looks_like_secret(word) || (word.starts_with("sk-") && word.len() >= 20);
+        out.push_str(&if secret {
+            redact(word)
+        } else {
+            word.to_string()
+        });
+        rest = &rest[start + word_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A value that is probably a credential, for the places that expect something else (a
+/// variable name, a header name): an `sk-` key, a Coder token, a JWT, a well-known token
+/// prefix, or a long string that mixes lower case, upper case and digits the way generated
+/// secrets do and names do not.
+pub fn looks_like_secret(value: &str) -> bool {
+    const PREFIXES: [&str; 7] = ["sk-", "ghp_", "gho_", "github_pat_", "glpat-", "xox", "eyJ"];
+    let value = value.trim();
+    let mixed = value.len() >= 24
+        && value.chars().any(|c| c.is_ascii_lowercase())
+        && value.chars().any(|c| c.is_ascii_uppercase())
+        && value.chars().any(|c| c.is_ascii_digit());
+    looks_like_coder_token(value)
+        || mixed
+        || PREFIXES
+            .iter()
+            .any(|p| value.starts_with(p) && value.len() >= p.len() + 12)
+}
+
 /// The key a deployment's secrets are stored under: the host, a non-default port and the path
 /// prefix (`coder.example.com`, `127.0.0.1:8080`, `example.com/coder`), so two deployments on
-/// one host keep two tokens. A deployment at a host's root keeps the bare host, the key
-/// earlier versions used, so their entries still count.
+/// one host keep two tokens. The rule:
+/// - the host is lower-cased (DNS names are case-insensitive);
+/// - the path keeps its case: Coder's router and the reverse proxies in front of it match
+///   paths exactly, so `/Team` and `/team` are two deployments with two tokens;
+/// - plain `http` deployments carry an `http://` prefix: a token stored for
+///   `https://host` is never handed out for `http://host`, where it would travel unencrypted;
+/// - an `https` deployment keeps the bare key, the key earlier versions used, so their entries
+///   still count.
 pub fn store_key(deployment: &Deployment) -> String {
     let url = url::Url::parse(deployment.as_str()).expect("a deployment root is a URL");
-    let mut key = url.host_str().unwrap_or_default().to_ascii_lowercase();
+    let mut key = match url.scheme() {
+        "https" => String::new(),
+        scheme => format!("{scheme}://"),
+    };
+    key.push_str(&url.host_str().unwrap_or_default().to_ascii_lowercase());
     if let Some(port) = url.port() {
         key.push_str(&format!(":{port}"));
     }
@@ -149,10 +206,44 @@ fn store_key_of(url: &str) -> Option<String> {
         .map(|parsed| store_key(&parsed.deployment))
 }
 
+/// The longest token codexgw accepts, in bytes. Coder API tokens have 33 characters and OpenAI
+/// keys about 170; anything far longer is a paste gone wrong (a whole file, a log), refused
+/// rather than cut down to a prefix that looks like a token.
+pub const MAX_TOKEN_LEN: usize = 4096;
+
+/// What makes a value unusable as a token, whatever its source: it lands in HTTP headers, in
+/// shell code (`codexgw env`) and on Codex's command line, where control characters, bidi
+/// controls or whitespace would be dropped, reinterpreted or shown misleadingly. `Err` says
+/// what is wrong without the value.
+pub fn token_text_problem(value: &str) -> Option<String> {
+    if value.len() > MAX_TOKEN_LEN {
+        return Some(format!(
+            "is {} bytes long; tokens are at most {MAX_TOKEN_LEN}",
+            value.len()
+        ));
+    }
+    let (at, bad) = value
+        .chars()
+        .enumerate()
+        .find(|(_, c)| c.is_control() || c.is_whitespace() || crate::error::is_bidi_control(*c))?;
+    let what = if bad.is_whitespace() && !bad.is_control() {
+        "whitespace"
+    } else if bad.is_control() {
+        "a control character"
+    } else {
+        "an invisible bidi control"
+    };
+    Some(format!(
+        "contains {what} (U+{:04X} at character {}); tokens never do",
+        u32::from(bad),
+        at + 1
+    ))
+}
+
 /// Checks the shape of a pasted token: surrounding whitespace (a trailing newline from `echo`)
-/// is dropped; empty values and inner whitespace are refused, as no token has them.
+/// is dropped; empty values, and values with a [`token_text_problem`], are refused.
 pub fn parse_token(kind: TokenKind, text: &str) -> anyhow::Result<Secret> {
-    let value = text.trim();
+    let value = text.trim_matches(|c: char| c.is_ascii_whitespace());
     if value.is_empty() {
         return Err(error::usage(
             format!("the {} is empty", kind.describe()),
@@ -163,10 +254,10 @@ pub fn parse_token(kind: TokenKind, text: &str) -> anyhow::Result<Secret> {
             ),
         ));
     }
-    if value.chars().any(char::is_whitespace) {
+    if let Some(problem) = token_text_problem(value) {
         return Err(error::usage(
             format!(
-                "the {} contains whitespace ({}); tokens never do",
+                "the {} ({}) {problem}; nothing was stored",
                 kind.describe(),
                 redact(value)
             ),
@@ -183,6 +274,48 @@ pub fn parse_token(kind: TokenKind, text: &str) -> anyhow::Result<Secret> {
         ));
     }
     Ok(Secret::new(value))
+}
+
+/// The one rule for a secret about to leave codexgw (`token print`, `env`, `exec`), wherever it
+/// was found: a value a shell or an HTTP header cannot carry as it is is refused, and so is an
+/// OpenAI key where the Coder token belongs — Codex would send it to the deployment.
+pub fn usable(kind: TokenKind, found: Found, deployment: &Deployment) -> anyhow::Result<Secret> {
+    let fix = match &found.origin {
+        Origin::Env(var) => format!(
+            "set `{var}` to your {} (`coder tokens create`), or `unset {var}` to use the stored one",
+            kind.describe()
+        ),
+        Origin::Store(_) => format!(
+            "store the right one with `codexgw token set {} --url {deployment}`",
+            kind.name()
+        ),
+        Origin::CoderCli(_) => {
+            format!("log the coder CLI in again: `coder login {deployment}`")
+        }
+    };
+    let value = found.secret.expose();
+    if let Some(problem) = token_text_problem(value) {
+        return Err(error::failure(
+            format!(
+                "the {} from {} ({}) {problem}",
+                kind.describe(),
+                found.origin,
+                found.secret.redacted()
+            ),
+            fix,
+        ));
+    }
+    if kind == TokenKind::Coder && looks_like_openai_key(value) {
+        return Err(error::failure(
+            format!(
+                "{} holds an OpenAI API key ({}), but Codex would send it to the gateway as the Coder token",
+                found.origin.quoted(),
+                found.secret.redacted()
+            ),
+            fix,
+        ));
+    }
+    Ok(found.secret)
 }
 
 /// The store that holds secrets in real use: the OS keyring, and for reading also the
@@ -247,6 +380,17 @@ pub fn system_store(env: &Environment) -> SystemStore {
     SystemStore {
         primary: Primary::for_env(env),
         file: FileStore::for_env(env),
+    }
+}
+
+impl SystemStore {
+    /// Each keyring operation ends within `deadline` (at most the default 3 s).
+    pub fn with_deadline(self, deadline: std::time::Duration) -> SystemStore {
+        let primary = match self.primary {
+            Primary::Keyring(keyring) => Primary::Keyring(keyring.with_deadline(deadline)),
+            other => other,
+        };
+        SystemStore { primary, ..self }
     }
 }
 
@@ -336,6 +480,15 @@ impl fmt::Display for Origin {
 }
 
 impl Origin {
+    /// For the start of a sentence: `` `CODER_API_TOKEN` ``, `the coder CLI login (…)`.
+    pub fn quoted(&self) -> String {
+        match self {
+            Origin::Env(var) => format!("`{var}`"),
+            Origin::Store(backend) => format!("the entry in {backend}"),
+            Origin::CoderCli(_) => self.to_string(),
+        }
+    }
+
     /// A short machine-readable kind: `env`, `keyring`, `coder_cli`.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -449,12 +602,13 @@ fn coder_url_matches(env: &Environment, key: &str) -> bool {
 /// when its `url` is the same deployment (the same [`store_key`]).
 fn coder_cli_session(env: &Environment, key: &str) -> Option<Found> {
     let dir = crate::coder::detect::coder_config_dir(env)?;
-    let url = std::fs::read_to_string(dir.join("url")).ok()?;
+    // Unreadable (a FIFO, too big, not text) counts as no login: `token print` must not hang.
+    let url = crate::files::read_optional(&dir.join("url")).ok()??;
     if store_key_of(url.trim())? != key {
         return None;
     }
     let path = dir.join("session");
-    let token = std::fs::read_to_string(&path).ok()?;
+    let token = crate::files::read_optional(&path).ok()??;
     let token = token.trim();
     (!token.is_empty()).then(|| Found {
         secret: Secret::new(token),
@@ -570,6 +724,21 @@ mod tests {
     }
 
     #[test]
+    fn token_shaped_words_and_sent_values_are_redacted_in_text() {
+        assert_eq!(
+            redact_in_text(
+                "bad token abcdefghij-0123456789abcdefghijkl; key=sk-proj-0123456789abcdef, my-secret!",
+                &["my-secret"]
+            ),
+            "bad token abcd… (33 chars); key=sk-p… (24 chars), … (9 chars)!"
+        );
+        assert_eq!(
+            redact_in_text("no secrets – ü here", &[]),
+            "no secrets – ü here"
+        );
+    }
+
+    #[test]
     fn token_shape() {
         assert_eq!(
             parse_token(TokenKind::Coder, "  abc-123\n")
@@ -582,8 +751,50 @@ mod tests {
         let inner = parse_token(TokenKind::Coder, "abc def-ghijklmnop").unwrap_err();
         assert_eq!(
             inner.to_string(),
-            "the Coder API token contains whitespace (abc … (18 chars)); tokens never do"
+            "the Coder API token (abc … (18 chars)) contains whitespace (U+0020 at character 4); tokens never do; nothing was stored"
         );
+        // The review's values: NUL, ESC, BEL, DEL, a bidi override, and 70,000 bytes (once cut
+        // to 65,536 and stored).
+        for (value, what) in [
+            (
+                "abcdefghij\u{0}-tokentoken",
+                "a control character (U+0000 at character 11)",
+            ),
+            (
+                "abcdefghij-\u{1b}[31mtoken",
+                "a control character (U+001B at character 12)",
+            ),
+            (
+                "abcdefghij-token\u{7}",
+                "a control character (U+0007 at character 17)",
+            ),
+            (
+                "abcdefghij-token\u{7f}x",
+                "a control character (U+007F at character 17)",
+            ),
+            (
+                "abcdefghij-\u{202e}nekot",
+                "an invisible bidi control (U+202E at character 12)",
+            ),
+            (
+                "abcdefghij-tok\u{a0}en",
+                "whitespace (U+00A0 at character 15)",
+            ),
+        ] {
+            let err = parse_token(TokenKind::Coder, value)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(&format!("contains {what}")), "{err}");
+            assert!(!err.contains(value), "the value was echoed: {err}");
+        }
+        let long = "a".repeat(70_000);
+        assert_eq!(
+            parse_token(TokenKind::Openai, &long)
+                .unwrap_err()
+                .to_string(),
+            "the OpenAI API key (aaaa… (70000 chars)) is 70000 bytes long; tokens are at most 4096; nothing was stored"
+        );
+        assert!(parse_token(TokenKind::Openai, &"a".repeat(MAX_TOKEN_LEN)).is_ok());
     }
 
     #[test]
@@ -610,8 +821,19 @@ mod tests {
         let key = |url: &str| store_key(&Deployment::parse(url, true).unwrap().deployment);
         assert_eq!(key("https://Coder.Example.com/"), "coder.example.com");
         assert_eq!(key("https://coder.example.com:443"), "coder.example.com");
-        assert_eq!(key("http://127.0.0.1:18080"), "127.0.0.1:18080");
-        assert_eq!(key("http://127.0.0.1:18083"), "127.0.0.1:18083");
+        assert_eq!(key("http://127.0.0.1:18080"), "http://127.0.0.1:18080");
+        assert_eq!(key("http://127.0.0.1:18083"), "http://127.0.0.1:18083");
+        // The review's cases: the scheme and the path's case make different deployments.
+        assert_eq!(key("http://coder.example.com"), "http://coder.example.com");
+        assert_ne!(
+            key("http://coder.example.com"),
+            key("https://coder.example.com")
+        );
+        assert_eq!(key("https://h.example.com/Team"), "h.example.com/Team");
+        assert_ne!(
+            key("https://h.example.com/Team"),
+            key("https://h.example.com/team")
+        );
         assert_eq!(key("https://h.example.com/other/"), "h.example.com/other");
         assert_eq!(
             key("https://h.example.com/other/api/v2/aibridge/openai/v1"),

@@ -122,6 +122,10 @@ fn session_bus_configured(env: &Environment) -> bool {
 pub struct KeyringStore {
     service: String,
     backends: Vec<Backend>,
+    /// Backends that already missed a deadline in this process: asked again, they would only
+    /// make the user wait again (`token status` asks up to four times).
+    stuck: std::sync::Mutex<Vec<Backend>>,
+    deadline: Duration,
 }
 
 impl KeyringStore {
@@ -136,7 +140,16 @@ impl KeyringStore {
         KeyringStore {
             service: service.to_string(),
             backends,
+            stuck: std::sync::Mutex::new(Vec::new()),
+            deadline: KEYRING_DEADLINE,
         }
+    }
+
+    /// A shorter deadline for each operation, for a caller with a budget of its own
+    /// (`doctor --timeout`).
+    pub fn with_deadline(mut self, deadline: Duration) -> KeyringStore {
+        self.deadline = self.deadline.min(deadline);
+        self
     }
 
     pub fn service(&self) -> &str {
@@ -149,23 +162,61 @@ impl KeyringStore {
             "pass `--insecure-file` to keep the token in a plain-text file, or set the variable in your environment",
         )
     }
+
+    /// Runs one operation on `backend`'s entry for `account` under [`KEYRING_DEADLINE`]. A
+    /// backend that misses it is not asked again by this process.
+    fn ask<T: Send + 'static>(
+        &self,
+        backend: Backend,
+        account: &str,
+        op: impl FnOnce(Entry) -> ::keyring::Result<T> + Send + 'static,
+    ) -> Result<T, Option<KeyringError>> {
+        let stuck = || self.stuck.lock().unwrap_or_else(|e| e.into_inner());
+        if stuck().contains(&backend) {
+            return Err(None);
+        }
+        let (service, account) = (self.service.clone(), account.to_string());
+        let answer = within(self.deadline, move || {
+            backend.entry(&service, &account).and_then(op)
+        });
+        if matches!(answer, Err(None)) {
+            stuck().push(backend);
+        }
+        answer
+    }
 }
 
-/// How long a Secret Service read may take. The `keyring` crate unlocks a locked item before
-/// reading it, and the Secret Service then waits for its unlock prompt without end; `token
-/// print` runs on Codex's request path, where a hidden prompt would hang every request.
-const SECRET_SERVICE_DEADLINE: Duration = Duration::from_secs(3);
+/// How long any keyring operation may take. The Secret Service may wait for an unlock prompt
+/// without end, and a D-Bus session bus that accepts but never answers hangs every call; `token
+/// print` runs on Codex's request path (a 5 s budget), and `setup --store-token` must not hang.
+const KEYRING_DEADLINE: Duration = Duration::from_secs(3);
 
-/// Runs `read` on its own thread and gives up after `deadline` (`Err(None)`); the thread is left
+/// The error for a backend that did not answer in time, with the ways around it.
+fn no_answer(backend: Backend, kind: TokenKind, deadline: Duration) -> anyhow::Error {
+    crate::error::failure(
+        format!(
+            "{} did not answer within {}s (it may be locked and waiting for an unlock prompt, or its D-Bus session bus is not answering)",
+            backend.name(),
+            deadline.as_secs_f64()
+        ),
+        format!(
+            "unlock the keyring (your desktop's keyring manager, e.g. Seahorse), or keep the token where nothing can block: `codexgw token set {} --insecure-file`, or set `{}`",
+            kind.name(),
+            kind.env_vars()[0]
+        ),
+    )
+}
+
+/// Runs `op` on its own thread and gives up after `deadline` (`Err(None)`); the thread is left
 /// behind, blocked, and ends with the process.
 fn within<T: Send + 'static>(
     deadline: Duration,
-    read: impl FnOnce() -> ::keyring::Result<T> + Send + 'static,
+    op: impl FnOnce() -> ::keyring::Result<T> + Send + 'static,
 ) -> Result<T, Option<KeyringError>> {
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         // The receiver is gone after a timeout; nobody is left to tell.
-        let _ = sender.send(read());
+        let _ = sender.send(op());
     });
     match receiver.recv_timeout(deadline) {
         Ok(answer) => answer.map_err(Some),
@@ -173,9 +224,10 @@ fn within<T: Send + 'static>(
     }
 }
 
-/// The keyring account for a secret: `coder@coder.example.com`.
+/// The keyring account for a secret: `coder@coder.example.com`. The key is already normalised
+/// (`secrets::store_key`); its path keeps its case.
 pub fn account(kind: TokenKind, key: &str) -> String {
-    format!("{}@{}", kind.name(), key.to_ascii_lowercase())
+    format!("{}@{key}", kind.name())
 }
 
 impl SecretStore for KeyringStore {
@@ -186,46 +238,22 @@ impl SecretStore for KeyringStore {
     }
 
     /// The first backend that has it wins; errors count only when no backend answered, except
-    /// a Secret Service that did not answer in time: it may hold the token behind its lock.
+    /// a backend that did not answer in time: it may hold the token behind its lock.
     fn locate(&self, kind: TokenKind, key: &str) -> anyhow::Result<Option<Stored>> {
         let account = account(kind, key);
         let mut failure = None;
         let mut answered = false;
         let mut stuck = false;
         for &backend in &self.backends {
-            let read = match backend.entry(&self.service, &account) {
-                Ok(entry) if backend == Backend::SecretService => {
-                    within(SECRET_SERVICE_DEADLINE, move || entry.get_password())
-                }
-                entry => entry.and_then(|e| e.get_password()).map_err(Some),
-            };
-            let read = match read {
-                Ok(value) => Ok(value),
-                Err(Some(err)) => Err(err),
-                Err(None) => {
-                    stuck = true;
-                    failure.get_or_insert_with(|| {
-                        crate::error::failure(
-                            format!(
-                                "{} did not answer within {}s; it is probably locked and waiting for an unlock prompt",
-                                backend.name(),
-                                SECRET_SERVICE_DEADLINE.as_secs()
-                            ),
-                            "unlock the keyring (your desktop's keyring manager, e.g. Seahorse), or keep the token where no prompt can block: `codexgw token set coder --insecure-file`, or set `CODER_API_TOKEN`",
-                        )
-                    });
-                    continue;
-                }
-            };
-            match read {
+            match self.ask(backend, &account, |entry| entry.get_password()) {
                 Ok(value) => {
                     return Ok(Some(Stored {
                         secret: Secret::new(value),
                         backend: backend.name().to_string(),
                     }));
                 }
-                Err(KeyringError::NoEntry) => answered = true,
-                Err(err) => {
+                Err(Some(KeyringError::NoEntry)) => answered = true,
+                Err(Some(err)) => {
                     failure.get_or_insert_with(|| {
                         anyhow::Error::new(err).context(format!(
                             "cannot read the {} in {}",
@@ -233,6 +261,10 @@ impl SecretStore for KeyringStore {
                             backend.name()
                         ))
                     });
+                }
+                Err(None) => {
+                    stuck = true;
+                    failure.get_or_insert_with(|| no_answer(backend, kind, self.deadline));
                 }
             }
         }
@@ -247,12 +279,12 @@ impl SecretStore for KeyringStore {
         let account = account(kind, key);
         let mut failure = None;
         for &backend in &self.backends {
-            let stored = backend
-                .entry(&self.service, &account)
-                .and_then(|e| e.set_password(secret.expose()));
+            let value = secret.expose().to_string();
+            let stored = self.ask(backend, &account, move |entry| entry.set_password(&value));
+            // A kernel keyring call: it cannot block.
             #[cfg(target_os = "linux")]
             let stored = stored.and_then(|()| match backend {
-                Backend::Keyutils => share_with_user(&self.service, &account),
+                Backend::Keyutils => share_with_user(&self.service, &account).map_err(Some),
                 _ => Ok(()),
             });
             match stored {
@@ -264,6 +296,9 @@ impl SecretStore for KeyringStore {
         }
         let Some((backend, err)) = failure else {
             return Err(KeyringStore::no_backend());
+        };
+        let Some(err) = err else {
+            return Err(no_answer(backend, kind, self.deadline));
         };
         Err(crate::error::failure(
             format!(
@@ -279,17 +314,15 @@ impl SecretStore for KeyringStore {
     }
 
     fn delete(&self, kind: TokenKind, key: &str) -> anyhow::Result<bool> {
+        let account = account(kind, key);
         let mut deleted = false;
         let mut failure = None;
         let mut answered = false;
         for &backend in &self.backends {
-            match backend
-                .entry(&self.service, &account(kind, key))
-                .and_then(|e| e.delete_credential())
-            {
+            match self.ask(backend, &account, |entry| entry.delete_credential()) {
                 Ok(()) => deleted = true,
-                Err(KeyringError::NoEntry) => answered = true,
-                Err(err) => {
+                Err(Some(KeyringError::NoEntry)) => answered = true,
+                Err(Some(err)) => {
                     failure.get_or_insert_with(|| {
                         anyhow::Error::new(err).context(format!(
                             "cannot delete the {} from {}",
@@ -297,6 +330,9 @@ impl SecretStore for KeyringStore {
                             backend.name()
                         ))
                     });
+                }
+                Err(None) => {
+                    failure.get_or_insert_with(|| no_answer(backend, kind, self.deadline));
                 }
             }
         }

@@ -23,7 +23,9 @@ pub enum Step {
 }
 
 /// Backs up (with `backup`) and writes each change, reporting each step to `on_step` as it is
-/// done: when the second file fails, the user still learns the first was written.
+/// done: when the second file fails, the user still learns the first was written. Every file is
+/// checked and its new text written beside it before any backup is taken or any file replaced:
+/// a refusal (read-only, changed on disk, folder not writable) leaves all of them as they were.
 pub fn apply_changes(
     home: &CodexHome,
     changes: &[FileChange],
@@ -31,14 +33,17 @@ pub fn apply_changes(
     on_step: &mut dyn FnMut(Step),
 ) -> anyhow::Result<()> {
     files::create_private_dir(home.dir())?;
-    for change in changes {
-        // A file someone else changed since it was read gets neither a backup nor a write.
-        files::ensure_unchanged(&change.path, change.before.as_deref())?;
+    let pending = changes
+        .iter()
+        .map(|change| files::prepare_write(&change.path, &change.after, change.before.as_deref()))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    for (change, pending) in changes.iter().zip(pending) {
         if let (true, Some(before)) = (backup, &change.before) {
             let saved = files::save_backup(&home.backups_dir(), &change.path, before)?;
             on_step(Step::BackedUp(saved.path));
         }
-        files::write_atomic(&change.path, &change.after, change.before.as_deref())
+        pending
+            .commit()
             .with_context(|| format!("cannot update `{}`", change.path.display()))?;
         on_step(Step::Wrote(change.path.clone()));
     }

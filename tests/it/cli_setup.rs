@@ -697,11 +697,11 @@ fn env_key_must_be_a_variable_name_and_only_where_codex_reads_it() {
         (&["--env-key", ""][..], "error: `--env-key` is empty\n"),
         (
             &["--env-key", "sk-abc def"][..],
-            "error: `--env-key` looks like a token (… (10 chars)), not a variable name\n",
+            "error: `--env-key` looks like a token, not a variable name (… (10 chars))\n",
         ),
         (
             &["--env-key", "abcdefghij-0123456789abcdefghijkl"][..],
-            "error: `--env-key` looks like a token (abcd… (33 chars)), not a variable name\n",
+            "error: `--env-key` looks like a token, not a variable name (abcd… (33 chars))\n",
         ),
         (
             &["--env-key", "MY_KEY", "--token-source", "command"][..],

@@ -20,6 +20,7 @@ mod output;
 mod proptest_engine;
 mod readme;
 mod real_codex_setup;
+mod reliability;
 mod setup_asks_codex;
 mod template;
 mod tokens;

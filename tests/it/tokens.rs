@@ -660,7 +660,7 @@ fn two_deployments_on_one_host_keep_two_tokens() {
     set(&home, "coder", b, "token-b")
         .success()
         .stderr(predicates::str::starts_with(
-            "stored the Coder API token for `127.0.0.1:18083` in ",
+            "stored the Coder API token for `http://127.0.0.1:18083` in ",
         ));
     set(&home, "coder", root, "token-root").success();
     set(&home, "coder", sub, "token-sub").success();
@@ -671,7 +671,7 @@ fn two_deployments_on_one_host_keep_two_tokens() {
     set(&home, "coder", b, "token-b2")
         .success()
         .stderr(predicates::str::starts_with(
-            "replaced the stored Coder API token for `127.0.0.1:18083` in ",
+            "replaced the stored Coder API token for `http://127.0.0.1:18083` in ",
         ));
     assert_eq!(stdout(&print(&home, "coder", b)), "token-b2");
     assert_eq!(stdout(&print(&home, "coder", a)), "token-a");
