@@ -12,8 +12,8 @@ use crate::codex::document::ParseError;
 use crate::codex::mode::{self, Mode};
 use crate::secrets::Secret;
 
-/// Provider fields Codex 0.169 knows; anything else is rejected by `--strict-config`.
-pub const KNOWN_PROVIDER_FIELDS: [&str; 16] = [
+/// Provider fields Codex 0.169 and 0.171 know; anything else is rejected by `--strict-config`.
+pub const KNOWN_PROVIDER_FIELDS: [&str; 20] = [
     "name",
     "base_url",
     "env_key",
@@ -30,13 +30,45 @@ pub const KNOWN_PROVIDER_FIELDS: [&str; 16] = [
     "websocket_connect_timeout_ms",
     "requires_openai_auth",
     "supports_websockets",
+    "model_catalog_url",
+    "supports_standalone_web_search",
+    "gateway_oauth",
+    // Only in `amazon-bedrock` and `amazon-bedrock-runtime`: elsewhere a load error.
+    "aws",
 ];
+
+/// Built-in providers that may carry `aws`.
+const AWS_PROVIDER_IDS: [&str; 2] = ["amazon-bedrock", "amazon-bedrock-runtime"];
 
 /// Provider ids older Coder docs and registry modules wrote for the gateway.
 pub const OLDER_GATEWAY_IDS: [&str; 2] = ["aibridge", "aigateway"];
 
 /// Top-level keys that silently stop working when written below a table header.
 const STRANDABLE_KEYS: [&str; 2] = ["model_provider", "profile"];
+
+/// Whether the table at `path` has a `model_provider` of its own: the legacy `[profiles.X]`
+/// (inert; its keys are settings, not misplaced ones) and the desktop app's `[desktop]`, which
+/// Codex accepts even under `--strict-config`.
+fn owns_model_provider(path: &str) -> bool {
+    path == "desktop" || path.starts_with("profiles.")
+}
+
+/// Tables that are maps of typed entries: a stranded string key there is read as an entry of
+/// the wrong type, and Codex refuses the whole file (`invalid type: string "…", expected …`)
+/// even without `--strict-config`. Each pairs the table with what Codex says it expected; in
+/// every other table Codex ignores the key (and `--strict-config` calls it an unknown field).
+pub const REFUSING_TABLES: [(&str, &str); 10] = [
+    ("features", "a boolean"),
+    ("model_providers", "struct ModelProviderInfo"),
+    ("mcp_servers", "struct RawMcpServerConfig"),
+    ("projects", "struct ProjectConfig"),
+    ("profiles", "struct ConfigProfile"),
+    ("plugins", "struct PluginConfig"),
+    ("agents", "struct AgentRoleToml"),
+    ("apps", "struct AppConfig"),
+    ("permissions", "struct PermissionProfileToml"),
+    ("marketplaces", "struct MarketplaceConfig"),
+];
 
 /// A value and the 1-based line it is written on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,10 +90,31 @@ pub struct Stranded {
 }
 
 impl Stranded {
+    /// What Codex says when the key makes it refuse the whole file (`None`: Codex ignores it,
+    /// unless `--strict-config`).
+    pub fn refusal(&self) -> Option<String> {
+        REFUSING_TABLES
+            .iter()
+            .find(|(table, _)| *table == self.table)
+            .map(|(_, expected)| {
+                format!(
+                    "invalid type: string \"{}\", expected {expected}",
+                    self.value
+                )
+            })
+    }
+
     /// What is wrong, in the words setup and doctor share; `at` names the file and line.
     pub fn message(&self, at: &str) -> String {
+        let verdict = match self.refusal() {
+            Some(why) => format!("which makes Codex refuse the whole file: `{why}`"),
+            None => format!(
+                "where Codex ignores it (`--strict-config` refuses it: `unknown configuration field `{}.{}``)",
+                self.table, self.key
+            ),
+        };
         format!(
-            "`{} = \"{}\"` at {at} sits under `[{}]`, where Codex ignores it",
+            "`{} = \"{}\"` at {at} sits under `[{}]`, {verdict}",
             self.key, self.value, self.table
         )
     }
@@ -176,6 +229,17 @@ impl<S: AsRef<str>> Inspected<S> {
             .unwrap_or_default()
     }
 
+    /// The line of `[profiles.NAME]` (of its key, for dotted and inline tables).
+    pub fn profile_table_line(&self, name: &str) -> Option<usize> {
+        let profiles = self.doc.get("profiles")?.as_table_like()?;
+        let (key, item) = profiles.get_key_value(name)?;
+        Some(
+            header_span(item)
+                .map(|s| self.line(Some(s)))
+                .unwrap_or_else(|| self.line(key.span())),
+        )
+    }
+
     pub fn provider_ids(&self) -> Vec<String> {
         self.providers()
             .map(|t| t.iter().map(|(k, _)| k.to_string()).collect())
@@ -193,9 +257,7 @@ impl<S: AsRef<str>> Inspected<S> {
     pub fn stranded(&self) -> Vec<Stranded> {
         let mut found = Vec::new();
         for (key, item) in self.doc.as_table().iter() {
-            if key != "profiles" {
-                self.collect_stranded(item, key.to_string(), &mut found);
-            }
+            self.collect_stranded(item, key.to_string(), &mut found);
         }
         found.sort_by_key(|s| s.line);
         found
@@ -213,6 +275,9 @@ impl<S: AsRef<str>> Inspected<S> {
                 .flatten();
             for (key, child) in table.iter() {
                 let bare_value = child.as_value().is_some_and(|v| !v.is_inline_table());
+                if owns_model_provider(&path) {
+                    continue;
+                }
                 if !table.is_implicit() && STRANDABLE_KEYS.contains(&key) && bare_value {
                     let (k, _) = table.get_key_value(key).expect("iterated key");
                     found.push(Stranded {
@@ -279,6 +344,11 @@ impl<S: AsRef<str>> Inspected<S> {
                             .collect()
                     })
                     .unwrap_or_default(),
+                timeout_ms: auth
+                    .get("timeout_ms")
+                    .and_then(Item::as_integer)
+                    .and_then(|ms| u64::try_from(ms).ok()),
+                cwd: auth.get("cwd").and_then(Item::as_str).map(str::to_string),
             });
         let governance_var = table
             .get(mode::OwnedHeader::TABLE)
@@ -351,7 +421,14 @@ fn header_span(item: &Item) -> Option<std::ops::Range<usize>> {
 pub struct AuthCommand {
     pub command: String,
     pub args: Vec<String>,
+    /// How long Codex waits for it (`None`: Codex's default, [`AUTH_TIMEOUT_MS`]).
+    pub timeout_ms: Option<u64>,
+    /// Where Codex runs it (`None`: Codex's own working folder).
+    pub cwd: Option<String>,
 }
+
+/// Codex's default `timeout_ms` for an `auth` command (FACTS, verified).
+pub const AUTH_TIMEOUT_MS: u64 = 5000;
 
 /// One provider table, as Codex would read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -456,10 +533,38 @@ impl Block {
     pub fn load_errors(&self) -> Vec<Finding> {
         let mut out = Vec::new();
         let id = &self.id;
-        if mode::is_reserved_provider_id(id) {
+        let rename = format!(
+            "rename the table, e.g. `[model_providers.{}]`, and `model_provider` with it (or delete it: Codex has `{id}` built in)",
+            mode::DEFAULT_PROVIDER_ID
+        );
+        if mode::RESERVED_PROVIDER_IDS.contains(&id.as_str()) {
             out.push(Finding::error(
                 format!("`{id}` is a built-in provider id; Codex refuses to start: `model_providers contains reserved built-in provider IDs: `{id}`.`"),
-                format!("rename the table, e.g. `[model_providers.{}]`, and `model_provider` with it (or delete it: Codex has `{id}` built in)", mode::DEFAULT_PROVIDER_ID),
+                rename.clone(),
+            ));
+        }
+        if let Some(allowed) = mode::restricted_fields(id) {
+            let other: Vec<String> = self
+                .lines
+                .keys()
+                .filter(|k| !allowed.contains(&k.as_str()))
+                .map(|k| format!("`{k}`{}", self.at(k)))
+                .collect();
+            if !other.is_empty() {
+                out.push(Finding::error(
+                    format!(
+                        "`{id}` is a built-in provider that a table may only adjust; Codex refuses to start on {}: `model_providers.{id} only supports changing {}`",
+                        other.join(", "),
+                        allowed.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                    rename.clone(),
+                ));
+            }
+        }
+        if self.lines.contains_key("aws") && !AWS_PROVIDER_IDS.contains(&id.as_str()) {
+            out.push(Finding::error(
+                format!("`aws`{} in `model_providers.{id}`: Codex refuses to start (`provider aws is only supported for `amazon-bedrock` or `amazon-bedrock-runtime``)", self.at("aws")),
+                format!("delete `aws`{}", self.at("aws")),
             ));
         }
         match self.wire_api.as_deref() {
@@ -822,7 +927,9 @@ env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
             block.auth,
             Some(AuthCommand {
                 command: "codexgw".into(),
-                args: vec!["token".into(), "print".into()]
+                args: vec!["token".into(), "print".into()],
+                timeout_ms: None,
+                cwd: None,
             })
         );
         assert_eq!(block.findings(), vec![]);
@@ -875,6 +982,61 @@ env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
             ]
         );
         assert!(doc(CENTRALIZED).refused_providers(None).is_empty());
+    }
+
+    #[test]
+    fn reserved_restricted_and_allowed_ids_as_codex_judges_them() {
+        let errors = |id: &str, body: &str| -> Vec<String> {
+            doc(&format!("[model_providers.{id}]\n{body}"))
+                .provider(id)
+                .unwrap()
+                .load_errors()
+                .into_iter()
+                .map(|f| f.message)
+                .collect()
+        };
+        for id in ["openai", "ollama", "lmstudio"] {
+            assert!(
+                errors(id, "name = \"x\"\n")[0].contains("reserved built-in provider IDs"),
+                "{id}"
+            );
+        }
+        for id in ["oss", "ollama-chat"] {
+            assert_eq!(errors(id, "name = \"x\"\n"), Vec::<String>::new(), "{id}");
+            assert!(!mode::is_reserved_provider_id(id));
+        }
+        for id in ["amazon-bedrock", "amazon-bedrock-runtime", "gcp"] {
+            assert!(mode::is_reserved_provider_id(id));
+            let found = errors(id, "name = \"x\"\nbase_url = \"http://127.0.0.1:9/v1\"\n");
+            assert_eq!(found.len(), 1, "{id}: {found:?}");
+            assert!(
+                found[0].contains("refuses to start on `name` (line 2)"),
+                "{found:?}"
+            );
+            assert!(found[0].contains(&format!(
+                "`model_providers.{id} only supports changing `base_url`, `auth`, `http_headers`"
+            )));
+        }
+        assert_eq!(
+            errors("amazon-bedrock", "aws = { profile = \"p\" }\n"),
+            Vec::<String>::new()
+        );
+        assert_eq!(errors("gcp", "project_id = \"p\"\n"), Vec::<String>::new());
+        let aws = errors("gw", "name = \"x\"\naws = { profile = \"p\" }\n");
+        assert!(
+            aws[0].contains("provider aws is only supported for"),
+            "{aws:?}"
+        );
+    }
+
+    #[test]
+    fn fields_codex_knows_are_not_unknown() {
+        let text = CENTRALIZED.replace(
+            "wire_api",
+            "model_catalog_url = \"http://x\"\nsupports_standalone_web_search = true\ngateway_oauth = {}\nwire_api",
+        );
+        let block = doc(&text).provider("ai_gateway").unwrap();
+        assert_eq!(block.unknown_fields, Vec::<String>::new());
     }
 
     #[test]

@@ -19,9 +19,10 @@
 //! - The npm `codex` is a node launcher that execs a native binary; node costs ~150 ms per
 //!   start. When the launcher is the official one, the probes run the binary it would exec.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
+
+use crate::programs::Bounded;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -353,60 +354,24 @@ struct Output {
 }
 
 /// Runs `cmd` with no stdin, killing it after `timeout`.
-fn run_bounded(mut cmd: Command, timeout: Duration) -> Result<Output, String> {
+fn run_bounded(cmd: Command, timeout: Duration) -> Result<Output, String> {
     let program = cmd.get_program().to_string_lossy().into_owned();
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run `{program}`: {e}"))?;
-    let read = |pipe: Option<Box<dyn Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut text = Vec::new();
-            if let Some(mut pipe) = pipe {
-                let _ = pipe.read_to_end(&mut text);
-            }
-            String::from_utf8_lossy(&text).into_owned()
-        })
-    };
-    let stdout = read(
-        child
-            .stdout
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let stderr = read(
-        child
-            .stderr
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let deadline = Instant::now() + timeout;
-    let mut pause = Duration::from_millis(1);
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!(
-                    "`{program}` gave no answer within {} s",
-                    timeout.as_secs_f32()
-                ));
-            }
-            Ok(None) => {
-                std::thread::sleep(pause);
-                pause = (pause * 2).min(Duration::from_millis(5));
-            }
-            Err(e) => return Err(format!("cannot wait for `{program}`: {e}")),
-        }
-    };
-    Ok(Output {
-        code: status.code(),
-        stdout: stdout.join().unwrap_or_default(),
-        stderr: stderr.join().unwrap_or_default(),
-    })
+    match crate::programs::run_bounded(cmd, timeout) {
+        Bounded::Finished {
+            code,
+            stdout,
+            stderr,
+        } => Ok(Output {
+            code,
+            stdout,
+            stderr,
+        }),
+        Bounded::TimedOut => Err(format!(
+            "`{program}` gave no answer within {} s",
+            timeout.as_secs_f32()
+        )),
+        Bounded::CannotStart(e) => Err(format!("cannot run `{program}`: {e}")),
+    }
 }
 
 /// Codex's lines without the helper-link warning our `TMPDIR` causes.

@@ -6,6 +6,7 @@ use std::fmt;
 use std::path::Path;
 
 use crate::coder::deployment::Deployment;
+use crate::codex::home::{API_KEY_VAR, api_key_from_env};
 use crate::codex::inspect::Inspected;
 use crate::codex::mode::{CODER_TOKEN_VAR, Mode};
 use crate::environment::Environment;
@@ -107,7 +108,9 @@ pub enum EnvChange {
 
 /// The environment Codex needs for the provider: centralized exports the `env_key` variable
 /// holding the Coder token; byok and chatgpt export `CODER_API_TOKEN` for the governance
-/// header; chatgpt also removes `OPENAI_API_KEY`, or Codex signs in with it instead of ChatGPT.
+/// header; byok also hands a stored OpenAI key over as `CODEX_API_KEY`, which Codex sends in
+/// preference to its login, so the key needs no plain-text auth.json (a `CODEX_API_KEY`
+/// already set is the user's choice and stays); chatgpt also removes `OPENAI_API_KEY`.
 pub fn environment_for(
     provider: &ConfiguredProvider,
     env: &Environment,
@@ -130,6 +133,12 @@ pub fn environment_for(
             changes.push(EnvChange::Set(CODER_TOKEN_VAR.into(), coder_token()?));
         }
     }
+    if provider.mode == Mode::Byok
+        && api_key_from_env(env).is_none()
+        && let Some(key) = stored_openai_key(provider, store)
+    {
+        changes.push(EnvChange::Set(API_KEY_VAR.into(), key));
+    }
     changes.extend(
         provider
             .mode
@@ -137,6 +146,16 @@ pub fn environment_for(
             .map(|var| EnvChange::Unset(var.into())),
     );
     Ok(changes)
+}
+
+/// The OpenAI key `codexgw token set openai` stored for the provider's deployment. An
+/// unreadable store counts as empty: Codex then uses its own login.
+pub fn stored_openai_key(
+    provider: &ConfiguredProvider,
+    store: Option<&dyn SecretStore>,
+) -> Option<Secret> {
+    let key = secrets::store_key(&provider.deployment);
+    store?.get(TokenKind::Openai, &key).ok().flatten()
 }
 
 /// The Coder token from [`ConfiguredProvider::coder_token_vars`], the store or the coder CLI.
@@ -445,6 +464,35 @@ mod tests {
                 .unwrap_err()
                 .to_string(),
             "`env_key` of `model_providers.ai_gateway` is not a variable name a shell can export (`A;rm -rf`)"
+        );
+    }
+
+    #[test]
+    fn byok_hands_a_stored_openai_key_over_as_codex_api_key() {
+        let store = MemoryStore::default();
+        for (kind, value) in [
+            (TokenKind::Coder, "coder"),
+            (TokenKind::Openai, "sk-stored"),
+        ] {
+            store
+                .set(kind, "c.example.com", &Secret::new(value))
+                .unwrap();
+        }
+        let changes = |route: &str, env: &Environment| {
+            let text = format!("{BASE}/{route}/v1\"\nrequires_openai_auth = true\n");
+            render(&environment_for(&provider(&text).unwrap(), env, Some(&store)).unwrap())
+        };
+        let none = Environment::default();
+        assert_eq!(
+            changes("openai", &none),
+            ["CODER_API_TOKEN=coder", "CODEX_API_KEY=sk-stored"]
+        );
+        // A set `CODEX_API_KEY` is the user's choice; chatgpt mode never gets a key.
+        let set = Environment::new([("CODEX_API_KEY".into(), "sk-env".into())]);
+        assert_eq!(changes("openai", &set), ["CODER_API_TOKEN=coder"]);
+        assert_eq!(
+            changes("chatgpt", &none),
+            ["CODER_API_TOKEN=coder", "-OPENAI_API_KEY"]
         );
     }
 

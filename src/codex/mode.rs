@@ -68,15 +68,42 @@ pub const DEFAULT_ENV_KEY: &str = "OPENAI_API_KEY";
 pub const GOVERNANCE_HEADER: &str = "X-Coder-AI-Governance-Token";
 pub const CODER_TOKEN_VAR: &str = "CODER_API_TOKEN";
 
-/// Provider ids Codex reserves for its built-ins; redefining one stops Codex from starting.
-pub const RESERVED_PROVIDER_IDS: [&str; 6] = [
-    "openai",
-    "oss",
-    "ollama",
-    "ollama-chat",
-    "lmstudio",
-    "amazon-bedrock",
+/// Provider ids Codex reserves for its built-ins; a table with one makes Codex refuse the
+/// whole file (`model_providers contains reserved built-in provider IDs`). `oss` and
+/// `ollama-chat` are not among them: Codex 0.169 and 0.171 accept both as custom ids.
+pub const RESERVED_PROVIDER_IDS: [&str; 3] = ["openai", "ollama", "lmstudio"];
+
+/// Built-in providers a table may adjust, but only in these fields; any other field makes Codex
+/// refuse the file (`model_providers.gcp only supports changing …`).
+pub const RESTRICTED_PROVIDER_IDS: [(&str, &[&str]); 3] = [
+    (
+        "amazon-bedrock",
+        &["base_url", "auth", "http_headers", "aws"],
+    ),
+    (
+        "amazon-bedrock-runtime",
+        &["base_url", "auth", "http_headers", "aws"],
+    ),
+    (
+        "gcp",
+        &[
+            "base_url",
+            "auth",
+            "http_headers",
+            "project_id",
+            "location",
+            "credential_file",
+        ],
+    ),
 ];
+
+/// The fields a table for the restricted built-in `id` may set (`None`: not restricted).
+pub fn restricted_fields(id: &str) -> Option<&'static [&'static str]> {
+    RESTRICTED_PROVIDER_IDS
+        .iter()
+        .find(|(restricted, _)| *restricted == id)
+        .map(|(_, fields)| *fields)
+}
 
 /// Keys of the provider table that codexgw owns outright. Everything else in the table is the
 /// user's. The governance entry of `env_http_headers` is owned too (see [`OwnedHeader`]).
@@ -192,6 +219,7 @@ impl ProviderSpec {
     }
 }
 
+/// A built-in provider id (reserved or restricted): never one a gateway table can use.
 pub fn is_reserved_provider_id(id: &str) -> bool {
-    RESERVED_PROVIDER_IDS.contains(&id)
+    RESERVED_PROVIDER_IDS.contains(&id) || restricted_fields(id).is_some()
 }

@@ -7,11 +7,11 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 
 use crate::cli::SetupArgs;
-use crate::codex::home::{CodexHome, CodexLogin};
+use crate::codex::home::{API_KEY_VAR, CodexHome, CodexLogin};
 use crate::codex::mode::{CODER_TOKEN_VAR, Mode, ProviderSpec, TokenSource};
 use crate::commands::{Context, token};
 use crate::error::{self, Help as _};
-use crate::secrets::{self, Secret, SecretStore, SystemStore, TokenKind};
+use crate::secrets::{self, Origin, Secret, SecretStore, SystemStore, TokenKind};
 use crate::setup::next::Done;
 
 /// `--store-token`: the token to store, from `$CODER_API_TOKEN` (or `$CODER_SESSION_TOKEN`),
@@ -116,8 +116,12 @@ fn confirm_store(ctx: &Context, host: &str) -> anyhow::Result<bool> {
     )
 }
 
-/// Byok: Codex sends only the key of its own login, never `$OPENAI_API_KEY` (FACTS.md), so
-/// hand it the key with `codex login --with-api-key`. Returns whether Codex is now logged in.
+/// Byok: Codex never sends `$OPENAI_API_KEY`; it takes `$CODEX_API_KEY`, then its own login
+/// (FACTS.md). Two ways to hand it the key: keep it in the OS keyring, from where `codexgw exec`
+/// and `codexgw env` set `CODEX_API_KEY` (no plain text on disk), or `codex login
+/// --with-api-key` (Codex's auth.json). A key already in the store is used as it is; otherwise
+/// the user chooses at a terminal, and `--yes` logs Codex in. Says which it did; returns
+/// whether Codex will get a key.
 fn log_codex_in(
     ctx: &Context,
     args: &SetupArgs,
@@ -133,6 +137,13 @@ fn log_codex_in(
         Some(store),
         store_key,
     ) {
+        Some(found) if matches!(found.origin, Origin::Store(_)) => {
+            ctx.ui.status(format!(
+                "your OpenAI key is in {}: `codexgw exec -- codex` hands it to Codex as ${API_KEY_VAR}, which Codex sends before any login (no plain-text auth.json)",
+                found.origin
+            ));
+            return Ok(true);
+        }
         Some(found) => {
             ctx.ui.status(format!(
                 "Codex has no API-key login; your OpenAI key is in {}",
@@ -146,23 +157,44 @@ fn log_codex_in(
         },
         None => return Ok(false),
     };
-    let consent = args.yes
-        || (asked
-            && ctx.ui.confirm(
-                "Log Codex in with this key (`codex login --with-api-key`)?",
-                true,
-            )?);
-    if !consent {
-        return Ok(false);
+    let choice = if asked {
+        ctx.ui.select(
+            "How should Codex get this key?",
+            &[
+                format!(
+                    "keep it in {}; `codexgw exec -- codex` hands it over as ${API_KEY_VAR} (no plain text on disk)",
+                    store.backend()
+                ),
+                "log Codex in with it (`codex login --with-api-key`; Codex keeps it in auth.json)"
+                    .to_string(),
+                "neither, for now".to_string(),
+            ],
+            0,
+        )?
+    } else {
+        1
+    };
+    match choice {
+        0 => {
+            let backend = store.set(TokenKind::Openai, store_key, &key)?;
+            ctx.ui.status(format!(
+                "stored your OpenAI key for `{store_key}` in {backend}; Codex gets it as ${API_KEY_VAR} when started as `codexgw exec -- codex`"
+            ));
+            Ok(true)
+        }
+        1 => {
+            let codex = codex_bin(ctx, args)?;
+            crate::codex::login::login_with_api_key(&codex, home, &key)
+                .help("check the path, or pass `--codex-bin PATH`")?;
+            ctx.ui.status(format!(
+                "logged Codex in with your OpenAI key ({}); Codex keeps it in `{}` (to keep it in the keyring instead: `codexgw token set openai`, then `codex logout`)",
+                secrets::redact(key.expose()),
+                home.auth_path().display()
+            ));
+            Ok(true)
+        }
+        _ => Ok(false),
     }
-    let codex = codex_bin(ctx, args)?;
-    crate::codex::login::login_with_api_key(&codex, home, &key)
-        .help("check the path, or pass `--codex-bin PATH`")?;
-    ctx.ui.status(format!(
-        "logged Codex in with your OpenAI key ({})",
-        secrets::redact(key.expose())
-    ));
-    Ok(true)
 }
 
 fn ask_key(ctx: &Context) -> anyhow::Result<Option<Secret>> {

@@ -32,6 +32,7 @@ pub fn run(
             .as_deref()
             .map(|url| crate::coder::deployment::StandaloneGateway::parse(url, true))
             .transpose()?,
+        cwd: std::env::current_dir().unwrap_or_default(),
         strict_config: args.strict_config,
         codex_bin: args.codex_bin.clone(),
     };

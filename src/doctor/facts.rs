@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::Options;
+use super::auth_run::{self, AuthRun};
+use super::daemon::{self, Daemon};
 use super::shell::{self, Export};
 use crate::coder::deployment::Deployment;
 use crate::coder::detect::DetectedUrl;
@@ -108,8 +110,15 @@ pub struct Facts {
     /// Per store key: the Coder token sources after the environment (store, coder CLI login),
     /// in lookup order.
     pub stored_coder_tokens: BTreeMap<String, Vec<Found>>,
+    /// Per store key: the OpenAI key `token set openai` stored (byok's `CODEX_API_KEY`).
+    pub stored_openai_keys: BTreeMap<String, Found>,
     /// Each `auth.command` of a provider table, resolved as a shell would.
     pub programs: BTreeMap<String, Option<PathBuf>>,
+    /// The judged table's `auth` command, run as Codex runs it (`None`: no such command, or
+    /// its program is not found).
+    pub auth_run: Option<AuthRun>,
+    /// Codex's app-server daemons serving this home (`None`: not looked for, off Linux).
+    pub daemons: Option<Vec<Daemon>>,
     /// The start-up file lines that export the variable chatgpt mode needs unset.
     pub conflicting_exports: Vec<Export>,
     /// How the user starts Codex (`codex -p NAME --strict-config`), for findings.
@@ -153,18 +162,33 @@ fn gather_files(options: &Options, env: &Environment, store: Option<&dyn SecretS
         login: home.read_login(),
         detected: crate::coder::detect::deployment_urls(env),
         stored_coder_tokens: BTreeMap::new(),
+        stored_openai_keys: BTreeMap::new(),
         programs: BTreeMap::new(),
+        auth_run: None,
+        daemons: find_daemons(options, env),
         conflicting_exports: Vec::new(),
         codex_command: options.codex_command(),
         codex: None,
     };
     for key in facts.store_keys() {
         let found = secrets::find_all_stored(TokenKind::Coder, env, store, &key);
-        facts.stored_coder_tokens.insert(key, found);
+        facts.stored_coder_tokens.insert(key.clone(), found);
+        if let Some(found) = secrets::find_all_stored(TokenKind::Openai, env, store, &key)
+            .into_iter()
+            .next()
+        {
+            facts.stored_openai_keys.insert(key, found);
+        }
     }
     for command in facts.auth_commands() {
         let path = crate::programs::find_program(&command, env);
         facts.programs.insert(command, path);
+    }
+    // Codex runs the command of the provider it uses; doctor runs only that one.
+    if let Some(auth) = super::judged::block(&facts).and_then(|(b, _)| b.auth)
+        && let Some(Some(program)) = facts.programs.get(&auth.command)
+    {
+        facts.auth_run = Some(auth_run::run(&auth, program, env, &options.cwd));
     }
     if let (Some(var), Some(home)) = (Mode::Chatgpt.conflicting_var(), &env.home_dir)
         && env.is_set(var)
@@ -172,6 +196,22 @@ fn gather_files(options: &Options, env: &Environment, store: Option<&dyn SecretS
         facts.conflicting_exports = shell::find_exports(home, var, env.var("SHELL"));
     }
     facts
+}
+
+/// The daemons serving this home, through `/proc` (Linux only).
+fn find_daemons(options: &Options, env: &Environment) -> Option<Vec<Daemon>> {
+    if !cfg!(target_os = "linux") {
+        return None;
+    }
+    let root = std::path::Path::new("/proc");
+    let uid = daemon::own_uid(root)?;
+    let default_home = env.home_dir.as_ref().map(|h| h.join(".codex"));
+    Some(daemon::find(
+        root,
+        uid,
+        options.codex_home.dir(),
+        default_home.as_deref(),
+    ))
 }
 
 impl Facts {
@@ -267,7 +307,10 @@ pub mod build {
             login: Login::Missing,
             detected: Vec::new(),
             stored_coder_tokens: BTreeMap::new(),
+            stored_openai_keys: BTreeMap::new(),
             programs: BTreeMap::new(),
+            auth_run: None,
+            daemons: None,
             conflicting_exports: Vec::new(),
             codex_command: "codex".to_string(),
             codex: None,
@@ -297,6 +340,26 @@ pub mod build {
                     secret: Secret::new(token),
                     origin: Origin::Store("keyring".to_string()),
                 });
+            self
+        }
+
+        pub fn with_stored_openai_key(mut self, key: &str, secret: &str) -> Facts {
+            self.stored_openai_keys.insert(
+                key.to_string(),
+                Found {
+                    secret: Secret::new(secret),
+                    origin: Origin::Store("keyring".to_string()),
+                },
+            );
+            self
+        }
+
+        pub fn with_auth_run(mut self, outcome: auth_run::Outcome) -> Facts {
+            self.auth_run = Some(AuthRun {
+                outcome,
+                timeout: std::time::Duration::from_millis(5000),
+                elapsed: std::time::Duration::from_millis(3),
+            });
             self
         }
 
@@ -334,7 +397,9 @@ mod tests {
             self.inner.backend()
         }
         fn locate(&self, kind: TokenKind, key: &str) -> anyhow::Result<Option<Stored>> {
-            self.asked.borrow_mut().push(key.to_string());
+            self.asked
+                .borrow_mut()
+                .push(format!("{}:{key}", kind.name()));
             self.inner.locate(kind, key)
         }
         fn set(&self, kind: TokenKind, key: &str, secret: &Secret) -> anyhow::Result<String> {
@@ -367,6 +432,7 @@ mod tests {
             timeout: Duration::from_secs(1),
             live: false,
             gateway: None,
+            cwd: dir.path().to_path_buf(),
             strict_config: false,
             codex_bin: None,
         };
@@ -376,15 +442,18 @@ mod tests {
 
         let mut asked = store.asked.borrow().clone();
         asked.sort();
-        assert_eq!(
-            asked,
-            [
-                "a.example.com",
-                "b.example.com",
-                "c.example.com",
-                "d.example.com"
-            ]
-        );
+        let keys = [
+            "a.example.com",
+            "b.example.com",
+            "c.example.com",
+            "d.example.com",
+        ];
+        let mut expected: Vec<String> = ["coder", "openai"]
+            .iter()
+            .flat_map(|kind| keys.iter().map(move |key| format!("{kind}:{key}")))
+            .collect();
+        expected.sort();
+        assert_eq!(asked, expected);
         assert_eq!(facts.login, Login::ApiKey(Secret::new("sk-1")));
         assert_eq!(facts.programs.get("codexgw-missing"), Some(&None));
         assert!(facts.config.doc.is_some() && facts.config.exists);
@@ -395,6 +464,6 @@ mod tests {
                 .map(|f| f.secret.expose().to_string()),
             Some("stored".to_string())
         );
-        assert_eq!(store.asked.borrow().len(), 4);
+        assert_eq!(store.asked.borrow().len(), 8);
     }
 }

@@ -18,8 +18,10 @@ use crate::codex::mode::Mode;
 use crate::environment::Environment;
 use crate::secrets::SecretStore;
 
+pub mod auth_run;
 mod checks;
 mod coder_checks;
+pub mod daemon;
 pub mod facts;
 mod judged;
 mod live_check;
@@ -45,6 +47,8 @@ pub struct Options {
     pub live: bool,
     /// `--gateway-url`: the standalone gateway the provider table must point at.
     pub gateway: Option<crate::coder::deployment::StandaloneGateway>,
+    /// The folder doctor runs in, where Codex would run an `auth` command.
+    pub cwd: std::path::PathBuf,
     /// `--strict-config`: judge `codex --strict-config`.
     pub strict_config: bool,
     /// `--codex-bin`: the Codex to ask (default: `codex` on PATH).
@@ -174,6 +178,7 @@ const LOCAL: &[Entry<LocalCheck>] = &[
     checks::env::OPENAI_API_KEY,
     checks::env::CODER_API_TOKEN,
     checks::login::CODEX_LOGIN,
+    checks::daemon::DAEMON,
 ];
 
 /// The network checks, reported after the local ones.
@@ -300,6 +305,7 @@ env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
             timeout: Duration::from_secs(1),
             live: false,
             gateway: None,
+            cwd: dir.to_path_buf(),
             strict_config: false,
             codex_bin: None,
         }
@@ -358,6 +364,7 @@ env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
                 "env.openai_api_key",
                 "env.coder_api_token",
                 "codex.login",
+                "codex.daemon",
                 "net.deployment",
                 "net.auth",
                 "net.gateway",

@@ -181,12 +181,32 @@ fn run_jobs(
                 }
                 Check::fail(
                     entry.id,
-                    format!("no answer within {}s", timeout.as_secs_f64()),
-                    "check the URL and your network (VPN, proxy, firewall); the host accepts no requests or does not answer them",
+                    format!("no answer within {}", waited(timeout)),
+                    format!(
+                        "check the URL and your network (VPN, proxy, firewall); the host accepts no requests or does not answer them; if it is just slow, {}",
+                        more_time(timeout)
+                    ),
                 )
             })
         })
         .collect()
+}
+
+/// How long doctor waited, naming the flag that sets it.
+fn waited(timeout: Duration) -> String {
+    format!(
+        "{}s (`--timeout {}`)",
+        timeout.as_secs_f64(),
+        timeout.as_secs().max(1)
+    )
+}
+
+/// The step that gives a slow deployment more time.
+fn more_time(timeout: Duration) -> String {
+    format!(
+        "allow more time: `codexgw doctor --timeout {}`",
+        (timeout.as_secs() * 3).max(30)
+    )
 }
 
 /// A GET that turns transport failures and redirects into a failed check.
@@ -207,7 +227,18 @@ pub(super) fn fetch(
         if let Some(proxy) = proxy {
             evidence["proxy"] = json!({ "url": proxy.shown(), "from": proxy.var });
         }
-        Check::fail(id, format!("`{shown}`: {error}"), why.fix()).evidence(evidence)
+        let (error, fix) = match why {
+            crate::net::Failure::Timeout => (
+                format!("no answer within {}", waited(timeout)),
+                format!(
+                    "{}; if the deployment is just slow, {}",
+                    why.fix(),
+                    more_time(timeout)
+                ),
+            ),
+            _ => (error, why.fix()),
+        };
+        Check::fail(id, format!("`{shown}`: {error}"), fix).evidence(evidence)
     })?;
     if (300..400).contains(&answer.status) {
         let location = answer.location.clone().unwrap_or_default();
@@ -354,19 +385,45 @@ fn auth(probe: &Probe, network: &Network, timeout: Duration) -> Check {
         },
         401 => Check::fail(
             ID,
-            format!("{deployment} rejects {from}: {}", message(&answer, &[secret])),
             format!(
-                "create a new token with `coder tokens create` (or in the dashboard under Tokens), then: {}",
-                probe.token_fix
+                "{deployment} rejects {from}: {}",
+                message(&answer, &[secret])
             ),
+            renew_fix(token, deployment, &probe.token_fix),
         ),
         status => Check::fail(
             ID,
-            format!("`/api/v2/users/me` answered HTTP {status}: {}", message(&answer, &[secret])),
+            format!(
+                "`/api/v2/users/me` answered HTTP {status}: {}",
+                message(&answer, &[secret])
+            ),
             "check the deployment URL; ask your Coder admin if it persists",
         ),
     }
     .evidence(evidence)
+}
+
+/// The one step that replaces a rejected Coder token where it came from: the store gets a new
+/// one with `token set`, a variable a new value, the coder CLI a new login. `token_fix` is how
+/// Codex gets the token at all (for a token an `auth` command printed).
+fn renew_fix(token: &Credential, deployment: &Deployment, token_fix: &str) -> String {
+    const CREATE: &str =
+        "create a new token with `coder tokens create` (or in the dashboard under Tokens)";
+    match token.kind {
+        "keyring" => format!(
+            "{CREATE}, then store it in place of the old one: `codexgw token set coder --url {deployment}`"
+        ),
+        "coder_cli" => format!("sign the coder CLI in again: `coder login {deployment}`"),
+        "env" => {
+            let var = token.from.trim_start_matches('$');
+            let var = var.split_whitespace().next().unwrap_or(var);
+            format!("{CREATE}, then `export {var}=<the new token>`")
+        }
+        "config" => format!(
+            "{CREATE}, keep it in the keyring (`codexgw token set coder --url {deployment}`) and delete `experimental_bearer_token`"
+        ),
+        _ => format!("{CREATE}, then: {token_fix}"),
+    }
 }
 
 fn gateway(probe: &Probe, network: &Network, timeout: Duration) -> Check {
@@ -431,6 +488,13 @@ fn gateway(probe: &Probe, network: &Network, timeout: Duration) -> Check {
         (Mode::Chatgpt, _) => "your ChatGPT login".to_string(),
         _ => "your OpenAI API key".to_string(),
     };
+    let renew = |token: Option<&Credential>| match (token, &probe.deployment) {
+        (Some(token), Some(deployment)) => renew_fix(token, deployment, &probe.token_fix),
+        _ => format!(
+            "create a new token with `coder tokens create`; {}",
+            probe.token_fix
+        ),
+    };
     let lower = text.to_ascii_lowercase();
     let (summary, fix) = match (answer.status, answer.is_json()) {
         (200, _) => {
@@ -460,7 +524,7 @@ fn gateway(probe: &Probe, network: &Network, timeout: Duration) -> Check {
             (
                 format!("{what} (HTTP 401): {text}"),
                 match mode {
-                    Mode::Centralized => format!("create a new token with `coder tokens create`, then: {}", probe.token_fix),
+                    Mode::Centralized => renew(probe.bearer.as_ref()),
                     Mode::Byok => "`printenv OPENAI_API_KEY | codex login --with-api-key` with a valid key".to_string(),
                     Mode::Chatgpt => "`env -u OPENAI_API_KEY codex login` to sign in with ChatGPT again".to_string(),
                 },
@@ -480,7 +544,10 @@ fn gateway(probe: &Probe, network: &Network, timeout: Duration) -> Check {
         ),
         (403, _) => (
             format!("{coder_credential} was rejected: {text}"),
-            format!("create a new token with `coder tokens create`, then: {}", probe.token_fix),
+            renew(match mode {
+                Mode::Centralized => probe.bearer.as_ref(),
+                Mode::Byok | Mode::Chatgpt => coder,
+            }),
         ),
         (404, true) if lower.contains("not mounted") => (
             format!("AI Gateway is switched off on this deployment: {text}"),
@@ -588,6 +655,39 @@ mod tests {
     }
 
     #[test]
+    fn a_rejected_token_is_renewed_where_it_came_from() {
+        let deployment = Deployment::parse("https://coder.example.com", true)
+            .unwrap()
+            .deployment;
+        let token = |kind: &'static str, from: &str| Credential {
+            secret: Secret::new("t"),
+            from: from.to_string(),
+            kind,
+            account_id: None,
+        };
+        let fix = |kind, from| renew_fix(&token(kind, from), &deployment, "TOKEN-FIX");
+        assert!(fix("keyring", "keyring").ends_with(
+            "then store it in place of the old one: `codexgw token set coder --url https://coder.example.com`"
+        ));
+        assert!(
+            fix("env", "$CODER_API_TOKEN")
+                .ends_with("then `export CODER_API_TOKEN=<the new token>`")
+        );
+        assert_eq!(
+            fix("coder_cli", "the coder CLI login"),
+            "sign the coder CLI in again: `coder login https://coder.example.com`"
+        );
+        assert!(fix("command", "the output of `x`").ends_with("then: TOKEN-FIX"));
+        for kind in ["keyring", "env", "command", "config"] {
+            assert_eq!(
+                fix(kind, "$V").matches("coder tokens create").count(),
+                1,
+                "{kind}"
+            );
+        }
+    }
+
+    #[test]
     fn a_stuck_check_is_reported_not_waited_for() {
         let jobs = [
             Entry::new("net.deployment", stuck as NetCheck),
@@ -602,7 +702,16 @@ mod tests {
         );
         assert_eq!(checks[0].id, "net.deployment");
         assert_eq!(checks[0].status, super::super::Status::Fail);
-        assert_eq!(checks[0].summary, "no answer within 0.1s");
+        assert_eq!(checks[0].summary, "no answer within 0.1s (`--timeout 1`)");
+        assert!(
+            checks[0]
+                .fix
+                .as_deref()
+                .unwrap()
+                .ends_with("if it is just slow, allow more time: `codexgw doctor --timeout 30`"),
+            "{:?}",
+            checks[0].fix
+        );
         assert_eq!(checks[1].summary, "answered");
     }
 

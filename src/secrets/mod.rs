@@ -588,7 +588,7 @@ fn sources<'a>(
 }
 
 /// The coder CLI's session token variable; the CLI pairs it with `CODER_URL`.
-const CODER_SESSION_TOKEN_VAR: &str = "CODER_SESSION_TOKEN";
+pub const CODER_SESSION_TOKEN_VAR: &str = "CODER_SESSION_TOKEN";
 
 /// `CODER_SESSION_TOKEN` belongs to the deployment in `CODER_URL` (when that is set): a
 /// session for another deployment must not be sent to this one.

@@ -30,18 +30,7 @@ use crate::support::real_codex::{
 
 /// Cases where doctor does not (yet) agree with Codex: `"case name"` for every version, or
 /// `"case name @ 0.171.0"` for one. Exact: the test fails when an entry is missing or stale.
-const KNOWN_DISAGREEMENTS: &[&str] = &[
-    "byok: TOML 1.1: multi-line inline table, trailing comma",
-    "byok: allowed custom id `ollama-chat`",
-    "byok: allowed custom id `oss`",
-    "centralized: TOML 1.1: multi-line inline table, trailing comma",
-    "centralized: allowed custom id `ollama-chat`",
-    "centralized: allowed custom id `oss`",
-    "chatgpt: CODEX_API_KEY set",
-    "chatgpt: TOML 1.1: multi-line inline table, trailing comma",
-    "chatgpt: allowed custom id `ollama-chat`",
-    "chatgpt: allowed custom id `oss`",
-];
+const KNOWN_DISAGREEMENTS: &[&str] = &[];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {

@@ -160,7 +160,7 @@ fn healthy_centralized_passes_and_codex_agrees() {
         statuses,
         [
             "pass", "pass", "pass", "pass", "pass", "skip", "skip", "pass", "pass", "pass", "pass",
-            "pass", "skip", "pass", "pass", "skip"
+            "pass", "pass", "skip", "pass", "pass", "skip"
         ]
     );
     let ids: Vec<&str> = run.json["checks"]
@@ -502,11 +502,37 @@ fn net_auth_fails_on_a_rejected_token() {
         run.summary("net.auth")
             .contains("rejects the Coder token from $CODER_API_TOKEN")
     );
-    assert!(run.fix("net.auth").contains("coder tokens create"));
+    assert_eq!(
+        run.fix("net.auth"),
+        "create a new token with `coder tokens create` (or in the dashboard under Tokens), then `export CODER_API_TOKEN=<the new token>`"
+    );
     assert!(
         run.summary("net.gateway")
             .contains("Coder token (sent in `X-Coder-AI-Governance-Token`) was rejected")
     );
+
+    // From the keyring: renew it there, said once, with no `export`.
+    let stored = chatgpt_home(&fake);
+    stored
+        .codexgw()
+        .args(["token", "set", "coder", "--url", &fake.url])
+        .write_stdin(VALID_TOKEN)
+        .assert()
+        .success();
+    let run = doctor(&stored, &[], &[]);
+    assert_eq!(run.failing(), ["net.auth", "net.gateway"], "{}", run.human);
+    for id in ["net.auth", "net.gateway"] {
+        let fix = run.fix(id);
+        assert_eq!(
+            fix,
+            format!(
+                "create a new token with `coder tokens create` (or in the dashboard under Tokens), then store it in place of the old one: `codexgw token set coder --url {}`",
+                fake.url
+            ),
+            "{id}"
+        );
+        assert!(!fix.contains("export"), "{id}: {fix}");
+    }
 }
 
 #[test]
@@ -592,12 +618,51 @@ fn a_hanging_deployment_cannot_hold_the_run() {
     assert_eq!(run.code, 1);
     assert_eq!(run.failing(), ["net.deployment", "net.auth", "net.gateway"]);
     for id in ["net.deployment", "net.auth", "net.gateway"] {
+        // The wait is named with the flag that sets it, and the fix offers more time.
         let summary = run.summary(id);
         assert!(
-            summary.contains("no answer")
-                || summary.contains("timed out")
-                || summary.contains("in time"),
+            summary.contains("no answer within 1s (`--timeout 1`)"),
             "{id}: {summary}"
+        );
+        assert!(
+            run.fix(id)
+                .ends_with("allow more time: `codexgw doctor --timeout 30`"),
+            "{id}: {}",
+            run.fix(id)
+        );
+    }
+}
+
+/// A typo in `--provider-id` is named as such: the ids that exist, and a setup command that
+/// carries the id; never "set `model_provider` to the typo".
+#[test]
+fn a_provider_id_typo_names_the_ids_that_exist() {
+    let fake = FakeCoder::start(Options::default());
+    let home = chatgpt_home(&fake);
+    let run = doctor(
+        &home,
+        &[CODER],
+        &["--offline", "--provider-id", "ai_gatewya"],
+    );
+    assert_eq!(
+        run.failing(),
+        ["config.provider", "config.block"],
+        "{}",
+        run.human
+    );
+    for id in ["config.provider", "config.block"] {
+        let fix = run.fix(id);
+        assert!(
+            fix.contains("the config defines `ai_gateway`"),
+            "{id}: {fix}"
+        );
+        assert!(
+            fix.contains("codexgw setup --provider-id ai_gatewya "),
+            "{id}: {fix}"
+        );
+        assert!(
+            !fix.contains("model_provider = \"ai_gatewya\""),
+            "{id}: {fix}"
         );
     }
 }
@@ -830,7 +895,7 @@ fn a_bearer_token_in_a_centralized_table_warns() {
     );
 }
 
-/// `auth.command` is codexgw's own `token print coder`: doctor does the same lookup, so it
+/// `auth.command` is codexgw's own `token print coder`: doctor runs it as Codex does, so it
 /// cannot pass while Codex gets no token.
 #[test]
 fn command_backed_auth_is_judged_by_the_token_codexgw_would_print() {
@@ -841,7 +906,7 @@ fn command_backed_auth_is_judged_by_the_token_codexgw_would_print() {
     assert_eq!(run.failing(), ["env.openai_api_key"], "{}", run.human);
     assert!(
         run.summary("env.openai_api_key")
-            .contains("finds no Coder token"),
+            .contains("exits with status 1 (`error: no Coder API token stored for"),
         "{}",
         run.summary("env.openai_api_key")
     );
@@ -860,7 +925,10 @@ fn command_backed_auth_is_judged_by_the_token_codexgw_would_print() {
     let run = doctor(&home, &[("CODER_SESSION_TOKEN", VALID_TOKEN)], &[]);
     assert_eq!(run.code, 0, "{}", run.human);
     let summary = run.summary("env.openai_api_key");
-    assert!(summary.contains("$CODER_SESSION_TOKEN"), "{summary}");
+    assert!(
+        summary.contains("which printed a token (abcd…"),
+        "{summary}"
+    );
     let program = assert_cmd::cargo::cargo_bin("codexgw")
         .display()
         .to_string();
@@ -1245,4 +1313,69 @@ fn a_standalone_gateway_is_judged_with_the_deployment_from_coder_url() {
         "{}",
         run.summary("net.gateway")
     );
+}
+
+/// A running app-server daemon started without the Coder token keeps that environment: doctor
+/// finds it (a stand-in process with the daemon's command line and a chosen environment) and
+/// names the variable it lacks, never a value.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_daemon_started_without_the_token_is_found_by_name() {
+    let fake = FakeCoder::start(Options::default());
+    let home = TestHome::new();
+    setup(&home, &fake, "byok", &[]);
+    let codex_home = home.codex_home().display().to_string();
+    let start = |env: &[(&str, &str)]| {
+        std::process::Command::new("sh")
+            .args([
+                "-c",
+                "sleep 30; :",
+                "codex",
+                "app-server",
+                "--managed-daemon",
+            ])
+            .env_clear()
+            .env("CODEX_HOME", &codex_home)
+            .envs(env.iter().copied())
+            .spawn()
+            .unwrap()
+    };
+    let wait_for_proc = |pid: u32| {
+        let environ = format!("/proc/{pid}/environ");
+        for _ in 0..200 {
+            if std::fs::read(&environ).is_ok_and(|e| !e.is_empty()) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    };
+    let mut stale = start(&[("OPENAI_API_KEY", LIVE_KEY)]);
+    wait_for_proc(stale.id());
+    let run = doctor(&home, &[CODER], &["--offline"]);
+    let _ = stale.kill();
+    let _ = stale.wait();
+    assert_eq!(run.status("codex.daemon"), "warn", "{}", run.human);
+    assert!(
+        run.summary("codex.daemon").contains(&format!(
+            "(pid {}) is running without $CODER_API_TOKEN",
+            stale.id()
+        )),
+        "{}",
+        run.summary("codex.daemon")
+    );
+    assert!(
+        run.fix("codex.daemon")
+            .contains("codex app-server daemon stop")
+    );
+    assert_eq!(
+        run.check("codex.daemon")["evidence"]["daemons"][0]["credential_vars"],
+        serde_json::json!(["OPENAI_API_KEY"])
+    );
+
+    let mut fresh = start(&[CODER]);
+    wait_for_proc(fresh.id());
+    let run = doctor(&home, &[CODER], &["--offline"]);
+    let _ = fresh.kill();
+    let _ = fresh.wait();
+    assert_eq!(run.status("codex.daemon"), "pass", "{}", run.human);
 }

@@ -233,3 +233,58 @@ fn chatgpt_exec_removes_the_parents_openai_key() {
         assert_token_is_nowhere(&home, &fake);
     });
 }
+
+/// byok without plain text: the OpenAI key lives only in the secret store, `codexgw exec` hands it
+/// to Codex as `CODEX_API_KEY`, and doctor names that source.
+#[test]
+#[cfg_attr(not(has_codex), ignore = "needs the real Codex: run scripts/test")]
+fn byok_key_from_the_keyring_reaches_codex_as_codex_api_key() {
+    each_codex(|codex| {
+        let fake = FakeCoder::start(Options::default());
+        let home = TestHome::new();
+        store_coder_token(&home, &fake);
+        setup(&home, &fake, &["--mode", "byok"], &[]);
+        home.codexgw()
+            .args(["token", "set", "openai", "--url", &fake.url])
+            .write_stdin(OPENAI_KEY)
+            .assert()
+            .success();
+        assert!(!home.codex_home().join("auth.json").exists());
+        let post = run_codex(&home, codex, &fake, &[]);
+        assert_sent(
+            &post,
+            "/api/v2/ai-gateway/openai/v1/responses",
+            OPENAI_KEY,
+            Some(VALID_TOKEN),
+        );
+        let doctor = home.codexgw().args(["doctor", "--json"]).output().unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&doctor.stdout).unwrap();
+        let login = report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "codex.login")
+            .unwrap();
+        assert_eq!(login["status"], "pass", "{login}");
+        assert_eq!(login["evidence"]["source"], "keyring");
+        assert!(
+            login["summary"]
+                .as_str()
+                .unwrap()
+                .contains("Codex gets it as $CODEX_API_KEY"),
+            "{login}"
+        );
+        // net.gateway sent what Codex sent: the stored key and the governance header.
+        let probe = fake.requests_to("/models").pop().unwrap();
+        assert_eq!(
+            probe.header("Authorization"),
+            Some(format!("Bearer {OPENAI_KEY}").as_str())
+        );
+        assert_eq!(
+            probe.header("X-Coder-AI-Governance-Token"),
+            Some(VALID_TOKEN)
+        );
+        assert_eq!(doctor.status.code(), Some(0), "{report}");
+        assert!(!String::from_utf8_lossy(&doctor.stdout).contains(OPENAI_KEY));
+    });
+}

@@ -6,6 +6,7 @@ mod agrees_with_codex;
 mod cli_setup;
 mod coder_api;
 mod codex_probe;
+mod codex_rules;
 mod completions;
 mod diff_masking;
 mod doctor;

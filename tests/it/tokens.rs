@@ -516,6 +516,44 @@ fn setup_next_steps_use_the_stored_token_and_a_failed_codex_login_is_an_error() 
     assert!(!stderr(&out).contains("sk-key-for-codex"));
 }
 
+/// byok with the OpenAI key already in codexgw's store: setup says Codex gets it as
+/// `CODEX_API_KEY` through `codexgw exec`, writes no auth.json and never runs `codex login`.
+#[test]
+fn byok_setup_with_a_stored_openai_key_keeps_it_out_of_auth_json() {
+    let home = TestHome::new();
+    set(&home, "coder", URL, TOKEN).success();
+    set(&home, "openai", URL, "sk-stored-for-codex").success();
+    let out = home
+        .codexgw()
+        .args([
+            "setup",
+            "--offline",
+            "--yes",
+            "--mode",
+            "byok",
+            "--url",
+            URL,
+        ])
+        .args(["--codex-bin", "/bin/false"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "`codexgw exec -- codex` hands it to Codex as $CODEX_API_KEY, which Codex sends before any login (no plain-text auth.json)"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !stderr(&out).contains("codex login --with-api-key"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!home.codex_home().join("auth.json").exists());
+    assert!(!stderr(&out).contains("sk-stored-for-codex"));
+}
+
 #[test]
 fn a_dry_run_writes_no_keyring_entry_and_runs_no_codex_login() {
     let home = TestHome::new();

@@ -141,19 +141,20 @@ fn config_provider(facts: &Facts) -> Check {
         "provider_ids": ids,
         "stranded": stranded.iter().map(|(f, s)| json!({
             "key": s.key, "value": s.value, "table": s.table, "at": f.at(s.line),
+            "codex_refuses": s.refusal().is_some(),
         })).collect::<Vec<_>>(),
     });
 
+    if let Some(check) = profile_conflict(facts) {
+        return check.evidence(evidence);
+    }
     let mut legacy = docs().filter_map(|(f, d)| d.legacy_profile().map(|l| (f, l)));
     if let Some((file, legacy)) = legacy.next() {
         evidence["legacy_profile"] = legacy.value.clone().into();
         let name = &legacy.value;
         return Check::fail(
                 ID,
-                format!(
-                    "`profile = \"{name}\"` at {} makes Codex refuse to start: legacy `profile = \"{name}\"` config is no longer supported",
-                    file.at(legacy.line)
-                ),
+                crate::codex::inspect::legacy_profile_message(name, &file.at(legacy.line)),
                 format!(
                     "delete that line; to keep a separate setup use `codexgw setup --profile {name} …` and run `codex --profile {name}`"
                 ),
@@ -171,21 +172,31 @@ fn config_provider(facts: &Facts) -> Check {
             .filter(|(i, _)| Some(*i) != skip)
             .map(|(_, (f, s))| {
                 (
-                    format!(
-                        "`{} = \"{}\"` at {} sits under `[{}]`, where Codex ignores it",
-                        s.key,
-                        s.value,
-                        f.at(s.line),
-                        s.table
-                    ),
+                    s.message(&f.at(s.line)),
                     format!("delete line {} of {}", s.line, f.name),
                 )
             })
             .collect()
     };
+    let refused = stranded.iter().any(|(_, s)| s.refusal().is_some());
     let stranded_provider = stranded.iter().position(|(_, s)| s.key == "model_provider");
     let Some((file, selected)) = selected else {
         let (summary, fix) = match stranded_provider.map(|i| &stranded[i]) {
+            Some((f, s)) if s.refusal().is_some() => (
+                format!(
+                    "`model_provider = \"{}\"` at {} sits under `[{}]`{}, which makes Codex refuse the whole file: `{}`",
+                    s.value,
+                    f.at(s.line),
+                    s.table,
+                    s.table_line
+                        .map_or_else(String::new, |l| format!(" (line {l})")),
+                    s.refusal().unwrap_or_default()
+                ),
+                format!(
+                    "delete line {} of {} and put `model_provider = \"{gateway_id}\"` above its first `[table]` header (or run `codexgw setup`, which does both)",
+                    s.line, f.name
+                ),
+            ),
             Some((f, s)) => (
                 format!(
                     "`model_provider = \"{}\"` at {} sits under `[{}]`{}, so Codex reads it as `{}.model_provider`, ignores it, and talks to OpenAI",
@@ -231,12 +242,22 @@ fn config_provider(facts: &Facts) -> Check {
         _ => String::new(),
     };
     let failure = if let Some(wanted) = facts.provider_id.as_ref().filter(|w| *w != value) {
-        Some((
-            format!(
-                "`model_provider = \"{value}\"` at {at}{over} selects `{value}`, not `{wanted}`"
+        Some(match table_file(wanted) {
+            Some(_) => (
+                format!(
+                    "`model_provider = \"{value}\"` at {at}{over} selects `{value}`, not `{wanted}`"
+                ),
+                format!("set `model_provider = \"{wanted}\"` at {at}"),
             ),
-            format!("set `model_provider = \"{wanted}\"` at {at}"),
-        ))
+            // Most often a typo in `--provider-id`: pointing `model_provider` at it would break
+            // Codex, so name the ids that exist instead.
+            None => (
+                format!(
+                    "`--provider-id {wanted}`: the config has no `[model_providers.{wanted}]` table; `model_provider = \"{value}\"` at {at}{over}"
+                ),
+                missing_id_fix(facts, wanted),
+            ),
+        })
     } else if mode::is_reserved_provider_id(value) && table_file(value).is_none() {
         Some((
             format!(
@@ -262,6 +283,19 @@ fn config_provider(facts: &Facts) -> Check {
         return Check::fail(ID, summary, fix).evidence(evidence);
     }
 
+    if refused {
+        let (found, fixes): (Vec<String>, Vec<String>) =
+            stranded_findings(None).into_iter().unzip();
+        return Check::fail(
+            ID,
+            format!(
+                "`model_provider = \"{value}\"` at {at}{over}; but {}",
+                found.join("; ")
+            ),
+            fixes.join("\n"),
+        )
+        .evidence(evidence);
+    }
     let mut warnings: Vec<(String, String)> = Vec::new();
     warnings.extend(stranded_findings(None));
     let older: Vec<&str> = std::iter::once(mode::DEFAULT_PROVIDER_ID)
@@ -308,6 +342,69 @@ fn config_provider(facts: &Facts) -> Check {
     check.evidence(evidence)
 }
 
+/// `codex --profile NAME` is a hard error while config.toml still holds the legacy
+/// `profile = "NAME"` or `[profiles.NAME]`: Codex asks for them to move to `NAME.config.toml`.
+fn profile_conflict(facts: &Facts) -> Option<Check> {
+    let name = facts.profile.as_deref()?;
+    let doc = facts.config.doc.as_ref()?;
+    let config = &facts.config;
+    let mut found = Vec::new();
+    let mut fixes = Vec::new();
+    if let Some(line) = doc.legacy_profile().filter(|l| l.value == name) {
+        found.push(format!(
+            "`profile = \"{name}\"` at {}",
+            config.at(line.line)
+        ));
+        fixes.push(format!("delete line {} of {}", line.line, config.name));
+    }
+    if let Some(line) = doc.profile_table_line(name) {
+        found.push(format!("`[profiles.{name}]` at {}", config.at(line)));
+        fixes.push(format!(
+            "move the keys of `[profiles.{name}]` (line {line} of {}) into `{name}.config.toml` (top-level keys there), then delete the table",
+            config.name
+        ));
+    }
+    if found.is_empty() {
+        return None;
+    }
+    let target = facts.profile_file.as_ref().map_or_else(
+        || format!("{name}.config.toml"),
+        |f| f.path.display().to_string(),
+    );
+    Some(Check::fail(
+        ID_PROVIDER,
+        format!(
+            "{}: `codex --profile {name}` refuses to start (`--profile `{name}` cannot be used while {} contains legacy `profile = \"{name}\"` or `[profiles.{name}]` config; move those settings into {target}`)",
+            found.join(" and "),
+            config.path.display()
+        ),
+        fixes.join("\n"),
+    ))
+}
+
+const ID_PROVIDER: &str = PROVIDER.id;
+
+/// The fix for `--provider-id WANTED` naming no table: the ids that exist (a typo is likelier
+/// than a missing table), then how to write that table.
+fn missing_id_fix(facts: &Facts, wanted: &str) -> String {
+    let ids: Vec<String> = facts
+        .docs()
+        .flat_map(|(_, d)| d.provider_ids())
+        .map(|id| format!("`{id}`"))
+        .collect();
+    let check = if ids.is_empty() {
+        "no provider table is defined".to_string()
+    } else {
+        format!(
+            "check the id: the config defines {} (`--provider-id <one of them>`)",
+            ids.join(", ")
+        )
+    };
+    format!(
+        "{check}; to write `{wanted}`, run `codexgw setup --provider-id {wanted} --mode centralized|byok|chatgpt --url <deployment>`"
+    )
+}
+
 fn config_block(facts: &Facts) -> Check {
     const ID: &str = BLOCK.id;
     let judged = judged::block(facts);
@@ -330,8 +427,11 @@ fn config_block(facts: &Facts) -> Check {
                         .as_deref()
                         .unwrap_or(mode::DEFAULT_PROVIDER_ID)
                 ),
-                fix: "run `codexgw setup --mode centralized|byok|chatgpt --url <deployment>` to write it"
-                    .to_string(),
+                fix: match &facts.provider_id {
+                    Some(wanted) => missing_id_fix(facts, wanted),
+                    None => "run `codexgw setup --mode centralized|byok|chatgpt --url <deployment>` to write it"
+                        .to_string(),
+                },
             };
             let all: Vec<&Finding> = std::iter::once(&missing).chain(&refused).collect();
             joined(ID, &all)
@@ -560,6 +660,86 @@ mod tests {
     }
 
     #[test]
+    fn a_stranded_key_fails_where_codex_refuses_and_warns_where_it_ignores() {
+        let features = selected(&format!(
+            "[features]\nmodel_provider = \"ai_gateway\"\n\n{TABLE}"
+        ));
+        let check = run(PROVIDER, &facts(Some(&features), &[]));
+        assert_eq!(check.status, Status::Fail);
+        assert!(
+            check.summary.contains(
+                "sits under `[features]`, which makes Codex refuse the whole file: `invalid type: string \"ai_gateway\", expected a boolean`"
+            ),
+            "{}",
+            check.summary
+        );
+        assert_eq!(check.evidence["stranded"][0]["codex_refuses"], true);
+        // Without a top-level line it still names the refusal, not "ignored".
+        let only = format!("[features]\nmodel_provider = \"ai_gateway\"\n\n{TABLE}");
+        let check = run(PROVIDER, &facts(Some(&only), &[]));
+        assert_eq!(check.status, Status::Fail);
+        assert!(
+            check.summary.contains("refuse the whole file"),
+            "{}",
+            check.summary
+        );
+
+        let tui = selected(&format!(
+            "[tui]\nmodel_provider = \"ai_gateway\"\n\n{TABLE}"
+        ));
+        let check = run(PROVIDER, &facts(Some(&tui), &[]));
+        assert_eq!(check.status, Status::Warn);
+        assert!(
+            check.summary.contains(
+                "where Codex ignores it (`--strict-config` refuses it: `unknown configuration field `tui.model_provider``)"
+            ),
+            "{}",
+            check.summary
+        );
+
+        // Where `model_provider` is a setting of the table, it is left alone.
+        for table in ["[desktop]", "[profiles.work]"] {
+            let text = selected(&format!(
+                "{table}\nmodel_provider = \"ai_gateway\"\n\n{TABLE}"
+            ));
+            let check = run(PROVIDER, &facts(Some(&text), &[]));
+            assert_eq!(check.status, Status::Pass, "{table}: {}", check.summary);
+            assert_eq!(check.evidence["stranded"], serde_json::json!([]));
+        }
+    }
+
+    #[test]
+    fn profile_flag_with_a_legacy_profile_in_config_toml_fails_with_the_move() {
+        let text = selected(&format!("[profiles.gw]\nmodel = \"gpt-5\"\n\n{TABLE}"));
+        let f = facts(Some(&text), &[]).with_profile("gw", Some(""));
+        let check = run(PROVIDER, &f);
+        assert_eq!(check.status, Status::Fail);
+        assert!(
+            check.summary.starts_with("`[profiles.gw]` at config.toml:3: `codex --profile gw` refuses to start (`--profile `gw` cannot be used while /h/.codex/config.toml contains legacy"),
+            "{}",
+            check.summary
+        );
+        assert_eq!(
+            fix(&check),
+            "move the keys of `[profiles.gw]` (line 3 of config.toml) into `gw.config.toml` (top-level keys there), then delete the table"
+        );
+        // Another profile's table is inert, not a conflict.
+        let f = facts(Some(&text), &[]).with_profile("other", Some(""));
+        assert_eq!(run(PROVIDER, &f).status, Status::Pass);
+
+        let text = format!("profile = \"gw\"\n{}", selected(TABLE));
+        let f = facts(Some(&text), &[]).with_profile("gw", Some(""));
+        let check = run(PROVIDER, &f);
+        assert_eq!(check.status, Status::Fail);
+        assert!(
+            check
+                .summary
+                .starts_with("`profile = \"gw\"` at config.toml:1: `codex --profile gw`")
+        );
+        assert_eq!(fix(&check), "delete line 1 of config.toml");
+    }
+
+    #[test]
     fn a_legacy_profile_key_fails() {
         let text = format!("model_provider = \"ai_gateway\"\nprofile = \"aibridge\"\n\n{TABLE}");
         let check = run(PROVIDER, &facts(Some(&text), &[]));
@@ -618,17 +798,35 @@ mod tests {
                 .contains("there is no `[model_providers.gw]` table")
         );
 
-        let pinned = facts(Some(&selected(TABLE)), &[]).with_provider_id("gw2");
+        // A typo in `--provider-id`: no suggestion to select it; the ids that exist instead.
+        let pinned = facts(Some(&selected(TABLE)), &[]).with_provider_id("ai_gatway");
         let check = run(PROVIDER, &pinned);
         assert_eq!(check.status, Status::Fail);
+        assert!(
+            check.summary.starts_with(
+                "`--provider-id ai_gatway`: the config has no `[model_providers.ai_gatway]` table"
+            ),
+            "{}",
+            check.summary
+        );
+        let expected = "check the id: the config defines `ai_gateway` (`--provider-id <one of them>`); to write `ai_gatway`, run `codexgw setup --provider-id ai_gatway --mode centralized|byok|chatgpt --url <deployment>`";
+        assert_eq!(fix(&check), expected);
+        assert!(!fix(&check).contains("model_provider = \"ai_gatway\""));
+        let block = run(BLOCK, &pinned);
+        assert_eq!(block.status, Status::Fail);
+        assert_eq!(
+            block.summary,
+            "there is no `[model_providers.ai_gatway]` table"
+        );
+        assert_eq!(fix(&block), expected);
+        // An id that has a table but is not selected: select it.
+        let two = selected(&format!("{TABLE}\n{}", TABLE.replace("ai_gateway", "gw2")));
+        let check = run(PROVIDER, &facts(Some(&two), &[]).with_provider_id("gw2"));
         assert!(check.summary.contains("not `gw2`"));
         assert_eq!(
             fix(&check),
             "set `model_provider = \"gw2\"` at config.toml:1"
         );
-        let block = run(BLOCK, &pinned);
-        assert_eq!(block.status, Status::Fail);
-        assert_eq!(block.summary, "there is no `[model_providers.gw2]` table");
     }
 
     #[test]

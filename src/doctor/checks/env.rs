@@ -3,15 +3,15 @@
 
 use serde_json::json;
 
-use crate::coder::deployment::Deployment;
 use crate::codex::inspect::{AuthCommand, Block, redact_url};
 use crate::codex::mode::{self, Mode};
+use crate::doctor::auth_run::{self, Outcome};
 use crate::doctor::facts::Facts;
 use crate::doctor::judged;
 use crate::doctor::net::Credential;
 use crate::doctor::{Check, Entry, LocalCheck, shell};
 use crate::environment::Environment;
-use crate::secrets::{self, Found, Secret, TokenKind};
+use crate::secrets::{self, Found, Secret};
 
 pub const OPENAI_API_KEY: Entry<LocalCheck> =
     Entry::new("env.openai_api_key", openai_api_key_check);
@@ -327,8 +327,8 @@ fn lookup_fix(block: &Block, url: Option<&str>) -> String {
     }
 }
 
-/// Command-backed auth: the program must exist, and when it is codexgw's own `token print
-/// coder`, it must find a token (the same lookup, so doctor does not pass while Codex fails).
+/// Command-backed auth: Codex runs the command for its bearer; doctor ran it the same way
+/// (see `auth_run`). A failure is silent in Codex: it retries, then sends no credentials.
 fn auth_command(
     block: &Block,
     auth: &AuthCommand,
@@ -337,13 +337,18 @@ fn auth_command(
 ) -> (Check, Sent) {
     const ID: &str = OPENAI_API_KEY.id;
     let found = lookup.facts.programs.get(&auth.command).cloned().flatten();
-    let mut evidence = json!({ "auth_command": auth.command, "resolved": found.as_ref().map(|p| p.display().to_string()) });
+    let run = lookup.facts.auth_run.as_ref();
+    let mut evidence = json!({
+        "auth_command": auth.command,
+        "resolved": found.as_ref().map(|p| p.display().to_string()),
+        "timeout_ms": auth_run::timeout(auth).as_millis() as u64,
+    });
     let print_url = secrets::parse_token_print_args(&auth.args);
     let token_fix = match &print_url {
         Some(url) => lookup_fix(block, url.as_deref()),
         None => format!("make `{}` print your Coder API token", auth.command),
     };
-    let Some(path) = found else {
+    let (Some(path), Some(run)) = (found, run) else {
         let check = Check::fail(
             ID,
             format!(
@@ -355,65 +360,66 @@ fn auth_command(
         .evidence(evidence);
         return (check, Sent::none(token_fix));
     };
+    let shown_args: String = auth.args.iter().map(|a| format!(" {a}")).collect();
     let program = if path.as_os_str() == auth.command.as_str() {
-        format!("`{}`", auth.command)
+        format!("`{}{shown_args}`", auth.command)
     } else {
-        format!("`{}` (`{}`)", auth.command, path.display())
+        format!("`{}{shown_args}` (`{}`)", auth.command, path.display())
     };
-    let Some(url) = print_url else {
-        let check = Check::pass(
-            ID,
-            format!("no variable needed: Codex runs {program} for the Coder token"),
-        )
-        .evidence(evidence);
-        // Doctor does not run a foreign command: the token it prints stays unknown.
-        let sent = Sent {
-            withheld: table_bearer
-                .is_none()
-                .then(|| format!("Codex gets its token from {program}, which doctor does not run")),
-            bearer: table_bearer,
-            token_fix,
-        };
-        return (check, sent);
+    evidence["elapsed_ms"] = (run.elapsed.as_millis() as u64).into();
+    let (check, bearer) = match &run.outcome {
+        Outcome::Token(secret) => {
+            evidence["outcome"] = "token".into();
+            evidence["token"] = secret.redacted().into();
+            let check = Check::pass(
+                ID,
+                format!(
+                    "no variable needed: Codex runs {program}, which printed a token ({}) in {} ms",
+                    secret.redacted(),
+                    run.elapsed.as_millis()
+                ),
+            );
+            let credential = Credential {
+                secret: secret.clone(),
+                from: format!("the output of {program}"),
+                kind: "command",
+                account_id: None,
+            };
+            (check, Some(credential))
+        }
+        outcome => {
+            let problem = outcome.problem().unwrap_or_default();
+            evidence["outcome"] = match outcome {
+                Outcome::Empty => "empty",
+                Outcome::Failed { .. } => "failed",
+                Outcome::TimedOut(_) => "timed_out",
+                _ => "cannot_start",
+            }
+            .into();
+            let mut fix = token_fix.clone();
+            if matches!(outcome, Outcome::TimedOut(_)) {
+                fix = format!(
+                    "make it answer within {} ms without prompting (or raise `timeout_ms` in `[model_providers.{}.auth]`); {fix}",
+                    run.timeout.as_millis(),
+                    block.id
+                );
+            }
+            let check = Check::fail(
+                ID,
+                format!(
+                    "Codex runs {program} for the bearer token, and it {problem}: Codex then retries about 9 times and sends its requests with no credentials (the gateway answers `no authentication key provided`)"
+                ),
+                fix,
+            );
+            (check, None)
+        }
     };
-    let host = url
-        .as_deref()
-        .and_then(|u| Deployment::parse(u, true).ok())
-        .map_or_else(
-            || lookup.host.to_string(),
-            |p| secrets::store_key(&p.deployment),
-        );
-    // What `token print` does: its own `--url` names the host.
-    let token = Lookup {
-        host: &host,
-        ..*lookup
-    }
-    .coder_token(None);
-    evidence["token"] = token_evidence(TokenKind::Coder.env_vars()[0], token.as_ref());
-    let check = match &token {
-        Some(found) => Check::pass(
-            ID,
-            format!(
-                "no variable needed: Codex runs {program} `token print coder`, which finds the Coder token for `{host}` ({}) in {}",
-                found.secret.redacted(),
-                found.origin
-            ),
-        ),
-        None => Check::fail(
-            ID,
-            format!(
-                "Codex runs {program} `token print coder`, which finds no Coder token for `{host}` (environment, keyring, coder CLI login), so Codex gets none"
-            ),
-            token_fix.clone(),
-        ),
-    }
-    .evidence(evidence);
     let sent = Sent {
-        bearer: table_bearer.or_else(|| token.map(Credential::from)),
+        bearer: table_bearer.or(bearer),
         withheld: None,
         token_fix,
     };
-    (check, sent)
+    (check.evidence(evidence), sent)
 }
 
 fn judge_coder_api_token(
@@ -603,33 +609,65 @@ mod tests {
     }
 
     #[test]
-    fn command_backed_auth_needs_the_program_and_a_token_it_would_print() {
+    fn command_backed_auth_is_judged_by_what_the_command_did() {
         let other = command("\"token\", \"print\"");
-        let check = key(&facts(Some(&other), &[]).with_program("codexgw", Some("/bin/codexgw")));
-        assert_eq!(check.status, Status::Pass);
-        assert!(
-            check
-                .summary
-                .contains("Codex runs `codexgw` (`/bin/codexgw`)"),
-            "{}",
-            check.summary
-        );
         let check = key(&facts(Some(&other), &[]).with_program("codexgw", None));
         assert_eq!(check.status, Status::Fail);
         assert!(check.summary.contains("not an executable"));
 
-        let ours =
-            command("\"token\", \"print\", \"coder\", \"--url\", \"https://coder.example.com\"");
-        let with = |f: Facts| key(&f.with_program("codexgw", Some("/bin/codexgw")));
-        let check = with(facts(Some(&ours), &[]).with_stored(HOST, TOKEN));
+        let ran = |outcome: Outcome| {
+            let f = facts(Some(&other), &[])
+                .with_program("codexgw", Some("/bin/codexgw"))
+                .with_auth_run(outcome);
+            (key(&f), sent(&f))
+        };
+        let (check, sent) = ran(Outcome::Token(Secret::new(TOKEN)));
         assert_eq!(check.status, Status::Pass);
+        assert_eq!(
+            check.summary,
+            "no variable needed: Codex runs `codexgw token print` (`/bin/codexgw`), which printed a token (abcd… (33 chars)) in 3 ms"
+        );
+        assert_eq!(sent.bearer.unwrap().secret.expose(), TOKEN);
+
+        for (outcome, says) in [
+            (Outcome::Empty, "exits 0 but prints nothing"),
+            (
+                Outcome::Failed {
+                    code: Some(1),
+                    stderr: "no token".into(),
+                },
+                "exits with status 1 (`no token`)",
+            ),
+            (
+                Outcome::TimedOut(std::time::Duration::from_millis(5000)),
+                "does not finish within Codex's timeout of 5000 ms",
+            ),
+        ] {
+            let (check, sent) = ran(outcome);
+            assert_eq!(check.status, Status::Fail);
+            assert!(check.summary.contains(says), "{}", check.summary);
+            assert!(
+                check
+                    .summary
+                    .contains("sends its requests with no credentials"),
+                "{}",
+                check.summary
+            );
+            // doctor then sends what Codex sends: no bearer.
+            assert!(sent.bearer.is_none() && sent.withheld.is_none());
+        }
+        let (check, _) = ran(Outcome::TimedOut(std::time::Duration::from_millis(5000)));
         assert!(
             check
-                .summary
-                .contains("finds the Coder token for `coder.example.com`")
+                .fix
+                .unwrap()
+                .starts_with("make it answer within 5000 ms without prompting")
         );
-        let check = with(facts(Some(&ours), &[]));
-        assert_eq!(check.status, Status::Fail);
+        let ours =
+            command("\"token\", \"print\", \"coder\", \"--url\", \"https://coder.example.com\"");
+        let check = key(&facts(Some(&ours), &[])
+            .with_program("codexgw", Some("/bin/codexgw"))
+            .with_auth_run(Outcome::Empty));
         assert_eq!(
             check.fix.as_deref(),
             Some("codexgw token set coder --url https://coder.example.com")

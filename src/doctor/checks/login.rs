@@ -119,22 +119,68 @@ fn judge_login(
         .filter(|s| matches!(*s, "keyring" | "auto"));
     let mut evidence =
         json!({ "auth_path": shown.to_string(), "credentials_store": credentials_store });
-    if let (Some(Mode::Byok), Some(key)) = (mode, api_key_from_env(&facts.env)) {
+    // Codex's order: $CODEX_API_KEY before any login it has (FACTS, verified).
+    if let (Some(mode), Some(key)) = (mode, api_key_from_env(&facts.env)) {
         evidence["source"] = API_KEY_VAR.into();
         evidence["key"] = secrets::redact(key).into();
-        return (
+        let sent = Some(Credential {
+            secret: Secret::new(key),
+            from: format!("${API_KEY_VAR}"),
+            kind: "login",
+            account_id: None,
+        });
+        let over = match &facts.login {
+            Login::ApiKey(_) | Login::Chatgpt { .. } => {
+                format!(", over the login in `{shown}`")
+            }
+            _ => String::new(),
+        };
+        let check = if mode == Mode::Chatgpt {
+            Check::fail(
+                ID,
+                format!(
+                    "$CODEX_API_KEY is set ({}): Codex sends it as the bearer instead of your ChatGPT login{over} (no `ChatGPT-Account-Id`), so the chatgpt route gets an API key",
+                    secrets::redact(key)
+                ),
+                format!(
+                    "`unset {API_KEY_VAR}` and remove it from wherever it is exported (or start codex with `env -u {API_KEY_VAR} codex`)"
+                ),
+            )
+        } else {
             Check::pass(
                 ID,
                 format!(
-                    "$CODEX_API_KEY is set ({}); Codex sends it as your key",
+                    "$CODEX_API_KEY is set ({}); Codex sends it as your key{over}",
                     secrets::redact(key)
                 ),
             )
-            .evidence(evidence),
+        };
+        return (check.evidence(evidence), sent);
+    }
+    let stored = facts.stored_openai_keys.get(&judged::store_key(facts));
+    if let (Some(Mode::Byok), Some(found)) = (mode, stored) {
+        evidence["source"] = "keyring".into();
+        evidence["key"] = found.secret.redacted().into();
+        let over = match &facts.login {
+            Login::ApiKey(_) | Login::Chatgpt { .. } => {
+                format!(", which Codex sends over the login in `{shown}`")
+            }
+            _ => String::new(),
+        };
+        let check = Check::pass(
+            ID,
+            format!(
+                "an OpenAI key ({}) is in {}; Codex gets it as ${API_KEY_VAR} when started as `codexgw exec -- codex` (or after `eval \"$(codexgw env)\"`){over}",
+                found.secret.redacted(),
+                found.origin
+            ),
+        );
+        return (
+            check.evidence(evidence),
             Some(Credential {
-                secret: Secret::new(key),
-                from: format!("${API_KEY_VAR}"),
-                kind: "login",
+                secret: found.secret.clone(),
+                from: format!("the OpenAI key in {} (as ${API_KEY_VAR})", found.origin),
+                kind: found.origin.kind(),
                 account_id: None,
             }),
         );
@@ -203,7 +249,9 @@ fn judge_login(
                 format!(
                     "no API-key login in `{shown}` and $CODEX_API_KEY is not set: in byok mode `codex exec` ignores $OPENAI_API_KEY and sends no key"
                 ),
-                format!("`{login_cmd}` (or export CODEX_API_KEY)"),
+                format!(
+                    "keep the key out of plain text: `printenv OPENAI_API_KEY | codexgw token set openai`, then start Codex as `codexgw exec -- codex` (it sets ${API_KEY_VAR}); or store it in Codex's auth.json: `{login_cmd}`"
+                ),
             ),
             None,
         ),
@@ -301,9 +349,64 @@ mod tests {
         assert_eq!(
             c.fix.as_deref(),
             Some(
-                "`printenv OPENAI_API_KEY | codex login --with-api-key` (or export CODEX_API_KEY)"
+                "keep the key out of plain text: `printenv OPENAI_API_KEY | codexgw token set openai`, then start Codex as `codexgw exec -- codex` (it sets $CODEX_API_KEY); or store it in Codex's auth.json: `printenv OPENAI_API_KEY | codex login --with-api-key`"
             )
         );
+    }
+
+    #[test]
+    fn byok_names_the_source_in_codex_order() {
+        let byok = governed("openai", "");
+        // A stored key reaches Codex as $CODEX_API_KEY, which wins over auth.json.
+        let f = facts(Some(&byok), &[])
+            .with_auth_json(API_KEY_LOGIN)
+            .with_stored_openai_key("coder.example.com", "sk-stored-0123456789");
+        let c = check(&f);
+        assert_eq!(c.status, Status::Pass);
+        assert_eq!(c.evidence["source"], "keyring");
+        assert!(
+            c.summary.contains("Codex gets it as $CODEX_API_KEY")
+                && c.summary
+                    .contains("over the login in `/h/.codex/auth.json`"),
+            "{}",
+            c.summary
+        );
+        assert_eq!(login(&f).unwrap().secret.expose(), "sk-stored-0123456789");
+        // The variable itself wins over the stored key.
+        let f = facts(Some(&byok), &[("CODEX_API_KEY", "sk-env-0123456789")])
+            .with_stored_openai_key("coder.example.com", "sk-stored-0123456789");
+        assert_eq!(check(&f).evidence["source"], "CODEX_API_KEY");
+        assert_eq!(login(&f).unwrap().secret.expose(), "sk-env-0123456789");
+        // A key stored for another deployment does not count.
+        let f = facts(Some(&byok), &[]).with_stored_openai_key("other.example.com", "sk-x");
+        assert_eq!(check(&f).status, Status::Fail);
+    }
+
+    #[test]
+    fn codex_api_key_in_chatgpt_mode_fails() {
+        let f = facts(
+            Some(&governed("chatgpt", "")),
+            &[("CODEX_API_KEY", "sk-env-0123456789")],
+        )
+        .with_auth_json(CHATGPT_LOGIN);
+        let c = check(&f);
+        assert_eq!(c.status, Status::Fail);
+        assert!(
+            c.summary
+                .contains("instead of your ChatGPT login, over the login in"),
+            "{}",
+            c.summary
+        );
+        assert!(
+            c.fix
+                .as_deref()
+                .unwrap()
+                .starts_with("`unset CODEX_API_KEY`")
+        );
+        // What Codex sends, doctor sends: the key, with no account id.
+        let sent = login(&f).unwrap();
+        assert_eq!(sent.secret.expose(), "sk-env-0123456789");
+        assert_eq!(sent.account_id, None);
     }
 
     #[test]

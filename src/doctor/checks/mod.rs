@@ -2,5 +2,6 @@
 
 pub mod codex;
 pub mod config;
+pub mod daemon;
 pub mod env;
 pub mod login;
