@@ -18,8 +18,9 @@ use crate::files::State;
 use crate::net::Network;
 use crate::setup::apply::{read_state, remember_undo};
 use crate::setup::codex_verdict::{self, CodexSays, Planned};
+use crate::setup::migrate::legacy_profile_name;
 use crate::setup::next::{Done, next_steps};
-use crate::setup::plan::{FileChange, file_name, plan_setup, unowned_problems};
+use crate::setup::plan::{FileChange, file_name, plan_setup_migrating, unowned_problems};
 use crate::setup::request::Target;
 use crate::setup::undo;
 
@@ -70,7 +71,21 @@ pub fn run(
         .transpose()?;
     let state = State::load(&home.backups_dir())?;
     let replaced = undo::check_ownership(&config, &spec.id, &state.undo, args.replace)?;
-    let mut plan = plan_setup(&spec, config, profile)?;
+    // A legacy profile other than `--profile` moves into its own file, so setup reads that too.
+    let legacy = config
+        .before
+        .as_deref()
+        .and_then(|text| legacy_profile_name(text, args.profile.as_deref()))
+        .filter(|name| Some(name) != args.profile.as_ref() && validate_profile_name(name).is_ok())
+        .map(|name| read_state(home.profile_path(&name)))
+        .transpose()?;
+    let mut plan = plan_setup_migrating(&spec, config, profile, legacy)?;
+    for note in &plan.migration.notes {
+        ctx.ui.status(format!("migrating: {note}"));
+    }
+    for warning in &plan.migration.warnings {
+        ctx.ui.warn(warning);
+    }
     // The process ends soon: leaving a large file's tree to the exit is cheaper than freeing it.
     std::mem::forget(std::mem::take(&mut plan.documents));
     // The installed Codex judges the files as setup would leave them, before anything is

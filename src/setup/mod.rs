@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod codex_verdict;
 pub mod diff;
+pub mod migrate;
 pub mod next;
 pub mod plan;
 pub mod request;

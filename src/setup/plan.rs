@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::codex::document::ConfigDocument;
 use crate::codex::inspect::Misplaced;
 use crate::codex::mode::ProviderSpec;
+use crate::setup::migrate::{self, Migration};
 use crate::setup::undo;
 
 /// A file as read from disk (`before: None`: it does not exist yet).
@@ -88,6 +89,8 @@ pub fn unowned_problems(change: &FileChange, misplaced: Option<&Misplaced>) -> U
 pub struct SetupPlan {
     /// Only files whose text changes.
     pub changes: Vec<FileChange>,
+    /// What setup changes in older Coder configs beyond its own block.
+    pub migration: Migration,
     /// What each file read (by path) holds where Codex does not read it as meant; setup leaves
     /// it, and warns.
     pub misplaced: Vec<(PathBuf, Misplaced)>,
@@ -129,31 +132,95 @@ pub fn plan_setup(
     config: FileState,
     profile: Option<FileState>,
 ) -> anyhow::Result<SetupPlan> {
+    plan_setup_migrating(spec, config, profile, None)
+}
+
+/// [`plan_setup`], migrating older Coder configs on the way (see [`migrate`]). `legacy` is the
+/// file of the legacy profile to move when it is not the `--profile` one
+/// ([`migrate::legacy_profile_name`]).
+pub fn plan_setup_migrating(
+    spec: &ProviderSpec,
+    config: FileState,
+    profile: Option<FileState>,
+    legacy: Option<FileState>,
+) -> anyhow::Result<SetupPlan> {
     let mut doc = parse(&config)?;
-    let mut misplaced = vec![(config.path.clone(), doc.misplaced().clone())];
-    let mut changed = doc.apply_provider(spec)?;
-    let mut profile_change = None;
+    let mut misplaced = Vec::new();
+    let requested = profile.as_ref().map(|p| profile_name(&p.path));
+    let movable: Vec<String> = profile
+        .iter()
+        .chain(&legacy)
+        .map(|f| profile_name(&f.path))
+        .collect();
+    let movable: Vec<&str> = movable.iter().map(String::as_str).collect();
+    let (mut migration, moved) = migrate::migrate(
+        &mut doc,
+        config.before.as_deref().unwrap_or_default(),
+        spec,
+        requested.as_deref(),
+        &movable,
+    )?;
+    misplaced.push((
+        config.path.clone(),
+        migrate::left_misplaced(doc.misplaced()),
+    ));
+    let mut changed = !moved.is_empty() || !migration.notes.is_empty();
+    changed |= doc.apply_provider(spec)?;
+    let mut profile_changes = Vec::new();
     let mut documents = Vec::new();
+    let mut merge_moved = |file: &FileState, target: &mut ConfigDocument| -> bool {
+        let name = profile_name(&file.path);
+        let mut merged = false;
+        for (_, table) in moved.iter().filter(|(n, _)| *n == name) {
+            for key in target.merge_top_level(table.clone()) {
+                migration.warnings.push(format!(
+                    "`{}` already sets `{key}`: kept its value, not the one from `[profiles.{name}]`",
+                    file_name(&file.path)
+                ));
+            }
+            merged = true;
+        }
+        merged
+    };
+    if let Some(legacy) = legacy {
+        let mut legacy_doc = parse(&legacy)?;
+        let merged = merge_moved(&legacy, &mut legacy_doc);
+        profile_changes.extend(change(legacy, &legacy_doc, merged));
+        documents.push(legacy_doc);
+    }
     match profile {
         None => changed |= doc.set_top_level_str("model_provider", &spec.id)?,
         Some(profile) => {
             let mut profile_doc = parse(&profile)?;
             misplaced.push((profile.path.clone(), profile_doc.misplaced().clone()));
+            let merged = merge_moved(&profile, &mut profile_doc);
             let profile_changed = profile_doc.set_top_level_str("model_provider", &spec.id)?;
-            profile_change = change(profile, &profile_doc, profile_changed);
+            profile_changes.extend(change(profile, &profile_doc, profile_changed | merged));
             documents.push(profile_doc);
         }
     }
-    let changes = change(config, &doc, changed)
-        .into_iter()
-        .chain(profile_change)
-        .collect();
+    // A moved profile lands in its file before config.toml loses it; otherwise the table is
+    // written before a profile points at it.
+    let config_change = change(config, &doc, changed);
+    let changes = match moved.is_empty() {
+        true => config_change.into_iter().chain(profile_changes).collect(),
+        false => profile_changes.into_iter().chain(config_change).collect(),
+    };
     documents.push(doc);
     Ok(SetupPlan {
         changes,
+        migration,
         misplaced,
         documents,
     })
+}
+
+/// `NAME` of `NAME.config.toml`.
+fn profile_name(path: &Path) -> String {
+    let name = file_name(path);
+    name.strip_suffix(".config.toml")
+        .unwrap_or(&name)
+        .to_string()
 }
 
 /// What codexgw remembers of `model_provider` before its first setup, by file name
@@ -311,6 +378,39 @@ mod tests {
             path: PathBuf::from(name),
             before: Some(text.to_string()),
         }
+    }
+
+    #[test]
+    fn a_legacy_profile_moves_into_its_file_first_keeping_what_the_file_sets() {
+        let spec = ProviderSpec {
+            id: "ai_gateway".into(),
+            mode: Mode::Centralized,
+            deployment: Deployment::parse("https://c.example.com", false)
+                .unwrap()
+                .deployment,
+            route: Route::Aibridge,
+            gateway: None,
+            token_source: TokenSource::Env("OPENAI_API_KEY".into()),
+        };
+        let config = file(
+            "config.toml",
+            "profile = \"old\"\n\n[profiles.old]\nmodel = \"o3\"\nmodel_reasoning_effort = \"high\"\n",
+        );
+        let legacy = file("old.config.toml", "model = \"gpt-5\"\n");
+        let plan = plan_setup_migrating(&spec, config, None, Some(legacy)).unwrap();
+        let order: Vec<String> = plan.changes.iter().map(FileChange::file_name).collect();
+        assert_eq!(order, ["old.config.toml", "config.toml"]);
+        assert_eq!(
+            plan.changes[0].after,
+            "model = \"gpt-5\"\nmodel_reasoning_effort = \"high\"\n"
+        );
+        assert!(!plan.changes[1].after.contains("profile"));
+        assert_eq!(
+            plan.migration.warnings,
+            [
+                "`old.config.toml` already sets `model`: kept its value, not the one from `[profiles.old]`"
+            ]
+        );
     }
 
     #[test]

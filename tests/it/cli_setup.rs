@@ -675,42 +675,36 @@ fn a_dangling_symlink_gets_its_target_created() {
 }
 
 #[test]
-fn setup_warns_about_what_it_does_not_own_but_still_blocks_codex() {
+fn setup_removes_a_legacy_profile_and_a_stranded_key_and_names_the_managed_block() {
     let home = TestHome::new();
     let original = "profile = \"aibridge\"\n# >>> coder-managed: codex module >>>\n[tui]\nmodel_provider = \"x\"\n# <<< coder-managed: codex module <<<\n";
     home.write_config(original);
     let out = setup(&home, "byok", &["--dry-run"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    // The line in the file as it is on disk, not in the edited text (one line further down).
-    assert!(
-        out.stderr
-            .contains("`model_provider = \"x\"` at config.toml:4 sits under `[tui]`"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stderr
-            .contains("`profile = \"aibridge\"` at config.toml:1 makes Codex refuse to start"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stderr.contains("managed by Coder's codex module"),
-        "{}",
-        out.stderr
-    );
+    for shown in ["-profile = \"aibridge\"", "-model_provider = \"x\""] {
+        assert!(out.stdout.contains(shown), "{shown}: {}", out.stdout);
+    }
+    for said in [
+        "migrating: removes `profile = \"aibridge\"`, which Codex refuses",
+        "migrating: removes the `model_provider` line under `[tui]`",
+        "managed by Coder's codex module",
+    ] {
+        assert!(out.stderr.contains(said), "{said}: {}", out.stderr);
+    }
     assert_eq!(home.read_config(), original, "a dry run wrote the file");
 
-    // Written for real: Codex still refuses to start, so the fix comes first and `codex` is
-    // no next step.
+    // Written for real: nothing is left that Codex refuses, so `codex` is the last step.
     let out = setup(&home, "byok", &["--yes"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let next = &out.stderr[out.stderr.find("next:\n").expect(&out.stderr)..];
-    assert_eq!(
-        next.lines().nth(1),
-        Some("  delete the line the warning above names; until then Codex refuses to start")
+    let config = home.read_config();
+    assert!(!config.contains("profile ="), "{config}");
+    assert!(!config.contains("model_provider = \"x\""), "{config}");
+    assert!(
+        !out.stderr.contains("Codex refuses to start"),
+        "{}",
+        out.stderr
     );
-    assert!(next.ends_with("  codexgw doctor\n"), "{next}");
+    assert!(out.stderr.ends_with("  codex\n"), "{}", out.stderr);
 }
 
 #[test]
@@ -798,14 +792,19 @@ fn restore_without_a_terminal_needs_yes() {
 }
 
 #[test]
-fn setup_with_a_profile_still_warns_about_a_legacy_profile_key_in_config_toml() {
+fn setup_with_a_profile_also_removes_a_legacy_profile_key_in_config_toml() {
     let home = TestHome::new();
     home.write_config("profile = \"aibridge\"\n[tui]\nnotifications = true\n");
     let out = setup(&home, "centralized", &["--profile", "gateway", "--dry-run"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
+        out.stdout.contains("-profile = \"aibridge\""),
+        "{}",
+        out.stdout
+    );
+    assert!(
         out.stderr
-            .contains("`profile = \"aibridge\"` at config.toml:1 makes Codex refuse to start"),
+            .contains("migrating: removes `profile = \"aibridge\"`, which Codex refuses"),
         "{}",
         out.stderr
     );

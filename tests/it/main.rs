@@ -15,6 +15,7 @@ mod e2e_codex;
 mod fixtures_setup;
 mod gateway_url;
 mod help;
+mod migrate;
 mod network;
 mod output;
 mod proptest_engine;
