@@ -521,7 +521,7 @@ fn net_auth_fails_on_a_rejected_token() {
     let stored = chatgpt_home(&fake);
     stored
         .codexgw()
-        .args(["token", "set", "coder", "--url", &fake.url])
+        .args(["token", "set", "coder", "--no-verify", "--url", &fake.url])
         .write_stdin(VALID_TOKEN)
         .assert()
         .success();
