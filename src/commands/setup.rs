@@ -157,7 +157,13 @@ pub fn run(
     // Stored first: a keyring that fails or hangs must not leave config.toml half set up.
     credentials::store_token(ctx, &spec, token)?;
     apply(ctx, &home, &plan.changes, !args.no_backup)?;
-    remember_undo(&home, state, &spec.id, &plan.changes, replaced)?;
+    remember_undo(
+        &home,
+        state,
+        &spec.id,
+        &plan.changes_to_undo(&home.config_path()),
+        replaced,
+    )?;
     if replaced {
         ctx.ui.status(format!(
             "took over the provider `{}`; `codexgw remove` gives the earlier table back",

@@ -91,6 +91,9 @@ pub struct SetupPlan {
     pub changes: Vec<FileChange>,
     /// What setup changes in older Coder configs beyond its own block.
     pub migration: Migration,
+    /// config.toml as migrated but before setup's own block, when a migration changed it:
+    /// what `remove` gives back, since it must not put back a line Codex refuses.
+    pub migrated_before: Option<String>,
     /// What each file read (by path) holds where Codex does not read it as meant; setup leaves
     /// it, and warns.
     pub misplaced: Vec<(PathBuf, Misplaced)>,
@@ -165,6 +168,7 @@ pub fn plan_setup_migrating(
         migrate::left_misplaced(doc.misplaced()),
     ));
     let mut changed = !moved.is_empty() || !migration.notes.is_empty();
+    let migrated_before = changed.then(|| doc.render());
     changed |= doc.apply_provider(spec)?;
     let mut profile_changes = Vec::new();
     let mut documents = Vec::new();
@@ -210,9 +214,27 @@ pub fn plan_setup_migrating(
     Ok(SetupPlan {
         changes,
         migration,
+        migrated_before,
         misplaced,
         documents,
     })
+}
+
+impl SetupPlan {
+    /// The changes as `remove` should undo them: config.toml goes back to its migrated text,
+    /// not to lines Codex refuses.
+    pub fn changes_to_undo(&self, config: &Path) -> Vec<FileChange> {
+        self.changes
+            .iter()
+            .map(|change| match &self.migrated_before {
+                Some(migrated) if change.path == config => FileChange {
+                    before: Some(migrated.clone()),
+                    ..change.clone()
+                },
+                _ => change.clone(),
+            })
+            .collect()
+    }
 }
 
 /// `NAME` of `NAME.config.toml`.

@@ -54,7 +54,8 @@ fn state(text: &str) -> FileState {
 pub fn setup(spec: &ProviderSpec, text: &str) -> (String, Records) {
     let plan = plan_setup(spec, state(text), None).unwrap();
     let mut records = Records::new();
-    undo::remember(&mut records, &spec.id, &plan.changes, true).unwrap();
+    let undo = plan.changes_to_undo(&state(text).path);
+    undo::remember(&mut records, &spec.id, &undo, true).unwrap();
     let after = plan.changes.into_iter().next().map(|c| c.after);
     (after.unwrap_or_else(|| text.to_string()), records)
 }
