@@ -84,9 +84,10 @@ fn main() {
 
     report("/bin/true", measure(50, || command("/bin/true", home)));
     report(
-        "codexgw doctor --offline",
+        "codexgw doctor --offline (no Codex on PATH)",
         measure(50, || {
             let mut cmd = command(CODEXGW, home);
+            cmd.env("PATH", "/usr/bin:/bin");
             cmd.args(["doctor", "--offline"]);
             cmd
         }),
@@ -99,12 +100,32 @@ fn main() {
     let codex = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join(format!(".tools/codex-{newest}/node_modules/.bin/codex"));
     if codex.exists() {
-        let codex = codex.display().to_string();
+        let launcher = codex.display().to_string();
         report(
-            "codex login status",
+            "codex login status (npm launcher)",
             measure(20, || {
-                let mut cmd = command(&codex, home);
+                let mut cmd = command(&launcher, home);
                 cmd.args(["login", "status"]);
+                cmd
+            }),
+        );
+        // What `codex.config` runs: the native binary the launcher would start.
+        let native = codexgw::codex::installed::Codex::at(&codex).runs;
+        report(
+            "codex login status (native binary)",
+            measure(50, || {
+                let mut cmd = command(&native.display().to_string(), home);
+                cmd.args(["login", "status"]);
+                cmd
+            }),
+        );
+        let bin_dir = codex.parent().unwrap().display().to_string();
+        report(
+            "codexgw doctor --offline (Codex on PATH)",
+            measure(50, || {
+                let mut cmd = command(CODEXGW, home);
+                cmd.env("PATH", format!("{bin_dir}:/usr/bin:/bin"));
+                cmd.args(["doctor", "--offline"]);
                 cmd
             }),
         );
