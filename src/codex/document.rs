@@ -13,12 +13,14 @@ use crate::error;
 mod inline;
 mod layout;
 mod legacy;
+mod skeleton;
 
 use inline::InlineEnd;
 use layout::{
     attached_to_previous, detach_leading_comments, next_header_after, raw_text,
     reattach_leading_comments, split_closing_comments, with_header_at,
 };
+use skeleton::Skeleton;
 
 /// Where a TOML document is wrong, in the terms editors use.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,12 +68,54 @@ impl ParseError {
 /// A parsed `config.toml` (or profile file) that remembers how it was written.
 #[derive(Debug, Clone)]
 pub struct ConfigDocument {
+    /// The tables the editor may touch; the others stand in it as placeholders.
     doc: DocumentMut,
+    skeleton: Skeleton,
+    /// The text as parsed (line breaks normalized, no byte-order mark), which the skeleton's
+    /// kept blocks are cut from.
+    original: String,
     crlf: bool,
     final_newline: bool,
     /// The file opened with a UTF-8 byte order mark, which toml_edit drops.
     bom: bool,
     misplaced: Misplaced,
+}
+
+/// The top-level names whose tables the editor reads or changes (and the keys it sets, removes
+/// or moves at the top, should a file make them tables): every table under them stays in the
+/// editable document, as does any table with a `model_provider` key of its own (migration
+/// removes stranded ones).
+const EDITED_ROOTS: [&str; 5] = [
+    "model_providers",
+    "profiles",
+    "model_provider",
+    "profile",
+    "preferred_auth_method",
+];
+
+#[cfg(not(test))]
+fn whole_documents() -> bool {
+    false
+}
+
+#[cfg(test)]
+thread_local! {
+    static WHOLE_DOCUMENTS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+#[cfg(test)]
+fn whole_documents() -> bool {
+    WHOLE_DOCUMENTS.get()
+}
+
+/// Runs `f` with every document parsed whole (no placeholders): the reference the skeleton
+/// must match byte for byte.
+#[cfg(test)]
+pub fn with_whole_documents<T>(f: impl FnOnce() -> T) -> T {
+    WHOLE_DOCUMENTS.set(true);
+    let result = f();
+    WHOLE_DOCUMENTS.set(false);
+    result
 }
 
 /// Turns a byte offset into 1-based line and column (in characters).
@@ -88,6 +132,8 @@ impl ConfigDocument {
     pub fn empty() -> Self {
         ConfigDocument {
             doc: DocumentMut::new(),
+            skeleton: Skeleton::default(),
+            original: String::new(),
             crlf: false,
             final_newline: true,
             bom: false,
@@ -112,12 +158,30 @@ impl ConfigDocument {
             true => std::borrow::Cow::Owned(text.replace("\r\n", "\n")),
             false => std::borrow::Cow::Borrowed(text),
         };
-        // One parse gives both the positions (for what setup warns about) and the editable
-        // document, over the text as read: a large file is neither parsed twice nor copied.
+        // The whole file is parsed once, for its errors and for what setup warns about; only
+        // the tables the editor may touch become the editable document.
         let inspected = Inspected::parse_borrowed(&normalized)?;
         let misplaced = inspected.misplaced();
+        let skeleton = match whole_documents() {
+            true => Skeleton::whole(&normalized),
+            false => Skeleton::of(inspected.document(), &normalized, &|path, table| {
+                EDITED_ROOTS.contains(&path[0].as_str()) || table.contains_key("model_provider")
+            }),
+        };
+        let doc = match skeleton.kept.is_empty() {
+            true => inspected.into_document_mut(),
+            false => {
+                // The editable text is the file minus whole tables that parsed: it parses.
+                let doc = skeleton.text.parse::<DocumentMut>();
+                // The full parse is done with; leaving its tree to the exit costs nothing.
+                std::mem::forget(inspected);
+                doc.map_err(|e| ParseError::new(&skeleton.text, &e))?
+            }
+        };
         Ok(ConfigDocument {
-            doc: inspected.into_document_mut(),
+            doc,
+            skeleton,
+            original: normalized.into_owned(),
             crlf,
             final_newline: text.is_empty() || text.ends_with('\n'),
             bom,
@@ -137,7 +201,7 @@ impl ConfigDocument {
 
     /// The text to write, in the file's own line endings.
     pub fn render(&self) -> String {
-        let mut text = self.doc.to_string();
+        let mut text = self.skeleton.expand(self.doc.to_string(), &self.original);
         if !self.final_newline && text.ends_with('\n') {
             text.pop();
         }
@@ -242,41 +306,56 @@ impl ConfigDocument {
     /// Gives provider `id` back exactly as `earlier` defines it (with its comments and
     /// layout), or deletes it when `earlier` has none: the undo of setup's edit of the table.
     /// Returns whether anything changed.
+    /// Puts the provider table `id` of `earlier` (a [`Self::provider_fragment`]) back: where
+    /// the table stands now, or at the end.
     pub fn restore_provider_from(&mut self, id: &str, earlier: &ConfigDocument) -> bool {
         let Some(old) = earlier.provider_item(id).cloned() else {
             return self.remove_provider(id);
         };
+        let end = last_position(self.doc.as_table()).map_or(0, |p| p + 1);
         let parent = self
             .doc
             .get_mut("model_providers")
             .and_then(Item::as_table_like_mut);
         match parent {
             Some(parent) => match parent.get_mut(id) {
-                Some(slot) => *slot = old,
+                Some(slot) => {
+                    let at = slot.as_table().and_then(Table::position).unwrap_or(end);
+                    *slot = placed_at(old, at);
+                }
                 None => {
-                    parent.insert(id, old);
+                    parent.insert(id, placed_at(old, end));
                 }
             },
-            // The user deleted the whole `model_providers` since: bring back only this one.
             None => {
                 let Some(providers) = earlier.doc.get("model_providers") else {
                     return false;
                 };
-                let mut providers = providers.clone();
-                if let Some(table) = providers.as_table_like_mut() {
-                    let others: Vec<String> = table
-                        .iter()
-                        .map(|(key, _)| key.to_string())
-                        .filter(|key| key != id)
-                        .collect();
-                    for key in others {
-                        table.remove(&key);
-                    }
-                }
-                self.doc.insert("model_providers", providers);
+                let providers = only_provider(providers, id);
+                self.doc
+                    .insert("model_providers", placed_at(providers, end));
             }
         }
         true
+    }
+
+    /// `model_provider` and the provider table `id` alone (in the style the file writes them),
+    /// as a TOML text: what undoing setup puts back into a file edited since.
+    pub fn provider_fragment(&self, id: &str) -> String {
+        let mut fragment = DocumentMut::new();
+        if let Some(value) = self
+            .doc
+            .get("model_provider")
+            .filter(|item| item.is_value())
+        {
+            fragment.insert("model_provider", value.clone());
+        }
+        if let (Some(providers), Some(_)) =
+            (self.doc.get("model_providers"), self.provider_item(id))
+        {
+            fragment.insert("model_providers", only_provider(providers, id));
+        }
+        fragment.to_string()
     }
 
     fn provider_item(&self, id: &str) -> Option<&Item> {
@@ -327,10 +406,12 @@ impl ConfigDocument {
         for (position, text) in orphans {
             let root = self.doc.as_table_mut();
             match next_header_after(root, position) {
-                Some(next) => with_header_at(root, next, &mut |decor| {
-                    let prefix = decor.prefix().map(raw_text).unwrap_or_default();
-                    decor.set_prefix(text.clone() + &prefix);
-                }),
+                Some(next) => {
+                    with_header_at(root, next, &mut |decor| {
+                        let prefix = decor.prefix().map(raw_text).unwrap_or_default();
+                        decor.set_prefix(text.clone() + &prefix);
+                    });
+                }
                 None => {
                     let trailing = raw_text(self.doc.trailing());
                     self.doc.set_trailing(text + &trailing);
@@ -379,11 +460,43 @@ impl ConfigDocument {
             .expect("the new provider table");
         table.decor_mut().set_prefix(claimed + "\n");
     }
+}
 
-    /// The whole document as plain data, for comparing meaning rather than bytes.
-    pub fn to_json(&self) -> serde_json::Value {
-        item_to_json(self.doc.as_item())
+/// `providers` (the `model_providers` item) without its tables other than `id`.
+fn only_provider(providers: &Item, id: &str) -> Item {
+    let mut providers = providers.clone();
+    if let Some(table) = providers.as_table_like_mut() {
+        let others: Vec<String> = table
+            .iter()
+            .map(|(key, _)| key.to_string())
+            .filter(|key| key != id)
+            .collect();
+        for key in others {
+            table.remove(&key);
+        }
     }
+    providers
+}
+
+/// `item` with every table header in it at `position`: a table moved in from another document
+/// renders where it is put, not where it stood there.
+fn placed_at(mut item: Item, position: isize) -> Item {
+    fn place(table: &mut Table, position: isize) {
+        if table.position().is_some() {
+            table.set_position(Some(position));
+        }
+        for (_, child) in table.iter_mut() {
+            match child {
+                Item::Table(child) => place(child, position),
+                Item::ArrayOfTables(array) => array.iter_mut().for_each(|t| place(t, position)),
+                _ => {}
+            }
+        }
+    }
+    if let Item::Table(table) = &mut item {
+        place(table, position);
+    }
+    item
 }
 
 fn uses_crlf(text: &str) -> bool {
@@ -615,35 +728,6 @@ pub fn values_equal(a: &Value, b: &Value) -> bool {
     }
 }
 
-fn item_to_json(item: &Item) -> serde_json::Value {
-    match item {
-        Item::None => serde_json::Value::Null,
-        Item::Value(value) => value_to_json(value),
-        Item::Table(table) => table_like_to_json(table),
-        Item::ArrayOfTables(array) => array.iter().map(|t| table_like_to_json(t)).collect(),
-    }
-}
-
-fn table_like_to_json(table: &dyn TableLike) -> serde_json::Value {
-    table
-        .iter()
-        .map(|(k, v)| (k.to_string(), item_to_json(v)))
-        .collect::<serde_json::Map<_, _>>()
-        .into()
-}
-
-fn value_to_json(value: &Value) -> serde_json::Value {
-    match value {
-        Value::String(s) => s.value().as_str().into(),
-        Value::Integer(i) => (*i.value()).into(),
-        Value::Float(f) => serde_json::json!({ "float": f.value().to_string() }),
-        Value::Boolean(b) => (*b.value()).into(),
-        Value::Datetime(d) => serde_json::json!({ "datetime": d.value().to_string() }),
-        Value::Array(array) => array.iter().map(value_to_json).collect(),
-        Value::InlineTable(table) => table_like_to_json(table),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -662,6 +746,7 @@ mod tests {
         let text = "set = {\n  FOO = \"bar\", # why\n  BAZ = \"qux\",\n}\nt = { a = 1, }\n";
         let doc = ConfigDocument::parse(text).unwrap();
         assert_eq!(doc.render(), text);
-        assert_eq!(doc.to_json()["set"]["BAZ"], "qux");
+        let set = doc.doc.get("set").and_then(Item::as_inline_table).unwrap();
+        assert_eq!(set.get("BAZ").and_then(Value::as_str), Some("qux"));
     }
 }

@@ -175,6 +175,11 @@ impl<'a> Inspected<&'a str> {
 }
 
 impl<S: AsRef<str>> Inspected<S> {
+    /// The parse, positions and all.
+    pub fn document(&self) -> &Document<S> {
+        &self.doc
+    }
+
     /// The editable document, from the same parse (positions are dropped).
     pub fn into_document_mut(self) -> DocumentMut {
         self.doc.into_mut()
@@ -269,15 +274,12 @@ impl<S: AsRef<str>> Inspected<S> {
             Item::ArrayOfTables(array) => array.iter().collect(),
             _ => return,
         };
+        if owns_model_provider(&path) {
+            return;
+        }
         for table in tables {
-            let table_line = (!table.is_implicit())
-                .then(|| table.span().map(|s| self.line(Some(s))))
-                .flatten();
             for (key, child) in table.iter() {
                 let bare_value = child.as_value().is_some_and(|v| !v.is_inline_table());
-                if owns_model_provider(&path) {
-                    continue;
-                }
                 if !table.is_implicit() && STRANDABLE_KEYS.contains(&key) && bare_value {
                     let (k, _) = table.get_key_value(key).expect("iterated key");
                     found.push(Stranded {
@@ -287,9 +289,11 @@ impl<S: AsRef<str>> Inspected<S> {
                             .map_or_else(|| child.to_string().trim().to_string(), str::to_string),
                         table: path.clone(),
                         line: self.line(k.span()),
-                        table_line,
+                        table_line: table.span().map(|s| self.line(Some(s))),
                     });
-                } else {
+                } else if child.is_table() || child.is_array_of_tables() {
+                    // Only tables can hold a stranded key: values are never walked (a large
+                    // file has tens of thousands).
                     self.collect_stranded(child, format!("{path}.{key}"), found);
                 }
             }

@@ -20,7 +20,9 @@ use crate::setup::apply::{read_state, remember_undo};
 use crate::setup::codex_verdict::{self, CodexSays, Planned};
 use crate::setup::migrate::legacy_profile_name;
 use crate::setup::next::{Done, next_steps};
-use crate::setup::plan::{FileChange, file_name, plan_setup_migrating, unowned_problems};
+use crate::setup::plan::{
+    FileChange, ParsedFile, file_name, plan_setup_migrating, unowned_problems,
+};
 use crate::setup::request::Target;
 use crate::setup::undo;
 
@@ -63,7 +65,7 @@ pub fn run(
     let _lock = (!args.dry_run)
         .then(|| crate::files::lock(&home.backups_dir()))
         .transpose()?;
-    let config = read_state(home.config_path())?;
+    let config = ParsedFile::parse(read_state(home.config_path())?)?;
     let profile = args
         .profile
         .as_ref()
@@ -72,10 +74,7 @@ pub fn run(
     let state = State::load(&home.backups_dir())?;
     let replaced = undo::check_ownership(&config, &spec.id, &state.undo, args.replace)?;
     // A legacy profile other than `--profile` moves into its own file, so setup reads that too.
-    let legacy = config
-        .before
-        .as_deref()
-        .and_then(|text| legacy_profile_name(text, args.profile.as_deref()))
+    let legacy = legacy_profile_name(&config.doc, args.profile.as_deref())
         .filter(|name| Some(name) != args.profile.as_ref() && validate_profile_name(name).is_ok())
         .map(|name| read_state(home.profile_path(&name)))
         .transpose()?;

@@ -159,11 +159,17 @@ impl State {
         let path = State::path(backups_dir);
         match read_optional(&path)? {
             None => Ok(State::default()),
-            Some(text) => serde_json::from_str(&text)
-                .with_context(|| format!("cannot read codexgw's state in `{}`", path.display()))
-                .help(
-                    "delete that file; `codexgw remove` then forgets what came before setup (the backups stay)",
-                ),
+            Some(text) => {
+                let mut state: State = serde_json::from_str(&text)
+                    .with_context(|| {
+                        format!("cannot read codexgw's state in `{}`", path.display())
+                    })
+                    .help(
+                        "delete that file; `codexgw remove` then forgets what came before setup (the backups stay)",
+                    )?;
+                crate::setup::undo::upgrade(&mut state.undo);
+                Ok(state)
+            }
         }
     }
 

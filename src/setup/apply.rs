@@ -57,7 +57,7 @@ pub fn remember_undo(
     home: &CodexHome,
     mut state: State,
     id: &str,
-    changes: &[FileChange],
+    changes: &[undo::Undoable],
     replaced: bool,
 ) -> anyhow::Result<()> {
     undo::remember(&mut state.undo, id, changes, replaced)?;

@@ -65,7 +65,7 @@ pub fn unified(change: &FileChange) -> String {
 /// The line operations turning `old` into `new`. Only the region between the common first and
 /// last lines is diffed: an edit touches a few lines of a file that may have a million, and
 /// the diff algorithm is superlinear in what it is given.
-fn line_ops(old: &[&str], new: &[&str]) -> Vec<DiffOp> {
+pub(crate) fn line_ops(old: &[&str], new: &[&str]) -> Vec<DiffOp> {
     let head = old.iter().zip(new).take_while(|(a, b)| a == b).count();
     let tail = old[head..]
         .iter()

@@ -33,11 +33,7 @@ pub struct Migration {
 
 /// The legacy profile setup has to move for this config: a top-level `profile = "NAME"`, or
 /// `[profiles.NAME]` when setup was asked for `--profile NAME` (Codex then refuses `-p NAME`).
-pub fn legacy_profile_name(text: &str, requested: Option<&str>) -> Option<String> {
-    if !text.contains("profile") {
-        return None;
-    }
-    let doc = ConfigDocument::parse(text).ok()?;
+pub fn legacy_profile_name(doc: &ConfigDocument, requested: Option<&str>) -> Option<String> {
     if let Some(name) = doc.top_level_str("profile") {
         return Some(name.to_string());
     }
@@ -198,9 +194,13 @@ mod tests {
 
     #[test]
     fn the_profile_to_move_is_the_selector_or_the_requested_table() {
-        let text = "profile = \"aibridge\"\n[profiles.aibridge]\nmodel = \"o3\"\n";
-        assert_eq!(legacy_profile_name(text, None).as_deref(), Some("aibridge"));
-        let text = "[profiles.work]\nmodel = \"o3\"\n";
+        let doc = |text: &str| ConfigDocument::parse(text).unwrap();
+        let text = doc("profile = \"aibridge\"\n[profiles.aibridge]\nmodel = \"o3\"\n");
+        assert_eq!(
+            legacy_profile_name(&text, None).as_deref(),
+            Some("aibridge")
+        );
+        let text = &doc("[profiles.work]\nmodel = \"o3\"\n");
         assert_eq!(
             legacy_profile_name(text, Some("work")).as_deref(),
             Some("work")

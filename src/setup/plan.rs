@@ -6,7 +6,7 @@ use crate::codex::document::ConfigDocument;
 use crate::codex::inspect::Misplaced;
 use crate::codex::mode::ProviderSpec;
 use crate::setup::migrate::{self, Migration};
-use crate::setup::undo;
+use crate::setup::undo::{self, Undoable};
 
 /// A file as read from disk (`before: None`: it does not exist yet).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,6 +94,9 @@ pub struct SetupPlan {
     /// config.toml as migrated but before setup's own block, when a migration changed it:
     /// what `remove` gives back, since it must not put back a line Codex refuses.
     pub migrated_before: Option<String>,
+    /// Each file as setup found it (config.toml as migrated), by path: what undoing setup
+    /// starts from, without parsing the file again.
+    pub found: Vec<(PathBuf, ConfigDocument)>,
     /// What each file read (by path) holds where Codex does not read it as meant; setup leaves
     /// it, and warns.
     pub misplaced: Vec<(PathBuf, Misplaced)>,
@@ -109,6 +112,21 @@ impl SetupPlan {
             .iter()
             .find(|(p, _)| p == path)
             .map(|(_, m)| m)
+    }
+}
+
+/// A file as read and parsed: parsed once for everything setup decides about it (whose table
+/// it is, which legacy profile moves, the plan), since the parse is most of a run's work.
+#[derive(Debug, Clone)]
+pub struct ParsedFile {
+    pub state: FileState,
+    pub doc: ConfigDocument,
+}
+
+impl ParsedFile {
+    pub fn parse(state: FileState) -> anyhow::Result<ParsedFile> {
+        let doc = parse(&state)?;
+        Ok(ParsedFile { state, doc })
     }
 }
 
@@ -135,7 +153,7 @@ pub fn plan_setup(
     config: FileState,
     profile: Option<FileState>,
 ) -> anyhow::Result<SetupPlan> {
-    plan_setup_migrating(spec, config, profile, None)
+    plan_setup_migrating(spec, ParsedFile::parse(config)?, profile, None)
 }
 
 /// [`plan_setup`], migrating older Coder configs on the way (see [`migrate`]). `legacy` is the
@@ -143,11 +161,14 @@ pub fn plan_setup(
 /// ([`migrate::legacy_profile_name`]).
 pub fn plan_setup_migrating(
     spec: &ProviderSpec,
-    config: FileState,
+    config: ParsedFile,
     profile: Option<FileState>,
     legacy: Option<FileState>,
 ) -> anyhow::Result<SetupPlan> {
-    let mut doc = parse(&config)?;
+    let ParsedFile {
+        state: config,
+        mut doc,
+    } = config;
     let mut misplaced = Vec::new();
     let requested = profile.as_ref().map(|p| profile_name(&p.path));
     let movable: Vec<String> = profile
@@ -169,6 +190,7 @@ pub fn plan_setup_migrating(
     ));
     let mut changed = !moved.is_empty() || !migration.notes.is_empty();
     let migrated_before = changed.then(|| doc.render());
+    let mut found = vec![(config.path.clone(), doc.clone())];
     changed |= doc.apply_provider(spec)?;
     let mut profile_changes = Vec::new();
     let mut documents = Vec::new();
@@ -188,6 +210,7 @@ pub fn plan_setup_migrating(
     };
     if let Some(legacy) = legacy {
         let mut legacy_doc = parse(&legacy)?;
+        found.push((legacy.path.clone(), legacy_doc.clone()));
         let merged = merge_moved(&legacy, &mut legacy_doc);
         profile_changes.extend(change(legacy, &legacy_doc, merged));
         documents.push(legacy_doc);
@@ -196,6 +219,7 @@ pub fn plan_setup_migrating(
         None => changed |= doc.set_top_level_str("model_provider", &spec.id)?,
         Some(profile) => {
             let mut profile_doc = parse(&profile)?;
+            found.push((profile.path.clone(), profile_doc.clone()));
             misplaced.push((profile.path.clone(), profile_doc.misplaced().clone()));
             let merged = merge_moved(&profile, &mut profile_doc);
             let profile_changed = profile_doc.set_top_level_str("model_provider", &spec.id)?;
@@ -215,6 +239,7 @@ pub fn plan_setup_migrating(
         changes,
         migration,
         migrated_before,
+        found,
         misplaced,
         documents,
     })
@@ -223,15 +248,23 @@ pub fn plan_setup_migrating(
 impl SetupPlan {
     /// The changes as `remove` should undo them: config.toml goes back to its migrated text,
     /// not to lines Codex refuses.
-    pub fn changes_to_undo(&self, config: &Path) -> Vec<FileChange> {
+    pub fn changes_to_undo(&self, config: &Path) -> Vec<Undoable> {
         self.changes
             .iter()
-            .map(|change| match &self.migrated_before {
-                Some(migrated) if change.path == config => FileChange {
-                    before: Some(migrated.clone()),
-                    ..change.clone()
-                },
-                _ => change.clone(),
+            .map(|change| {
+                let change = match &self.migrated_before {
+                    Some(migrated) if change.path == config => FileChange {
+                        before: Some(migrated.clone()),
+                        ..change.clone()
+                    },
+                    _ => change.clone(),
+                };
+                let found = self
+                    .found
+                    .iter()
+                    .find(|(path, _)| *path == change.path)
+                    .map(|(_, doc)| doc.clone());
+                Undoable { change, found }
             })
             .collect()
     }
@@ -419,6 +452,7 @@ mod tests {
             "profile = \"old\"\n\n[profiles.old]\nmodel = \"o3\"\nmodel_reasoning_effort = \"high\"\n",
         );
         let legacy = file("old.config.toml", "model = \"gpt-5\"\n");
+        let config = ParsedFile::parse(config).unwrap();
         let plan = plan_setup_migrating(&spec, config, None, Some(legacy)).unwrap();
         let order: Vec<String> = plan.changes.iter().map(FileChange::file_name).collect();
         assert_eq!(order, ["old.config.toml", "config.toml"]);
@@ -472,5 +506,106 @@ mod tests {
         .unwrap();
         assert!(plan.left_alone);
         assert!(plan.changes.is_empty(), "{:?}", plan.changes);
+    }
+
+    fn fixture_inputs() -> Vec<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/setup");
+        let mut inputs: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| std::fs::read_to_string(entry.unwrap().path().join("in.toml")).unwrap())
+            .collect();
+        inputs.sort();
+        inputs
+    }
+
+    /// Whether setup and remove write the same bytes for `text` with the editable document cut
+    /// down to the tables the editor may touch as with the whole document, in every mode.
+    /// `None`: `text` is not a case: not TOML, or a file the whole document does not print
+    /// back unchanged (toml_edit ends every line it prints with LF, and groups dotted keys),
+    /// where a kept table keeps its own bytes and so differs on purpose.
+    fn same_with_placeholders(text: &str) -> Option<Result<(), String>> {
+        use crate::codex::document::with_whole_documents;
+        let reprinted = with_whole_documents(|| ConfigDocument::parse(text).map(|d| d.render()));
+        if reprinted.ok().as_deref() != Some(text) {
+            return None;
+        }
+        let deployment = Deployment::parse("https://c.example.com", false)
+            .unwrap()
+            .deployment;
+        for mode in Mode::ALL {
+            let spec = ProviderSpec {
+                id: "ai_gateway".into(),
+                mode,
+                deployment: deployment.clone(),
+                route: Route::AiGateway,
+                gateway: None,
+                token_source: TokenSource::Env("CODER_API_TOKEN".into()),
+            };
+            let afters = |changes: Vec<FileChange>| -> Vec<String> {
+                changes.into_iter().map(|c| c.after).collect()
+            };
+            let run = || {
+                let setup = plan_setup(&spec, file("config.toml", text), None)
+                    .map(|plan| afters(plan.changes))
+                    .map_err(|e| e.to_string());
+                let (previous, records) = (PreviousPointers::new(), undo::Records::new());
+                let remove = plan_remove(
+                    "ai_gateway",
+                    file("config.toml", text),
+                    None,
+                    &previous,
+                    &records,
+                )
+                .map(|plan| afters(plan.changes))
+                .map_err(|e| e.to_string());
+                (setup, remove)
+            };
+            let (cut, whole) = (run(), with_whole_documents(run));
+            if cut != whole {
+                return Some(Err(format!(
+                    "{mode}:\n{text}\ncut: {cut:?}\nwhole: {whole:?}"
+                )));
+            }
+        }
+        Some(Ok(()))
+    }
+
+    /// Every fixture input, alone and followed by each other one (when that is still TOML).
+    #[test]
+    fn placeholders_never_change_what_setup_or_remove_write() {
+        let inputs = fixture_inputs();
+        let mut cases = inputs.clone();
+        for a in &inputs {
+            for b in &inputs {
+                cases.push(format!("{a}\n{b}"));
+            }
+        }
+        let mut compared = 0;
+        for text in &cases {
+            if let Some(result) = same_with_placeholders(text) {
+                result.unwrap_or_else(|e| panic!("{e}"));
+                compared += 1;
+            }
+        }
+        assert!(compared > 250, "only {compared} cases are TOML");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        /// Any lines of the fixtures in any order, as long as they are TOML.
+        #[test]
+        fn placeholders_never_change_what_setup_or_remove_write_on_shuffled_lines(
+            picks in proptest::collection::vec(proptest::prelude::any::<proptest::sample::Index>(), 0..40)
+        ) {
+            let lines: Vec<String> = fixture_inputs()
+                .iter()
+                .flat_map(|text| text.lines().map(str::to_string).collect::<Vec<_>>())
+                .collect();
+            let text: String = picks.iter().map(|i| format!("{}\n", i.get(&lines))).collect();
+            if let Some(result) = same_with_placeholders(&text) {
+                proptest::prop_assert!(result.is_ok(), "{}", result.unwrap_err());
+            }
+        }
     }
 }

@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::support::engine::{self, ID, outside_owned, remove, setup};
+use crate::support::engine::{self, ID, outside_owned, remove, setup, to_json};
 use codexgw::coder::deployment::Route;
 use codexgw::codex::document::ConfigDocument;
 use codexgw::codex::inspect::Inspected;
@@ -183,9 +183,9 @@ fn check(case: &Path, suffix: &str, spec: &ProviderSpec, bless: bool) -> Vec<Str
         }
     );
     let removed = remove(&edited, &records);
-    let mut data = parse(&removed, &format!("{at} after edit and remove")).to_json();
+    let mut data = to_json(&parse(&removed, &format!("{at} after edit and remove")));
     let later = data.as_object_mut().unwrap().remove("zz_later");
-    if later != Some(serde_json::json!({ "kept": 1 })) || data != before.to_json() {
+    if later != Some(serde_json::json!({ "kept": 1 })) || data != to_json(&before) {
         failures.push(format!(
             "{at}: remove after a later edit did not give the original data back\n{removed}"
         ));

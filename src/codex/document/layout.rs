@@ -187,30 +187,38 @@ pub(super) fn split_closing_comments(
     Some((head, lines[count..].concat()))
 }
 
+/// Calls `f` on the decor of the first header (in document order of the tree) at `position`;
+/// whether there was one. Tables share a position when one was added after another, so the
+/// search stops at the first.
 pub(super) fn with_header_at(
     table: &mut Table,
     position: isize,
     f: &mut dyn FnMut(&mut toml_edit::Decor),
-) {
+) -> bool {
     for (_, item) in table.iter_mut() {
         match item {
             Item::Table(child) if !child.is_dotted() => {
                 if !child.is_implicit() && child.position() == Some(position) {
                     f(child.decor_mut());
-                    return;
+                    return true;
                 }
-                with_header_at(child, position, f);
+                if with_header_at(child, position, f) {
+                    return true;
+                }
             }
             Item::ArrayOfTables(array) => {
                 for child in array.iter_mut() {
                     if child.position() == Some(position) {
                         f(child.decor_mut());
-                        return;
+                        return true;
                     }
-                    with_header_at(child, position, f);
+                    if with_header_at(child, position, f) {
+                        return true;
+                    }
                 }
             }
             _ => {}
         }
     }
+    false
 }

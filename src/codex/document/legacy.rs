@@ -79,9 +79,10 @@ impl ConfigDocument {
         let Ok(table) = table.into_table() else {
             return kept;
         };
+        let hidden = &self.skeleton.hidden_roots;
         let root = self.doc.as_table_mut();
         for (key, mut item) in table {
-            if root.contains_key(&key) {
+            if root.contains_key(&key) || hidden.iter().any(|h| h == key.as_str()) {
                 kept.push(key.to_string());
                 continue;
             }

@@ -9,6 +9,7 @@ use codexgw::codex::mode::{Mode, OWNED_KEYS, OwnedHeader, ProviderSpec, TokenSou
 use codexgw::setup::plan::{FileState, PreviousPointers, plan_remove, plan_setup};
 use codexgw::setup::undo::{self, Records};
 use serde_json::Value;
+use toml_edit::{Item, TableLike};
 
 pub const ID: &str = "ai_gateway";
 
@@ -71,7 +72,7 @@ pub fn remove(text: &str, records: &Records) -> String {
 /// provider `id`. Tables left empty by that (`env_http_headers`, the provider,
 /// `model_providers`) are dropped, so "absent" and "created empty" compare equal.
 pub fn outside_owned(doc: &ConfigDocument, id: &str) -> Value {
-    let mut data = doc.to_json();
+    let mut data = to_json(doc);
     let root = data.as_object_mut().expect("a document is a table");
     root.remove("model_provider");
     if let Some(providers) = root
@@ -107,7 +108,7 @@ pub fn outside_owned(doc: &ConfigDocument, id: &str) -> Value {
 /// `remove` leaves when it does not know an earlier `model_provider`. An empty
 /// `model_providers` is dropped so a leftover `[model_providers]` header does not count.
 pub fn without_provider(doc: &ConfigDocument, id: &str) -> Value {
-    let mut data = doc.to_json();
+    let mut data = to_json(doc);
     let root = data.as_object_mut().expect("a document is a table");
     if root.get("model_provider").and_then(Value::as_str) == Some(id) {
         root.remove("model_provider");
@@ -122,4 +123,41 @@ pub fn without_provider(doc: &ConfigDocument, id: &str) -> Value {
         }
     }
     data
+}
+
+/// The whole document as plain data, for comparing meaning rather than bytes: parsed again from
+/// its text, since the editable document holds only the tables the editor may touch.
+pub fn to_json(doc: &ConfigDocument) -> Value {
+    let whole: toml_edit::DocumentMut = doc.render().parse().expect("a rendered document parses");
+    item_to_json(whole.as_item())
+}
+
+fn item_to_json(item: &Item) -> Value {
+    match item {
+        Item::None => Value::Null,
+        Item::Value(value) => value_to_json(value),
+        Item::Table(table) => table_like_to_json(table),
+        Item::ArrayOfTables(array) => array.iter().map(|t| table_like_to_json(t)).collect(),
+    }
+}
+
+fn table_like_to_json(table: &dyn TableLike) -> Value {
+    table
+        .iter()
+        .map(|(k, v)| (k.to_string(), item_to_json(v)))
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
+
+fn value_to_json(value: &toml_edit::Value) -> Value {
+    use toml_edit::Value as V;
+    match value {
+        V::String(s) => s.value().as_str().into(),
+        V::Integer(i) => (*i.value()).into(),
+        V::Float(f) => serde_json::json!({ "float": f.value().to_string() }),
+        V::Boolean(b) => (*b.value()).into(),
+        V::Datetime(d) => serde_json::json!({ "datetime": d.value().to_string() }),
+        V::Array(array) => array.iter().map(value_to_json).collect(),
+        V::InlineTable(table) => table_like_to_json(table),
+    }
 }
