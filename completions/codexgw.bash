@@ -601,7 +601,7 @@ _codexgw() {
             return 0
             ;;
         codexgw__subcmd__setup)
-            opts="-y -h -V --mode --url --provider-id --route --env-key --gateway-url --allow-http --offline --strict --token-source --profile --dry-run --yes --no-backup --replace --store-token --no-verify --codex-bin --codex-home --help --version"
+            opts="-y -h -V --mode --url --provider-id --route --env-key --gateway-url --allow-http --offline --strict --websockets --token-source --profile --dry-run --yes --no-backup --replace --store-token --no-verify --codex-bin --codex-home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -629,6 +629,10 @@ _codexgw() {
                     ;;
                 --gateway-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --websockets)
+                    COMPREPLY=($(compgen -W "auto on off" -- "${cur}"))
                     return 0
                     ;;
                 --token-source)
@@ -669,7 +673,7 @@ _codexgw() {
             return 0
             ;;
         codexgw__subcmd__show)
-            opts="-h -V --mode --url --provider-id --route --env-key --gateway-url --allow-http --offline --strict --token-source --codex-home --help --version"
+            opts="-h -V --mode --url --provider-id --route --env-key --gateway-url --allow-http --offline --strict --websockets --token-source --codex-home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -697,6 +701,10 @@ _codexgw() {
                     ;;
                 --gateway-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --websockets)
+                    COMPREPLY=($(compgen -W "auto on off" -- "${cur}"))
                     return 0
                     ;;
                 --token-source)

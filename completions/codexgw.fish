@@ -49,6 +49,9 @@ aibridge\t'/api/v2/aibridge/… (every Coder version with the gateway)'
 ai-gateway\t'/api/v2/ai-gateway/… (Coder v2.35 and later)'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l env-key -d 'Centralized mode: the variable Codex reads the Coder token from [default: OPENAI_API_KEY]' -r
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l gateway-url -d 'A standalone AI Gateway Codex talks to instead of the deployment\'s own route (`coder ai-gateway start`, Coder v2.36+); `--url` stays the deployment the tokens belong to' -r -f
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l websockets -d 'Whether Codex uses the gateway\'s WebSocket relay (`supports_websockets`)' -r -f -a "auto\t'Match the gateway\'s WebSocket relay (asked with your Coder token); when it cannot be told (offline, no token, no answer) the table\'s `supports_websockets` stays as it is'
+on\t'`supports_websockets = true`: Codex opens a WebSocket to the gateway\'s relay'
+off\t'No `supports_websockets` (Codex\'s default, false): Codex uses HTTP only'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l token-source -d 'Centralized mode: how Codex gets the Coder token (`command`: Codex runs `codexgw token print coder`, so the token stays in the keyring)' -r -f -a "env\t'Codex reads the `--env-key` variable'
 command\t'Codex runs `codexgw token print coder`, which reads the OS keyring'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l profile -d 'Point only `codex --profile NAME` at the gateway (writes NAME.config.toml)' -r
@@ -75,6 +78,9 @@ aibridge\t'/api/v2/aibridge/… (every Coder version with the gateway)'
 ai-gateway\t'/api/v2/ai-gateway/… (Coder v2.35 and later)'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l env-key -d 'Centralized mode: the variable Codex reads the Coder token from [default: OPENAI_API_KEY]' -r
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l gateway-url -d 'A standalone AI Gateway Codex talks to instead of the deployment\'s own route (`coder ai-gateway start`, Coder v2.36+); `--url` stays the deployment the tokens belong to' -r -f
+complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l websockets -d 'Whether Codex uses the gateway\'s WebSocket relay (`supports_websockets`)' -r -f -a "auto\t'Match the gateway\'s WebSocket relay (asked with your Coder token); when it cannot be told (offline, no token, no answer) the table\'s `supports_websockets` stays as it is'
+on\t'`supports_websockets = true`: Codex opens a WebSocket to the gateway\'s relay'
+off\t'No `supports_websockets` (Codex\'s default, false): Codex uses HTTP only'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l token-source -d 'Centralized mode: how Codex gets the Coder token (`command`: Codex runs `codexgw token print coder`, so the token stays in the keyring)' -r -f -a "env\t'Codex reads the `--env-key` variable'
 command\t'Codex runs `codexgw token print coder`, which reads the OS keyring'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"

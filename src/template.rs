@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::coder::deployment::{Deployment, Route, StandaloneGateway};
-use crate::codex::mode::{self, Mode, ProviderSpec, TokenSource};
+use crate::codex::mode::{self, Mode, ProviderSpec, TokenSource, Websockets};
 use crate::error;
 use crate::setup::plan::render_block;
 
@@ -417,6 +417,7 @@ fn templated_config(
         route: Route::Aibridge,
         gateway: gateway.cloned(),
         token_source,
+        websockets: Websockets::Leave,
     };
     let mut config = render_block(&spec)?;
     let projects = toml_edit::Key::new("projects");

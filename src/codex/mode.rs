@@ -44,6 +44,25 @@ impl Mode {
         }
     }
 
+    /// The credential headers Codex sends to the gateway: `bearer` as `Authorization` (in
+    /// centralized mode the Coder token; in byok/chatgpt the user's own credential), and in
+    /// byok/chatgpt the Coder token in the governance header.
+    pub fn gateway_headers(
+        self,
+        coder_token: Option<&str>,
+        bearer: Option<&str>,
+    ) -> Vec<(&'static str, String)> {
+        let governance = match self {
+            Mode::Byok | Mode::Chatgpt => coder_token,
+            Mode::Centralized => None,
+        };
+        governance
+            .map(|token| (GOVERNANCE_HEADER, token.to_string()))
+            .into_iter()
+            .chain(bearer.map(|b| ("Authorization", format!("Bearer {b}"))))
+            .collect()
+    }
+
     /// One line for the wizard and for completions.
     pub fn explanation(self) -> &'static str {
         match self {
@@ -124,6 +143,22 @@ impl OwnedHeader {
     pub const KEY: &'static str = GOVERNANCE_HEADER;
 }
 
+/// The key Codex reads to open its Responses WebSocket on `<base_url>/responses` (default
+/// `false`). Owned only for the runs that decide it ([`Websockets`]).
+pub const WEBSOCKETS_KEY: &str = "supports_websockets";
+
+/// What setup does with [`WEBSOCKETS_KEY`]: it pays off only where the gateway relays
+/// WebSockets; against one without the relay Codex loses about 7 s per session retrying.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Websockets {
+    /// Not known: the key is not setup's this run, so the user's value stays as it is.
+    Leave,
+    /// `supports_websockets = true`.
+    On,
+    /// No key: Codex's default (`false`), HTTP only.
+    Off,
+}
+
 /// How centralized mode hands Codex the Coder token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TokenSource {
@@ -145,6 +180,7 @@ pub struct ProviderSpec {
     pub gateway: Option<StandaloneGateway>,
     /// Only read in centralized mode.
     pub token_source: TokenSource,
+    pub websockets: Websockets,
 }
 
 /// A value codexgw writes: a string, a boolean, or an array of strings.
@@ -179,7 +215,7 @@ impl ProviderSpec {
         let name = Set(Setting::Str(PROVIDER_NAME.into()));
         let base_url = Set(Setting::Str(self.base_url()));
         let wire_api = Set(Setting::Str("responses".into()));
-        match (self.mode, &self.token_source) {
+        let mut entries = match (self.mode, &self.token_source) {
             (Mode::Centralized, TokenSource::Env(var)) => vec![
                 ("name", name),
                 ("base_url", base_url),
@@ -210,7 +246,13 @@ impl ProviderSpec {
                 ("env_key", Absent),
                 ("auth", Absent),
             ],
+        };
+        match self.websockets {
+            Websockets::Leave => {}
+            Websockets::On => entries.push((WEBSOCKETS_KEY, Set(Setting::Bool(true)))),
+            Websockets::Off => entries.push((WEBSOCKETS_KEY, Absent)),
         }
+        entries
     }
 
     /// Whether the governance header entry belongs in `env_http_headers`.

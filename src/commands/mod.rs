@@ -6,7 +6,7 @@ use crate::cli::{ProviderArgs, TokenSourceChoice};
 use crate::coder::deployment::{Deployment, ParsedUrl, Route, StandaloneGateway};
 use crate::codex::home::CodexHome;
 use crate::codex::launch::ConfiguredProvider;
-use crate::codex::mode::{self, Mode, ProviderSpec, TokenSource};
+use crate::codex::mode::{self, Mode, ProviderSpec, TokenSource, Websockets};
 use crate::environment::Environment;
 use crate::error::{self, ExitKind, Help as _};
 use crate::setup::apply::Step;
@@ -190,6 +190,7 @@ pub fn provider_spec(
             .map(|url| parse_gateway_flag(url, args.allow_http))
             .transpose()?,
         token_source,
+        websockets: args.websockets.fixed().unwrap_or(Websockets::Leave),
     })
 }
 
@@ -258,6 +259,67 @@ pub fn resolve_target(ctx: &Context, args: &ProviderArgs, url: &str) -> anyhow::
         ));
     }
     Ok(target)
+}
+
+/// How long setup and show wait for each question they ask the deployment or the gateway
+/// before writing (the provider list, the WebSocket relay).
+pub const ASK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The user's Coder token for `deployment`, found the way `codexgw exec` finds it (variables,
+/// then the keyring, then the `coder` CLI's login), for the questions setup asks first.
+pub fn find_coder_token(ctx: &Context, deployment: &Deployment) -> Option<crate::secrets::Secret> {
+    let store = crate::secrets::system_store(&ctx.env);
+    crate::secrets::find(
+        crate::secrets::TokenKind::Coder,
+        &ctx.env,
+        crate::secrets::TokenKind::Coder.env_vars(),
+        Some(&store),
+        &crate::secrets::store_key(deployment),
+    )
+    .map(|found| found.secret)
+}
+
+/// Sets `spec.websockets` for `setup` and `show` and returns the status line that says what and
+/// why (printed once the files are read, so a file error comes first): `--websockets on|off` as given;
+/// `auto` asks the gateway's relay with the Coder token as Codex will send it (`token`, else
+/// [`find_coder_token`]), and leaves the key alone when it cannot tell. `asked`: the deployment
+/// answered setup's check (not `--offline`, not unreachable).
+pub fn choose_websockets(
+    ctx: &Context,
+    args: &ProviderArgs,
+    spec: &mut ProviderSpec,
+    asked: bool,
+    token: Option<&crate::secrets::Secret>,
+) -> String {
+    use crate::coder::api::{self, Relay};
+    use crate::setup::websockets;
+    let (choice, line) = match args.websockets.fixed() {
+        Some(fixed) => (fixed, websockets::chosen(fixed)),
+        None if args.offline => websockets::matching(&Relay::Unknown("`--offline`".into())),
+        None if !asked => {
+            websockets::matching(&Relay::Unknown("the deployment did not answer".into()))
+        }
+        None => {
+            let found = token
+                .is_none()
+                .then(|| find_coder_token(ctx, &spec.deployment));
+            let relay = match token.or(found.flatten().as_ref()) {
+                None => Relay::Unknown(format!(
+                    "no Coder token to ask with: set `{}` or run `codexgw token set coder`",
+                    mode::CODER_TOKEN_VAR
+                )),
+                Some(token) => {
+                    let token = token.expose();
+                    let bearer = (spec.mode == Mode::Centralized).then_some(token);
+                    let credentials = spec.mode.gateway_headers(Some(token), bearer);
+                    api::relay_at(&ctx.network(), &spec.base_url(), &credentials, ASK_TIMEOUT)
+                }
+            };
+            websockets::matching(&relay)
+        }
+    };
+    spec.websockets = choice;
+    line
 }
 
 /// `--gateway-url` read as a standalone gateway, with the flag's hint for plain http.

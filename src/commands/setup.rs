@@ -12,7 +12,10 @@ use crate::codex::installed::{INSTALL_HINT, Refusal};
 use crate::codex::launch::read_configured_provider;
 use crate::codex::mode::Mode;
 use crate::commands::credentials;
-use crate::commands::{Context, apply, diff_of, provider_spec, require_consent, resolve_target};
+use crate::commands::{
+    ASK_TIMEOUT, Context, apply, choose_websockets, diff_of, find_coder_token, provider_spec,
+    require_consent, resolve_target,
+};
 use crate::error;
 use crate::files::State;
 use crate::net::Network;
@@ -48,11 +51,20 @@ pub fn run(
     let verify_at = (!args.provider.offline && unreachable.is_none() && !args.no_verify)
         .then(|| deployment.clone());
     let verify_at = verify_at.as_ref();
-    let spec = provider_spec(&args.provider, mode, deployment, route)?;
-    let network = ctx.network();
-    if mode == Mode::Chatgpt && !args.provider.offline && unreachable.is_none() {
-        warn_without_chatgpt_provider(ctx, &network, &spec.deployment);
+    let mut spec = provider_spec(&args.provider, mode, deployment, route)?;
+    let asked = !args.provider.offline && unreachable.is_none();
+    if mode == Mode::Chatgpt && asked {
+        warn_without_chatgpt_provider(ctx, &ctx.network(), &spec.deployment);
     }
+    // Read (and checked) before anything is planned: a missing token must not leave a
+    // half-done setup behind, and the WebSocket relay is asked with it.
+    let token = if args.dry_run {
+        None
+    } else {
+        credentials::token_to_store(ctx, args, verify_at)?
+    };
+    let websockets = choose_websockets(ctx, &args.provider, &mut spec, asked, token.as_ref());
+    let spec = spec;
     // Where Codex's requests go, for the status lines.
     let target = match &spec.gateway {
         Some(gateway) => format!("the standalone gateway at {gateway}"),
@@ -86,6 +98,7 @@ pub fn run(
     for warning in &plan.migration.warnings {
         ctx.ui.warn(warning);
     }
+    ctx.ui.status(websockets);
     // The process ends soon: leaving a large file's tree to the exit is cheaper than freeing it.
     std::mem::forget(std::mem::take(&mut plan.documents));
     // The installed Codex judges the files as setup would leave them, before anything is
@@ -119,7 +132,6 @@ pub fn run(
         if args.dry_run {
             return blocker.map_or(Ok(()), Err);
         }
-        let token = credentials::token_to_store(ctx, args, verify_at)?;
         credentials::store_token(ctx, &spec, token)?;
         let done = credentials::after_setup(ctx, args, &spec, &home, verify_at)?;
         print_next(&done, blocker.is_some());
@@ -142,8 +154,6 @@ pub fn run(
         ));
         return blocker.map_or(Ok(()), Err);
     }
-    // Before anything is written: a missing token must not leave a half-done setup behind.
-    let token = credentials::token_to_store(ctx, args, verify_at)?;
     let blocker = judge()?;
     codex_refuses |= blocker.is_some();
     require_consent(
@@ -283,22 +293,10 @@ fn judge_with_codex(
 /// `404 route not supported`. Asked before anything is written, with the Coder token found the
 /// way `codexgw exec` finds it; silent when that cannot be told (no token, older Coder, offline).
 fn warn_without_chatgpt_provider(ctx: &Context, network: &Network, deployment: &Deployment) {
-    let store = crate::secrets::system_store(&ctx.env);
-    let Some(token) = crate::secrets::find(
-        crate::secrets::TokenKind::Coder,
-        &ctx.env,
-        crate::secrets::TokenKind::Coder.env_vars(),
-        Some(&store),
-        &crate::secrets::store_key(deployment),
-    ) else {
+    let Some(token) = find_coder_token(ctx, deployment) else {
         return;
     };
-    let warning = match api::chatgpt_provider_at(
-        network,
-        deployment,
-        token.secret.expose(),
-        CHATGPT_PROVIDER_TIMEOUT,
-    ) {
+    let warning = match api::chatgpt_provider_at(network, deployment, token.expose(), ASK_TIMEOUT) {
         Some(ChatgptProvider::Missing) => format!(
             "{deployment} has no `chatgpt` provider, so Codex will get `404 route not supported`; ask your Coder admin to add an `openai`-type provider named `chatgpt` with BYOK enabled (Coder v2.34+), or use `--mode byok`"
         ),
@@ -309,9 +307,6 @@ fn warn_without_chatgpt_provider(ctx: &Context, network: &Network, deployment: &
     };
     ctx.ui.warn(warning);
 }
-
-/// How long setup waits for the provider list.
-const CHATGPT_PROVIDER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Mode and URL from the flags; what is missing comes from the wizard at a terminal (which
 /// proposes what config.toml holds now, on a re-run), from detection with `--yes`, or is an

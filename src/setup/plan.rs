@@ -342,7 +342,7 @@ mod tests {
     use super::*;
     use crate::coder::deployment::{Deployment, Route};
     use crate::codex::inspect::Inspected;
-    use crate::codex::mode::{Mode, TokenSource};
+    use crate::codex::mode::{Mode, TokenSource, Websockets};
 
     /// What setup renders, inspect (the reader doctor and `env` use) reads back as the same
     /// mode, deployment and route, with nothing to report: for every mode, route, deployment
@@ -371,6 +371,7 @@ mod tests {
                                 route,
                                 gateway: None,
                                 token_source: source.clone(),
+                                websockets: Websockets::Leave,
                             };
                             let text = render_block(&spec).unwrap();
                             let read = Inspected::parse(&text).unwrap();
@@ -413,6 +414,7 @@ mod tests {
             route: Route::Aibridge,
             gateway: None,
             token_source: TokenSource::Env("OPENAI_API_KEY".into()),
+            websockets: Websockets::Leave,
         };
         let config = file(
             "config.toml",

@@ -157,11 +157,13 @@ impl FakeCoder {
         self.requests.lock().unwrap().clone()
     }
 
-    /// The requests whose path ends with `suffix` (e.g. `/responses`).
+    /// The requests whose path ends with `suffix` (e.g. `/responses`), leaving out WebSocket
+    /// handshakes: on `/responses` those are setup's and doctor's relay probes (or Codex's
+    /// upgrade), not turns; [`FakeCoder::requests`] has them.
     pub fn requests_to(&self, suffix: &str) -> Vec<Recorded> {
         self.requests()
             .into_iter()
-            .filter(|r| r.path().ends_with(suffix))
+            .filter(|r| r.path().ends_with(suffix) && r.header("Upgrade").is_none())
             .collect()
     }
 }
