@@ -496,6 +496,21 @@ impl Block {
         }
     }
 
+    /// Whether `other` sends Codex to the same gateway the same way (URL, wire API and every
+    /// credential setting): what setup leaves under an older id it keeps as an alias so
+    /// `codex resume` of that id's sessions still works. Names and tuning keys may differ.
+    pub fn same_gateway_as(&self, other: &Block) -> bool {
+        self.base_url.is_some()
+            && self.base_url == other.base_url
+            && self.wire_api == other.wire_api
+            && self.env_key == other.env_key
+            && self.requires_openai_auth == other.requires_openai_auth
+            && self.auth == other.auth
+            && self.bearer_token.is_none()
+            && other.bearer_token.is_none()
+            && self.governance_var == other.governance_var
+    }
+
     /// Which mode the table is written for, judged by its credentials and route.
     pub fn mode(&self) -> Option<Mode> {
         let chatgpt_route = self.gateway().is_some_and(|g| g.provider == "chatgpt")
