@@ -212,6 +212,7 @@ Register-ArgumentCompleter -Native -CommandName 'codexgw' -ScriptBlock {
         'codexgw;env' {
             [CompletionResult]::new('--shell', '--shell', [CompletionResultType]::ParameterName, 'The shell to write for [default: from $SHELL]')
             [CompletionResult]::new('--provider-id', '--provider-id', [CompletionResultType]::ParameterName, 'The provider in config.toml to prepare for')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The Coder deployment whose tokens to use [default: the one the provider in config.toml belongs to]')
             [CompletionResult]::new('--codex-home', '--codex-home', [CompletionResultType]::ParameterName, 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -221,6 +222,7 @@ Register-ArgumentCompleter -Native -CommandName 'codexgw' -ScriptBlock {
         }
         'codexgw;exec' {
             [CompletionResult]::new('--provider-id', '--provider-id', [CompletionResultType]::ParameterName, 'The provider in config.toml to prepare for')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The Coder deployment whose tokens to use [default: the one the provider in config.toml belongs to]')
             [CompletionResult]::new('--codex-home', '--codex-home', [CompletionResultType]::ParameterName, 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')

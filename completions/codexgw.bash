@@ -231,7 +231,7 @@ _codexgw() {
             return 0
             ;;
         codexgw__subcmd__env)
-            opts="-h -V --shell --provider-id --codex-home --help --version"
+            opts="-h -V --shell --provider-id --url --codex-home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -242,6 +242,10 @@ _codexgw() {
                     return 0
                     ;;
                 --provider-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -260,13 +264,17 @@ _codexgw() {
             return 0
             ;;
         codexgw__subcmd__exec)
-            opts="-h -V --provider-id --codex-home --help --version"
+            opts="-h -V --provider-id --url --codex-home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --provider-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

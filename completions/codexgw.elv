@@ -192,6 +192,7 @@ set edit:completion:arg-completer[codexgw] = {|@words|
         &'codexgw;env'= {
             cand --shell 'The shell to write for [default: from $SHELL]'
             cand --provider-id 'The provider in config.toml to prepare for'
+            cand --url 'The Coder deployment whose tokens to use [default: the one the provider in config.toml belongs to]'
             cand --codex-home 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -200,6 +201,7 @@ set edit:completion:arg-completer[codexgw] = {|@words|
         }
         &'codexgw;exec'= {
             cand --provider-id 'The provider in config.toml to prepare for'
+            cand --url 'The Coder deployment whose tokens to use [default: the one the provider in config.toml belongs to]'
             cand --codex-home 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]'
             cand -h 'Print help'
             cand --help 'Print help'

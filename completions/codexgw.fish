@@ -157,10 +157,12 @@ zsh\t''
 fish\t''
 powershell\t''"
 complete -c codexgw -n "__fish_codexgw_using_subcommand env" -l provider-id -d 'The provider in config.toml to prepare for' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand env" -l url -d 'The Coder deployment whose tokens to use [default: the one the provider in config.toml belongs to]' -r -f
 complete -c codexgw -n "__fish_codexgw_using_subcommand env" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand env" -s h -l help -d 'Print help'
 complete -c codexgw -n "__fish_codexgw_using_subcommand env" -s V -l version -d 'Print version'
 complete -c codexgw -n "__fish_codexgw_using_subcommand exec" -l provider-id -d 'The provider in config.toml to prepare for' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand exec" -l url -d 'The Coder deployment whose tokens to use [default: the one the provider in config.toml belongs to]' -r -f
 complete -c codexgw -n "__fish_codexgw_using_subcommand exec" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c codexgw -n "__fish_codexgw_using_subcommand exec" -s V -l version -d 'Print version'

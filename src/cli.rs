@@ -421,6 +421,11 @@ pub struct EnvArgs {
     /// The provider in config.toml to prepare for
     #[arg(long, value_name = "ID", default_value = crate::codex::mode::DEFAULT_PROVIDER_ID)]
     pub provider_id: String,
+
+    /// The Coder deployment whose tokens to use [default: the one the provider in config.toml
+    /// belongs to]
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -428,6 +433,11 @@ pub struct ExecArgs {
     /// The provider in config.toml to prepare for
     #[arg(long, value_name = "ID", default_value = crate::codex::mode::DEFAULT_PROVIDER_ID)]
     pub provider_id: String,
+
+    /// The Coder deployment whose tokens to use [default: the one the provider in config.toml
+    /// belongs to]
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
+    pub url: Option<String>,
 
     /// The command and its arguments, after `--`
     #[arg(

@@ -539,6 +539,21 @@ impl Block {
         StandaloneGateway::from_base_url(self.base_url.as_deref()?)
     }
 
+    /// The Coder deployment the table's tokens belong to, as the file records it: the `--url` of
+    /// its `codexgw token print coder` command (setup writes it, also for a standalone
+    /// gateway), else the deployment of a gateway `base_url`. `None` when the file does not
+    /// say, e.g. a standalone gateway's table that reads the token from a variable.
+    pub fn deployment(&self) -> Option<Deployment> {
+        let from_command = self
+            .auth
+            .as_ref()
+            .and_then(|auth| crate::secrets::parse_token_print_args(&auth.args))
+            .flatten()
+            .and_then(|url| Deployment::parse(&url, true).ok())
+            .map(|parsed| parsed.deployment);
+        from_command.or_else(|| self.gateway().map(|g| g.deployment))
+    }
+
     /// The deployment, route and gateway provider `base_url` names, if it is a gateway URL.
     pub fn gateway(&self) -> Option<GatewayUrl> {
         crate::coder::deployment::parse_gateway_url(self.base_url.as_deref()?)

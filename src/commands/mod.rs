@@ -333,19 +333,40 @@ pub fn parse_gateway_flag(url: &str, allow_http: bool) -> anyhow::Result<Standal
     })
 }
 
-/// The provider `id` as config.toml defines it (for `token`, `env` and `exec`).
+/// The provider `id` as config.toml defines it (for `token`, `env` and `exec`). `url`: the
+/// command's `--url`, the deployment whose tokens to use instead of the one config.toml names.
+/// A standalone gateway's table that names none takes `$CODER_URL` or the `coder` CLI's
+/// login, as doctor does.
 pub fn configured_provider(
     ctx: &Context,
     codex_home: Option<&std::path::Path>,
     id: &str,
+    url: Option<&str>,
 ) -> anyhow::Result<ConfiguredProvider> {
     let path = ctx.codex_home(codex_home)?.config_path();
-    crate::codex::launch::read_configured_provider(&path, id)?.ok_or_else(|| {
-        error::failure(
-            format!("`{}` does not exist", path.display()),
-            "run `codexgw setup` first (or pass `--codex-home DIR`)",
-        )
-    })
+    // Only the store key (host, port, path) comes from it, so plain http is no risk here.
+    let given = url
+        .map(|url| Deployment::parse(url, true).map(|p| p.deployment))
+        .transpose()?;
+    let elsewhere = given.clone().or_else(|| {
+        crate::coder::detect::deployment_urls(&ctx.env)
+            .iter()
+            .find_map(|found| Deployment::parse(&found.url, true).ok())
+            .map(|p| p.deployment)
+    });
+    let mut provider =
+        crate::codex::launch::read_configured_provider(&path, id, elsewhere.as_ref())?.ok_or_else(
+            || {
+                error::failure(
+                    format!("`{}` does not exist", path.display()),
+                    "run `codexgw setup` first (or pass `--codex-home DIR`)",
+                )
+            },
+        )?;
+    if let Some(given) = given {
+        provider.deployment = given;
+    }
+    Ok(provider)
 }
 
 /// The commands run through a scripted Ui: the confirmation rule, the same for the three

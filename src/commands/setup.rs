@@ -320,7 +320,7 @@ fn resolve_inputs(
     let wizard = ctx.ui.interactive() && !args.yes;
     // A file the wizard cannot read proposes nothing; planning reports why.
     let configured = wizard
-        .then(|| read_configured_provider(&home.config_path(), &args.provider.provider_id))
+        .then(|| read_configured_provider(&home.config_path(), &args.provider.provider_id, None))
         .and_then(|found| found.ok().flatten());
     let mode = match args.provider.mode {
         Some(mode) => mode,
