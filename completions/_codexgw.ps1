@@ -236,6 +236,7 @@ Register-ArgumentCompleter -Native -CommandName 'codexgw' -ScriptBlock {
             [CompletionResult]::new('--module-version', '--module-version', [CompletionResultType]::ParameterName, 'Version constraint for the registry''s codex module')
             [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'The template''s agent: `main`, `coder_agent.main`, or an id expression such as `coder_agent.main.id` or `module.x.agent_id`')
             [CompletionResult]::new('--gateway-url', '--gateway-url', [CompletionResultType]::ParameterName, 'A standalone AI Gateway the workspaces use instead of the deployment''s own route (`coder ai-gateway start`, Coder v2.36+), e.g. https://ai-gateway.example.com')
+            [CompletionResult]::new('--websockets', '--websockets', [CompletionResultType]::ParameterName, '`on`: the block sets `supports_websockets = true` (only where the gateway relays WebSockets); a template cannot ask the relay, so `auto` and `off` leave it out')
             [CompletionResult]::new('--codex-home', '--codex-home', [CompletionResultType]::ParameterName, 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]')
             [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Accept a plain http:// `--gateway-url` to a host that is not loopback')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

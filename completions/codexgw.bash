@@ -734,7 +734,7 @@ _codexgw() {
             return 0
             ;;
         codexgw__subcmd__template)
-            opts="-h -V --mode --workdir --module-version --agent --gateway-url --allow-http --codex-home --help --version"
+            opts="-h -V --mode --workdir --module-version --agent --gateway-url --allow-http --websockets --codex-home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -758,6 +758,10 @@ _codexgw() {
                     ;;
                 --gateway-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --websockets)
+                    COMPREPLY=($(compgen -W "auto on off" -- "${cur}"))
                     return 0
                     ;;
                 --codex-home)

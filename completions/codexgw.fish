@@ -173,6 +173,9 @@ complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l workdir -d 
 complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l module-version -d 'Version constraint for the registry\'s codex module' -r
 complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l agent -d 'The template\'s agent: `main`, `coder_agent.main`, or an id expression such as `coder_agent.main.id` or `module.x.agent_id`' -r
 complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l gateway-url -d 'A standalone AI Gateway the workspaces use instead of the deployment\'s own route (`coder ai-gateway start`, Coder v2.36+), e.g. https://ai-gateway.example.com' -r -f
+complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l websockets -d '`on`: the block sets `supports_websockets = true` (only where the gateway relays WebSockets); a template cannot ask the relay, so `auto` and `off` leave it out' -r -f -a "auto\t'Match the gateway\'s WebSocket relay (asked with your Coder token); when it cannot be told (offline, no token, no answer) the table\'s `supports_websockets` stays as it is'
+on\t'`supports_websockets = true`: Codex opens a WebSocket to the gateway\'s relay'
+off\t'No `supports_websockets` (Codex\'s default, false): Codex uses HTTP only'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l allow-http -d 'Accept a plain http:// `--gateway-url` to a host that is not loopback'
 complete -c codexgw -n "__fish_codexgw_using_subcommand template" -s h -l help -d 'Print help (see more with \'--help\')'

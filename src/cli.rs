@@ -310,6 +310,11 @@ pub struct TemplateArgs {
     /// Accept a plain http:// `--gateway-url` to a host that is not loopback
     #[arg(long, requires = "gateway_url")]
     pub allow_http: bool,
+
+    /// `on`: the block sets `supports_websockets = true` (only where the gateway relays
+    /// WebSockets); a template cannot ask the relay, so `auto` and `off` leave it out
+    #[arg(long, value_enum, ignore_case = true, default_value_t = WebsocketsChoice::Auto)]
+    pub websockets: WebsocketsChoice,
 }
 
 /// The shells `completions` writes scripts for.
