@@ -265,3 +265,58 @@ impl ProviderSpec {
 pub fn is_reserved_provider_id(id: &str) -> bool {
     RESERVED_PROVIDER_IDS.contains(&id) || restricted_fields(id).is_some()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_websockets_key_is_owned_only_when_decided() {
+        let spec = |websockets| ProviderSpec {
+            id: DEFAULT_PROVIDER_ID.into(),
+            mode: Mode::Byok,
+            deployment: Deployment::parse("https://c.example.com", false)
+                .unwrap()
+                .deployment,
+            route: Route::Aibridge,
+            gateway: None,
+            token_source: TokenSource::Env(DEFAULT_ENV_KEY.into()),
+            websockets,
+        };
+        let key = |websockets| {
+            spec(websockets)
+                .owned_entries()
+                .into_iter()
+                .find(|(key, _)| *key == WEBSOCKETS_KEY)
+                .map(|(_, desired)| desired)
+        };
+        assert_eq!(key(Websockets::Leave), None);
+        assert_eq!(key(Websockets::On), Some(Desired::Set(Setting::Bool(true))));
+        assert_eq!(key(Websockets::Off), Some(Desired::Absent));
+    }
+
+    #[test]
+    fn gateway_headers_per_mode() {
+        let names = |mode: Mode, bearer| {
+            mode.gateway_headers(Some("coder"), bearer)
+                .into_iter()
+                .map(|(name, value)| format!("{name}: {value}"))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names(Mode::Centralized, Some("coder")),
+            ["Authorization: Bearer coder"]
+        );
+        assert_eq!(
+            names(Mode::Byok, None),
+            ["X-Coder-AI-Governance-Token: coder"]
+        );
+        assert_eq!(
+            names(Mode::Chatgpt, Some("chatgpt-access")),
+            [
+                "X-Coder-AI-Governance-Token: coder",
+                "Authorization: Bearer chatgpt-access"
+            ]
+        );
+    }
+}

@@ -64,7 +64,6 @@ pub fn run(
         credentials::token_to_store(ctx, args, verify_at)?
     };
     let websockets = choose_websockets(ctx, &args.provider, &mut spec, asked, token.as_ref());
-    let spec = spec;
     // Where Codex's requests go, for the status lines.
     let target = match &spec.gateway {
         Some(gateway) => format!("the standalone gateway at {gateway}"),
