@@ -265,18 +265,25 @@ pub fn resolve_target(ctx: &Context, args: &ProviderArgs, url: &str) -> anyhow::
 /// before writing (the provider list, the WebSocket relay).
 pub const ASK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// The user's Coder token for `deployment`, found the way `codexgw exec` finds it (variables,
-/// then the keyring, then the `coder` CLI's login), for the questions setup asks first.
-pub fn find_coder_token(ctx: &Context, deployment: &Deployment) -> Option<crate::secrets::Secret> {
-    let store = crate::secrets::system_store(&ctx.env);
-    crate::secrets::find(
-        crate::secrets::TokenKind::Coder,
+/// The user's Coder token for the spec's deployment, found the way `codexgw exec` will find it
+/// (variables, the centralized `env_key` first, then the keyring, then the `coder` CLI's
+/// login), for the questions setup asks first. An OpenAI key in a variable is not one.
+pub fn find_coder_token(ctx: &Context, spec: &ProviderSpec) -> Option<crate::secrets::Secret> {
+    use crate::secrets;
+    let env_key = match (spec.mode, &spec.token_source) {
+        (Mode::Centralized, TokenSource::Env(var)) => Some(var.as_str()),
+        _ => None,
+    };
+    let store = secrets::system_store(&ctx.env);
+    secrets::find(
+        secrets::TokenKind::Coder,
         &ctx.env,
-        crate::secrets::TokenKind::Coder.env_vars(),
+        &secrets::coder_token_vars(env_key),
         Some(&store),
-        &crate::secrets::store_key(deployment),
+        &secrets::store_key(&spec.deployment),
     )
     .map(|found| found.secret)
+    .filter(|token| !secrets::looks_like_openai_key(token.expose()))
 }
 
 /// Sets `spec.websockets` for `setup` and `show` and returns the status line that says what and
@@ -300,9 +307,7 @@ pub fn choose_websockets(
             websockets::matching(&Relay::Unknown("the deployment did not answer".into()))
         }
         None => {
-            let found = token
-                .is_none()
-                .then(|| find_coder_token(ctx, &spec.deployment));
+            let found = token.is_none().then(|| find_coder_token(ctx, spec));
             let relay = match token.or(found.flatten().as_ref()) {
                 None => Relay::Unknown(format!(
                     "no Coder token to ask with: set `{}` or run `codexgw token set coder`",

@@ -10,7 +10,7 @@ use std::time::Duration;
 use crate::codex::home::{CodexHome, validate_profile_name};
 use crate::codex::installed::{INSTALL_HINT, Refusal};
 use crate::codex::launch::read_configured_provider;
-use crate::codex::mode::Mode;
+use crate::codex::mode::{Mode, ProviderSpec};
 use crate::commands::credentials;
 use crate::commands::{
     ASK_TIMEOUT, Context, apply, choose_websockets, diff_of, find_coder_token, provider_spec,
@@ -54,7 +54,7 @@ pub fn run(
     let mut spec = provider_spec(&args.provider, mode, deployment, route)?;
     let asked = !args.provider.offline && unreachable.is_none();
     if mode == Mode::Chatgpt && asked {
-        warn_without_chatgpt_provider(ctx, &ctx.network(), &spec.deployment);
+        warn_without_chatgpt_provider(ctx, &ctx.network(), &spec);
     }
     // Read (and checked) before anything is planned: a missing token must not leave a
     // half-done setup behind, and the WebSocket relay is asked with it.
@@ -291,8 +291,9 @@ fn judge_with_codex(
 /// chatgpt mode needs the deployment's `chatgpt` provider; without it every request gets
 /// `404 route not supported`. Asked before anything is written, with the Coder token found the
 /// way `codexgw exec` finds it; silent when that cannot be told (no token, older Coder, offline).
-fn warn_without_chatgpt_provider(ctx: &Context, network: &Network, deployment: &Deployment) {
-    let Some(token) = find_coder_token(ctx, deployment) else {
+fn warn_without_chatgpt_provider(ctx: &Context, network: &Network, spec: &ProviderSpec) {
+    let deployment = &spec.deployment;
+    let Some(token) = find_coder_token(ctx, spec) else {
         return;
     };
     let warning = match api::chatgpt_provider_at(network, deployment, token.expose(), ASK_TIMEOUT) {

@@ -115,6 +115,40 @@ fn relay_on_writes_true_asked_with_the_token_codex_sends() {
     }
 }
 
+/// Centralized mode's own variable (`env_key`, `OPENAI_API_KEY` by default) carries the token
+/// Codex sends, so the relay is asked with it; an OpenAI key there is not a Coder token.
+#[test]
+fn centralized_asks_with_the_env_key_token_never_an_openai_key() {
+    let ask = |value: &str| {
+        let fake = relay(true);
+        let home = TestHome::new();
+        let out = run(
+            &home,
+            &[
+                "setup",
+                "--mode",
+                "centralized",
+                "--url",
+                &fake.url,
+                "--yes",
+            ],
+            &[("OPENAI_API_KEY", value)],
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        (fake, home, out)
+    };
+    let (fake, home, _) = ask(VALID_TOKEN);
+    assert_contains(&home.read_config(), KEY_TRUE);
+    assert_eq!(
+        handshakes(&fake)[0].header("Authorization"),
+        Some(format!("Bearer {VALID_TOKEN}").as_str())
+    );
+    let (fake, home, out) = ask("sk-proj-0123456789abcdefghijklmnop");
+    assert!(handshakes(&fake).is_empty(), "{:?}", fake.requests());
+    assert!(!home.read_config().contains("supports_websockets"));
+    assert_contains(&out.stderr, "(no Coder token to ask with");
+}
+
 #[test]
 fn relay_off_takes_a_true_out() {
     let fake = relay(false);
