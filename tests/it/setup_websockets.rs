@@ -237,6 +237,35 @@ fn an_unknown_relay_keeps_the_users_value() {
     }
 }
 
+/// A gateway that accepts the handshake and never answers costs setup at most its 2 s
+/// question, and leaves the key alone.
+#[test]
+fn a_hanging_gateway_is_not_waited_for() {
+    let deployment = relay(true);
+    let gateway = FakeCoder::start(Options {
+        standalone: true,
+        hang: true,
+        ..Options::default()
+    });
+    let home = TestHome::new();
+    let started = std::time::Instant::now();
+    let out = setup(
+        &home,
+        &deployment,
+        "centralized",
+        Some(VALID_TOKEN),
+        &["--gateway-url", &gateway.url],
+    );
+    let took = started.elapsed();
+    assert!(took < std::time::Duration::from_secs(8), "{took:?}");
+    assert_contains(
+        &out.stderr,
+        "WebSockets: cannot tell whether the gateway relays them (",
+    );
+    assert_eq!(handshakes(&gateway).len(), 1);
+    assert!(!home.read_config().contains("supports_websockets"));
+}
+
 #[test]
 fn the_flag_decides_without_asking() {
     let fake = relay(true);
