@@ -214,7 +214,7 @@ set edit:completion:arg-completer[codexgw] = {|@words|
             cand --module-version 'Version constraint for the registry''s codex module'
             cand --agent 'The template''s agent: `main`, `coder_agent.main`, or an id expression such as `coder_agent.main.id` or `module.x.agent_id`'
             cand --gateway-url 'A standalone AI Gateway the workspaces use instead of the deployment''s own route (`coder ai-gateway start`, Coder v2.36+), e.g. https://ai-gateway.example.com'
-            cand --websockets '`on`: the block sets `supports_websockets = true` (only where the gateway relays WebSockets); a template cannot ask the relay, so `auto` and `off` leave it out'
+            cand --websockets 'Whether the block sets `supports_websockets = true` (`on`, only where the gateway relays WebSockets); a template cannot ask the relay, so `auto` and `off` leave it out'
             cand --codex-home 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]'
             cand --allow-http 'Accept a plain http:// `--gateway-url` to a host that is not loopback'
             cand -h 'Print help (see more with ''--help'')'

@@ -85,8 +85,9 @@ impl RouteChoice {
 /// `--websockets`: whether the provider table sets `supports_websockets = true`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum WebsocketsChoice {
-    /// Match the gateway's WebSocket relay (asked with your Coder token); when it cannot be
-    /// told (offline, no token, no answer) the table's `supports_websockets` stays as it is
+    /// Match the gateway's WebSocket relay, asked with your Coder token; when it cannot be
+    /// told (offline, no token, no answer) the table's `supports_websockets` stays as it is,
+    /// and a template (which cannot ask) gets none
     Auto,
     /// `supports_websockets = true`: Codex opens a WebSocket to the gateway's relay
     On,
@@ -311,7 +312,7 @@ pub struct TemplateArgs {
     #[arg(long, requires = "gateway_url")]
     pub allow_http: bool,
 
-    /// `on`: the block sets `supports_websockets = true` (only where the gateway relays
+    /// Whether the block sets `supports_websockets = true` (`on`, only where the gateway relays
     /// WebSockets); a template cannot ask the relay, so `auto` and `off` leave it out
     #[arg(long, value_enum, ignore_case = true, default_value_t = WebsocketsChoice::Auto)]
     pub websockets: WebsocketsChoice,
