@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use codexgw::coder::deployment::{Deployment, Route};
-use codexgw::codex::mode::{Mode, ProviderSpec, TokenSource};
+use codexgw::codex::mode::{Mode, ProviderSpec, TokenSource, Websockets};
 use codexgw::setup::plan::{FileState, plan_setup};
 
 const BIN: &str = env!("CARGO_BIN_EXE_codexgw");
@@ -87,6 +87,7 @@ fn main() {
         route: Route::Aibridge,
         gateway: None,
         token_source: TokenSource::Env("OPENAI_API_KEY".into()),
+        websockets: Websockets::Leave,
     };
     let engine = time_runs(runs, || {
         let state = FileState {

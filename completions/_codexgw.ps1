@@ -47,6 +47,7 @@ Register-ArgumentCompleter -Native -CommandName 'codexgw' -ScriptBlock {
             [CompletionResult]::new('--route', '--route', [CompletionResultType]::ParameterName, 'Which gateway path prefix to use (`auto`: a pasted gateway URL''s, else the one the deployment''s version serves)')
             [CompletionResult]::new('--env-key', '--env-key', [CompletionResultType]::ParameterName, 'Centralized mode: the variable Codex reads the Coder token from [default: OPENAI_API_KEY]')
             [CompletionResult]::new('--gateway-url', '--gateway-url', [CompletionResultType]::ParameterName, 'A standalone AI Gateway Codex talks to instead of the deployment''s own route (`coder ai-gateway start`, Coder v2.36+); `--url` stays the deployment the tokens belong to')
+            [CompletionResult]::new('--websockets', '--websockets', [CompletionResultType]::ParameterName, 'Whether Codex uses the gateway''s WebSocket relay (`supports_websockets`)')
             [CompletionResult]::new('--token-source', '--token-source', [CompletionResultType]::ParameterName, 'Centralized mode: how Codex gets the Coder token (`command`: Codex runs `codexgw token print coder`, so the token stays in the keyring)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Point only `codex --profile NAME` at the gateway (writes NAME.config.toml)')
             [CompletionResult]::new('--codex-bin', '--codex-bin', [CompletionResultType]::ParameterName, 'The Codex CLI that checks the result and logs in in byok mode [default: `codex` on PATH]')
@@ -74,6 +75,7 @@ Register-ArgumentCompleter -Native -CommandName 'codexgw' -ScriptBlock {
             [CompletionResult]::new('--route', '--route', [CompletionResultType]::ParameterName, 'Which gateway path prefix to use (`auto`: a pasted gateway URL''s, else the one the deployment''s version serves)')
             [CompletionResult]::new('--env-key', '--env-key', [CompletionResultType]::ParameterName, 'Centralized mode: the variable Codex reads the Coder token from [default: OPENAI_API_KEY]')
             [CompletionResult]::new('--gateway-url', '--gateway-url', [CompletionResultType]::ParameterName, 'A standalone AI Gateway Codex talks to instead of the deployment''s own route (`coder ai-gateway start`, Coder v2.36+); `--url` stays the deployment the tokens belong to')
+            [CompletionResult]::new('--websockets', '--websockets', [CompletionResultType]::ParameterName, 'Whether Codex uses the gateway''s WebSocket relay (`supports_websockets`)')
             [CompletionResult]::new('--token-source', '--token-source', [CompletionResultType]::ParameterName, 'Centralized mode: how Codex gets the Coder token (`command`: Codex runs `codexgw token print coder`, so the token stays in the keyring)')
             [CompletionResult]::new('--codex-home', '--codex-home', [CompletionResultType]::ParameterName, 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]')
             [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Accept a plain http:// URL to a host that is not loopback')
@@ -210,6 +212,7 @@ Register-ArgumentCompleter -Native -CommandName 'codexgw' -ScriptBlock {
         'codexgw;env' {
             [CompletionResult]::new('--shell', '--shell', [CompletionResultType]::ParameterName, 'The shell to write for [default: from $SHELL]')
             [CompletionResult]::new('--provider-id', '--provider-id', [CompletionResultType]::ParameterName, 'The provider in config.toml to prepare for')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The Coder deployment whose tokens to use [default: the one the provider in config.toml belongs to]')
             [CompletionResult]::new('--codex-home', '--codex-home', [CompletionResultType]::ParameterName, 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -219,6 +222,7 @@ Register-ArgumentCompleter -Native -CommandName 'codexgw' -ScriptBlock {
         }
         'codexgw;exec' {
             [CompletionResult]::new('--provider-id', '--provider-id', [CompletionResultType]::ParameterName, 'The provider in config.toml to prepare for')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The Coder deployment whose tokens to use [default: the one the provider in config.toml belongs to]')
             [CompletionResult]::new('--codex-home', '--codex-home', [CompletionResultType]::ParameterName, 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -232,6 +236,7 @@ Register-ArgumentCompleter -Native -CommandName 'codexgw' -ScriptBlock {
             [CompletionResult]::new('--module-version', '--module-version', [CompletionResultType]::ParameterName, 'Version constraint for the registry''s codex module')
             [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'The template''s agent: `main`, `coder_agent.main`, or an id expression such as `coder_agent.main.id` or `module.x.agent_id`')
             [CompletionResult]::new('--gateway-url', '--gateway-url', [CompletionResultType]::ParameterName, 'A standalone AI Gateway the workspaces use instead of the deployment''s own route (`coder ai-gateway start`, Coder v2.36+), e.g. https://ai-gateway.example.com')
+            [CompletionResult]::new('--websockets', '--websockets', [CompletionResultType]::ParameterName, 'Whether the block sets `supports_websockets = true` (`on`, only where the gateway relays WebSockets); a template cannot ask the relay, so `auto` and `off` leave it out')
             [CompletionResult]::new('--codex-home', '--codex-home', [CompletionResultType]::ParameterName, 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]')
             [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Accept a plain http:// `--gateway-url` to a host that is not loopback')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

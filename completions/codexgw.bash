@@ -231,7 +231,7 @@ _codexgw() {
             return 0
             ;;
         codexgw__subcmd__env)
-            opts="-h -V --shell --provider-id --codex-home --help --version"
+            opts="-h -V --shell --provider-id --url --codex-home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -242,6 +242,10 @@ _codexgw() {
                     return 0
                     ;;
                 --provider-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -260,13 +264,17 @@ _codexgw() {
             return 0
             ;;
         codexgw__subcmd__exec)
-            opts="-h -V --provider-id --codex-home --help --version"
+            opts="-h -V --provider-id --url --codex-home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --provider-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -601,7 +609,7 @@ _codexgw() {
             return 0
             ;;
         codexgw__subcmd__setup)
-            opts="-y -h -V --mode --url --provider-id --route --env-key --gateway-url --allow-http --offline --strict --token-source --profile --dry-run --yes --no-backup --replace --store-token --no-verify --codex-bin --codex-home --help --version"
+            opts="-y -h -V --mode --url --provider-id --route --env-key --gateway-url --allow-http --offline --strict --websockets --token-source --profile --dry-run --yes --no-backup --replace --store-token --no-verify --codex-bin --codex-home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -629,6 +637,10 @@ _codexgw() {
                     ;;
                 --gateway-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --websockets)
+                    COMPREPLY=($(compgen -W "auto on off" -- "${cur}"))
                     return 0
                     ;;
                 --token-source)
@@ -669,7 +681,7 @@ _codexgw() {
             return 0
             ;;
         codexgw__subcmd__show)
-            opts="-h -V --mode --url --provider-id --route --env-key --gateway-url --allow-http --offline --strict --token-source --codex-home --help --version"
+            opts="-h -V --mode --url --provider-id --route --env-key --gateway-url --allow-http --offline --strict --websockets --token-source --codex-home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -699,6 +711,10 @@ _codexgw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --websockets)
+                    COMPREPLY=($(compgen -W "auto on off" -- "${cur}"))
+                    return 0
+                    ;;
                 --token-source)
                     COMPREPLY=($(compgen -W "env command" -- "${cur}"))
                     return 0
@@ -718,7 +734,7 @@ _codexgw() {
             return 0
             ;;
         codexgw__subcmd__template)
-            opts="-h -V --mode --workdir --module-version --agent --gateway-url --allow-http --codex-home --help --version"
+            opts="-h -V --mode --workdir --module-version --agent --gateway-url --allow-http --websockets --codex-home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -742,6 +758,10 @@ _codexgw() {
                     ;;
                 --gateway-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --websockets)
+                    COMPREPLY=($(compgen -W "auto on off" -- "${cur}"))
                     return 0
                     ;;
                 --codex-home)

@@ -43,6 +43,7 @@ set edit:completion:arg-completer[codexgw] = {|@words|
             cand --route 'Which gateway path prefix to use (`auto`: a pasted gateway URL''s, else the one the deployment''s version serves)'
             cand --env-key 'Centralized mode: the variable Codex reads the Coder token from [default: OPENAI_API_KEY]'
             cand --gateway-url 'A standalone AI Gateway Codex talks to instead of the deployment''s own route (`coder ai-gateway start`, Coder v2.36+); `--url` stays the deployment the tokens belong to'
+            cand --websockets 'Whether Codex uses the gateway''s WebSocket relay (`supports_websockets`)'
             cand --token-source 'Centralized mode: how Codex gets the Coder token (`command`: Codex runs `codexgw token print coder`, so the token stays in the keyring)'
             cand --profile 'Point only `codex --profile NAME` at the gateway (writes NAME.config.toml)'
             cand --codex-bin 'The Codex CLI that checks the result and logs in in byok mode [default: `codex` on PATH]'
@@ -69,6 +70,7 @@ set edit:completion:arg-completer[codexgw] = {|@words|
             cand --route 'Which gateway path prefix to use (`auto`: a pasted gateway URL''s, else the one the deployment''s version serves)'
             cand --env-key 'Centralized mode: the variable Codex reads the Coder token from [default: OPENAI_API_KEY]'
             cand --gateway-url 'A standalone AI Gateway Codex talks to instead of the deployment''s own route (`coder ai-gateway start`, Coder v2.36+); `--url` stays the deployment the tokens belong to'
+            cand --websockets 'Whether Codex uses the gateway''s WebSocket relay (`supports_websockets`)'
             cand --token-source 'Centralized mode: how Codex gets the Coder token (`command`: Codex runs `codexgw token print coder`, so the token stays in the keyring)'
             cand --codex-home 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]'
             cand --allow-http 'Accept a plain http:// URL to a host that is not loopback'
@@ -190,6 +192,7 @@ set edit:completion:arg-completer[codexgw] = {|@words|
         &'codexgw;env'= {
             cand --shell 'The shell to write for [default: from $SHELL]'
             cand --provider-id 'The provider in config.toml to prepare for'
+            cand --url 'The Coder deployment whose tokens to use [default: the one the provider in config.toml belongs to]'
             cand --codex-home 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -198,6 +201,7 @@ set edit:completion:arg-completer[codexgw] = {|@words|
         }
         &'codexgw;exec'= {
             cand --provider-id 'The provider in config.toml to prepare for'
+            cand --url 'The Coder deployment whose tokens to use [default: the one the provider in config.toml belongs to]'
             cand --codex-home 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -210,6 +214,7 @@ set edit:completion:arg-completer[codexgw] = {|@words|
             cand --module-version 'Version constraint for the registry''s codex module'
             cand --agent 'The template''s agent: `main`, `coder_agent.main`, or an id expression such as `coder_agent.main.id` or `module.x.agent_id`'
             cand --gateway-url 'A standalone AI Gateway the workspaces use instead of the deployment''s own route (`coder ai-gateway start`, Coder v2.36+), e.g. https://ai-gateway.example.com'
+            cand --websockets 'Whether the block sets `supports_websockets = true` (`on`, only where the gateway relays WebSockets); a template cannot ask the relay, so `auto` and `off` leave it out'
             cand --codex-home 'Codex''s folder, which must exist [default: $CODEX_HOME, else ~/.codex]'
             cand --allow-http 'Accept a plain http:// `--gateway-url` to a host that is not loopback'
             cand -h 'Print help (see more with ''--help'')'

@@ -49,6 +49,9 @@ aibridge\t'/api/v2/aibridge/… (every Coder version with the gateway)'
 ai-gateway\t'/api/v2/ai-gateway/… (Coder v2.35 and later)'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l env-key -d 'Centralized mode: the variable Codex reads the Coder token from [default: OPENAI_API_KEY]' -r
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l gateway-url -d 'A standalone AI Gateway Codex talks to instead of the deployment\'s own route (`coder ai-gateway start`, Coder v2.36+); `--url` stays the deployment the tokens belong to' -r -f
+complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l websockets -d 'Whether Codex uses the gateway\'s WebSocket relay (`supports_websockets`)' -r -f -a "auto\t'Match the gateway\'s WebSocket relay, asked with your Coder token; when it cannot be told (offline, no token, no answer) the table\'s `supports_websockets` stays as it is, and a template (which cannot ask) gets none'
+on\t'`supports_websockets = true`: Codex opens a WebSocket to the gateway\'s relay'
+off\t'No `supports_websockets` (Codex\'s default, false): Codex uses HTTP only'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l token-source -d 'Centralized mode: how Codex gets the Coder token (`command`: Codex runs `codexgw token print coder`, so the token stays in the keyring)' -r -f -a "env\t'Codex reads the `--env-key` variable'
 command\t'Codex runs `codexgw token print coder`, which reads the OS keyring'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand setup" -l profile -d 'Point only `codex --profile NAME` at the gateway (writes NAME.config.toml)' -r
@@ -75,6 +78,9 @@ aibridge\t'/api/v2/aibridge/… (every Coder version with the gateway)'
 ai-gateway\t'/api/v2/ai-gateway/… (Coder v2.35 and later)'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l env-key -d 'Centralized mode: the variable Codex reads the Coder token from [default: OPENAI_API_KEY]' -r
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l gateway-url -d 'A standalone AI Gateway Codex talks to instead of the deployment\'s own route (`coder ai-gateway start`, Coder v2.36+); `--url` stays the deployment the tokens belong to' -r -f
+complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l websockets -d 'Whether Codex uses the gateway\'s WebSocket relay (`supports_websockets`)' -r -f -a "auto\t'Match the gateway\'s WebSocket relay, asked with your Coder token; when it cannot be told (offline, no token, no answer) the table\'s `supports_websockets` stays as it is, and a template (which cannot ask) gets none'
+on\t'`supports_websockets = true`: Codex opens a WebSocket to the gateway\'s relay'
+off\t'No `supports_websockets` (Codex\'s default, false): Codex uses HTTP only'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l token-source -d 'Centralized mode: how Codex gets the Coder token (`command`: Codex runs `codexgw token print coder`, so the token stays in the keyring)' -r -f -a "env\t'Codex reads the `--env-key` variable'
 command\t'Codex runs `codexgw token print coder`, which reads the OS keyring'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand show" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
@@ -151,10 +157,12 @@ zsh\t''
 fish\t''
 powershell\t''"
 complete -c codexgw -n "__fish_codexgw_using_subcommand env" -l provider-id -d 'The provider in config.toml to prepare for' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand env" -l url -d 'The Coder deployment whose tokens to use [default: the one the provider in config.toml belongs to]' -r -f
 complete -c codexgw -n "__fish_codexgw_using_subcommand env" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand env" -s h -l help -d 'Print help'
 complete -c codexgw -n "__fish_codexgw_using_subcommand env" -s V -l version -d 'Print version'
 complete -c codexgw -n "__fish_codexgw_using_subcommand exec" -l provider-id -d 'The provider in config.toml to prepare for' -r
+complete -c codexgw -n "__fish_codexgw_using_subcommand exec" -l url -d 'The Coder deployment whose tokens to use [default: the one the provider in config.toml belongs to]' -r -f
 complete -c codexgw -n "__fish_codexgw_using_subcommand exec" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c codexgw -n "__fish_codexgw_using_subcommand exec" -s V -l version -d 'Print version'
@@ -165,6 +173,9 @@ complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l workdir -d 
 complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l module-version -d 'Version constraint for the registry\'s codex module' -r
 complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l agent -d 'The template\'s agent: `main`, `coder_agent.main`, or an id expression such as `coder_agent.main.id` or `module.x.agent_id`' -r
 complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l gateway-url -d 'A standalone AI Gateway the workspaces use instead of the deployment\'s own route (`coder ai-gateway start`, Coder v2.36+), e.g. https://ai-gateway.example.com' -r -f
+complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l websockets -d 'Whether the block sets `supports_websockets = true` (`on`, only where the gateway relays WebSockets); a template cannot ask the relay, so `auto` and `off` leave it out' -r -f -a "auto\t'Match the gateway\'s WebSocket relay, asked with your Coder token; when it cannot be told (offline, no token, no answer) the table\'s `supports_websockets` stays as it is, and a template (which cannot ask) gets none'
+on\t'`supports_websockets = true`: Codex opens a WebSocket to the gateway\'s relay'
+off\t'No `supports_websockets` (Codex\'s default, false): Codex uses HTTP only'"
 complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l codex-home -d 'Codex\'s folder, which must exist [default: $CODEX_HOME, else ~/.codex]' -r -f -a "(__fish_complete_directories)"
 complete -c codexgw -n "__fish_codexgw_using_subcommand template" -l allow-http -d 'Accept a plain http:// `--gateway-url` to a host that is not loopback'
 complete -c codexgw -n "__fish_codexgw_using_subcommand template" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crate::coder::deployment::Route;
 use crate::codex::launch::Shell;
-use crate::codex::mode::Mode;
+use crate::codex::mode::{Mode, Websockets};
 use crate::secrets::TokenKind;
 
 /// Get OpenAI's Codex CLI working through a Coder deployment's AI Gateway, and prove it works.
@@ -82,6 +82,30 @@ impl RouteChoice {
     }
 }
 
+/// `--websockets`: whether the provider table sets `supports_websockets = true`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WebsocketsChoice {
+    /// Match the gateway's WebSocket relay, asked with your Coder token; when it cannot be
+    /// told (offline, no token, no answer) the table's `supports_websockets` stays as it is,
+    /// and a template (which cannot ask) gets none
+    Auto,
+    /// `supports_websockets = true`: Codex opens a WebSocket to the gateway's relay
+    On,
+    /// No `supports_websockets` (Codex's default, false): Codex uses HTTP only
+    Off,
+}
+
+impl WebsocketsChoice {
+    /// The choice made on the command line, or `None` for `auto`.
+    pub fn fixed(self) -> Option<Websockets> {
+        match self {
+            WebsocketsChoice::Auto => None,
+            WebsocketsChoice::On => Some(Websockets::On),
+            WebsocketsChoice::Off => Some(Websockets::Off),
+        }
+    }
+}
+
 /// Options that pick the provider and the deployment, shared by `setup` and `show`.
 #[derive(Debug, Clone, Args)]
 pub struct ProviderArgs {
@@ -123,6 +147,10 @@ pub struct ProviderArgs {
     /// Refuse a deployment that does not answer (without it: a warning, and it is used anyway)
     #[arg(long, conflicts_with = "offline")]
     pub strict: bool,
+
+    /// Whether Codex uses the gateway's WebSocket relay (`supports_websockets`)
+    #[arg(long, value_enum, ignore_case = true, default_value_t = WebsocketsChoice::Auto)]
+    pub websockets: WebsocketsChoice,
 
     /// Centralized mode: how Codex gets the Coder token (`command`: Codex runs
     /// `codexgw token print coder`, so the token stays in the keyring)
@@ -283,6 +311,11 @@ pub struct TemplateArgs {
     /// Accept a plain http:// `--gateway-url` to a host that is not loopback
     #[arg(long, requires = "gateway_url")]
     pub allow_http: bool,
+
+    /// Whether the block sets `supports_websockets = true` (`on`, only where the gateway relays
+    /// WebSockets); a template cannot ask the relay, so `auto` and `off` leave it out
+    #[arg(long, value_enum, ignore_case = true, default_value_t = WebsocketsChoice::Auto)]
+    pub websockets: WebsocketsChoice,
 }
 
 /// The shells `completions` writes scripts for.
@@ -394,6 +427,11 @@ pub struct EnvArgs {
     /// The provider in config.toml to prepare for
     #[arg(long, value_name = "ID", default_value = crate::codex::mode::DEFAULT_PROVIDER_ID)]
     pub provider_id: String,
+
+    /// The Coder deployment whose tokens to use [default: the one the provider in config.toml
+    /// belongs to]
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -401,6 +439,11 @@ pub struct ExecArgs {
     /// The provider in config.toml to prepare for
     #[arg(long, value_name = "ID", default_value = crate::codex::mode::DEFAULT_PROVIDER_ID)]
     pub provider_id: String,
+
+    /// The Coder deployment whose tokens to use [default: the one the provider in config.toml
+    /// belongs to]
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
+    pub url: Option<String>,
 
     /// The command and its arguments, after `--`
     #[arg(

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::coder::deployment::{Deployment, Route, StandaloneGateway};
-use crate::codex::mode::{self, Mode, ProviderSpec, TokenSource};
+use crate::codex::mode::{self, Mode, ProviderSpec, TokenSource, Websockets};
 use crate::error;
 use crate::setup::plan::render_block;
 
@@ -35,6 +35,9 @@ pub struct TemplateOptions {
     pub agent: String,
     /// A standalone gateway the workspaces' Codex talks to instead of the deployment's route.
     pub gateway: Option<StandaloneGateway>,
+    /// `supports_websockets` in the block: a template cannot ask the relay, so only `On`
+    /// writes it (a fresh block without the key is Codex's default, HTTP).
+    pub websockets: Websockets,
 }
 
 /// The Terraform text for `opts`, ready to paste into a template's `main.tf`.
@@ -50,6 +53,12 @@ pub fn render(opts: &TemplateOptions) -> anyhow::Result<String> {
     } else {
         Some(module_versions.gateway_switch()?)
     };
+    if opts.websockets == Websockets::On && !own_block {
+        return Err(error::usage(
+            "`--websockets on` needs the provider block codexgw writes, and a centralized template uses the module's own provider",
+            "add `--gateway-url URL` (the template then carries codexgw's block), or drop `--websockets on`",
+        ));
+    }
     let mut out = String::new();
     for line in header(opts.mode, &module_versions, opts.gateway.as_ref()) {
         out.push_str("# ");
@@ -85,7 +94,7 @@ pub fn render(opts: &TemplateOptions) -> anyhow::Result<String> {
     );
     out.push_str("}\n\nmodule \"codex\" {\n");
     attributes(&mut out, &module);
-    let show = show_command(opts.mode, opts.gateway.as_ref());
+    let show = show_command(opts.mode, opts.gateway.as_ref(), opts.websockets);
     let _ = writeln!(
         out,
         "\n  # The block from `{show}`,\n  \
@@ -94,7 +103,9 @@ pub fn render(opts: &TemplateOptions) -> anyhow::Result<String> {
          # that would add a second provider."
     );
     let _ = writeln!(out, "  base_config_toml = <<-{HEREDOC}");
-    for line in templated_config(opts.mode, workdir, opts.gateway.as_ref())?.lines() {
+    for line in
+        templated_config(opts.mode, workdir, opts.gateway.as_ref(), opts.websockets)?.lines()
+    {
         if !line.is_empty() {
             out.push_str("    ");
             out.push_str(line);
@@ -106,14 +117,18 @@ pub fn render(opts: &TemplateOptions) -> anyhow::Result<String> {
 }
 
 /// The `codexgw show` command whose block a template embeds.
-fn show_command(mode: Mode, gateway: Option<&StandaloneGateway>) -> String {
-    match (mode, gateway) {
+fn show_command(mode: Mode, gateway: Option<&StandaloneGateway>, websockets: Websockets) -> String {
+    let command = match (mode, gateway) {
         (Mode::Centralized, Some(g)) => format!(
             "codexgw show --mode centralized --env-key {} --gateway-url {g}",
             mode::CODER_TOKEN_VAR
         ),
         (_, Some(g)) => format!("codexgw show --mode {mode} --gateway-url {g}"),
         (_, None) => format!("codexgw show --mode {mode}"),
+    };
+    match websockets {
+        Websockets::On => format!("{command} --websockets on"),
+        Websockets::Leave | Websockets::Off => command,
     }
 }
 
@@ -403,6 +418,7 @@ fn templated_config(
     mode: Mode,
     workdir: &str,
     gateway: Option<&StandaloneGateway>,
+    websockets: Websockets,
 ) -> anyhow::Result<String> {
     let token_source = TokenSource::Env(match (mode, gateway) {
         // Not OPENAI_API_KEY: other tools in the workspace would take the Coder token for a key.
@@ -417,6 +433,7 @@ fn templated_config(
         route: Route::Aibridge,
         gateway: gateway.cloned(),
         token_source,
+        websockets,
     };
     let mut config = render_block(&spec)?;
     let projects = toml_edit::Key::new("projects");
@@ -554,7 +571,8 @@ mod tests {
 
     #[test]
     fn the_block_names_the_workspace_url_once_and_trusts_the_workdir() {
-        let block = templated_config(Mode::Chatgpt, "/srv/a \"b\"", None).unwrap();
+        let block =
+            templated_config(Mode::Chatgpt, "/srv/a \"b\"", None, Websockets::Leave).unwrap();
         assert!(block.contains(&format!(
             "base_url = \"{ACCESS_URL_EXPR}/api/v2/aibridge/chatgpt/v1\""
         )));
@@ -568,12 +586,14 @@ mod tests {
     #[test]
     fn a_standalone_gateway_is_named_literally() {
         let gateway = StandaloneGateway::parse("https://gw.example.com", false).unwrap();
-        let block = templated_config(Mode::Centralized, "/w", Some(&gateway)).unwrap();
+        let block =
+            templated_config(Mode::Centralized, "/w", Some(&gateway), Websockets::On).unwrap();
         assert!(
             block.contains("base_url = \"https://gw.example.com/openai/v1\""),
             "{block}"
         );
         assert!(block.contains("env_key = \"CODER_API_TOKEN\""), "{block}");
+        assert!(block.contains("supports_websockets = true\n"), "{block}");
         assert!(!block.contains("access_url"), "{block}");
     }
 

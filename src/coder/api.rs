@@ -367,6 +367,40 @@ pub fn responses_url(base_url: &str) -> String {
     format!("{}/responses", base_url.trim_end_matches('/'))
 }
 
+/// The one way to ask for the relay (doctor and setup both do): `GET <base_url>/responses` with
+/// [`WEBSOCKET_PROBE`] and `credentials`, the headers Codex would send, so the gateway judges
+/// the handshake instead of refusing the caller. Returns the URL and the headers.
+pub fn relay_request<'a>(
+    base_url: &str,
+    credentials: &'a [(&'static str, String)],
+) -> (String, Vec<(&'a str, &'a str)>) {
+    let headers = WEBSOCKET_PROBE
+        .iter()
+        .copied()
+        .chain(
+            credentials
+                .iter()
+                .map(|(name, value)| (*name, value.as_str())),
+        )
+        .collect();
+    (responses_url(base_url), headers)
+}
+
+/// The relay's state behind `base_url`, asked once within `timeout` ([`relay_request`]); no
+/// answer is [`Relay::Unknown`], saying why.
+pub fn relay_at(
+    network: &Network,
+    base_url: &str,
+    credentials: &[(&'static str, String)],
+    timeout: Duration,
+) -> Relay {
+    let (url, headers) = relay_request(base_url, credentials);
+    match http::get(network, &url, &headers, timeout) {
+        Ok(answer) => relay(&answer),
+        Err(failure) => Relay::Unknown(failure.to_string()),
+    }
+}
+
 /// The relay's state from the answer to [`WEBSOCKET_PROBE`].
 pub fn relay(answer: &Answer) -> Relay {
     let message = answer.message();

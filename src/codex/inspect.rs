@@ -500,6 +500,21 @@ impl Block {
         }
     }
 
+    /// Whether `other` sends Codex to the same gateway the same way (URL, wire API and every
+    /// credential setting): what setup leaves under an older id it keeps as an alias so
+    /// `codex resume` of that id's sessions still works. Names and tuning keys may differ.
+    pub fn same_gateway_as(&self, other: &Block) -> bool {
+        self.base_url.is_some()
+            && self.base_url == other.base_url
+            && self.wire_api == other.wire_api
+            && self.env_key == other.env_key
+            && self.requires_openai_auth == other.requires_openai_auth
+            && self.auth == other.auth
+            && self.bearer_token.is_none()
+            && other.bearer_token.is_none()
+            && self.governance_var == other.governance_var
+    }
+
     /// Which mode the table is written for, judged by its credentials and route.
     pub fn mode(&self) -> Option<Mode> {
         let chatgpt_route = self.gateway().is_some_and(|g| g.provider == "chatgpt")
@@ -526,6 +541,21 @@ impl Block {
     /// The standalone gateway and provider `base_url` names in the root form (`<gateway>/openai/v1`).
     pub fn standalone(&self) -> Option<(StandaloneGateway, &'static str)> {
         StandaloneGateway::from_base_url(self.base_url.as_deref()?)
+    }
+
+    /// The Coder deployment the table's tokens belong to, as the file records it: the `--url` of
+    /// its `codexgw token print coder` command (setup writes it, also for a standalone
+    /// gateway), else the deployment of a gateway `base_url`. `None` when the file does not
+    /// say, e.g. a standalone gateway's table that reads the token from a variable.
+    pub fn deployment(&self) -> Option<Deployment> {
+        let from_command = self
+            .auth
+            .as_ref()
+            .and_then(|auth| crate::secrets::parse_token_print_args(&auth.args))
+            .flatten()
+            .and_then(|url| Deployment::parse(&url, true).ok())
+            .map(|parsed| parsed.deployment);
+        from_command.or_else(|| self.gateway().map(|g| g.deployment))
     }
 
     /// The deployment, route and gateway provider `base_url` names, if it is a gateway URL.

@@ -36,6 +36,7 @@ impl ConfiguredProvider {
 pub fn read_configured_provider(
     path: &Path,
     id: &str,
+    elsewhere: Option<&Deployment>,
 ) -> anyhow::Result<Option<ConfiguredProvider>> {
     let Some(text) = crate::files::read_optional(path)? else {
         return Ok(None);
@@ -47,15 +48,19 @@ pub fn read_configured_provider(
             .err()
             .unwrap_or_else(|| anyhow::Error::new(e))
     })?;
-    configured_provider(&config, id, path).map(Some)
+    configured_provider(&config, id, path, elsewhere).map(Some)
 }
 
-/// Reads the provider `id` from config.toml (at `path`, for messages): the deployment from its
-/// `base_url`, the mode by the rule doctor uses ([`crate::codex::inspect::Block::mode`]).
+/// Reads the provider `id` from config.toml (at `path`, for messages): the deployment as the
+/// table records it ([`crate::codex::inspect::Block::deployment`]), else its `base_url`; the
+/// mode by the rule doctor uses ([`crate::codex::inspect::Block::mode`]). `elsewhere`: the
+/// deployment named outside the file (`--url`, `$CODER_URL`, the `coder` CLI's login), used
+/// only when the table points at a standalone gateway and does not say whose tokens it needs.
 pub fn configured_provider(
     config: &Inspected,
     id: &str,
     path: &Path,
+    elsewhere: Option<&Deployment>,
 ) -> anyhow::Result<ConfiguredProvider> {
     let file = path.display();
     let block = config.provider(id).ok_or_else(|| {
@@ -71,14 +76,30 @@ pub fn configured_provider(
             setup,
         )
     })?;
-    let deployment = Deployment::parse(base_url, true)
-        .map_err(|err| {
+    let deployment = match (block.deployment(), block.standalone()) {
+        (Some(deployment), _) => deployment,
+        // The gateway's host holds no tokens: they belong to the Coder deployment behind it.
+        (None, Some((gateway, _))) => elsewhere.cloned().ok_or_else(|| {
             error::failure(
-                format!("`model_providers.{id}.base_url` in `{file}` is not usable: {err}"),
-                setup,
+                format!(
+                    "`model_providers.{id}` in `{file}` points at the standalone gateway `{gateway}`, and nothing says which Coder deployment its tokens belong to"
+                ),
+                "pass `--url https://coder.example.com` (the deployment you gave setup), or set `CODER_URL` to it",
             )
-        })?
-        .deployment;
+        })?,
+        (None, None) => {
+            Deployment::parse(base_url, true)
+                .map_err(|err| {
+                    error::failure(
+                        format!(
+                            "`model_providers.{id}.base_url` in `{file}` is not usable: {err}"
+                        ),
+                        setup,
+                    )
+                })?
+                .deployment
+        }
+    };
     let mode = block.mode().ok_or_else(|| {
         error::failure(
             format!(
@@ -319,6 +340,7 @@ mod tests {
             &Inspected::parse(text).unwrap(),
             "ai_gateway",
             Path::new("/h/.codex/config.toml"),
+            None,
         )
     }
 
@@ -364,6 +386,39 @@ mod tests {
             missing.to_string(),
             "`/h/.codex/config.toml` has no provider `model_providers.ai_gateway`"
         );
+    }
+
+    /// A standalone gateway's host holds no tokens: the deployment comes from the token
+    /// command's `--url`, else from outside the file, else an error naming `--url`.
+    #[test]
+    fn a_standalone_gateway_takes_the_deployment_it_belongs_to() {
+        let path = Path::new("/h/.codex/config.toml");
+        let read = |text: &str, elsewhere: Option<&Deployment>| {
+            configured_provider(
+                &Inspected::parse(text).unwrap(),
+                "ai_gateway",
+                path,
+                elsewhere,
+            )
+        };
+        let command = "[model_providers.ai_gateway]\nbase_url = \"https://gw.example.com/openai/v1\"\n[model_providers.ai_gateway.auth]\ncommand = \"/bin/codexgw\"\nargs = [\"token\", \"print\", \"coder\", \"--url\", \"https://c.example.com/coder\"]\n";
+        let found = read(command, None).unwrap();
+        assert_eq!(found.deployment.as_str(), "https://c.example.com/coder");
+        let byok = "[model_providers.ai_gateway]\nbase_url = \"https://gw.example.com/openai/v1\"\nrequires_openai_auth = true\n";
+        let err = read(byok, None).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`model_providers.ai_gateway` in `/h/.codex/config.toml` points at the standalone gateway `https://gw.example.com`, and nothing says which Coder deployment its tokens belong to"
+        );
+        let help = err
+            .downcast_ref::<crate::error::UserError>()
+            .and_then(|e| e.help());
+        assert!(help.is_some_and(|h| h.contains("--url")));
+        let elsewhere = Deployment::parse("https://c.example.com", false)
+            .unwrap()
+            .deployment;
+        let found = read(byok, Some(&elsewhere)).unwrap();
+        assert_eq!((found.deployment, found.mode), (elsewhere, Mode::Byok));
     }
 
     /// The reviewers' case: doctor reads this block as byok (the governance header), so `env`

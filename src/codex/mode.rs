@@ -44,6 +44,25 @@ impl Mode {
         }
     }
 
+    /// The credential headers Codex sends to the gateway: `bearer` as `Authorization` (in
+    /// centralized mode the Coder token; in byok/chatgpt the user's own credential), and in
+    /// byok/chatgpt the Coder token in the governance header.
+    pub fn gateway_headers(
+        self,
+        coder_token: Option<&str>,
+        bearer: Option<&str>,
+    ) -> Vec<(&'static str, String)> {
+        let governance = match self {
+            Mode::Byok | Mode::Chatgpt => coder_token,
+            Mode::Centralized => None,
+        };
+        governance
+            .map(|token| (GOVERNANCE_HEADER, token.to_string()))
+            .into_iter()
+            .chain(bearer.map(|b| ("Authorization", format!("Bearer {b}"))))
+            .collect()
+    }
+
     /// One line for the wizard and for completions.
     pub fn explanation(self) -> &'static str {
         match self {
@@ -124,6 +143,22 @@ impl OwnedHeader {
     pub const KEY: &'static str = GOVERNANCE_HEADER;
 }
 
+/// The key Codex reads to open its Responses WebSocket on `<base_url>/responses` (default
+/// `false`). Owned only for the runs that decide it ([`Websockets`]).
+pub const WEBSOCKETS_KEY: &str = "supports_websockets";
+
+/// What setup does with [`WEBSOCKETS_KEY`]: it pays off only where the gateway relays
+/// WebSockets; against one without the relay Codex loses about 7 s per session retrying.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Websockets {
+    /// Not known: the key is not setup's this run, so the user's value stays as it is.
+    Leave,
+    /// `supports_websockets = true`.
+    On,
+    /// No key: Codex's default (`false`), HTTP only.
+    Off,
+}
+
 /// How centralized mode hands Codex the Coder token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TokenSource {
@@ -145,6 +180,7 @@ pub struct ProviderSpec {
     pub gateway: Option<StandaloneGateway>,
     /// Only read in centralized mode.
     pub token_source: TokenSource,
+    pub websockets: Websockets,
 }
 
 /// A value codexgw writes: a string, a boolean, or an array of strings.
@@ -179,7 +215,7 @@ impl ProviderSpec {
         let name = Set(Setting::Str(PROVIDER_NAME.into()));
         let base_url = Set(Setting::Str(self.base_url()));
         let wire_api = Set(Setting::Str("responses".into()));
-        match (self.mode, &self.token_source) {
+        let mut entries = match (self.mode, &self.token_source) {
             (Mode::Centralized, TokenSource::Env(var)) => vec![
                 ("name", name),
                 ("base_url", base_url),
@@ -210,7 +246,13 @@ impl ProviderSpec {
                 ("env_key", Absent),
                 ("auth", Absent),
             ],
+        };
+        match self.websockets {
+            Websockets::Leave => {}
+            Websockets::On => entries.push((WEBSOCKETS_KEY, Set(Setting::Bool(true)))),
+            Websockets::Off => entries.push((WEBSOCKETS_KEY, Absent)),
         }
+        entries
     }
 
     /// Whether the governance header entry belongs in `env_http_headers`.
@@ -222,4 +264,59 @@ impl ProviderSpec {
 /// A built-in provider id (reserved or restricted): never one a gateway table can use.
 pub fn is_reserved_provider_id(id: &str) -> bool {
     RESERVED_PROVIDER_IDS.contains(&id) || restricted_fields(id).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_websockets_key_is_owned_only_when_decided() {
+        let spec = |websockets| ProviderSpec {
+            id: DEFAULT_PROVIDER_ID.into(),
+            mode: Mode::Byok,
+            deployment: Deployment::parse("https://c.example.com", false)
+                .unwrap()
+                .deployment,
+            route: Route::Aibridge,
+            gateway: None,
+            token_source: TokenSource::Env(DEFAULT_ENV_KEY.into()),
+            websockets,
+        };
+        let key = |websockets| {
+            spec(websockets)
+                .owned_entries()
+                .into_iter()
+                .find(|(key, _)| *key == WEBSOCKETS_KEY)
+                .map(|(_, desired)| desired)
+        };
+        assert_eq!(key(Websockets::Leave), None);
+        assert_eq!(key(Websockets::On), Some(Desired::Set(Setting::Bool(true))));
+        assert_eq!(key(Websockets::Off), Some(Desired::Absent));
+    }
+
+    #[test]
+    fn gateway_headers_per_mode() {
+        let names = |mode: Mode, bearer| {
+            mode.gateway_headers(Some("coder"), bearer)
+                .into_iter()
+                .map(|(name, value)| format!("{name}: {value}"))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names(Mode::Centralized, Some("coder")),
+            ["Authorization: Bearer coder"]
+        );
+        assert_eq!(
+            names(Mode::Byok, None),
+            ["X-Coder-AI-Governance-Token: coder"]
+        );
+        assert_eq!(
+            names(Mode::Chatgpt, Some("chatgpt-access")),
+            [
+                "X-Coder-AI-Governance-Token: coder",
+                "Authorization: Bearer chatgpt-access"
+            ]
+        );
+    }
 }

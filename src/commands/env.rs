@@ -16,7 +16,7 @@ pub fn run(
         None => Shell::from_env(&ctx.env)
             .help("pass `--shell sh|bash|zsh|fish|powershell` for the shell that will run them")?,
     };
-    let provider = configured_provider(ctx, codex_home, &args.provider_id)?;
+    let provider = configured_provider(ctx, codex_home, &args.provider_id, args.url.as_deref())?;
     let store = secrets::system_store(&ctx.env);
     let changes = launch::environment_for(&provider, &ctx.env, Some(&store))?;
     if ctx.ui.stdout_is_terminal() {

@@ -15,7 +15,7 @@ pub fn run(
     args: &ExecArgs,
     codex_home: Option<&std::path::Path>,
 ) -> anyhow::Result<ExitCode> {
-    let provider = configured_provider(ctx, codex_home, &args.provider_id)?;
+    let provider = configured_provider(ctx, codex_home, &args.provider_id, args.url.as_deref())?;
     let store = secrets::system_store(&ctx.env);
     let changes = launch::environment_for(&provider, &ctx.env, Some(&store))?;
     let (program, rest) = args

@@ -6,7 +6,7 @@ use crate::cli::{ProviderArgs, TokenSourceChoice};
 use crate::coder::deployment::{Deployment, ParsedUrl, Route, StandaloneGateway};
 use crate::codex::home::CodexHome;
 use crate::codex::launch::ConfiguredProvider;
-use crate::codex::mode::{self, Mode, ProviderSpec, TokenSource};
+use crate::codex::mode::{self, Mode, ProviderSpec, TokenSource, Websockets};
 use crate::environment::Environment;
 use crate::error::{self, ExitKind, Help as _};
 use crate::setup::apply::Step;
@@ -190,6 +190,7 @@ pub fn provider_spec(
             .map(|url| parse_gateway_flag(url, args.allow_http))
             .transpose()?,
         token_source,
+        websockets: args.websockets.fixed().unwrap_or(Websockets::Leave),
     })
 }
 
@@ -260,6 +261,72 @@ pub fn resolve_target(ctx: &Context, args: &ProviderArgs, url: &str) -> anyhow::
     Ok(target)
 }
 
+/// How long setup and show wait for each question they ask the deployment or the gateway
+/// before writing (the provider list, the WebSocket relay).
+pub const ASK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The user's Coder token for the spec's deployment, found the way `codexgw exec` will find it
+/// (variables, the centralized `env_key` first, then the keyring, then the `coder` CLI's
+/// login), for the questions setup asks first. An OpenAI key in a variable is not one.
+pub fn find_coder_token(ctx: &Context, spec: &ProviderSpec) -> Option<crate::secrets::Secret> {
+    use crate::secrets;
+    let env_key = match (spec.mode, &spec.token_source) {
+        (Mode::Centralized, TokenSource::Env(var)) => Some(var.as_str()),
+        _ => None,
+    };
+    let store = secrets::system_store(&ctx.env);
+    secrets::find(
+        secrets::TokenKind::Coder,
+        &ctx.env,
+        &secrets::coder_token_vars(env_key),
+        Some(&store),
+        &secrets::store_key(&spec.deployment),
+    )
+    .map(|found| found.secret)
+    .filter(|token| !secrets::looks_like_openai_key(token.expose()))
+}
+
+/// Sets `spec.websockets` for `setup` and `show` and returns the status line that says what and
+/// why (printed once the files are read, so a file error comes first): `--websockets on|off` as given;
+/// `auto` asks the gateway's relay with the Coder token as Codex will send it (`token`, else
+/// [`find_coder_token`]), and leaves the key alone when it cannot tell. `asked`: the deployment
+/// answered setup's check (not `--offline`, not unreachable).
+pub fn choose_websockets(
+    ctx: &Context,
+    args: &ProviderArgs,
+    spec: &mut ProviderSpec,
+    asked: bool,
+    token: Option<&crate::secrets::Secret>,
+) -> String {
+    use crate::coder::api::{self, Relay};
+    use crate::setup::websockets;
+    let (choice, line) = match args.websockets.fixed() {
+        Some(fixed) => (fixed, websockets::chosen(fixed)),
+        None if args.offline => websockets::matching(&Relay::Unknown("`--offline`".into())),
+        None if !asked => {
+            websockets::matching(&Relay::Unknown("the deployment did not answer".into()))
+        }
+        None => {
+            let found = token.is_none().then(|| find_coder_token(ctx, spec));
+            let relay = match token.or(found.flatten().as_ref()) {
+                None => Relay::Unknown(format!(
+                    "no Coder token to ask with: set `{}` or run `codexgw token set coder`",
+                    mode::CODER_TOKEN_VAR
+                )),
+                Some(token) => {
+                    let token = token.expose();
+                    let bearer = (spec.mode == Mode::Centralized).then_some(token);
+                    let credentials = spec.mode.gateway_headers(Some(token), bearer);
+                    api::relay_at(&ctx.network(), &spec.base_url(), &credentials, ASK_TIMEOUT)
+                }
+            };
+            websockets::matching(&relay)
+        }
+    };
+    spec.websockets = choice;
+    line
+}
+
 /// `--gateway-url` read as a standalone gateway, with the flag's hint for plain http.
 pub fn parse_gateway_flag(url: &str, allow_http: bool) -> anyhow::Result<StandaloneGateway> {
     StandaloneGateway::parse(url, allow_http).map_err(|err| {
@@ -271,19 +338,40 @@ pub fn parse_gateway_flag(url: &str, allow_http: bool) -> anyhow::Result<Standal
     })
 }
 
-/// The provider `id` as config.toml defines it (for `token`, `env` and `exec`).
+/// The provider `id` as config.toml defines it (for `token`, `env` and `exec`). `url`: the
+/// command's `--url`, the deployment whose tokens to use instead of the one config.toml names.
+/// A standalone gateway's table that names none takes `$CODER_URL` or the `coder` CLI's
+/// login, as doctor does.
 pub fn configured_provider(
     ctx: &Context,
     codex_home: Option<&std::path::Path>,
     id: &str,
+    url: Option<&str>,
 ) -> anyhow::Result<ConfiguredProvider> {
     let path = ctx.codex_home(codex_home)?.config_path();
-    crate::codex::launch::read_configured_provider(&path, id)?.ok_or_else(|| {
-        error::failure(
-            format!("`{}` does not exist", path.display()),
-            "run `codexgw setup` first (or pass `--codex-home DIR`)",
-        )
-    })
+    // Only the store key (host, port, path) comes from it, so plain http is no risk here.
+    let given = url
+        .map(|url| Deployment::parse(url, true).map(|p| p.deployment))
+        .transpose()?;
+    let elsewhere = given.clone().or_else(|| {
+        crate::coder::detect::deployment_urls(&ctx.env)
+            .iter()
+            .find_map(|found| Deployment::parse(&found.url, true).ok())
+            .map(|p| p.deployment)
+    });
+    let mut provider =
+        crate::codex::launch::read_configured_provider(&path, id, elsewhere.as_ref())?.ok_or_else(
+            || {
+                error::failure(
+                    format!("`{}` does not exist", path.display()),
+                    "run `codexgw setup` first (or pass `--codex-home DIR`)",
+                )
+            },
+        )?;
+    if let Some(given) = given {
+        provider.deployment = given;
+    }
+    Ok(provider)
 }
 
 /// The commands run through a scripted Ui: the confirmation rule, the same for the three

@@ -10,9 +10,12 @@ use std::time::Duration;
 use crate::codex::home::{CodexHome, validate_profile_name};
 use crate::codex::installed::{INSTALL_HINT, Refusal};
 use crate::codex::launch::read_configured_provider;
-use crate::codex::mode::Mode;
+use crate::codex::mode::{Mode, ProviderSpec};
 use crate::commands::credentials;
-use crate::commands::{Context, apply, diff_of, provider_spec, require_consent, resolve_target};
+use crate::commands::{
+    ASK_TIMEOUT, Context, apply, choose_websockets, diff_of, find_coder_token, provider_spec,
+    require_consent, resolve_target,
+};
 use crate::error;
 use crate::files::State;
 use crate::net::Network;
@@ -50,11 +53,19 @@ pub fn run(
     let verify_at = (!args.provider.offline && unreachable.is_none() && !args.no_verify)
         .then(|| deployment.clone());
     let verify_at = verify_at.as_ref();
-    let spec = provider_spec(&args.provider, mode, deployment, route)?;
-    let network = ctx.network();
-    if mode == Mode::Chatgpt && !args.provider.offline && unreachable.is_none() {
-        warn_without_chatgpt_provider(ctx, &network, &spec.deployment);
+    let mut spec = provider_spec(&args.provider, mode, deployment, route)?;
+    let asked = !args.provider.offline && unreachable.is_none();
+    if mode == Mode::Chatgpt && asked {
+        warn_without_chatgpt_provider(ctx, &ctx.network(), &spec);
     }
+    // Read (and checked) before anything is planned: a missing token must not leave a
+    // half-done setup behind, and the WebSocket relay is asked with it.
+    let token = if args.dry_run {
+        None
+    } else {
+        credentials::token_to_store(ctx, args, verify_at)?
+    };
+    let websockets = choose_websockets(ctx, &args.provider, &mut spec, asked, token.as_ref());
     // Where Codex's requests go, for the status lines.
     let target = match &spec.gateway {
         Some(gateway) => format!("the standalone gateway at {gateway}"),
@@ -85,6 +96,7 @@ pub fn run(
     for warning in &plan.migration.warnings {
         ctx.ui.warn(warning);
     }
+    ctx.ui.status(websockets);
     // The process ends soon: leaving a large file's tree to the exit is cheaper than freeing it.
     std::mem::forget(std::mem::take(&mut plan.documents));
     // The installed Codex judges the files as setup would leave them, before anything is
@@ -118,7 +130,6 @@ pub fn run(
         if args.dry_run {
             return blocker.map_or(Ok(()), Err);
         }
-        let token = credentials::token_to_store(ctx, args, verify_at)?;
         credentials::store_token(ctx, &spec, token)?;
         let done = credentials::after_setup(ctx, args, &spec, &home, verify_at)?;
         print_next(&done, blocker.is_some());
@@ -141,8 +152,6 @@ pub fn run(
         ));
         return blocker.map_or(Ok(()), Err);
     }
-    // Before anything is written: a missing token must not leave a half-done setup behind.
-    let token = credentials::token_to_store(ctx, args, verify_at)?;
     let blocker = judge()?;
     codex_refuses |= blocker.is_some();
     require_consent(
@@ -281,23 +290,12 @@ fn judge_with_codex(
 /// chatgpt mode needs the deployment's `chatgpt` provider; without it every request gets
 /// `404 route not supported`. Asked before anything is written, with the Coder token found the
 /// way `codexgw exec` finds it; silent when that cannot be told (no token, older Coder, offline).
-fn warn_without_chatgpt_provider(ctx: &Context, network: &Network, deployment: &Deployment) {
-    let store = crate::secrets::system_store(&ctx.env);
-    let Some(token) = crate::secrets::find(
-        crate::secrets::TokenKind::Coder,
-        &ctx.env,
-        crate::secrets::TokenKind::Coder.env_vars(),
-        Some(&store),
-        &crate::secrets::store_key(deployment),
-    ) else {
+fn warn_without_chatgpt_provider(ctx: &Context, network: &Network, spec: &ProviderSpec) {
+    let deployment = &spec.deployment;
+    let Some(token) = find_coder_token(ctx, spec) else {
         return;
     };
-    let warning = match api::chatgpt_provider_at(
-        network,
-        deployment,
-        token.secret.expose(),
-        CHATGPT_PROVIDER_TIMEOUT,
-    ) {
+    let warning = match api::chatgpt_provider_at(network, deployment, token.expose(), ASK_TIMEOUT) {
         Some(ChatgptProvider::Missing) => format!(
             "{deployment} has no `chatgpt` provider, so Codex will get `404 route not supported`; ask your Coder admin to add an `openai`-type provider named `chatgpt` with BYOK enabled (Coder v2.34+), or use `--mode byok`"
         ),
@@ -308,9 +306,6 @@ fn warn_without_chatgpt_provider(ctx: &Context, network: &Network, deployment: &
     };
     ctx.ui.warn(warning);
 }
-
-/// How long setup waits for the provider list.
-const CHATGPT_PROVIDER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Mode and URL from the flags; what is missing comes from the wizard at a terminal (which
 /// proposes what config.toml holds now, on a re-run), from detection with `--yes`, or is an
@@ -324,7 +319,7 @@ fn resolve_inputs(
     let wizard = ctx.ui.interactive() && !args.yes;
     // A file the wizard cannot read proposes nothing; planning reports why.
     let configured = wizard
-        .then(|| read_configured_provider(&home.config_path(), &args.provider.provider_id))
+        .then(|| read_configured_provider(&home.config_path(), &args.provider.provider_id, None))
         .and_then(|found| found.ok().flatten());
     let mode = match args.provider.mode {
         Some(mode) => mode,

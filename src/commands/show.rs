@@ -2,7 +2,7 @@
 //! same deployment and route setup resolves.
 
 use crate::cli::ShowArgs;
-use crate::commands::{Context, provider_spec, resolve_target};
+use crate::commands::{Context, choose_websockets, provider_spec, resolve_target};
 use crate::error;
 use crate::setup::plan::render_block;
 
@@ -26,8 +26,11 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> anyhow::Result<()> {
     );
     // The same resolution as setup's, so show prints what setup would write.
     let target = resolve_target(ctx, &args.provider, url)?;
-    let spec = provider_spec(&args.provider, mode, target.deployment, target.route)?;
+    let asked = !args.provider.offline && target.unreachable.is_none();
+    let mut spec = provider_spec(&args.provider, mode, target.deployment, target.route)?;
+    let websockets = choose_websockets(ctx, &args.provider, &mut spec, asked, None);
     ctx.ui.out(render_block(&spec)?)?;
     ctx.ui.status(target.reason.describe(target.route));
+    ctx.ui.status(websockets);
     Ok(())
 }

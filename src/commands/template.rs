@@ -1,6 +1,7 @@
 //! `codexgw template`: Terraform for a Coder template, on stdout.
 
 use crate::cli::TemplateArgs;
+use crate::codex::mode::Websockets;
 use crate::commands::{Context, parse_gateway_flag};
 use crate::template::{self, TemplateOptions};
 
@@ -16,6 +17,7 @@ pub fn run(ctx: &Context, args: &TemplateArgs) -> anyhow::Result<()> {
         module_version: args.module_version.clone(),
         agent: args.agent.clone(),
         gateway,
+        websockets: args.websockets.fixed().unwrap_or(Websockets::Leave),
     })?;
     ctx.ui.out(text)
 }

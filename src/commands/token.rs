@@ -55,7 +55,7 @@ fn deployment(
         // Only the store key (host, port, path) comes from it, so plain http is no risk here;
         // `--verify`, which sends the token, checks the scheme itself.
         Some(url) => Ok(Deployment::parse(url, true)?.deployment),
-        None => configured_provider(ctx, codex_home, &target.provider_id)
+        None => configured_provider(ctx, codex_home, &target.provider_id, None)
             .map(|provider| provider.deployment)
             .map_err(|err| {
                 let help = "pass `--url https://coder.example.com`, or run `codexgw setup` first";
@@ -280,7 +280,7 @@ fn status(
     let (deployment, store) = target(ctx, args, codex_home)?;
     let key = secrets::store_key(&deployment);
     // In centralized mode the `env_key` variable carries the Coder token, not an OpenAI key.
-    let provider = configured_provider(ctx, codex_home, &args.provider_id)
+    let provider = configured_provider(ctx, codex_home, &args.provider_id, None)
         .ok()
         .filter(|p| secrets::store_key(&p.deployment) == key);
     let coder_vars = provider.as_ref().map_or_else(

@@ -282,24 +282,12 @@ pub(super) fn websocket(probe: &Probe, network: &Network, timeout: Duration) -> 
     if let Some(why) = &probe.withheld {
         return Check::skip(WEBSOCKET.id, format!("not asked: {why}"));
     }
-    let bearer = probe
-        .bearer
-        .as_ref()
-        .map(|b| format!("Bearer {}", b.secret.expose()));
-    let mut headers = api::WEBSOCKET_PROBE.to_vec();
-    if let (Some(token), Some(Mode::Byok | Mode::Chatgpt)) = (&probe.coder_token, probe.mode) {
-        headers.push((mode::GOVERNANCE_HEADER, token.secret.expose()));
-    }
-    if let Some(bearer) = &bearer {
-        headers.push(("Authorization", bearer));
-    }
-    match fetch(
-        network,
-        WEBSOCKET.id,
-        &api::responses_url(base_url),
-        &headers,
-        timeout,
-    ) {
+    let credentials = probe.mode.unwrap_or(Mode::Centralized).gateway_headers(
+        probe.coder_token.as_ref().map(|t| t.secret.expose()),
+        probe.bearer.as_ref().map(|b| b.secret.expose()),
+    );
+    let (url, headers) = api::relay_request(base_url, &credentials);
+    match fetch(network, WEBSOCKET.id, &url, &headers, timeout) {
         Ok(answer) => judge_relay(probe.supports_websockets, api::relay(&answer)),
         Err(check) => not_asked(check),
     }
@@ -317,7 +305,7 @@ pub(super) fn judge_relay(supports_websockets: Option<bool>, relay: Relay) -> Ch
         (Relay::Off, true) => Check::warn(
             WEBSOCKET.id,
             "`supports_websockets = true`, but the gateway has no WebSocket relay (HTTP 501): Codex loses about 7 s per session retrying before it falls back to HTTP",
-            "delete `supports_websockets` from the provider table (or set it to `false`)",
+            "run your `codexgw setup` again (it matches the relay; `--websockets off` forces it), or delete `supports_websockets` from the provider table",
         ),
         (Relay::Off, false) => Check::pass(
             WEBSOCKET.id,
@@ -329,7 +317,7 @@ pub(super) fn judge_relay(supports_websockets: Option<bool>, relay: Relay) -> Ch
         ),
         (Relay::On, false) => Check::pass(
             WEBSOCKET.id,
-            "the gateway relays WebSockets; Codex uses HTTP (add `supports_websockets = true` to the provider table to use them)",
+            "the gateway relays WebSockets; Codex uses HTTP (to use them, run your `codexgw setup` again, which matches the relay, or add `supports_websockets = true` to the provider table)",
         ),
         (Relay::Unknown(what), _) => Check::skip(
             WEBSOCKET.id,
@@ -459,6 +447,7 @@ mod tests {
         let check = judge_relay(Some(true), Relay::Off);
         assert_eq!(check.status, Status::Warn);
         assert!(check.summary.contains("about 7 s"));
+        assert!(check.fix.unwrap().contains("`--websockets off`"));
         assert_eq!(judge_relay(None, Relay::Off).status, Status::Pass);
         assert_eq!(judge_relay(Some(true), Relay::On).status, Status::Pass);
         let check = judge_relay(None, Relay::On);

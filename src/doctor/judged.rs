@@ -49,11 +49,11 @@ pub fn block(facts: &Facts) -> Option<(Block, &File)> {
     Some((file.doc.as_ref()?.provider(&id)?, file))
 }
 
-/// The deployment Codex talks to (from the judged table's `base_url`), else the one found
+/// The deployment the judged table belongs to ([`Block::deployment`]), else the one found
 /// outside the config; with why no token may go there.
 pub fn deployment(facts: &Facts) -> (Option<Deployment>, Option<String>) {
-    match block(facts).and_then(|(b, _)| b.gateway()) {
-        Some(g) => (Some(g.deployment), None),
+    match block(facts).and_then(|(b, _)| b.deployment()) {
+        Some(deployment) => (Some(deployment), None),
         None => detected_deployment(facts),
     }
 }

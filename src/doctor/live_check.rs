@@ -57,7 +57,14 @@ pub(super) fn prepare(
         .collect();
     let block = judged::block(facts);
     let provider = block.as_ref().and_then(|(block, file)| {
-        launch::configured_provider(file.doc.as_ref()?, &block.id, &file.path).ok()
+        let deployment = judged::deployment(facts).0;
+        launch::configured_provider(
+            file.doc.as_ref()?,
+            &block.id,
+            &file.path,
+            deployment.as_ref(),
+        )
+        .ok()
     });
     let changes = provider
         .as_ref()

@@ -23,6 +23,7 @@ mod checks;
 mod coder_checks;
 pub mod daemon;
 pub mod facts;
+mod gateway_health;
 mod judged;
 mod live_check;
 mod net;
@@ -186,6 +187,7 @@ const NET: &[Entry<NetCheck>] = &[
     net::DEPLOYMENT,
     net::AUTH,
     net::GATEWAY,
+    gateway_health::GATEWAY_HEALTH,
     coder_checks::VERSION,
     coder_checks::LICENSE,
     coder_checks::PROVIDER,
@@ -368,6 +370,7 @@ env_http_headers = { "X-Coder-AI-Governance-Token" = "CODER_API_TOKEN" }
                 "net.deployment",
                 "net.auth",
                 "net.gateway",
+                "net.gateway_health",
                 "coder.version",
                 "coder.license",
                 "coder.provider",

@@ -11,7 +11,7 @@ use super::checks::{env, login};
 use super::facts::Facts;
 use super::live_check::Prepared;
 use super::{Check, Entry, NetCheck, judged};
-use crate::coder::deployment::{Deployment, Route};
+use crate::coder::deployment::{Deployment, Route, StandaloneGateway};
 use crate::coder::http::{self, Answer};
 use crate::codex::inspect::redact_url;
 use crate::codex::mode::{self, Mode};
@@ -60,6 +60,8 @@ pub struct Probe {
     pub withheld: Option<String>,
     /// How to give Codex the Coder token, for the gateway's "no authentication key".
     pub token_fix: String,
+    /// The standalone gateway the table points at, if any.
+    pub standalone: Option<StandaloneGateway>,
     /// The provider table's `supports_websockets`.
     pub supports_websockets: Option<bool>,
     /// The installed Codex's version, when known.
@@ -73,7 +75,7 @@ pub struct Probe {
 pub fn probe(facts: &Facts) -> Probe {
     let block = judged::block(facts).map(|(b, _)| b);
     let supports_websockets = block.as_ref().and_then(|b| b.supports_websockets);
-    let standalone = block.as_ref().and_then(|b| b.standalone()).is_some();
+    let standalone = block.as_ref().and_then(|b| b.standalone()).map(|(g, _)| g);
     let mode = block.as_ref().and_then(|b| b.mode());
     let gateway = block.as_ref().and_then(|b| b.gateway());
     let (deployment, deployment_note) = judged::deployment(facts);
@@ -93,7 +95,7 @@ pub fn probe(facts: &Facts) -> Probe {
     Probe {
         mode,
         route: gateway.as_ref().map(|g| g.route),
-        base_url: (gateway.is_some() || standalone)
+        base_url: (gateway.is_some() || standalone.is_some())
             .then(|| block.and_then(|b| b.base_url))
             .flatten(),
         deployment,
@@ -101,6 +103,7 @@ pub fn probe(facts: &Facts) -> Probe {
         bearer,
         withheld: withheld.or(deployment_note),
         token_fix,
+        standalone,
         supports_websockets,
         codex_version: facts
             .codex
@@ -621,6 +624,7 @@ mod tests {
             bearer: Some(token),
             withheld: Some("plain http".into()),
             token_fix: String::new(),
+            standalone: None,
             supports_websockets: None,
             codex_version: None,
             live: Prepared::NotAsked,
@@ -648,6 +652,7 @@ mod tests {
             bearer: None,
             withheld: None,
             token_fix: String::new(),
+            standalone: None,
             supports_websockets: None,
             codex_version: None,
             live: Prepared::NotAsked,

@@ -9,3 +9,4 @@ pub mod next;
 pub mod plan;
 pub mod request;
 pub mod undo;
+pub mod websockets;

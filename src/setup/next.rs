@@ -103,6 +103,7 @@ mod tests {
             route: Route::Aibridge,
             gateway: None,
             token_source: TokenSource::Env(CODER_TOKEN_VAR.into()),
+            websockets: crate::codex::mode::Websockets::Leave,
         }
     }
 

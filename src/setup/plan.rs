@@ -375,7 +375,7 @@ mod tests {
     use super::*;
     use crate::coder::deployment::{Deployment, Route};
     use crate::codex::inspect::Inspected;
-    use crate::codex::mode::{Mode, TokenSource};
+    use crate::codex::mode::{Mode, TokenSource, Websockets};
 
     /// What setup renders, inspect (the reader doctor and `env` use) reads back as the same
     /// mode, deployment and route, with nothing to report: for every mode, route, deployment
@@ -404,6 +404,7 @@ mod tests {
                                 route,
                                 gateway: None,
                                 token_source: source.clone(),
+                                websockets: Websockets::Leave,
                             };
                             let text = render_block(&spec).unwrap();
                             let read = Inspected::parse(&text).unwrap();
@@ -446,6 +447,7 @@ mod tests {
             route: Route::Aibridge,
             gateway: None,
             token_source: TokenSource::Env("OPENAI_API_KEY".into()),
+            websockets: Websockets::Leave,
         };
         let config = file(
             "config.toml",

@@ -160,7 +160,7 @@ fn healthy_centralized_passes_and_codex_agrees() {
         statuses,
         [
             "pass", "pass", "pass", "pass", "pass", "skip", "skip", "pass", "pass", "pass", "pass",
-            "pass", "pass", "skip", "pass", "pass", "skip"
+            "skip", "pass", "pass", "skip", "pass", "pass", "skip"
         ]
     );
     let ids: Vec<&str> = run.json["checks"]
@@ -1173,6 +1173,9 @@ fn coder_checks_read_what_the_deployment_says() {
     ] {
         assert_eq!(run.status(id), "pass", "{id}: {}", run.human);
     }
+    // The deployment's own gateway route: nothing standalone to ask.
+    assert_eq!(run.status("net.gateway_health"), "skip");
+    assert!(fake.requests_to("/healthz").is_empty());
     assert_eq!(
         run.summary("coder.budget"),
         "US$1.20 of your US$50.00 AI budget spent"
@@ -1284,6 +1287,21 @@ fn a_standalone_gateway_is_judged_with_the_deployment_from_coder_url() {
     );
     assert_eq!(run.status("net.auth"), "pass");
     assert_eq!(run.status("net.gateway"), "pass");
+    assert_eq!(run.status("net.gateway_health"), "pass", "{}", run.human);
+    assert_eq!(
+        run.summary("net.gateway_health"),
+        format!(
+            "the standalone gateway at {} is up and ready (`/healthz`, `/readyz`)",
+            gateway.url
+        )
+    );
+    for path in ["/healthz", "/readyz"] {
+        let asked = gateway.requests_to(path);
+        assert_eq!(asked.len(), 2, "{path}: once per run (human and JSON)");
+        // No credential goes to the health endpoints.
+        assert!(asked.iter().all(|r| r.header("Authorization").is_none()
+            && r.header("X-Coder-AI-Governance-Token").is_none()));
+    }
     assert!(!deployment.requests_to("/api/v2/users/me").is_empty());
     assert!(deployment.requests_to("/models").is_empty());
     assert!(!gateway.requests_to("/chatgpt/v1/models").is_empty());
@@ -1323,6 +1341,18 @@ fn a_standalone_gateway_is_judged_with_the_deployment_from_coder_url() {
         ),
         "{}",
         run.summary("net.gateway")
+    );
+    assert_eq!(run.status("net.gateway_health"), "fail", "{}", run.human);
+    assert_eq!(
+        run.summary("net.gateway_health"),
+        format!(
+            "the standalone gateway at {} is up but not ready: `/readyz` answers HTTP 503: not ready",
+            cut_off.url
+        )
+    );
+    assert!(
+        run.fix("net.gateway_health")
+            .contains("connection to coderd")
     );
 }
 

@@ -120,3 +120,74 @@ fn codex_reaches_a_standalone_gateway_with_the_deployments_token() {
         assert!(deployment.requests_to("/responses").is_empty());
     });
 }
+
+/// With a standalone gateway, `base_url` is the gateway's host, not the deployment the tokens
+/// are stored for: `token print`, `env` and `exec` find the deployment setup was given (the
+/// `--url` of the token command), or `--url` / `$CODER_URL`, else say to pass `--url`.
+#[test]
+fn token_print_env_and_exec_find_the_token_stored_for_the_deployment() {
+    let deployment = "https://coder.example.com";
+    let gateway = "https://ai-gateway.example.com";
+    let setup = |home: &TestHome, mode: &str, extra: &[&str]| {
+        home.codexgw()
+            .args([
+                "setup",
+                "--yes",
+                "--offline",
+                "--store-token",
+                "--mode",
+                mode,
+            ])
+            .args(["--url", deployment, "--gateway-url", gateway])
+            .args(extra)
+            .env("CODER_API_TOKEN", VALID_TOKEN)
+            .assert()
+            .success();
+    };
+
+    // Command-backed auth: the token command carries the deployment.
+    let home = TestHome::new();
+    setup(&home, "centralized", &["--token-source", "command"]);
+    assert_eq!(
+        stdout(&home, &["token", "print", "coder"]).trim_end(),
+        VALID_TOKEN
+    );
+
+    // A variable-backed table names only the gateway: `--url` or `$CODER_URL` says whose.
+    let home = TestHome::new();
+    setup(&home, "byok", &[]);
+    let out = home
+        .codexgw()
+        .args(["env", "--shell", "sh"])
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(&format!("points at the standalone gateway `{gateway}`")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("pass `--url https://coder.example.com`"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(VALID_TOKEN));
+    let lines = stdout(&home, &["env", "--shell", "sh", "--url", deployment]);
+    assert!(
+        lines.contains(&format!("export CODER_API_TOKEN='{VALID_TOKEN}'")),
+        "{lines}"
+    );
+    let out = home
+        .codexgw()
+        .args(["exec", "--", "sh", "-c", "printf %s \"$CODER_API_TOKEN\""])
+        .env("CODER_URL", deployment)
+        .assert()
+        .success();
+    assert_eq!(out.get_output().stdout, VALID_TOKEN.as_bytes());
+    let out = home
+        .codexgw()
+        .args(["token", "print", "coder"])
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("--url"), "{stderr}");
+}

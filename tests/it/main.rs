@@ -25,6 +25,7 @@ mod reliability;
 mod setup_asks_codex;
 mod setup_checks_url;
 mod setup_ownership;
+mod setup_websockets;
 mod template;
 mod token_check;
 mod tokens;

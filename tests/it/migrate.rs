@@ -264,3 +264,59 @@ fn stranded_model_provider_is_removed_and_stays_removed() {
         assert_loads(&home, codex, &[]);
     });
 }
+
+/// `config.provider` after a migrating setup: the older id setup kept as the same gateway block
+/// (for `codex resume`) is a note in a pass; a second block that goes elsewhere is a warning.
+#[test]
+fn doctor_notes_the_resume_alias_and_warns_on_a_stale_second_block() {
+    let provider_check = |home: &TestHome| {
+        let out = home
+            .codexgw()
+            .args(["doctor", "--offline", "--json"])
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "config.provider")
+            .cloned()
+            .unwrap()
+    };
+    let home = TestHome::new();
+    home.write_config(&fixture("legacy_module_5_1"));
+    let warnings = setup(&home, "https://coder.example.com", &["--offline"]);
+    assert!(warnings.contains("alias"), "{warnings}");
+    let check = provider_check(&home);
+    assert_eq!(check["status"], "pass", "{check}");
+    let summary = check["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("(note: `[model_providers.aigateway]` is the same gateway block as `ai_gateway`, kept so `codex resume` of sessions started with `aigateway` still finds its provider)"),
+        "{summary}"
+    );
+    assert!(!summary.contains("still defined next to"), "{summary}");
+    assert_eq!(
+        check["evidence"]["resume_aliases"],
+        serde_json::json!(["aigateway"])
+    );
+
+    // The alias goes stale (another deployment): a second block that is not the gateway in
+    // use is worth a warning.
+    let config = home.read_config();
+    let stale = config.replacen(
+        "https://coder.example.com/api/v2/aibridge/openai/v1\"\nenv_key",
+        "https://old-coder.example.com/api/v2/aibridge/openai/v1\"\nenv_key",
+        1,
+    );
+    assert_ne!(stale, config, "{config}");
+    home.write_config(&stale);
+    let check = provider_check(&home);
+    assert_eq!(check["status"], "warn", "{check}");
+    let summary = check["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("`[model_providers.aigateway]` is still defined next to `ai_gateway`"),
+        "{summary}"
+    );
+    assert!(!summary.contains("kept so `codex resume`"), "{summary}");
+}

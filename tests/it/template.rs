@@ -458,3 +458,68 @@ fn a_standalone_gateway_is_the_base_url_in_every_mode() {
         ],
     );
 }
+
+/// A template cannot ask the relay: `--websockets on` puts `supports_websockets = true` in the
+/// block (what `show --websockets on` prints), the default leaves it out, and a centralized
+/// template, whose provider is the module's own, refuses it.
+#[test]
+fn websockets_on_is_written_into_codexgws_block_only() {
+    let home = TestHome::new();
+    let text = template(&home, &["--mode", "byok", "--websockets", "on"]);
+    let body = hcl::parse(&text).unwrap();
+    let toml = attr(only_block(&body, "module", &["codex"]), "base_config_toml").unwrap();
+    let rendered = toml
+        .evaluate(&workspace("https://coder.example.com"))
+        .unwrap();
+    let rendered = rendered.as_str().unwrap();
+    let shown = home
+        .codexgw()
+        .args(["show", "--mode", "byok", "--offline", "--websockets", "on"])
+        .args(["--url", "https://coder.example.com"])
+        .assert()
+        .success();
+    let shown = String::from_utf8_lossy(&shown.get_output().stdout).into_owned();
+    assert_eq!(rendered, format!("{shown}{TRUST}"));
+    assert!(
+        rendered.contains("supports_websockets = true\n"),
+        "{rendered}"
+    );
+    assert!(
+        text.contains("# The block from `codexgw show --mode byok --websockets on`"),
+        "{text}"
+    );
+    for args in [
+        &["--mode", "byok"][..],
+        &["--mode", "chatgpt", "--websockets", "off"],
+    ] {
+        assert!(
+            !template(&home, args).contains("supports_websockets"),
+            "{args:?}"
+        );
+    }
+    let out = home
+        .codexgw()
+        .args(["template", "--mode", "centralized", "--websockets", "on"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("`--websockets on` needs the provider block codexgw writes"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--gateway-url"), "{stderr}");
+    assert!(
+        template(
+            &home,
+            &[
+                "--mode",
+                "centralized",
+                "--gateway-url",
+                STANDALONE,
+                "--websockets",
+                "on"
+            ]
+        )
+        .contains("supports_websockets = true")
+    );
+}

@@ -298,10 +298,19 @@ fn config_provider(facts: &Facts) -> Check {
     }
     let mut warnings: Vec<(String, String)> = Vec::new();
     warnings.extend(stranded_findings(None));
-    let older: Vec<&str> = std::iter::once(mode::DEFAULT_PROVIDER_ID)
+    let block = |id: &str| facts.docs().find_map(|(_, d)| d.provider(id));
+    let selected_block = block(value);
+    let (aliases, older): (Vec<&str>, Vec<&str>) = std::iter::once(mode::DEFAULT_PROVIDER_ID)
         .chain(OLDER_GATEWAY_IDS)
         .filter(|id| *id != value && table_file(id).is_some())
-        .collect();
+        // The same gateway block under an older id is the alias a migrating setup keeps so
+        // `codex resume` of that id's sessions works: expected, not a problem.
+        .partition(|id| {
+            block(id)
+                .zip(selected_block.as_ref())
+                .is_some_and(|(old, now)| old.same_gateway_as(now))
+        });
+    evidence["resume_aliases"] = aliases.clone().into();
     for old in &older {
         warnings.push((
             format!("`[model_providers.{old}]` is still defined next to `{value}`"),
@@ -328,7 +337,22 @@ fn config_provider(facts: &Facts) -> Check {
             if inert.len() == 1 { "is" } else { "are" }
         )
     };
-    let summary = format!("`model_provider = \"{value}\"` at {at}{over}{note}");
+    let alias_note = match &aliases[..] {
+        [] => String::new(),
+        ids => format!(
+            " (note: {} {} the same gateway block as `{value}`, kept so `codex resume` of sessions started with {} still finds its provider)",
+            ids.iter()
+                .map(|id| format!("`[model_providers.{id}]`"))
+                .collect::<Vec<_>>()
+                .join(" and "),
+            if ids.len() == 1 { "is" } else { "are" },
+            ids.iter()
+                .map(|id| format!("`{id}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+    };
+    let summary = format!("`model_provider = \"{value}\"` at {at}{over}{alias_note}{note}");
     let check = if warnings.is_empty() {
         Check::pass(ID, summary)
     } else {
@@ -751,14 +775,45 @@ mod tests {
 
     #[test]
     fn an_older_provider_id_next_to_the_new_one_warns_about_history() {
-        let older = TABLE.replace("ai_gateway", "aibridge");
+        let older = TABLE
+            .replace("ai_gateway", "aibridge")
+            .replace("coder.example.com", "old-coder.example.com");
         let check = run(
             PROVIDER,
             &facts(Some(&selected(&format!("{TABLE}\n{older}"))), &[]),
         );
         assert_eq!(check.status, Status::Warn);
+        assert!(
+            check
+                .summary
+                .contains("`[model_providers.aibridge]` is still defined next to `ai_gateway`")
+        );
         assert!(fix(&check).contains("session history per provider id"));
         assert!(fix(&check).contains("codexgw remove --provider-id aibridge"));
+    }
+
+    #[test]
+    fn the_same_gateway_block_under_an_older_id_is_the_resume_alias() {
+        // What a migrating setup leaves: the older id as the same block, under another name.
+        let alias = TABLE
+            .replace("ai_gateway", "aibridge")
+            .replace("AI Gateway", "AI Bridge");
+        let check = run(
+            PROVIDER,
+            &facts(Some(&selected(&format!("{alias}\n{TABLE}"))), &[]),
+        );
+        assert_eq!(check.status, Status::Pass, "{}", check.summary);
+        assert!(check.summary.contains(
+            "(note: `[model_providers.aibridge]` is the same gateway block as `ai_gateway`"
+        ));
+        assert_eq!(check.evidence["resume_aliases"], json!(["aibridge"]));
+        // Another credential is another block.
+        let other = alias.replace("OPENAI_API_KEY", "CODER_AIBRIDGE_SESSION_TOKEN");
+        let check = run(
+            PROVIDER,
+            &facts(Some(&selected(&format!("{other}\n{TABLE}"))), &[]),
+        );
+        assert_eq!(check.status, Status::Warn);
     }
 
     #[test]

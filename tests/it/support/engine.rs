@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use codexgw::coder::deployment::{Deployment, Route};
 use codexgw::codex::document::ConfigDocument;
-use codexgw::codex::mode::{Mode, OWNED_KEYS, OwnedHeader, ProviderSpec, TokenSource};
+use codexgw::codex::mode::{Mode, OWNED_KEYS, OwnedHeader, ProviderSpec, TokenSource, Websockets};
 use codexgw::setup::plan::{FileState, PreviousPointers, plan_remove, plan_setup};
 use codexgw::setup::undo::{self, Records};
 use serde_json::Value;
@@ -24,6 +24,7 @@ pub fn variants(url: &str, route: Route, env_var: &str) -> Vec<(&'static str, Pr
         route,
         gateway: None,
         token_source,
+        websockets: Websockets::Leave,
     };
     let env = || TokenSource::Env(env_var.into());
     vec![

@@ -48,7 +48,8 @@ pub struct Options {
     pub websocket_relay: bool,
     /// The gateway's provider is switched off: 503 `provider_disabled: …`.
     pub provider_disabled: bool,
-    /// A standalone gateway that lost its deployment: 503 `could not connect to coderd`.
+    /// A standalone gateway that lost its deployment: 503 `could not connect to coderd`, and
+    /// `/readyz` answers 503 `not ready` (`/healthz` still 200: the process is up).
     pub coderd_unreachable: bool,
     /// Coder v2.35.6's bug: `POST /responses` with Codex's `namespace` tool gets 400.
     pub namespace_bug: bool,
@@ -157,11 +158,13 @@ impl FakeCoder {
         self.requests.lock().unwrap().clone()
     }
 
-    /// The requests whose path ends with `suffix` (e.g. `/responses`).
+    /// The requests whose path ends with `suffix` (e.g. `/responses`), leaving out WebSocket
+    /// handshakes: on `/responses` those are setup's and doctor's relay probes (or Codex's
+    /// upgrade), not turns; [`FakeCoder::requests`] has them.
     pub fn requests_to(&self, suffix: &str) -> Vec<Recorded> {
         self.requests()
             .into_iter()
-            .filter(|r| r.path().ends_with(suffix))
+            .filter(|r| r.path().ends_with(suffix) && r.header("Upgrade").is_none())
             .collect()
     }
 }
@@ -236,6 +239,7 @@ fn route(request: &Recorded, options: &Options) -> Response<std::io::Cursor<Vec<
     let path = request.path();
     if options.standalone {
         return match path {
+            "/readyz" if options.coderd_unreachable => text(503, "not ready"),
             "/healthz" | "/readyz" => text(200, "ok"),
             _ => gateway(request, options, path),
         };
