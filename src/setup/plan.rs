@@ -534,7 +534,8 @@ mod tests {
         let deployment = Deployment::parse("https://c.example.com", false)
             .unwrap()
             .deployment;
-        for mode in Mode::ALL {
+        let websockets = [Websockets::Leave, Websockets::On, Websockets::Off];
+        for (mode, websockets) in Mode::ALL.into_iter().zip(websockets.into_iter().cycle()) {
             let spec = ProviderSpec {
                 id: "ai_gateway".into(),
                 mode,
@@ -542,6 +543,7 @@ mod tests {
                 route: Route::AiGateway,
                 gateway: None,
                 token_source: TokenSource::Env("CODER_API_TOKEN".into()),
+                websockets,
             };
             let afters = |changes: Vec<FileChange>| -> Vec<String> {
                 changes.into_iter().map(|c| c.after).collect()
