@@ -307,7 +307,7 @@ fn the_flag_decides_without_asking() {
 #[test]
 #[cfg_attr(not(has_codex), ignore = "needs the real Codex CLIs: run scripts/test")]
 fn the_real_codex_upgrades_only_when_setup_wrote_the_key() {
-    use crate::support::real_codex::{each_codex, run_codex};
+    use crate::support::real_codex::{each_codex, exec_command, run_codex};
     use crate::support::{kill_group, own_process_group};
     use std::time::{Duration, Instant};
 
@@ -319,21 +319,9 @@ fn the_real_codex_upgrades_only_when_setup_wrote_the_key() {
         setup(&home, &fake, "centralized", Some(VALID_TOKEN), &[]);
         assert_contains(&home.read_config(), KEY_TRUE);
         let setup_probes = handshakes(&fake).len();
-        let mut command = std::process::Command::new(codex);
+        let mut command = exec_command(&home, codex, &[]);
         command
-            .args([
-                "exec",
-                "--skip-git-repo-check",
-                "--strict-config",
-                "-m",
-                "gpt-5",
-                "say hi",
-            ])
-            .env_clear()
-            .envs(home.env())
             .env("OPENAI_API_KEY", VALID_TOKEN)
-            .current_dir(home.home())
-            .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null());
         own_process_group(&mut command);

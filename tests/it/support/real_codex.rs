@@ -81,7 +81,16 @@ pub fn run_codex_with(
     exec_args: &[&str],
     extra_env: &[(&str, &str)],
 ) -> Output {
-    Command::new(codex)
+    exec_command(home, codex, exec_args)
+        .envs(extra_env.iter().copied())
+        .output()
+        .expect("run codex")
+}
+
+/// The `codex exec` one-turn command in `home` (isolated env, no stdin), to run or spawn.
+pub fn exec_command(home: &TestHome, codex: &Path, exec_args: &[&str]) -> Command {
+    let mut command = Command::new(codex);
+    command
         .arg("exec")
         .args(exec_args)
         .args([
@@ -93,11 +102,9 @@ pub fn run_codex_with(
         ])
         .env_clear()
         .envs(home.env())
-        .envs(extra_env.iter().copied())
         .current_dir(home.home())
-        .stdin(Stdio::null())
-        .output()
-        .expect("run codex")
+        .stdin(Stdio::null());
+    command
 }
 
 /// `printf KEY | codex login --with-api-key`, asserting it worked.
