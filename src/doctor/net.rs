@@ -447,17 +447,14 @@ fn gateway(probe: &Probe, network: &Network, timeout: Duration) -> Check {
         Mode::Centralized => None,
         Mode::Byok | Mode::Chatgpt => probe.coder_token.as_ref(),
     };
-    let bearer_header = probe
-        .bearer
-        .as_ref()
-        .map(|b| format!("Bearer {}", b.secret.expose()));
-    let mut headers: Vec<(&str, &str)> = Vec::new();
-    if let Some(token) = coder {
-        headers.push((mode::GOVERNANCE_HEADER, token.secret.expose()));
-    }
-    if let Some(bearer) = &bearer_header {
-        headers.push(("Authorization", bearer));
-    }
+    let credentials = mode.gateway_headers(
+        coder.map(|token| token.secret.expose()),
+        probe.bearer.as_ref().map(|b| b.secret.expose()),
+    );
+    let mut headers: Vec<(&str, &str)> = credentials
+        .iter()
+        .map(|(name, value)| (*name, value.as_str()))
+        .collect();
     if let Some(account) = probe.bearer.as_ref().and_then(|b| b.account_id.as_deref()) {
         headers.push(("ChatGPT-Account-Id", account));
     }

@@ -103,14 +103,15 @@ impl RouteReason {
         let any_version =
             format!("route `{route}`, which every Coder version with the gateway serves");
         match self {
-            RouteReason::Chosen => format!("route `{route}` (from --route)"),
-            RouteReason::PastedUrl => format!("route `{route}` (from the pasted URL)"),
-            RouteReason::Version(v) => format!("route `{route}` (the deployment runs Coder {v})"),
+            // Callers put this in parentheses of their own: one level is enough.
+            RouteReason::Chosen => format!("route `{route}`, from --route"),
+            RouteReason::PastedUrl => format!("route `{route}`, from the pasted URL"),
+            RouteReason::Version(v) => format!("route `{route}`: the deployment runs Coder {v}"),
             RouteReason::Offline => {
-                format!("{any_version} (--offline: the deployment was not asked)")
+                format!("{any_version}; --offline: the deployment was not asked")
             }
             RouteReason::Unreachable(why) => {
-                format!("{any_version} (the deployment did not answer: {why})")
+                format!("{any_version}; the deployment did not answer: {why}")
             }
         }
     }
@@ -126,7 +127,7 @@ mod tests {
         assert_eq!(why, "cannot connect: Connection refused: os error 111");
         assert_eq!(
             RouteReason::Unreachable(why).describe(Route::Aibridge),
-            "route `aibridge`, which every Coder version with the gateway serves (the deployment did not answer: cannot connect: Connection refused: os error 111)"
+            "route `aibridge`, which every Coder version with the gateway serves; the deployment did not answer: cannot connect: Connection refused: os error 111"
         );
     }
 

@@ -830,6 +830,18 @@ fn route_auto_follows_the_deployment_version_or_falls_back_to_aibridge() {
             home.read_config()
         );
         assert!(out.stderr.contains(reason), "{}", out.stderr);
+        // The route's reason sits in the status line's parentheses: never a second level.
+        for line in out.stderr.lines().filter(|line| line.contains("route `")) {
+            let mut depth = 0i32;
+            for c in line.chars() {
+                depth += match c {
+                    '(' => 1,
+                    ')' => -1,
+                    _ => 0,
+                };
+                assert!(depth <= 1, "nested parentheses: {line}");
+            }
+        }
     };
     let new = FakeCoder::start(Options::default());
     expect_route(
@@ -849,7 +861,7 @@ fn route_auto_follows_the_deployment_version_or_falls_back_to_aibridge() {
     expect_route(
         &closed,
         "aibridge",
-        "which every Coder version with the gateway serves (the deployment did not answer: cannot connect:",
+        "which every Coder version with the gateway serves; the deployment did not answer: cannot connect:",
     );
 }
 
