@@ -10,6 +10,7 @@ use crate::codex::inspect::{Inspected, Misplaced};
 use crate::codex::mode::{Desired, OwnedHeader, ProviderSpec, Setting};
 use crate::error;
 
+mod chunked;
 mod inline;
 mod layout;
 mod legacy;
@@ -17,10 +18,10 @@ mod skeleton;
 
 use inline::InlineEnd;
 use layout::{
-    attached_to_previous, detach_leading_comments, next_header_after, raw_text,
+    attached_to_previous, detach_leading_comments, header_positions, next_header_after, raw_text,
     reattach_leading_comments, split_closing_comments, with_header_at,
 };
-use skeleton::Skeleton;
+use skeleton::{Editable, Skeleton, blocks};
 
 /// Where a TOML document is wrong, in the terms editors use.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,29 +94,51 @@ const EDITED_ROOTS: [&str; 5] = [
     "preferred_auth_method",
 ];
 
+/// How a file is read: the way every run reads it, or (in tests) whole as the reference, or
+/// in stretches of single tables whatever its size, to stress the stretches' agreement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    BySize,
+    #[cfg(test)]
+    Whole,
+    #[cfg(test)]
+    EveryTable,
+}
+
 #[cfg(not(test))]
-fn whole_documents() -> bool {
-    false
+fn reading() -> Reading {
+    Reading::BySize
 }
 
 #[cfg(test)]
 thread_local! {
-    static WHOLE_DOCUMENTS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static READING: std::cell::Cell<Reading> = const { std::cell::Cell::new(Reading::BySize) };
 }
 
 #[cfg(test)]
-fn whole_documents() -> bool {
-    WHOLE_DOCUMENTS.get()
+fn reading() -> Reading {
+    READING.get()
 }
 
-/// Runs `f` with every document parsed whole (no placeholders): the reference the skeleton
-/// must match byte for byte.
+#[cfg(test)]
+fn read_as<T>(how: Reading, f: impl FnOnce() -> T) -> T {
+    READING.set(how);
+    let result = f();
+    READING.set(Reading::BySize);
+    result
+}
+
+/// Runs `f` with every document parsed whole (no placeholders, no stretches): the reference
+/// the others must match byte for byte.
 #[cfg(test)]
 pub fn with_whole_documents<T>(f: impl FnOnce() -> T) -> T {
-    WHOLE_DOCUMENTS.set(true);
-    let result = f();
-    WHOLE_DOCUMENTS.set(false);
-    result
+    read_as(Reading::Whole, f)
+}
+
+/// Runs `f` with every document read a table at a time, however small.
+#[cfg(test)]
+pub fn with_every_table_apart<T>(f: impl FnOnce() -> T) -> T {
+    read_as(Reading::EveryTable, f)
 }
 
 /// Turns a byte offset into 1-based line and column (in characters).
@@ -158,24 +181,49 @@ impl ConfigDocument {
             true => std::borrow::Cow::Owned(text.replace("\r\n", "\n")),
             false => std::borrow::Cow::Borrowed(text),
         };
-        // The whole file is parsed once, for its errors and for what setup warns about; only
-        // the tables the editor may touch become the editable document.
-        let inspected = Inspected::parse_borrowed(&normalized)?;
-        let misplaced = inspected.misplaced();
-        let skeleton = match whole_documents() {
-            true => Skeleton::whole(&normalized),
-            false => Skeleton::of(inspected.document(), &normalized, &|path, table| {
-                EDITED_ROOTS.contains(&path[0].as_str()) || table.contains_key("model_provider")
-            }),
+        let editable: Editable = &|path, table| {
+            EDITED_ROOTS.contains(&path[0].as_str()) || table.contains_key("model_provider")
         };
-        let doc = match skeleton.kept.is_empty() {
-            true => inspected.into_document_mut(),
-            false => {
-                // The editable text is the file minus whole tables that parsed: it parses.
-                let doc = skeleton.text.parse::<DocumentMut>();
+        // A large file is read a stretch at a time (see `chunked`); otherwise, or when the
+        // stretches cannot vouch for it, the whole file is parsed once, for its errors and for
+        // what setup warns about. Only the tables the editor may touch become the editable
+        // document.
+        let stretch = match reading() {
+            Reading::BySize => (normalized.len() >= chunked::LARGE).then_some(chunked::STRETCH),
+            #[cfg(test)]
+            Reading::Whole => None,
+            #[cfg(test)]
+            Reading::EveryTable => Some(1),
+        };
+        let read = stretch.and_then(|stretch| chunked::read(&normalized, editable, stretch));
+        let (misplaced, skeleton, whole) = match read {
+            Some((misplaced, skeleton)) => (misplaced, skeleton, None),
+            None => {
+                let inspected = Inspected::parse_borrowed(&normalized)?;
+                #[cfg(test)]
+                let whole_documents = reading() == Reading::Whole;
+                #[cfg(not(test))]
+                let whole_documents = false;
+                let skeleton = match whole_documents {
+                    true => Skeleton::whole(&normalized),
+                    false => Skeleton::from_blocks(
+                        blocks(inspected.document(), &normalized, editable),
+                        &normalized,
+                    ),
+                };
+                (inspected.misplaced(), skeleton, Some(inspected))
+            }
+        };
+        let doc = match (skeleton.kept.is_empty(), whole) {
+            (true, Some(inspected)) => inspected.into_document_mut(),
+            (_, whole) => {
                 // The full parse is done with; leaving its tree to the exit costs nothing.
-                std::mem::forget(inspected);
-                doc.map_err(|e| ParseError::new(&skeleton.text, &e))?
+                std::mem::forget(whole);
+                // The editable text is the file minus whole tables that parsed: it parses.
+                skeleton
+                    .text
+                    .parse::<DocumentMut>()
+                    .map_err(|e| ParseError::new(&skeleton.text, &e))?
             }
         };
         Ok(ConfigDocument {
@@ -284,6 +332,17 @@ impl ConfigDocument {
         let (provider, created) = ensure_child(providers, &spec.id, ChildStyle::Nested, false)
             .map_err(|e| e.context(format!("cannot edit `model_providers.{}`", spec.id)))?;
         let mut changed = created_parent || created;
+        // A table that so far only held sub-tables (`[model_providers.x.auth]`) has no place
+        // of its own; toml_edit would print it after whatever table it last walked past. It
+        // takes the place of its first sub-table.
+        if let Item::Table(table) = &mut *provider
+            && table.position().is_none()
+            && !table.is_dotted()
+        {
+            let mut below = Vec::new();
+            header_positions(table, &mut below);
+            table.set_position(below.into_iter().min());
+        }
         let mut dropped = Vec::new();
         let provider_end = InlineEnd::capture(provider);
         for (key, desired) in spec.owned_entries() {

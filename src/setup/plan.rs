@@ -521,12 +521,13 @@ mod tests {
     }
 
     /// Whether setup and remove write the same bytes for `text` with the editable document cut
-    /// down to the tables the editor may touch as with the whole document, in every mode.
+    /// down to the tables the editor may touch, and with the file read a table at a time, as
+    /// with the whole document, in every mode.
     /// `None`: `text` is not a case: not TOML, or a file the whole document does not print
     /// back unchanged (toml_edit ends every line it prints with LF, and groups dotted keys),
     /// where a kept table keeps its own bytes and so differs on purpose.
     fn same_with_placeholders(text: &str) -> Option<Result<(), String>> {
-        use crate::codex::document::with_whole_documents;
+        use crate::codex::document::{with_every_table_apart, with_whole_documents};
         let reprinted = with_whole_documents(|| ConfigDocument::parse(text).map(|d| d.render()));
         if reprinted.ok().as_deref() != Some(text) {
             return None;
@@ -564,11 +565,13 @@ mod tests {
                 .map_err(|e| e.to_string());
                 (setup, remove)
             };
-            let (cut, whole) = (run(), with_whole_documents(run));
-            if cut != whole {
-                return Some(Err(format!(
-                    "{mode}:\n{text}\ncut: {cut:?}\nwhole: {whole:?}"
-                )));
+            let whole = with_whole_documents(run);
+            for (how, cut) in [("cut", run()), ("apart", with_every_table_apart(run))] {
+                if cut != whole {
+                    return Some(Err(format!(
+                        "{mode}:\n{text}\n{how}: {cut:?}\nwhole: {whole:?}"
+                    )));
+                }
             }
         }
         Some(Ok(()))

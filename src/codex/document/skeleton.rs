@@ -27,23 +27,26 @@ pub(super) struct Skeleton {
     pub hidden_roots: Vec<String>,
 }
 
+/// Which tables the editor may touch, by path and table: they stay real.
+pub(super) type Editable<'a> = &'a dyn Fn(&[String], &Table) -> bool;
+
 /// One `[header]` (or `[[header]]`) table: where it stands and whether the editor needs it.
-struct Block {
-    range: Range<usize>,
-    root: String,
-    editable: bool,
+pub(super) struct Block {
+    pub range: Range<usize>,
+    pub root: String,
+    pub editable: bool,
+}
+
+/// Every header table of `doc` (the parse of `text`), from its `[` to the end of its last line.
+pub(super) fn blocks(doc: &Document<&str>, text: &str, editable: Editable) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    collect(doc.as_table(), &mut Vec::new(), text, editable, &mut blocks);
+    blocks
 }
 
 impl Skeleton {
-    /// The skeleton of `doc` (the parse of `text`). `editable(path, table)` says which tables
-    /// the editor may touch; they stay real.
-    pub fn of(
-        doc: &Document<&str>,
-        text: &str,
-        editable: &dyn Fn(&[String], &Table) -> bool,
-    ) -> Skeleton {
-        let mut blocks = Vec::new();
-        collect(doc.as_table(), &mut Vec::new(), text, editable, &mut blocks);
+    /// The skeleton of `text` from its header tables' `blocks`.
+    pub fn from_blocks(mut blocks: Vec<Block>, text: &str) -> Skeleton {
         blocks.sort_by_key(|b| b.range.start);
         let sound = !text.contains(PLACEHOLDER_ROOT)
             && blocks
@@ -130,7 +133,7 @@ fn collect(
     table: &Table,
     path: &mut Vec<String>,
     text: &str,
-    editable: &dyn Fn(&[String], &Table) -> bool,
+    editable: Editable,
     out: &mut Vec<Block>,
 ) {
     for (key, item) in table.iter() {
@@ -155,12 +158,7 @@ fn collect(
     }
 }
 
-fn block(
-    table: &Table,
-    path: &[String],
-    text: &str,
-    editable: &dyn Fn(&[String], &Table) -> bool,
-) -> Option<Block> {
+fn block(table: &Table, path: &[String], text: &str, editable: Editable) -> Option<Block> {
     let header = table.span()?;
     let last = body_end(table).max(header.end);
     let end = text[last..].find('\n').map_or(text.len(), |i| last + i);
