@@ -17,4 +17,5 @@ pub mod programs;
 pub mod secrets;
 pub mod setup;
 pub mod template;
+pub mod toml_parse;
 pub mod ui;

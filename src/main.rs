@@ -7,6 +7,7 @@ use codexgw::commands::{self, Context};
 use codexgw::error;
 
 fn main() -> ExitCode {
+    codexgw::toml_parse::install_quiet_hook();
     let cli = Cli::parse();
     let ctx = Context::from_process();
     let home = cli.codex_home.as_deref();

@@ -154,7 +154,7 @@ fn line_starts(text: &str) -> Vec<usize> {
 
 impl Inspected {
     pub fn parse(text: &str) -> Result<Inspected, ParseError> {
-        Document::parse(text.to_string())
+        crate::toml_parse::parse(text, text.to_string())
             .map(|doc| Inspected {
                 doc,
                 line_starts: line_starts(text),
@@ -165,7 +165,7 @@ impl Inspected {
 
 impl<'a> Inspected<&'a str> {
     pub fn parse_borrowed(text: &'a str) -> Result<Inspected<&'a str>, ParseError> {
-        Document::parse(text)
+        crate::toml_parse::parse(text, text)
             .map(|doc| Inspected {
                 doc,
                 line_starts: line_starts(text),

@@ -38,16 +38,14 @@ impl FileStore {
     fn read(&self) -> anyhow::Result<(Option<String>, DocumentMut)> {
         let text = files::read_optional(&self.path)?;
         let doc = match &text {
-            Some(text) => text.parse::<DocumentMut>().map_err(|e| {
-                error::failure(
-                    format!(
-                        "`{}` is not valid TOML: {}",
-                        self.path.display(),
-                        e.message()
-                    ),
-                    "fix or delete the file, then store the token again",
-                )
-            })?,
+            Some(text) => crate::toml_parse::parse(text, text.as_str())
+                .map(|d| d.into_mut())
+                .map_err(|e| {
+                    error::failure(
+                        format!("`{}` is not valid TOML: {}", self.path.display(), e.message),
+                        "fix or delete the file, then store the token again",
+                    )
+                })?,
             None => DocumentMut::new(),
         };
         Ok((text, doc))

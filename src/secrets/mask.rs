@@ -17,7 +17,7 @@ pub const MASK: &str = "***";
 /// not TOML (a broken backup, a message) still loses every token-shaped word and the values of
 /// secret-looking keys.
 pub fn mask_secrets(text: &str) -> String {
-    let mut ranges = match Document::parse(text) {
+    let mut ranges = match crate::toml_parse::parse(text, text) {
         Ok(doc) => secret_ranges(&doc),
         Err(_) => fallback_ranges(text),
     };

@@ -182,7 +182,7 @@ impl<'a> Masked<'a> {
             .position(is_header)
             .map_or(self.lines.len(), |i| shown.end + i);
         let section: String = self.lines[start..end].concat();
-        let masked = match toml_edit::Document::parse(section.as_str()) {
+        let masked = match crate::toml_parse::parse(&section, section.as_str()) {
             Ok(_) => mask_secrets(&section),
             Err(_) => {
                 let lines = self.lines;

@@ -183,6 +183,14 @@ fn cases() -> Vec<Case> {
                 .named("CRLF line endings")
                 .config(base().config.replace('\n', "\r\n")),
         );
+        cases.push(
+            base()
+                .named("CRLF line endings with a lone carriage return")
+                .config(format!(
+                    "# mine\r\r\n{}",
+                    base().config.replace('\n', "\r\n")
+                )),
+        );
         cases.push(base().named("comments and other settings").config(format!(
             "# my settings\nmodel = \"gpt-5\"\n{}approval_policy = \"on-request\"\n\n[tui]\nanimations = false\n\n{}\n[projects.\"/work\"]\ntrust_level = \"trusted\"\n",
             selected(ID),

@@ -972,3 +972,59 @@ fn doctor_shows_a_token_in_place_of_a_variable_name_only_redacted() {
         }
     }
 }
+
+/// Files toml_edit trips over (it panics after its first error) and a lone carriage return
+/// (which CRLF handling once smoothed into a valid file): every command that reads config.toml
+/// refuses them with the place and words Codex uses (0.171: `config.toml:1:2: extra `=`,
+/// expected nothing`; `config.toml:2:2: carriage return must be followed by newline`), no
+/// panic, nothing written.
+#[test]
+fn files_the_parser_trips_over_are_refused_with_codexs_words() {
+    for (text, at, words) in [
+        (
+            "==\n=\n.=",
+            "config.toml:1:2",
+            "extra `=`, expected nothing",
+        ),
+        (
+            "[tui]\r\n\r\r\n[[skills]]\r\n",
+            "config.toml:2:2",
+            "carriage return must be followed by newline",
+        ),
+    ] {
+        let home = TestHome::new();
+        std::fs::write(home.config_path(), text).unwrap();
+        for args in [
+            &[
+                "setup",
+                "--offline",
+                "--mode",
+                "centralized",
+                "--url",
+                URL,
+                "--yes",
+            ][..],
+            &[
+                "setup",
+                "--offline",
+                "--mode",
+                "byok",
+                "--url",
+                URL,
+                "--dry-run",
+            ][..],
+            &["remove", "--yes"][..],
+            &["doctor", "--offline"][..],
+        ] {
+            let out = run(&home, args);
+            let said = format!("{}{}", stdout(&out), stderr(&out));
+            assert_eq!(out.status.code(), Some(1), "{args:?} on {text:?}:\n{said}");
+            assert!(
+                said.contains(at) && said.contains(words),
+                "{args:?} on {text:?}:\n{said}"
+            );
+            assert!(!said.contains("panicked"), "{said}");
+            assert_eq!(std::fs::read_to_string(home.config_path()).unwrap(), text);
+        }
+    }
+}
