@@ -456,12 +456,17 @@ fn without_the_tmpdir_guard_codex_writes_helper_links_into_codex_home() {
     for (version, launcher) in versions() {
         let codex = Codex::at(&launcher);
         let home = Home::new(&[("config.toml", GATEWAY)]);
+        // A temp folder beside CODEX_HOME, not above it: Codex refuses to write the links
+        // under a temp folder that holds CODEX_HOME (a checkout under /tmp would then make
+        // this test see nothing).
+        let elsewhere = home.dir.path().join("elsewhere");
+        std::fs::create_dir_all(&elsewhere).unwrap();
         let out = Command::new(&codex.runs)
             .args(["login", "status"])
             .env_clear()
             .envs(home.env().vars())
             .env("CODEX_HOME", home.codex_home())
-            .env("TMPDIR", std::env::temp_dir())
+            .env("TMPDIR", &elsewhere)
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(1), "Codex {version}");
