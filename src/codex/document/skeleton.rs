@@ -1,24 +1,25 @@
 //! Large files, small edits. Setup edits a few tables of a file that may hold thousands, yet an
 //! editable toml_edit document costs as much to build and print as the whole file. So the
 //! editable document holds only the tables the editor may touch: every other table (its header
-//! line through its last key) is checked once by the full parse, stands in the editable text
-//! as a one-line placeholder header, and goes back into the output as its original bytes. The
-//! text between tables (blank lines, comments) stays real, so comments that move when a table
-//! is added or removed move exactly as they would in the whole document.
+//! line through its last key) is checked once by the parse of the file, each run of them
+//! stands in the editable text as a one-line placeholder header, and goes back into the output
+//! as its original bytes. The text before each run (blank lines, comments) stays real, so
+//! comments that move when a table is added or removed move exactly as they would in the whole
+//! document.
 
 use std::ops::Range;
 
 use toml_edit::{Document, Item, Table};
 
-/// The root key all placeholders sit under: `[".codexgw-kept".N]` stands for kept block `N`.
-/// A file that contains it anywhere is edited whole.
+/// The root key all placeholders sit under: `[".codexgw-kept".N]` stands for run `N` of kept
+/// tables. A file that contains it anywhere is edited whole.
 const PLACEHOLDER_ROOT: &str = ".codexgw-kept";
 const PLACEHOLDER_OPEN: &str = "[\".codexgw-kept\".";
 
 /// The editable text of a file and where its placeholders' blocks are in the original.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Skeleton {
-    /// The original with each kept block replaced by its placeholder header.
+    /// The original with each run of kept blocks replaced by its placeholder header.
     pub text: String,
     /// Byte range in the original of each placeholder's run of kept blocks, by number.
     pub kept: Vec<Range<usize>>,
