@@ -185,6 +185,11 @@ fn cases() -> Vec<Case> {
         );
         cases.push(
             base()
+                .named("a file toml_edit trips over after its first error")
+                .config(format!("==\n=\n.=\n{}", base().config)),
+        );
+        cases.push(
+            base()
                 .named("CRLF line endings with a lone carriage return")
                 .config(format!(
                     "# mine\r\r\n{}",
